@@ -1,0 +1,116 @@
+//! `dripline assess`: each household's status, per-capita net income against the line, and the
+//! exit checklist 一超六有 with the reasons it fails.
+
+use std::path::PathBuf;
+
+use clap::Args;
+use serde_json::json;
+
+use super::CliError;
+use crate::i18n::{Label, Lang, Localize};
+use crate::rules::{exit, income};
+use crate::store::Store;
+
+#[derive(Debug, Args)]
+pub struct AssessArgs {
+    /// The Dripline database (read only).
+    #[arg(long, value_name = "FILE")]
+    pub db: PathBuf,
+    /// Income year to assess; default: each household's latest year with an income record.
+    #[arg(long, value_parser = clap::value_parser!(i32).range(2000..=2100))]
+    pub year: Option<i32>,
+    /// Print JSON (an array of households) instead of text.
+    #[arg(long)]
+    pub json: bool,
+}
+
+pub fn run(args: AssessArgs, lang: Lang) -> Result<(), CliError> {
+    let store = Store::open(&args.db)?;
+    let thresholds = store.thresholds()?;
+    let lines = store.poverty_lines()?;
+    let today = chrono::Local::now().date_naive();
+    let villages = store.villages()?;
+    let mut json_rows = Vec::new();
+    let mut passed = 0usize;
+    let mut total = 0usize;
+    for village in &villages {
+        for record in store.household_records(Some(village.id))? {
+            total += 1;
+            let year = args.year.or_else(|| record.latest_income().map(|i| i.year));
+            let figures = year.and_then(|y| income::figures(&record, y, &lines, &thresholds));
+            let assessment = year.map(|y| exit::assess(&record, y, &lines, &thresholds, today));
+            if assessment.as_ref().is_some_and(|a| a.passed) {
+                passed += 1;
+            }
+            let h = &record.household;
+            let head = record.head().map(|m| m.name.as_str()).unwrap_or("");
+            let failed: Vec<(String, Vec<String>)> = assessment
+                .iter()
+                .flat_map(|a| a.failed())
+                .map(|item| {
+                    (
+                        item.criterion.label(lang).to_string(),
+                        item.reasons.iter().map(|r| r.localize(lang)).collect(),
+                    )
+                })
+                .collect();
+            if args.json {
+                json_rows.push(json!({
+                    "village_code": village.code,
+                    "household_id": h.id,
+                    "household_number": h.number,
+                    "head": head,
+                    "size": record.size(),
+                    "status": crate::store::status_code(h.status),
+                    "status_label": h.status.label(lang),
+                    "year": year,
+                    "per_capita_yuan": figures.as_ref().map(|f| (f.per_capita_yuan * 100.0).round() / 100.0),
+                    "line_yuan": figures.as_ref().map(|f| f.line_yuan),
+                    "standing": figures.as_ref().map(|f| f.standing.label(lang)),
+                    "exit_passed": assessment.as_ref().map(|a| a.passed),
+                    "failed": failed.iter().map(|(c, r)| json!({"criterion": c, "reasons": r})).collect::<Vec<_>>(),
+                }));
+            } else {
+                let income_text = match &figures {
+                    Some(f) => format!(
+                        "{}: {:.0} / {:.0} ({})",
+                        f.year,
+                        f.per_capita_yuan,
+                        f.line_yuan,
+                        f.standing.label(lang)
+                    ),
+                    None => lang.pick("无收入记录", "no income record").to_string(),
+                };
+                let verdict = match &assessment {
+                    Some(a) if a.passed => lang.pick("达到脱贫标准", "meets exit standard"),
+                    Some(_) => lang.pick("未达标", "does not meet exit standard"),
+                    None => lang.pick("无法评估", "cannot assess"),
+                };
+                println!(
+                    "{}\t{}\t{}\t{}\t{}\t{}",
+                    village.code,
+                    h.number,
+                    head,
+                    h.status.label(lang),
+                    income_text,
+                    verdict
+                );
+                for (criterion, reasons) in &failed {
+                    println!("\t✗ {criterion}: {}", reasons.join(lang.pick("；", "; ")));
+                }
+            }
+        }
+    }
+    if args.json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&json_rows).expect("json")
+        );
+    } else {
+        match lang {
+            Lang::Zh => println!("共 {total} 户，{passed} 户达到“一超六有”标准"),
+            Lang::En => println!("{total} households, {passed} meet the exit standard"),
+        }
+    }
+    Ok(())
+}

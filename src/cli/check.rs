@@ -1,0 +1,68 @@
+//! `dripline check`: data-quality findings of every village in a database.
+
+use std::path::PathBuf;
+
+use clap::Args;
+use serde_json::json;
+
+use super::CliError;
+use crate::i18n::{Label, Lang, Localize};
+use crate::rules::quality;
+use crate::store::Store;
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// The Dripline database to check (read only).
+    #[arg(long, value_name = "FILE")]
+    pub db: PathBuf,
+    /// Print JSON (an array of findings) instead of text.
+    #[arg(long)]
+    pub json: bool,
+}
+
+pub fn run(args: CheckArgs, lang: Lang) -> Result<(), CliError> {
+    let store = Store::open(&args.db)?;
+    let thresholds = store.thresholds()?;
+    let today = chrono::Local::now().date_naive();
+    let mut rows = Vec::new();
+    for village in store.villages()? {
+        let records = store.household_records(Some(village.id))?;
+        for finding in quality::check_village(&records, today, &thresholds) {
+            rows.push((village.code.clone(), finding));
+        }
+    }
+    if args.json {
+        let items: Vec<_> = rows
+            .iter()
+            .map(|(code, f)| {
+                json!({
+                    "village_code": code,
+                    "kind": format!("{:?}", f.kind),
+                    "kind_label": f.kind.label(lang),
+                    "household_id": f.household_id,
+                    "household_number": f.household_number,
+                    "member_id": f.member_id,
+                    "member_name": f.member_name,
+                    "message": f.localize(lang),
+                })
+            })
+            .collect();
+        println!("{}", serde_json::to_string_pretty(&items).expect("json"));
+    } else {
+        for (code, f) in &rows {
+            println!(
+                "{}\t{}\t{}\t{}\t{}",
+                f.kind.label(lang),
+                code,
+                f.household_number,
+                f.member_name.as_deref().unwrap_or("-"),
+                f.localize(lang)
+            );
+        }
+        match lang {
+            Lang::Zh => println!("共 {} 个问题", rows.len()),
+            Lang::En => println!("{} findings", rows.len()),
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,151 @@
+//! The headless command line: everything that does not need eyes, for county IT staff and tests.
+//! Each subcommand is a thin file: parse → call the library → print text or JSON. Errors are
+//! printed once, in the chosen language, with a non-zero exit; a failed command changes no file.
+
+mod assess;
+mod check;
+mod demo;
+mod stress;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use crate::i18n::{Lang, Localize};
+use crate::store::StoreError;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "dripline",
+    version,
+    about = "Dripline 精准扶贫 · 村级工作台 — offline household registry for village poverty-alleviation teams",
+    long_about = "Dripline 精准扶贫 · 村级工作台\n\nWith no subcommand, opens the window on the village database in the data directory \
+(or on a generated demo village when there is none yet). With a subcommand, works headless.\n\n\
+Exit codes: 0 success, 1 the command failed (the message says why; no file was changed), 2 bad arguments."
+)]
+pub struct Cli {
+    /// Open this database file in the window instead of the one in the data directory.
+    #[arg(long, value_name = "PATH")]
+    pub db: Option<PathBuf>,
+
+    /// Language of messages and labels: zh (default) or en. Defaults to the language last chosen in
+    /// the window, else LANG.
+    #[arg(long, global = true, value_name = "zh|en")]
+    pub lang: Option<String>,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Make a deterministic demo database (a village, or a county with --villages 802).
+    Demo(demo::DemoArgs),
+    /// List data-quality findings: kind, household, member, message.
+    Check(check::CheckArgs),
+    /// Print each household's status, per-capita net income, line and exit checklist (一超六有).
+    Assess(assess::AssessArgs),
+    /// (testing) Write records in a loop, printing each committed id; used by the crash test.
+    #[command(hide = true)]
+    StressWrite(stress::StressArgs),
+}
+
+/// An error of a command, shown to the user in their language.
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("file exists: {0}")]
+    OutputExists(PathBuf),
+    #[error("invalid argument: {0}")]
+    Argument(String),
+    #[error("io error: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+impl Localize for CliError {
+    fn localize(&self, lang: Lang) -> String {
+        match self {
+            CliError::Store(e) => e.localize(lang),
+            CliError::OutputExists(path) => match lang {
+                Lang::Zh => format!(
+                    "{} 已存在；为避免覆盖数据，未做任何改动。请换一个文件名，或加 --force 覆盖。",
+                    path.display()
+                ),
+                Lang::En => format!(
+                    "{} already exists; nothing was changed. Choose another name, or add --force to overwrite.",
+                    path.display()
+                ),
+            },
+            CliError::Argument(text) => text.clone(),
+            CliError::Io(e) => match lang {
+                Lang::Zh => format!("读写文件出错：{e}"),
+                Lang::En => format!("File error: {e}"),
+            },
+        }
+    }
+}
+
+/// The language for this run: `--lang`, else the window's saved preference, else `LANG`.
+fn choose_lang(flag: Option<&str>) -> Lang {
+    if let Some(lang) = flag.and_then(Lang::from_tag) {
+        return lang;
+    }
+    if let Some(dir) = data_dir() {
+        let prefs_file = dir.join("ui-prefs.json");
+        if prefs_file.exists() {
+            return crate::ui::prefs::UiPrefs::load(&dir).lang;
+        }
+    }
+    std::env::var("LANG")
+        .ok()
+        .as_deref()
+        .and_then(Lang::from_tag)
+        .unwrap_or_default()
+}
+
+/// The platform data directory (e.g. `~/.local/share/dripline`, `%APPDATA%\dripline\Dripline\data`).
+pub fn data_dir() -> Option<PathBuf> {
+    directories::ProjectDirs::from("cn", "dripline", "Dripline").map(|d| d.data_dir().to_path_buf())
+}
+
+/// Runs the parsed command line; returns the process exit code.
+pub fn run(cli: Cli) -> ExitCode {
+    let lang = choose_lang(cli.lang.as_deref());
+    let result = match cli.command {
+        None => {
+            let Some(dir) = data_dir() else {
+                eprintln!(
+                    "{}",
+                    lang.pick(
+                        "找不到用户数据目录，请用 --db 指定数据库文件。",
+                        "No user data directory found; pass --db FILE."
+                    )
+                );
+                return ExitCode::FAILURE;
+            };
+            return match crate::ui::run(dir, cli.db) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!(
+                        "{}: {e}",
+                        lang.pick("无法打开窗口", "Cannot open the window")
+                    );
+                    ExitCode::FAILURE
+                }
+            };
+        }
+        Some(Command::Demo(args)) => demo::run(args, lang),
+        Some(Command::Check(args)) => check::run(args, lang),
+        Some(Command::Assess(args)) => assess::run(args, lang),
+        Some(Command::StressWrite(args)) => stress::run(args),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("{}: {}", lang.pick("错误", "Error"), e.localize(lang));
+            ExitCode::FAILURE
+        }
+    }
+}

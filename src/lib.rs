@@ -1,0 +1,16 @@
+//! Dripline (精准扶贫 · 村级工作台): an offline workbench for village poverty-alleviation teams.
+//!
+//! Layers, each knowing only the ones above it in this list:
+//! - [`model`]: plain data of the registry;
+//! - [`rules`]: pure policy (ID numbers, incomes, exit checklists, data-quality checks);
+//! - [`store`]: the local SQLite database (schema, migrations, audit log);
+//! - [`demo`]: a deterministic demo village or county;
+//! - [`cli`] and [`ui`]: the two faces of the same binary.
+
+pub mod cli;
+pub mod demo;
+pub mod i18n;
+pub mod model;
+pub mod rules;
+pub mod store;
+pub mod ui;

@@ -1,0 +1,242 @@
+//! Plain data of the registry (建档立卡): villages, households, members, yearly incomes and the
+//! poverty-line table. No SQL and no UI here; the store persists these types and the rules read them.
+//!
+//! Enumerations carry a stable `code` (what is stored and exported) and their Chinese and English
+//! labels live in `crate::i18n`, so a stored value never changes when a label is reworded.
+
+mod codes;
+
+pub use codes::*;
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+/// Bookkeeping every stored record carries so that sync bundles can later be built on it:
+/// who last changed it, when, and whether it is a tombstone.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecordMeta {
+    pub id: Uuid,
+    /// RFC 3339 UTC timestamps.
+    pub created_at: String,
+    pub updated_at: String,
+    /// The device (installation) that made the last change.
+    pub updated_by: Uuid,
+    pub deleted: bool,
+}
+
+/// An administrative village (行政村) as the work team knows it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Village {
+    pub id: Uuid,
+    /// 12-digit administrative division code (统计用区划代码).
+    pub code: String,
+    pub name: String,
+    pub township: String,
+    pub county: String,
+    /// Registered rural population (农村户籍人口) used as the denominator of poverty incidence.
+    /// `None` means "use the number of registered members in the app".
+    pub rural_population: Option<u32>,
+    pub is_demo: bool,
+    pub facilities: VillageFacilities,
+}
+
+/// The "five haves" of the village exit standard 一低五有.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+pub struct VillageFacilities {
+    /// Collective economic income of the year, yuan (村集体经济收入).
+    pub collective_income_yuan: f64,
+    pub hardened_road: bool,
+    pub clinic: bool,
+    pub cultural_room: bool,
+    pub network: bool,
+}
+
+/// A household (户) of the registry.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Household {
+    pub id: Uuid,
+    pub village_id: Uuid,
+    /// Household number inside the village (户编号), unique per village.
+    pub number: String,
+    pub address: String,
+    pub phone: String,
+    /// Bank account for subsidies (sensitive; shown masked).
+    pub bank_account: String,
+    pub attribute: PovertyAttribute,
+    pub status: HouseholdStatus,
+    pub main_cause: Option<Cause>,
+    pub other_causes: Vec<Cause>,
+    pub living: LivingConditions,
+    /// Name of the assigned helper (帮扶责任人); empty when none is assigned yet.
+    pub helper_name: String,
+}
+
+/// Registration status of a household.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum HouseholdStatus {
+    /// Known to the team but not a registered poor household.
+    NotRegistered,
+    /// Registered poor household (建档立卡贫困户), not yet exited.
+    Registered,
+    /// Exited poverty (已脱贫) in the given year.
+    Exited { year: i32 },
+    /// Under monitoring against return to poverty (防止返贫监测).
+    Monitored { kind: MonitoredKind },
+}
+
+/// Living conditions recorded at registration; most feed the exit checklist 一超六有.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct LivingConditions {
+    pub housing_safe: bool,
+    pub water_safe: bool,
+    pub electricity: bool,
+    pub radio_tv: bool,
+    /// Hardened road to the house (入户路硬化).
+    pub road_hardened: bool,
+    pub arable_land_mu: f64,
+    pub forest_land_mu: f64,
+    pub in_cooperative: bool,
+    pub ecommerce_sales: bool,
+}
+
+impl Default for LivingConditions {
+    fn default() -> Self {
+        LivingConditions {
+            housing_safe: true,
+            water_safe: true,
+            electricity: true,
+            radio_tv: true,
+            road_hardened: false,
+            arable_land_mu: 0.0,
+            forest_land_mu: 0.0,
+            in_cooperative: false,
+            ecommerce_sales: false,
+        }
+    }
+}
+
+/// A registered member of a household.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Member {
+    pub id: Uuid,
+    pub household_id: Uuid,
+    pub name: String,
+    /// Resident ID number (公民身份号码), 18 characters; sensitive.
+    pub id_number: String,
+    pub sex: Sex,
+    pub birth_date: NaiveDate,
+    pub relation: Relation,
+    pub ethnicity: String,
+    pub education: Education,
+    pub in_school: bool,
+    pub health: Health,
+    /// Disability grade 1–4 when `health` is `Disabled`.
+    pub disability_grade: Option<u8>,
+    pub labour: LabourAbility,
+    pub work: WorkStatus,
+    /// Months of migrant work in the year, when `work` is `Migrant`.
+    pub migrant_months: u8,
+    pub medical_insurance: bool,
+    pub pension_insurance: bool,
+    pub dibao: bool,
+}
+
+/// Income items of one household for one year (yuan).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct IncomeYear {
+    pub id: Uuid,
+    pub household_id: Uuid,
+    pub year: i32,
+    /// 工资性收入
+    pub wage_yuan: f64,
+    /// 生产经营性收入
+    pub production_yuan: f64,
+    /// 财产性收入
+    pub property_yuan: f64,
+    /// 转移性收入 (pensions, 低保, subsidies, ecological compensation)
+    pub transfer_yuan: f64,
+    /// 生产经营性支出
+    pub production_expense_yuan: f64,
+}
+
+/// One row of the poverty-line table: the national rural line for the incomes of `year`.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct PovertyLine {
+    pub year: i32,
+    pub line_yuan: f64,
+}
+
+/// The county-editable thresholds the rules take as parameters. Defaults follow `domain.md`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Thresholds {
+    /// Marginal / warning band: income below `marginal_factor × line` is at risk (2020 rule: 1.5).
+    pub marginal_factor: f64,
+    /// Village and county exit: poverty incidence must be below this fraction (3%).
+    pub max_incidence: f64,
+    /// Compulsory-education ages (inclusive), for the "education guaranteed" item.
+    pub school_age_min: u32,
+    pub school_age_max: u32,
+    /// Visits older than this many days make a household "due" (used by later screens).
+    pub visit_interval_days: u32,
+}
+
+impl Default for Thresholds {
+    fn default() -> Self {
+        Thresholds {
+            marginal_factor: 1.5,
+            max_incidence: 0.03,
+            school_age_min: 6,
+            school_age_max: 15,
+            visit_interval_days: 30,
+        }
+    }
+}
+
+/// Default poverty-line table (current-price national rural lines seen in public documents).
+/// Sources disagree by a year here and there, so these are editable defaults, not truths.
+pub fn default_poverty_lines() -> Vec<PovertyLine> {
+    // domain.md: 2736 for 2013 incomes (the 2014 identification), 2800 (2015), 2855 (2016),
+    // 3026 (2017), 3218 (2019), about 4000 (2020). Years without a figure use the latest earlier
+    // line (see `rules::income::PovertyLines::line_for`) until a county fills them in.
+    [
+        (2013, 2736.0),
+        (2015, 2800.0),
+        (2016, 2855.0),
+        (2017, 3026.0),
+        (2019, 3218.0),
+        (2020, 4000.0),
+    ]
+    .into_iter()
+    .map(|(year, line_yuan)| PovertyLine { year, line_yuan })
+    .collect()
+}
+
+/// A household together with what hangs off it: the unit the rules and screens work on.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HouseholdRecord {
+    pub household: Household,
+    pub members: Vec<Member>,
+    pub incomes: Vec<IncomeYear>,
+}
+
+impl HouseholdRecord {
+    pub fn head(&self) -> Option<&Member> {
+        self.members.iter().find(|m| m.relation == Relation::Head)
+    }
+
+    /// Household size: the registered members living as one household (incl. migrant workers).
+    pub fn size(&self) -> usize {
+        self.members.len()
+    }
+
+    /// The income record of the latest year, if any.
+    pub fn latest_income(&self) -> Option<&IncomeYear> {
+        self.incomes.iter().max_by_key(|i| i.year)
+    }
+
+    pub fn income_of(&self, year: i32) -> Option<&IncomeYear> {
+        self.incomes.iter().find(|i| i.year == year)
+    }
+}

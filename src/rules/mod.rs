@@ -1,0 +1,13 @@
+//! Pure policy of precision poverty alleviation: plain functions on `model` types, no UI and no SQL.
+//! Every county-adjustable figure arrives as a parameter (`Thresholds`, `PovertyLines`).
+
+pub mod exit;
+#[cfg(test)]
+mod fixtures;
+pub mod id_number;
+pub mod income;
+pub mod monitoring;
+pub mod quality;
+pub mod registry;
+pub mod summary;
+pub mod village;

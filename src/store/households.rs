@@ -1,0 +1,532 @@
+//! Households with their members and yearly incomes: the aggregate the screens and rules work on.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use rusqlite::types::Value;
+use rusqlite::{Connection, Row, params};
+use uuid::Uuid;
+
+use super::record::{ChangeId, Table, tombstone, write_record};
+use super::{Result, Store, StoreError};
+use crate::model::*;
+use crate::rules::registry;
+
+pub(crate) const HOUSEHOLD: Table = Table {
+    name: "household",
+    columns: &[
+        "village_id",
+        "number",
+        "address",
+        "phone",
+        "bank_account",
+        "attribute",
+        "status",
+        "exit_year",
+        "monitored_kind",
+        "main_cause",
+        "other_causes",
+        "housing_safe",
+        "water_safe",
+        "electricity",
+        "radio_tv",
+        "road_hardened",
+        "arable_land_mu",
+        "forest_land_mu",
+        "in_cooperative",
+        "ecommerce_sales",
+        "helper_name",
+    ],
+};
+
+pub(crate) const MEMBER: Table = Table {
+    name: "member",
+    columns: &[
+        "household_id",
+        "name",
+        "id_number",
+        "sex",
+        "birth_date",
+        "relation",
+        "ethnicity",
+        "education",
+        "in_school",
+        "health",
+        "disability_grade",
+        "labour",
+        "work",
+        "migrant_months",
+        "medical_insurance",
+        "pension_insurance",
+        "dibao",
+    ],
+};
+
+pub(crate) const INCOME: Table = Table {
+    name: "income_year",
+    columns: &[
+        "household_id",
+        "year",
+        "wage_yuan",
+        "production_yuan",
+        "property_yuan",
+        "transfer_yuan",
+        "production_expense_yuan",
+    ],
+};
+
+pub(crate) const TABLES: &[&Table] = &[&HOUSEHOLD, &MEMBER, &INCOME];
+
+/// Stored form of a household status: (code, exit year, monitored kind).
+pub(crate) fn status_columns(
+    status: HouseholdStatus,
+) -> (&'static str, Option<i32>, Option<&'static str>) {
+    match status {
+        HouseholdStatus::NotRegistered => ("not_registered", None, None),
+        HouseholdStatus::Registered => ("registered", None, None),
+        HouseholdStatus::Exited { year } => ("exited", Some(year), None),
+        HouseholdStatus::Monitored { kind } => ("monitored", None, Some(kind.code())),
+    }
+}
+
+fn status_from(code: &str, exit_year: Option<i32>, kind: Option<String>) -> HouseholdStatus {
+    match code {
+        "registered" => HouseholdStatus::Registered,
+        "exited" => HouseholdStatus::Exited {
+            year: exit_year.unwrap_or_default(),
+        },
+        "monitored" => HouseholdStatus::Monitored {
+            kind: kind
+                .as_deref()
+                .and_then(MonitoredKind::parse)
+                .unwrap_or(MonitoredKind::Marginal),
+        },
+        _ => HouseholdStatus::NotRegistered,
+    }
+}
+
+pub(crate) fn causes_text(causes: &[Cause]) -> String {
+    causes
+        .iter()
+        .map(|c| c.code())
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+fn causes_from(text: &str) -> Vec<Cause> {
+    text.split(',').filter_map(Cause::parse).collect()
+}
+
+pub(crate) fn household_values(h: &Household) -> Vec<Value> {
+    let (status, exit_year, kind) = status_columns(h.status);
+    let l = &h.living;
+    vec![
+        h.village_id.to_string().into(),
+        h.number.trim().to_string().into(),
+        h.address.clone().into(),
+        h.phone.clone().into(),
+        h.bank_account.clone().into(),
+        h.attribute.code().to_string().into(),
+        status.to_string().into(),
+        exit_year.map(i64::from).into(),
+        kind.map(str::to_string).into(),
+        h.main_cause.map(|c| c.code().to_string()).into(),
+        causes_text(&h.other_causes).into(),
+        l.housing_safe.into(),
+        l.water_safe.into(),
+        l.electricity.into(),
+        l.radio_tv.into(),
+        l.road_hardened.into(),
+        l.arable_land_mu.into(),
+        l.forest_land_mu.into(),
+        l.in_cooperative.into(),
+        l.ecommerce_sales.into(),
+        h.helper_name.clone().into(),
+    ]
+}
+
+pub(crate) fn member_values(m: &Member) -> Vec<Value> {
+    vec![
+        m.household_id.to_string().into(),
+        m.name.trim().to_string().into(),
+        m.id_number.trim().to_ascii_uppercase().into(),
+        m.sex.code().to_string().into(),
+        m.birth_date.to_string().into(),
+        m.relation.code().to_string().into(),
+        m.ethnicity.clone().into(),
+        m.education.code().to_string().into(),
+        m.in_school.into(),
+        m.health.code().to_string().into(),
+        m.disability_grade.map(i64::from).into(),
+        m.labour.code().to_string().into(),
+        m.work.code().to_string().into(),
+        i64::from(m.migrant_months).into(),
+        m.medical_insurance.into(),
+        m.pension_insurance.into(),
+        m.dibao.into(),
+    ]
+}
+
+pub(crate) fn income_values(i: &IncomeYear) -> Vec<Value> {
+    vec![
+        i.household_id.to_string().into(),
+        i64::from(i.year).into(),
+        i.wage_yuan.into(),
+        i.production_yuan.into(),
+        i.property_yuan.into(),
+        i.transfer_yuan.into(),
+        i.production_expense_yuan.into(),
+    ]
+}
+
+fn uuid_at(row: &Row, i: usize) -> rusqlite::Result<Uuid> {
+    let text: String = row.get(i)?;
+    Uuid::parse_str(&text).map_err(|e| {
+        rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, Box::new(e))
+    })
+}
+
+fn code_at<T>(
+    row: &Row,
+    i: usize,
+    parse: fn(&str) -> Option<T>,
+    fallback: T,
+) -> rusqlite::Result<T> {
+    let text: String = row.get(i)?;
+    Ok(parse(&text).unwrap_or(fallback))
+}
+
+const HOUSEHOLD_SELECT: &str = "SELECT id, village_id, number, address, phone, bank_account, attribute, status, exit_year,
+    monitored_kind, main_cause, other_causes, housing_safe, water_safe, electricity, radio_tv, road_hardened,
+    arable_land_mu, forest_land_mu, in_cooperative, ecommerce_sales, helper_name FROM household";
+
+fn household_from(row: &Row) -> rusqlite::Result<Household> {
+    let status: String = row.get(7)?;
+    let main_cause: Option<String> = row.get(10)?;
+    let other: String = row.get(11)?;
+    Ok(Household {
+        id: uuid_at(row, 0)?,
+        village_id: uuid_at(row, 1)?,
+        number: row.get(2)?,
+        address: row.get(3)?,
+        phone: row.get(4)?,
+        bank_account: row.get(5)?,
+        attribute: code_at(row, 6, PovertyAttribute::parse, PovertyAttribute::General)?,
+        status: status_from(&status, row.get(8)?, row.get(9)?),
+        main_cause: main_cause.as_deref().and_then(Cause::parse),
+        other_causes: causes_from(&other),
+        living: LivingConditions {
+            housing_safe: row.get(12)?,
+            water_safe: row.get(13)?,
+            electricity: row.get(14)?,
+            radio_tv: row.get(15)?,
+            road_hardened: row.get(16)?,
+            arable_land_mu: row.get(17)?,
+            forest_land_mu: row.get(18)?,
+            in_cooperative: row.get(19)?,
+            ecommerce_sales: row.get(20)?,
+        },
+        helper_name: row.get(21)?,
+    })
+}
+
+const MEMBER_SELECT: &str = "SELECT id, household_id, name, id_number, sex, birth_date, relation, ethnicity, education,
+    in_school, health, disability_grade, labour, work, migrant_months, medical_insurance, pension_insurance, dibao
+    FROM member";
+
+fn member_from(row: &Row) -> rusqlite::Result<Member> {
+    let birth: String = row.get(5)?;
+    Ok(Member {
+        id: uuid_at(row, 0)?,
+        household_id: uuid_at(row, 1)?,
+        name: row.get(2)?,
+        id_number: row.get(3)?,
+        sex: code_at(row, 4, Sex::parse, Sex::Male)?,
+        birth_date: NaiveDate::parse_from_str(&birth, "%Y-%m-%d").map_err(|e| {
+            rusqlite::Error::FromSqlConversionFailure(5, rusqlite::types::Type::Text, Box::new(e))
+        })?,
+        relation: code_at(row, 6, Relation::parse, Relation::OtherRelation)?,
+        ethnicity: row.get(7)?,
+        education: code_at(row, 8, Education::parse, Education::Primary)?,
+        in_school: row.get(9)?,
+        health: code_at(row, 10, Health::parse, Health::Healthy)?,
+        disability_grade: row.get(11)?,
+        labour: code_at(row, 12, LabourAbility::parse, LabourAbility::Normal)?,
+        work: code_at(row, 13, WorkStatus::parse, WorkStatus::Farming)?,
+        migrant_months: row.get(14)?,
+        medical_insurance: row.get(15)?,
+        pension_insurance: row.get(16)?,
+        dibao: row.get(17)?,
+    })
+}
+
+const INCOME_SELECT: &str =
+    "SELECT id, household_id, year, wage_yuan, production_yuan, property_yuan, transfer_yuan,
+    production_expense_yuan FROM income_year";
+
+fn income_from(row: &Row) -> rusqlite::Result<IncomeYear> {
+    Ok(IncomeYear {
+        id: uuid_at(row, 0)?,
+        household_id: uuid_at(row, 1)?,
+        year: row.get(2)?,
+        wage_yuan: row.get(3)?,
+        production_yuan: row.get(4)?,
+        property_yuan: row.get(5)?,
+        transfer_yuan: row.get(6)?,
+        production_expense_yuan: row.get(7)?,
+    })
+}
+
+/// Loads the live households (of one village, or all) with their live members and incomes,
+/// ordered by village and household number; members by relation then birth date.
+pub(crate) fn load_records(
+    conn: &Connection,
+    village: Option<Uuid>,
+) -> Result<Vec<HouseholdRecord>> {
+    let village_text = village.map(|v| v.to_string());
+    let (where_h, where_child) = if village.is_some() {
+        (
+            " WHERE deleted = 0 AND village_id = ?1 ORDER BY village_id, number",
+            " WHERE deleted = 0 AND household_id IN (SELECT id FROM household WHERE village_id = ?1 AND deleted = 0)",
+        )
+    } else {
+        (
+            " WHERE deleted = 0 ORDER BY village_id, number",
+            " WHERE deleted = 0",
+        )
+    };
+    let args: Vec<&dyn rusqlite::ToSql> = match &village_text {
+        Some(v) => vec![v],
+        None => vec![],
+    };
+
+    let mut records: Vec<HouseholdRecord> = Vec::new();
+    let mut index: HashMap<Uuid, usize> = HashMap::new();
+    {
+        let mut stmt = conn.prepare_cached(&format!("{HOUSEHOLD_SELECT}{where_h}"))?;
+        let rows = stmt.query_map(args.as_slice(), household_from)?;
+        for household in rows {
+            let household = household?;
+            index.insert(household.id, records.len());
+            records.push(HouseholdRecord {
+                household,
+                members: Vec::new(),
+                incomes: Vec::new(),
+            });
+        }
+    }
+    {
+        let mut stmt = conn.prepare_cached(&format!("{MEMBER_SELECT}{where_child}"))?;
+        let rows = stmt.query_map(args.as_slice(), member_from)?;
+        for member in rows {
+            let member = member?;
+            if let Some(&i) = index.get(&member.household_id) {
+                records[i].members.push(member);
+            }
+        }
+    }
+    {
+        let mut stmt = conn.prepare_cached(&format!("{INCOME_SELECT}{where_child}"))?;
+        let rows = stmt.query_map(args.as_slice(), income_from)?;
+        for income in rows {
+            let income = income?;
+            if let Some(&i) = index.get(&income.household_id) {
+                records[i].incomes.push(income);
+            }
+        }
+    }
+    for record in &mut records {
+        record.members.sort_by(|a, b| {
+            (a.relation, a.birth_date, &a.name).cmp(&(b.relation, b.birth_date, &b.name))
+        });
+        record.incomes.sort_by_key(|i| i.year);
+    }
+    Ok(records)
+}
+
+/// Maps SQLite's unique-constraint failure to the error a person can act on.
+fn unique_violation(err: StoreError, map: impl FnOnce() -> StoreError) -> StoreError {
+    match &err {
+        StoreError::Sqlite(rusqlite::Error::SqliteFailure(e, _))
+            if e.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE =>
+        {
+            map()
+        }
+        _ => err,
+    }
+}
+
+impl Store {
+    /// All live households of a village (or of the whole file) with members and incomes.
+    pub fn household_records(&self, village: Option<Uuid>) -> Result<Vec<HouseholdRecord>> {
+        load_records(&self.conn, village)
+    }
+
+    /// One live household with its members and incomes.
+    pub fn household_record(&self, id: Uuid) -> Result<HouseholdRecord> {
+        let household = self
+            .conn
+            .query_row(
+                &format!("{HOUSEHOLD_SELECT} WHERE id = ?1 AND deleted = 0"),
+                [id.to_string()],
+                household_from,
+            )
+            .map_err(|e| match e {
+                rusqlite::Error::QueryReturnedNoRows => StoreError::NotFound {
+                    what: "household",
+                    id: id.to_string(),
+                },
+                e => e.into(),
+            })?;
+        let mut members: Vec<Member> = self
+            .conn
+            .prepare_cached(&format!(
+                "{MEMBER_SELECT} WHERE household_id = ?1 AND deleted = 0"
+            ))?
+            .query_map([id.to_string()], member_from)?
+            .collect::<rusqlite::Result<_>>()?;
+        members.sort_by(|a, b| {
+            (a.relation, a.birth_date, &a.name).cmp(&(b.relation, b.birth_date, &b.name))
+        });
+        let incomes: Vec<IncomeYear> = self
+            .conn
+            .prepare_cached(&format!(
+                "{INCOME_SELECT} WHERE household_id = ?1 AND deleted = 0 ORDER BY year"
+            ))?
+            .query_map([id.to_string()], income_from)?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(HouseholdRecord {
+            household,
+            members,
+            incomes,
+        })
+    }
+
+    /// Number of live households (of one village or the whole file).
+    pub fn household_count(&self, village: Option<Uuid>) -> Result<i64> {
+        Ok(match village {
+            Some(v) => self.conn.query_row(
+                "SELECT count(*) FROM household WHERE deleted = 0 AND village_id = ?1",
+                [v.to_string()],
+                |r| r.get(0),
+            )?,
+            None => self.conn.query_row(
+                "SELECT count(*) FROM household WHERE deleted = 0",
+                [],
+                |r| r.get(0),
+            )?,
+        })
+    }
+
+    /// Inserts or updates a household after validating it. `Ok(None)` means nothing differed.
+    pub fn save_household(&mut self, h: &Household) -> Result<Option<ChangeId>> {
+        let errors = registry::validate_household(h);
+        if !errors.is_empty() {
+            return Err(StoreError::Invalid(errors));
+        }
+        let number = h.number.trim().to_string();
+        self.change(|tx, ctx| write_record(tx, ctx, &HOUSEHOLD, h.id, &household_values(h)))
+            .map_err(|e| unique_violation(e, || StoreError::DuplicateHouseholdNumber(number)))
+    }
+
+    /// Inserts or updates a member after validating it against `today`.
+    pub fn save_member(&mut self, m: &Member, today: NaiveDate) -> Result<Option<ChangeId>> {
+        let errors = registry::validate_member(m, today);
+        if !errors.is_empty() {
+            return Err(StoreError::Invalid(errors));
+        }
+        self.change(|tx, ctx| write_record(tx, ctx, &MEMBER, m.id, &member_values(m)))
+    }
+
+    /// Inserts or updates a yearly income record after validating it.
+    pub fn save_income(&mut self, i: &IncomeYear, today: NaiveDate) -> Result<Option<ChangeId>> {
+        let errors = registry::validate_income(i, today);
+        if !errors.is_empty() {
+            return Err(StoreError::Invalid(errors));
+        }
+        let year = i.year;
+        self.change(|tx, ctx| write_record(tx, ctx, &INCOME, i.id, &income_values(i)))
+            .map_err(|e| unique_violation(e, || StoreError::DuplicateIncomeYear(year)))
+    }
+
+    /// Deletes a household together with its members and incomes (as tombstones, one change).
+    pub fn delete_household(&mut self, id: Uuid) -> Result<Option<ChangeId>> {
+        let record = self.household_record(id)?;
+        self.change(|tx, ctx| {
+            for m in &record.members {
+                tombstone(tx, ctx, &MEMBER, m.id)?;
+            }
+            for i in &record.incomes {
+                tombstone(tx, ctx, &INCOME, i.id)?;
+            }
+            tombstone(tx, ctx, &HOUSEHOLD, id)
+        })
+    }
+
+    pub fn delete_member(&mut self, id: Uuid) -> Result<Option<ChangeId>> {
+        self.change(|tx, ctx| tombstone(tx, ctx, &MEMBER, id))
+    }
+
+    pub fn delete_income(&mut self, id: Uuid) -> Result<Option<ChangeId>> {
+        self.change(|tx, ctx| tombstone(tx, ctx, &INCOME, id))
+    }
+
+    /// Bulk-loads generated households (demo data) without per-field audit rows: one audit row per
+    /// village says where the data came from. Much faster than saving one by one.
+    pub fn insert_generated(
+        &mut self,
+        village: &Village,
+        records: &[HouseholdRecord],
+    ) -> Result<()> {
+        let device = self.device_id.to_string();
+        self.change(|tx, ctx| {
+            super::villages::write_village(tx, ctx, village)?;
+            let mut inserts = Vec::new();
+            for table in [&HOUSEHOLD, &MEMBER, &INCOME] {
+                let placeholders: Vec<String> =
+                    (0..table.columns.len()).map(|i| format!("?{}", i + 4)).collect();
+                inserts.push(format!(
+                    "INSERT INTO {} (id, created_at, updated_at, updated_by, deleted, {}) VALUES (?1, ?2, ?2, ?3, 0, {})",
+                    table.name,
+                    table.columns.join(", "),
+                    placeholders.join(", ")
+                ));
+            }
+            let mut insert_household = tx.prepare_cached(&inserts[0])?;
+            let mut insert_member = tx.prepare_cached(&inserts[1])?;
+            let mut insert_income = tx.prepare_cached(&inserts[2])?;
+            let head = |id: Uuid| -> [Value; 3] {
+                [id.to_string().into(), ctx.at.clone().into(), device.clone().into()]
+            };
+            for r in records {
+                let mut values = head(r.household.id).to_vec();
+                values.extend(household_values(&r.household));
+                insert_household.execute(rusqlite::params_from_iter(values))?;
+                for m in &r.members {
+                    let mut values = head(m.id).to_vec();
+                    values.extend(member_values(m));
+                    insert_member.execute(rusqlite::params_from_iter(values))?;
+                }
+                for i in &r.incomes {
+                    let mut values = head(i.id).to_vec();
+                    values.extend(income_values(i));
+                    insert_income.execute(rusqlite::params_from_iter(values))?;
+                }
+            }
+            tx.execute(
+                "INSERT INTO audit_log (change_id, at, actor, device, table_name, record_id, field, old_value, new_value)
+                 VALUES (?1, ?2, ?3, ?4, 'village', ?5, 'generated', NULL, ?6)",
+                params![
+                    ctx.change_id.to_string(),
+                    ctx.at,
+                    ctx.actor,
+                    ctx.device,
+                    village.id.to_string(),
+                    format!("{} households generated", records.len())
+                ],
+            )?;
+            Ok(true)
+        })?;
+        Ok(())
+    }
+}

@@ -1,0 +1,318 @@
+//! The local database: one SQLite file per village team (or per county), owned by [`Store`].
+//!
+//! Durability comes first: WAL with `synchronous=FULL`, so a change the app reported as saved
+//! survives a crash or a power cut. Every record is keyed by UUID and carries created/updated time,
+//! the updating device and a tombstone flag, so that sync bundles can be built on it. Every change
+//! writes audit rows (table, record, field, old, new, when, by) grouped by a change id, which is also
+//! what undo reverts.
+
+mod households;
+mod record;
+pub mod schema;
+mod settings;
+mod villages;
+
+use std::path::{Path, PathBuf};
+
+use rusqlite::{Connection, OpenFlags, OptionalExtension};
+use uuid::Uuid;
+
+use crate::i18n::{Lang, Localize};
+use crate::rules::registry::FieldError;
+
+pub use record::ChangeId;
+
+/// The stored code of a status (`registered`, `exited`, …), as written to exports.
+pub fn status_code(status: crate::model::HouseholdStatus) -> &'static str {
+    households::status_columns(status).0
+}
+
+/// Everything that can go wrong in the store, typed; words are chosen at the edge ([`Localize`]).
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("database error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error("{path} does not exist")]
+    Missing { path: PathBuf },
+    #[error("{path} is not a Dripline database")]
+    NotDripline { path: PathBuf },
+    #[error("database version {found} is newer than this app supports ({supported})")]
+    TooNew { found: i64, supported: i64 },
+    #[error("{what} {id} not found")]
+    NotFound { what: &'static str, id: String },
+    #[error("invalid record: {0:?}")]
+    Invalid(Vec<FieldError>),
+    #[error("household number {0} is already used in this village")]
+    DuplicateHouseholdNumber(String),
+    #[error("village code {0} is already registered")]
+    DuplicateVillageCode(String),
+    #[error("an income record for {0} already exists for this household")]
+    DuplicateIncomeYear(i32),
+    #[error("nothing to undo")]
+    NothingToUndo,
+}
+
+impl Localize for StoreError {
+    fn localize(&self, lang: Lang) -> String {
+        match self {
+            StoreError::Sqlite(e) => match lang {
+                Lang::Zh => format!(
+                    "数据库出错：{e}。数据未改动；请重试，若反复出现请备份数据文件后联系县扶贫办技术人员。"
+                ),
+                Lang::En => format!(
+                    "Database error: {e}. Nothing was changed; try again, and if it persists back up the data file and contact county IT."
+                ),
+            },
+            StoreError::Missing { path } => match lang {
+                Lang::Zh => format!("找不到文件 {}，请检查路径。", path.display()),
+                Lang::En => format!("File {} does not exist; check the path.", path.display()),
+            },
+            StoreError::NotDripline { path } => match lang {
+                Lang::Zh => format!(
+                    "{} 不是 Dripline 数据库（可能是其他软件的文件或已损坏），未做任何改动。",
+                    path.display()
+                ),
+                Lang::En => format!(
+                    "{} is not a Dripline database (another program's file, or damaged); nothing was changed.",
+                    path.display()
+                ),
+            },
+            StoreError::TooNew { found, supported } => match lang {
+                Lang::Zh => format!(
+                    "该数据库由更新版本的 Dripline 创建（数据版本 {found}，本程序支持到 {supported}）。请升级程序后再打开；文件未被改动。"
+                ),
+                Lang::En => format!(
+                    "This database was written by a newer Dripline (data version {found}; this app supports up to {supported}). Upgrade the app to open it; the file was not changed."
+                ),
+            },
+            StoreError::NotFound { what, id } => match lang {
+                Lang::Zh => format!("找不到记录（{what} {id}），可能已被删除。"),
+                Lang::En => format!("Record not found ({what} {id}); it may have been deleted."),
+            },
+            StoreError::Invalid(errors) => errors
+                .iter()
+                .map(|e| e.localize(lang))
+                .collect::<Vec<_>>()
+                .join(lang.pick("；", "; ")),
+            StoreError::DuplicateHouseholdNumber(n) => match lang {
+                Lang::Zh => format!("户编号 {n} 在本村已被使用，请换一个编号。"),
+                Lang::En => {
+                    format!("Household number {n} is already used in this village; choose another.")
+                }
+            },
+            StoreError::DuplicateVillageCode(c) => match lang {
+                Lang::Zh => format!("村代码 {c} 已经登记过。"),
+                Lang::En => format!("Village code {c} is already registered."),
+            },
+            StoreError::DuplicateIncomeYear(y) => match lang {
+                Lang::Zh => format!("该户已有 {y} 年的收入记录，请直接修改那一条。"),
+                Lang::En => format!(
+                    "This household already has an income record for {y}; edit that one instead."
+                ),
+            },
+            StoreError::NothingToUndo => lang
+                .pick("没有可撤销的操作。", "Nothing to undo.")
+                .to_string(),
+        }
+    }
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// An open Dripline database.
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+    device_id: Uuid,
+    /// Who is making changes (written to the audit log): the operating-system user by default.
+    actor: String,
+}
+
+impl Store {
+    /// Opens an existing Dripline database, migrating it forward if it is older than this app.
+    /// Refuses (without writing anything) a missing file, a file that is not a Dripline database,
+    /// and a database written by a newer app.
+    pub fn open(path: &Path) -> Result<Store> {
+        if !path.exists() {
+            return Err(StoreError::Missing {
+                path: path.to_path_buf(),
+            });
+        }
+        Self::check_is_dripline(path)?;
+        Self::open_inner(path)
+    }
+
+    /// Creates a new, empty database at `path`; an existing Dripline database is opened instead.
+    pub fn open_or_create(path: &Path) -> Result<Store> {
+        if path.exists()
+            && std::fs::metadata(path)
+                .map(|m| m.len() > 0)
+                .unwrap_or(false)
+        {
+            return Self::open(path);
+        }
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|e| {
+                StoreError::Sqlite(rusqlite::Error::ToSqlConversionFailure(Box::new(e)))
+            })?;
+        }
+        Self::open_inner(path)
+    }
+
+    /// An in-memory database (tests and benchmarks).
+    pub fn in_memory() -> Result<Store> {
+        let conn = Connection::open_in_memory()?;
+        Self::init(conn, PathBuf::from(":memory:"))
+    }
+
+    /// Reads the header of `path` read-only and decides whether it is ours, before any write.
+    fn check_is_dripline(path: &Path) -> Result<()> {
+        let not_ours = || StoreError::NotDripline {
+            path: path.to_path_buf(),
+        };
+        let conn = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .map_err(|_| not_ours())?;
+        let app_id: i64 = conn
+            .query_row("PRAGMA application_id", [], |r| r.get(0))
+            .map_err(|_| not_ours())?;
+        let version: i64 = conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .map_err(|_| not_ours())?;
+        if app_id != schema::APPLICATION_ID {
+            // An empty SQLite file (no tables yet) may be adopted; anything else is not ours.
+            let tables: i64 = conn
+                .query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0))
+                .map_err(|_| not_ours())?;
+            if tables > 0 || version != 0 {
+                return Err(not_ours());
+            }
+        }
+        if version > schema::latest_version() {
+            return Err(StoreError::TooNew {
+                found: version,
+                supported: schema::latest_version(),
+            });
+        }
+        Ok(())
+    }
+
+    fn open_inner(path: &Path) -> Result<Store> {
+        let conn = Connection::open(path)?;
+        Self::init(conn, path.to_path_buf())
+    }
+
+    fn init(mut conn: Connection, path: PathBuf) -> Result<Store> {
+        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        // WAL keeps readers and the writer apart; FULL syncs the WAL on every commit so that a
+        // saved record survives a power cut, not only a crash of the app.
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "synchronous", "FULL")?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        schema::migrate_to(&mut conn, schema::latest_version())?;
+        let device_id = settings::ensure_device_and_defaults(&conn)?;
+        let actor = std::env::var("USER")
+            .or_else(|_| std::env::var("USERNAME"))
+            .unwrap_or_else(|_| "local".to_string());
+        Ok(Store {
+            conn,
+            path,
+            device_id,
+            actor,
+        })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The installation (device) whose changes this store records.
+    pub fn device_id(&self) -> Uuid {
+        self.device_id
+    }
+
+    pub fn set_actor(&mut self, actor: impl Into<String>) {
+        self.actor = actor.into();
+    }
+
+    /// Folds the write-ahead log into the main file and closes it, leaving one self-contained file
+    /// (before a file is copied, renamed or handed over).
+    pub fn close(self) -> Result<()> {
+        self.conn
+            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+        self.conn.close().map_err(|(_, e)| StoreError::Sqlite(e))
+    }
+
+    /// Runs SQLite's own consistency check; `Ok(())` when the file is sound.
+    pub fn integrity_check(&self) -> Result<Vec<String>> {
+        let mut stmt = self.conn.prepare("PRAGMA integrity_check")?;
+        let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
+        let problems: Vec<String> = rows.collect::<Result<_, _>>()?;
+        Ok(if problems == ["ok"] {
+            Vec::new()
+        } else {
+            problems
+        })
+    }
+
+    /// The schema version of the open file.
+    pub fn schema_version(&self) -> Result<i64> {
+        Ok(self
+            .conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))?)
+    }
+
+    /// Number of audit rows (for tests and the status bar).
+    pub fn audit_len(&self) -> Result<i64> {
+        Ok(self
+            .conn
+            .query_row("SELECT count(*) FROM audit_log", [], |r| r.get(0))?)
+    }
+
+    /// The audit rows of one record, oldest first.
+    pub fn audit_of(&self, record_id: Uuid) -> Result<Vec<AuditRow>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT change_id, at, actor, table_name, field, old_value, new_value
+             FROM audit_log WHERE record_id = ?1 ORDER BY seq",
+        )?;
+        let rows = stmt.query_map([record_id.to_string()], |r| {
+            Ok(AuditRow {
+                change_id: r.get(0)?,
+                at: r.get(1)?,
+                actor: r.get(2)?,
+                table: r.get(3)?,
+                field: r.get(4)?,
+                old_value: r.get(5)?,
+                new_value: r.get(6)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    fn meta(&self, key: &str) -> Result<Option<String>> {
+        Ok(self
+            .conn
+            .query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
+            .optional()?)
+    }
+}
+
+/// One row of the audit log, as read back.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AuditRow {
+    pub change_id: String,
+    pub at: String,
+    pub actor: String,
+    pub table: String,
+    /// Empty for "record created"; otherwise the column that changed.
+    pub field: String,
+    pub old_value: rusqlite::types::Value,
+    pub new_value: rusqlite::types::Value,
+}
+
+/// The current time as stored: RFC 3339, UTC, milliseconds.
+pub(crate) fn now_text() -> String {
+    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}

@@ -1,0 +1,159 @@
+//! Schema migrations. Each step is applied in its own transaction together with the new
+//! `PRAGMA user_version`, so a crash leaves the file at one version or the next, never between.
+//!
+//! Append new steps at the end; never edit a step that has shipped.
+
+use rusqlite::{Connection, TransactionBehavior};
+
+use super::StoreError;
+
+/// Identifies a Dripline database (`PRAGMA application_id`, the ASCII bytes "DRIP").
+pub const APPLICATION_ID: i64 = 0x4452_4950;
+
+/// Migration steps; step `n` (1-based) takes the file from version `n - 1` to `n`.
+pub const MIGRATIONS: &[&str] = &[
+    // 1: the registry.
+    r#"
+    CREATE TABLE meta (
+        key   TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    );
+
+    CREATE TABLE village (
+        id TEXT PRIMARY KEY,
+        created_at TEXT NOT NULL, updated_at TEXT NOT NULL, updated_by TEXT NOT NULL,
+        deleted INTEGER NOT NULL DEFAULT 0,
+        code TEXT NOT NULL,
+        name TEXT NOT NULL,
+        township TEXT NOT NULL,
+        county TEXT NOT NULL,
+        rural_population INTEGER,
+        is_demo INTEGER NOT NULL DEFAULT 0,
+        collective_income_yuan REAL NOT NULL DEFAULT 0,
+        hardened_road INTEGER NOT NULL DEFAULT 0,
+        clinic INTEGER NOT NULL DEFAULT 0,
+        cultural_room INTEGER NOT NULL DEFAULT 0,
+        network INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE UNIQUE INDEX village_code ON village(code) WHERE deleted = 0;
+
+    CREATE TABLE household (
+        id TEXT PRIMARY KEY,
+        created_at TEXT NOT NULL, updated_at TEXT NOT NULL, updated_by TEXT NOT NULL,
+        deleted INTEGER NOT NULL DEFAULT 0,
+        village_id TEXT NOT NULL REFERENCES village(id),
+        number TEXT NOT NULL,
+        address TEXT NOT NULL DEFAULT '',
+        phone TEXT NOT NULL DEFAULT '',
+        bank_account TEXT NOT NULL DEFAULT '',
+        attribute TEXT NOT NULL,
+        status TEXT NOT NULL,
+        exit_year INTEGER,
+        monitored_kind TEXT,
+        main_cause TEXT,
+        other_causes TEXT NOT NULL DEFAULT '',
+        housing_safe INTEGER NOT NULL,
+        water_safe INTEGER NOT NULL,
+        electricity INTEGER NOT NULL,
+        radio_tv INTEGER NOT NULL,
+        road_hardened INTEGER NOT NULL,
+        arable_land_mu REAL NOT NULL DEFAULT 0,
+        forest_land_mu REAL NOT NULL DEFAULT 0,
+        in_cooperative INTEGER NOT NULL DEFAULT 0,
+        ecommerce_sales INTEGER NOT NULL DEFAULT 0,
+        helper_name TEXT NOT NULL DEFAULT ''
+    );
+    CREATE INDEX household_village ON household(village_id);
+    CREATE UNIQUE INDEX household_number ON household(village_id, number) WHERE deleted = 0;
+
+    CREATE TABLE member (
+        id TEXT PRIMARY KEY,
+        created_at TEXT NOT NULL, updated_at TEXT NOT NULL, updated_by TEXT NOT NULL,
+        deleted INTEGER NOT NULL DEFAULT 0,
+        household_id TEXT NOT NULL REFERENCES household(id),
+        name TEXT NOT NULL,
+        id_number TEXT NOT NULL,
+        sex TEXT NOT NULL,
+        birth_date TEXT NOT NULL,
+        relation TEXT NOT NULL,
+        ethnicity TEXT NOT NULL DEFAULT '',
+        education TEXT NOT NULL,
+        in_school INTEGER NOT NULL DEFAULT 0,
+        health TEXT NOT NULL,
+        disability_grade INTEGER,
+        labour TEXT NOT NULL,
+        work TEXT NOT NULL,
+        migrant_months INTEGER NOT NULL DEFAULT 0,
+        medical_insurance INTEGER NOT NULL DEFAULT 0,
+        pension_insurance INTEGER NOT NULL DEFAULT 0,
+        dibao INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE INDEX member_household ON member(household_id);
+    CREATE INDEX member_id_number ON member(id_number);
+
+    CREATE TABLE income_year (
+        id TEXT PRIMARY KEY,
+        created_at TEXT NOT NULL, updated_at TEXT NOT NULL, updated_by TEXT NOT NULL,
+        deleted INTEGER NOT NULL DEFAULT 0,
+        household_id TEXT NOT NULL REFERENCES household(id),
+        year INTEGER NOT NULL,
+        wage_yuan REAL NOT NULL DEFAULT 0,
+        production_yuan REAL NOT NULL DEFAULT 0,
+        property_yuan REAL NOT NULL DEFAULT 0,
+        transfer_yuan REAL NOT NULL DEFAULT 0,
+        production_expense_yuan REAL NOT NULL DEFAULT 0
+    );
+    CREATE UNIQUE INDEX income_household_year ON income_year(household_id, year) WHERE deleted = 0;
+
+    CREATE TABLE poverty_line (
+        id TEXT PRIMARY KEY,
+        created_at TEXT NOT NULL, updated_at TEXT NOT NULL, updated_by TEXT NOT NULL,
+        deleted INTEGER NOT NULL DEFAULT 0,
+        year INTEGER NOT NULL,
+        line_yuan REAL NOT NULL
+    );
+    CREATE UNIQUE INDEX poverty_line_year ON poverty_line(year) WHERE deleted = 0;
+
+    -- Every change, field by field. The value columns have no declared type (so no affinity:
+    -- a phone number "0839…" stays text, never becomes a number), so
+    -- undo writes back exactly what was there.
+    CREATE TABLE audit_log (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        change_id TEXT NOT NULL,
+        at TEXT NOT NULL,
+        actor TEXT NOT NULL,
+        device TEXT NOT NULL,
+        table_name TEXT NOT NULL,
+        record_id TEXT NOT NULL,
+        field TEXT NOT NULL,
+        old_value,
+        new_value
+    );
+    CREATE INDEX audit_change ON audit_log(change_id);
+    CREATE INDEX audit_record ON audit_log(record_id);
+    "#,
+];
+
+/// The schema version this build writes.
+pub fn latest_version() -> i64 {
+    MIGRATIONS.len() as i64
+}
+
+/// Brings the file up to `target` (normally [`latest_version`]), one transaction per step.
+pub fn migrate_to(conn: &mut Connection, target: i64) -> Result<(), StoreError> {
+    let current: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    if current > latest_version() {
+        return Err(StoreError::TooNew {
+            found: current,
+            supported: latest_version(),
+        });
+    }
+    for version in current..target.min(latest_version()) {
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        tx.execute_batch(MIGRATIONS[version as usize])?;
+        tx.pragma_update(None, "user_version", version + 1)?;
+        tx.pragma_update(None, "application_id", APPLICATION_ID)?;
+        tx.commit()?;
+    }
+    Ok(())
+}

@@ -1,0 +1,504 @@
+//! The window: arranges the screens, and is the one place where their actions are applied to the
+//! store. Applying an action records it for undo, refreshes the village snapshot the screens read,
+//! and turns any error into a message in the user's language.
+
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+use eframe::egui::{self, RichText};
+use uuid::Uuid;
+
+use super::checks::ChecksScreen;
+use super::household::HouseholdScreen;
+use super::households::HouseholdListScreen;
+use super::prefs::UiPrefs;
+use super::village_setup::VillageSetupScreen;
+use super::widgets::{ERROR_RED, OK_GREEN};
+use crate::demo::{self, DemoSpec};
+use crate::i18n::{Lang, Localize};
+use crate::model::{HouseholdRecord, IncomeYear, Member, Thresholds, Village};
+use crate::rules::income::PovertyLines;
+use crate::rules::quality::{self, Finding};
+use crate::rules::summary::{self, HouseholdSummary};
+use crate::rules::village::{self as village_rules, VillageAssessment};
+use crate::store::{ChangeId, Store, StoreError};
+
+/// The database a fresh installation keeps its real village in.
+pub const VILLAGE_DB: &str = "dripline.sqlite";
+/// The generated demo village shown until a real village is created.
+pub const DEMO_DB: &str = "demo.sqlite";
+
+/// Which screen fills the window.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Screen {
+    Households,
+    Household(Uuid),
+    NewHousehold,
+    Checks,
+    VillageSetup,
+}
+
+/// Everything a screen can ask for. Screens never touch the store themselves.
+#[derive(Debug, Clone)]
+pub enum Action {
+    SetLanguage(Lang),
+    SetShowSensitive(bool),
+    Navigate(Screen),
+    CreateVillage(Village),
+    SaveHousehold(crate::model::Household),
+    DeleteHousehold(Uuid),
+    SaveMember(Member),
+    DeleteMember(Uuid),
+    SaveIncome(IncomeYear),
+    DeleteIncome(Uuid),
+    Undo,
+}
+
+/// What the screens read: the current village and everything derived from it, rebuilt whenever the
+/// data changes (never per frame).
+pub struct VillageSnapshot {
+    pub village: Option<Village>,
+    pub records: Vec<HouseholdRecord>,
+    pub summaries: Vec<HouseholdSummary>,
+    pub findings: Vec<Finding>,
+    pub assessment: Option<VillageAssessment>,
+    pub lines: PovertyLines,
+    pub thresholds: Thresholds,
+    pub today: NaiveDate,
+}
+
+impl VillageSnapshot {
+    fn load(store: &Store, today: NaiveDate) -> Result<VillageSnapshot, StoreError> {
+        let village = store.villages()?.into_iter().next();
+        let records = match &village {
+            Some(v) => store.household_records(Some(v.id))?,
+            None => Vec::new(),
+        };
+        let lines = store.poverty_lines()?;
+        let thresholds = store.thresholds()?;
+        let findings = quality::check_village(&records, today, &thresholds);
+        let summaries = summary::summarize(&records, &lines, &thresholds, &findings);
+        let assessment = village
+            .as_ref()
+            .map(|v| village_rules::assess_village(v, &records, &thresholds));
+        Ok(VillageSnapshot {
+            village,
+            records,
+            summaries,
+            findings,
+            assessment,
+            lines,
+            thresholds,
+            today,
+        })
+    }
+
+    pub fn record(&self, id: Uuid) -> Option<&HouseholdRecord> {
+        self.records.iter().find(|r| r.household.id == id)
+    }
+}
+
+/// A message shown under the toolbar until the next action.
+enum Notice {
+    Saved,
+    Undone,
+    Error(StoreError),
+}
+
+/// The open database and its snapshot.
+struct Workspace {
+    store: Store,
+    snapshot: VillageSnapshot,
+}
+
+pub struct App {
+    data_dir: PathBuf,
+    prefs: UiPrefs,
+    workspace: Result<Workspace, StoreError>,
+    screen: Screen,
+    list: HouseholdListScreen,
+    household: HouseholdScreen,
+    checks: ChecksScreen,
+    village_setup: VillageSetupScreen,
+    /// Changes made in this session, newest last: what the undo button reverts.
+    undo_stack: Vec<ChangeId>,
+    notice: Option<Notice>,
+}
+
+impl App {
+    /// Builds the app for eframe: installs the CJK font and opens the data.
+    /// `data_dir` holds the databases and preferences; `db` overrides the database file.
+    pub fn new(cc: &eframe::CreationContext<'_>, data_dir: PathBuf, db: Option<PathBuf>) -> App {
+        super::fonts::install(&cc.egui_ctx);
+        App::open(data_dir, db)
+    }
+
+    /// Opens the data without a window (used by [`App::new`] and the UI tests).
+    pub fn open(data_dir: PathBuf, db: Option<PathBuf>) -> App {
+        let prefs = UiPrefs::load(&data_dir);
+        let workspace = open_workspace(&data_dir, db.as_deref());
+        let screen = match &workspace {
+            Ok(w) if w.snapshot.village.is_none() => Screen::VillageSetup,
+            _ => Screen::Households,
+        };
+        App {
+            data_dir,
+            prefs,
+            workspace,
+            screen,
+            list: HouseholdListScreen::default(),
+            household: HouseholdScreen::default(),
+            checks: ChecksScreen,
+            village_setup: VillageSetupScreen::default(),
+            undo_stack: Vec::new(),
+            notice: None,
+        }
+    }
+
+    pub fn lang(&self) -> Lang {
+        self.prefs.lang
+    }
+
+    pub fn screen(&self) -> Screen {
+        self.screen
+    }
+
+    /// The open store, if the data could be opened (for tests and the status line).
+    pub fn store(&self) -> Option<&Store> {
+        self.workspace.as_ref().ok().map(|w| &w.store)
+    }
+
+    /// Applies one action through the store, then refreshes what depends on it.
+    pub fn apply(&mut self, action: Action) {
+        match action {
+            Action::SetLanguage(lang) => {
+                self.prefs.lang = lang;
+                self.save_prefs();
+            }
+            Action::SetShowSensitive(show) => {
+                self.prefs.show_sensitive = show;
+                self.save_prefs();
+            }
+            Action::Navigate(screen) => self.navigate(screen),
+            Action::CreateVillage(village) => self.create_village(village),
+            Action::Undo => self.undo(),
+            data_action => {
+                let Ok(workspace) = &mut self.workspace else {
+                    return;
+                };
+                let today = workspace.snapshot.today;
+                let store = &mut workspace.store;
+                let mut opened = None;
+                let result = match data_action {
+                    Action::SaveHousehold(h) => {
+                        opened = Some(h.id);
+                        store.save_household(&h)
+                    }
+                    Action::DeleteHousehold(id) => store.delete_household(id),
+                    Action::SaveMember(m) => store.save_member(&m, today),
+                    Action::DeleteMember(id) => store.delete_member(id),
+                    Action::SaveIncome(i) => store.save_income(&i, today),
+                    Action::DeleteIncome(id) => store.delete_income(id),
+                    _ => unreachable!("handled above"),
+                };
+                match result {
+                    Ok(change) => {
+                        self.undo_stack.extend(change);
+                        self.notice = Some(Notice::Saved);
+                        self.household.saved();
+                        self.refresh();
+                        if self.screen == Screen::NewHousehold
+                            && let Some(id) = opened
+                        {
+                            self.navigate(Screen::Household(id));
+                            self.household.show_members_tab();
+                        } else if let Screen::Household(id) = self.screen
+                            && self.snapshot().and_then(|s| s.record(id)).is_none()
+                        {
+                            self.screen = Screen::Households;
+                        }
+                    }
+                    Err(e) => self.notice = Some(Notice::Error(e)),
+                }
+            }
+        }
+    }
+
+    fn snapshot(&self) -> Option<&VillageSnapshot> {
+        self.workspace.as_ref().ok().map(|w| &w.snapshot)
+    }
+
+    fn save_prefs(&mut self) {
+        // Preferences are a convenience: failing to write them must not interrupt work.
+        let _ = self.prefs.save(&self.data_dir);
+    }
+
+    fn navigate(&mut self, screen: Screen) {
+        match screen {
+            Screen::Household(id) => {
+                if let Some(record) = self.snapshot().and_then(|s| s.record(id)).cloned() {
+                    self.household.open(&record);
+                } else {
+                    return;
+                }
+            }
+            Screen::NewHousehold => {
+                let Ok(workspace) = &self.workspace else {
+                    return;
+                };
+                let Some(village) = &workspace.snapshot.village else {
+                    return;
+                };
+                self.household
+                    .start_new(village.id, &workspace.snapshot.records);
+            }
+            Screen::VillageSetup => self.village_setup = VillageSetupScreen::default(),
+            Screen::Households | Screen::Checks => {}
+        }
+        self.screen = screen;
+    }
+
+    fn refresh(&mut self) {
+        if let Ok(workspace) = &mut self.workspace {
+            let today = workspace.snapshot.today;
+            match VillageSnapshot::load(&workspace.store, today) {
+                Ok(snapshot) => workspace.snapshot = snapshot,
+                Err(e) => self.notice = Some(Notice::Error(e)),
+            }
+            if let Screen::Household(id) = self.screen
+                && let Some(record) = self.snapshot().and_then(|s| s.record(id)).cloned()
+            {
+                self.household.refresh(&record);
+            }
+        }
+    }
+
+    fn undo(&mut self) {
+        let Ok(workspace) = &mut self.workspace else {
+            return;
+        };
+        let Some(change) = self.undo_stack.pop() else {
+            self.notice = Some(Notice::Error(StoreError::NothingToUndo));
+            return;
+        };
+        match workspace.store.undo(change) {
+            Ok(_) => {
+                self.notice = Some(Notice::Undone);
+                self.household.saved();
+                self.refresh();
+                if let Screen::Household(id) = self.screen
+                    && self.snapshot().and_then(|s| s.record(id)).is_none()
+                {
+                    self.screen = Screen::Households;
+                }
+            }
+            Err(e) => self.notice = Some(Notice::Error(e)),
+        }
+    }
+
+    /// Registers a real village. From the demo (or when nothing could be opened) the village goes
+    /// into a new database of its own in the data directory and the app switches to it; otherwise
+    /// it goes into the open database.
+    fn create_village(&mut self, village: Village) {
+        let in_demo = self
+            .snapshot()
+            .and_then(|s| s.village.as_ref())
+            .is_some_and(|v| v.is_demo);
+        let result = match &mut self.workspace {
+            Ok(workspace) if !in_demo => workspace.store.save_village(&village).map(|_| None),
+            _ => Store::open_or_create(&self.data_dir.join(VILLAGE_DB)).and_then(|mut store| {
+                store.save_village(&village)?;
+                let snapshot = VillageSnapshot::load(&store, today())?;
+                Ok(Some(Workspace { store, snapshot }))
+            }),
+        };
+        match result {
+            Ok(new_workspace) => {
+                if let Some(workspace) = new_workspace {
+                    self.workspace = Ok(workspace);
+                    self.undo_stack.clear();
+                }
+                self.refresh();
+                self.notice = Some(Notice::Saved);
+                self.screen = Screen::Households;
+            }
+            Err(e) => self.notice = Some(Notice::Error(e)),
+        }
+    }
+
+    fn toolbar_ui(&mut self, ui: &mut egui::Ui, actions: &mut Vec<Action>) {
+        let lang = self.prefs.lang;
+        ui.horizontal_wrapped(|ui| {
+            ui.heading(lang.pick("精准扶贫 · 村级工作台", "Dripline · Village Workbench"));
+            if let Some(village) = self.snapshot().and_then(|s| s.village.as_ref()) {
+                ui.label(
+                    RichText::new(format!(
+                        "{} {} {}",
+                        village.county, village.township, village.name
+                    ))
+                    .strong(),
+                );
+            }
+            ui.separator();
+            let problems = self.snapshot().map(|s| s.findings.len()).unwrap_or(0);
+            let nav = [
+                (
+                    Screen::Households,
+                    lang.pick("农户名册", "Households").to_string(),
+                ),
+                (
+                    Screen::Checks,
+                    match lang {
+                        Lang::Zh => format!("数据检查（{problems}）"),
+                        Lang::En => format!("Data checks ({problems})"),
+                    },
+                ),
+            ];
+            for (screen, label) in nav {
+                let selected = self.screen == screen;
+                if ui.selectable_label(selected, label).clicked() && !selected {
+                    actions.push(Action::Navigate(screen));
+                }
+            }
+            ui.separator();
+            let undo_label = lang.pick("撤销", "Undo");
+            if ui
+                .add_enabled(!self.undo_stack.is_empty(), egui::Button::new(undo_label))
+                .on_hover_text(
+                    lang.pick("撤销上一次修改（Ctrl+Z）", "Undo the last change (Ctrl+Z)"),
+                )
+                .clicked()
+            {
+                actions.push(Action::Undo);
+            }
+            let (other, label) = match lang {
+                Lang::Zh => (Lang::En, "English"),
+                Lang::En => (Lang::Zh, "中文"),
+            };
+            if ui.button(label).clicked() {
+                actions.push(Action::SetLanguage(other));
+            }
+        });
+    }
+
+    fn notice_ui(&mut self, ui: &mut egui::Ui) {
+        let lang = self.prefs.lang;
+        let Some(notice) = &self.notice else { return };
+        let (text, color) = match notice {
+            Notice::Saved => (lang.pick("已保存", "Saved").to_string(), OK_GREEN),
+            Notice::Undone => (
+                lang.pick("已撤销上一次修改", "Last change undone")
+                    .to_string(),
+                OK_GREEN,
+            ),
+            Notice::Error(e) => (e.localize(lang), ERROR_RED),
+        };
+        ui.horizontal(|ui| {
+            ui.label(RichText::new(text).color(color));
+            if ui.small_button("×").clicked() {
+                self.notice = None;
+            }
+        });
+    }
+
+    fn demo_banner_ui(&mut self, ui: &mut egui::Ui, actions: &mut Vec<Action>) {
+        let lang = self.prefs.lang;
+        let in_demo = self
+            .snapshot()
+            .and_then(|s| s.village.as_ref())
+            .is_some_and(|v| v.is_demo);
+        if !in_demo || self.screen == Screen::VillageSetup {
+            return;
+        }
+        ui.horizontal_wrapped(|ui| {
+            ui.label(RichText::new(lang.pick(
+                "这是演示村：数据是生成的示例，可随意试用。准备好后请创建您的村。",
+                "This is a demo village with generated data: try anything. When ready, create your own village.",
+            )).color(super::widgets::WARN_AMBER));
+            if ui.button(lang.pick("创建我的村", "Create my village")).clicked() {
+                actions.push(Action::Navigate(Screen::VillageSetup));
+            }
+        });
+    }
+}
+
+/// Today's date on this computer.
+pub fn today() -> NaiveDate {
+    chrono::Local::now().date_naive()
+}
+
+/// Opens the database the app should show: `db` if given; else the village database in the data
+/// directory; else the demo database (generated on first start).
+fn open_workspace(data_dir: &Path, db: Option<&Path>) -> Result<Workspace, StoreError> {
+    let store = match db {
+        Some(path) => Store::open_or_create(path)?,
+        None => {
+            let village_db = data_dir.join(VILLAGE_DB);
+            if village_db.exists() {
+                Store::open(&village_db)?
+            } else {
+                let demo_db = data_dir.join(DEMO_DB);
+                let fresh = !demo_db.exists();
+                let mut store = Store::open_or_create(&demo_db)?;
+                if fresh || store.villages()?.is_empty() {
+                    let village = demo::generate_village(&DemoSpec::default(), 0);
+                    store.insert_generated(&village.village, &village.households)?;
+                }
+                store
+            }
+        }
+    };
+    let snapshot = VillageSnapshot::load(&store, today())?;
+    Ok(Workspace { store, snapshot })
+}
+
+impl eframe::App for App {
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        let mut actions = Vec::new();
+        let lang = self.prefs.lang;
+
+        if ui.input(|i| i.modifiers.command && i.key_pressed(egui::Key::Z))
+            && !ui.ctx().egui_wants_keyboard_input()
+        {
+            actions.push(Action::Undo);
+        }
+
+        egui::Panel::top("toolbar").show(ui, |ui| {
+            self.toolbar_ui(ui, &mut actions);
+            self.demo_banner_ui(ui, &mut actions);
+            self.notice_ui(ui);
+        });
+
+        egui::CentralPanel::default().show(ui, |ui| match &self.workspace {
+            Err(e) => {
+                ui.heading(lang.pick("无法打开数据", "Cannot open the data"));
+                ui.label(RichText::new(e.localize(lang)).color(ERROR_RED));
+                ui.label(lang.pick(
+                    "可以新建一个村（数据将保存在默认数据目录），或用 --db 指定另一个文件重新启动。",
+                    "You can create a new village (stored in the default data directory), or restart with --db pointing to another file.",
+                ));
+                if self.screen == Screen::VillageSetup {
+                    actions.extend(self.village_setup.ui(ui, lang, None));
+                } else if ui.button(lang.pick("新建村", "Create a village")).clicked() {
+                    actions.push(Action::Navigate(Screen::VillageSetup));
+                }
+            }
+            Ok(workspace) => {
+                let snapshot = &workspace.snapshot;
+                let new_actions = match self.screen {
+                    Screen::Households => self.list.ui(ui, lang, snapshot),
+                    Screen::Household(_) | Screen::NewHousehold => {
+                        self.household.ui(ui, lang, snapshot, self.prefs.show_sensitive)
+                    }
+                    Screen::Checks => self.checks.ui(ui, lang, snapshot),
+                    Screen::VillageSetup => self.village_setup.ui(ui, lang, snapshot.village.as_ref()),
+                };
+                actions.extend(new_actions);
+            }
+        });
+
+        for action in actions {
+            self.apply(action);
+        }
+    }
+}

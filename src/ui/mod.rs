@@ -1,0 +1,31 @@
+//! The window (eframe/egui). Thin by design: each screen draws from a snapshot of the village and
+//! returns actions; [`app::App`] applies them through the store.
+
+pub mod app;
+mod checks;
+pub mod fonts;
+mod household;
+mod households;
+pub mod prefs;
+mod village_setup;
+pub mod widgets;
+
+pub use app::{Action, App, Screen};
+
+use std::path::PathBuf;
+
+/// Opens the window and runs until it is closed.
+pub fn run(data_dir: PathBuf, db: Option<PathBuf>) -> eframe::Result {
+    let options = eframe::NativeOptions {
+        viewport: eframe::egui::ViewportBuilder::default()
+            .with_title("Dripline 精准扶贫 · 村级工作台")
+            .with_inner_size([1280.0, 800.0])
+            .with_min_inner_size([800.0, 500.0]),
+        ..Default::default()
+    };
+    eframe::run_native(
+        "Dripline",
+        options,
+        Box::new(move |cc| Ok(Box::new(App::new(cc, data_dir, db)))),
+    )
+}

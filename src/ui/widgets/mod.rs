@@ -1,0 +1,146 @@
+//! Small widgets shared by the screens: labelled form fields with their error beside them, combo
+//! boxes over coded values, and number formatting.
+
+use eframe::egui::{self, Color32, Response, RichText, Ui};
+
+use crate::i18n::{Label, Lang};
+
+pub const ERROR_RED: Color32 = Color32::from_rgb(200, 40, 40);
+pub const OK_GREEN: Color32 = Color32::from_rgb(30, 140, 60);
+pub const WARN_AMBER: Color32 = Color32::from_rgb(190, 120, 0);
+
+/// A form row inside a two-column `Grid`: the label, then a single-line text field that is
+/// announced to screen readers (and UI tests) by that label, then the field's error if any.
+pub fn text_row(ui: &mut Ui, label: &str, value: &mut String, error: Option<&str>) -> Response {
+    let label_id = ui.label(label).id;
+    let response = ui
+        .vertical(|ui| {
+            let response = ui
+                .add(egui::TextEdit::singleline(value).desired_width(260.0))
+                .labelled_by(label_id);
+            if let Some(error) = error {
+                ui.label(RichText::new(error).color(ERROR_RED));
+            }
+            response
+        })
+        .inner;
+    ui.end_row();
+    response
+}
+
+/// A form row with a combo box over coded values.
+pub fn combo_row<T: Label + Copy + PartialEq>(
+    ui: &mut Ui,
+    lang: Lang,
+    label: &str,
+    value: &mut T,
+    options: &[T],
+) -> bool {
+    let label_id = ui.label(label).id;
+    let changed = combo(ui, lang, label_id, value, options);
+    ui.end_row();
+    changed
+}
+
+/// A combo box over coded values, named (for screen readers and tests) by the label `label_id`.
+pub fn combo<T: Label + Copy + PartialEq>(
+    ui: &mut Ui,
+    lang: Lang,
+    label_id: egui::Id,
+    value: &mut T,
+    options: &[T],
+) -> bool {
+    let mut changed = false;
+    egui::ComboBox::from_id_salt(label_id)
+        .selected_text(value.label(lang))
+        .width(220.0)
+        .show_ui(ui, |ui| {
+            for option in options {
+                changed |= ui
+                    .selectable_value(value, *option, option.label(lang))
+                    .changed();
+            }
+        })
+        .response
+        .labelled_by(label_id);
+    changed
+}
+
+/// A combo box over an optional coded value, with `none_label` for "no value / all".
+pub fn optional_combo<T: Label + Copy + PartialEq>(
+    ui: &mut Ui,
+    lang: Lang,
+    label_id: egui::Id,
+    none_label: &str,
+    value: &mut Option<T>,
+    options: &[T],
+) -> bool {
+    let mut changed = false;
+    let selected = value.map(|v| v.label(lang)).unwrap_or(none_label);
+    egui::ComboBox::from_id_salt(label_id)
+        .selected_text(selected)
+        .width(160.0)
+        .show_ui(ui, |ui| {
+            changed |= ui.selectable_value(value, None, none_label).changed();
+            for option in options {
+                changed |= ui
+                    .selectable_value(value, Some(*option), option.label(lang))
+                    .changed();
+            }
+        })
+        .response
+        .labelled_by(label_id);
+    changed
+}
+
+/// Whole yuan with thousands separators: 12,345.
+pub fn yuan(amount: f64) -> String {
+    let rounded = amount.round() as i64;
+    let digits = rounded.unsigned_abs().to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if rounded < 0 { format!("-{out}") } else { out }
+}
+
+/// Parses an amount typed by a person: empty means 0; commas and a trailing 元 are allowed.
+pub fn parse_amount(text: &str) -> Option<f64> {
+    let cleaned: String = text
+        .trim()
+        .trim_end_matches('元')
+        .chars()
+        .filter(|c| *c != ',' && *c != '，')
+        .collect();
+    if cleaned.is_empty() {
+        return Some(0.0);
+    }
+    cleaned.parse::<f64>().ok().filter(|v| v.is_finite())
+}
+
+/// The text of an error for a field that does not hold a number.
+pub fn not_a_number(lang: Lang) -> &'static str {
+    lang.pick(
+        "请输入数字（例如 3200 或 3200.5）",
+        "Enter a number (e.g. 3200 or 3200.5)",
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn yuan_and_amounts() {
+        assert_eq!(yuan(1234567.4), "1,234,567");
+        assert_eq!(yuan(999.5), "1,000");
+        assert_eq!(yuan(-2855.0), "-2,855");
+        assert_eq!(parse_amount("3,200元"), Some(3200.0));
+        assert_eq!(parse_amount(""), Some(0.0));
+        assert_eq!(parse_amount("abc"), None);
+        assert_eq!(parse_amount("NaN"), None);
+    }
+}

@@ -1,0 +1,78 @@
+//! Builders shared by the integration tests.
+#![allow(dead_code)]
+
+use chrono::NaiveDate;
+use dripline::model::*;
+use dripline::rules::id_number;
+use uuid::Uuid;
+
+pub fn today() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 11, 29).unwrap()
+}
+
+pub fn village() -> Village {
+    Village {
+        id: Uuid::new_v4(),
+        code: "510824105201".into(),
+        name: "柳池村".into(),
+        township: "元坝镇".into(),
+        county: "苍溪县".into(),
+        rural_population: None,
+        is_demo: false,
+        facilities: VillageFacilities::default(),
+    }
+}
+
+pub fn household(village_id: Uuid, number: &str) -> Household {
+    Household {
+        id: Uuid::new_v4(),
+        village_id,
+        number: number.into(),
+        address: "三组".into(),
+        phone: String::new(),
+        bank_account: String::new(),
+        attribute: PovertyAttribute::General,
+        status: HouseholdStatus::Registered,
+        main_cause: Some(Cause::Illness),
+        other_causes: vec![Cause::LackSkills],
+        living: LivingConditions::default(),
+        helper_name: "李明".into(),
+    }
+}
+
+pub fn member(household_id: Uuid, name: &str, relation: Relation, seq: u32) -> Member {
+    let birth = NaiveDate::from_ymd_opt(1975, 4, 12).unwrap();
+    Member {
+        id: Uuid::new_v4(),
+        household_id,
+        name: name.into(),
+        id_number: id_number::compose("510824", birth, seq, Sex::Male),
+        sex: Sex::Male,
+        birth_date: birth,
+        relation,
+        ethnicity: "汉族".into(),
+        education: Education::JuniorHigh,
+        in_school: false,
+        health: Health::Healthy,
+        disability_grade: None,
+        labour: LabourAbility::Normal,
+        work: WorkStatus::Farming,
+        migrant_months: 0,
+        medical_insurance: true,
+        pension_insurance: true,
+        dibao: false,
+    }
+}
+
+pub fn income(household_id: Uuid, year: i32, wage: f64) -> IncomeYear {
+    IncomeYear {
+        id: Uuid::new_v4(),
+        household_id,
+        year,
+        wage_yuan: wage,
+        production_yuan: 1200.0,
+        property_yuan: 0.0,
+        transfer_yuan: 800.0,
+        production_expense_yuan: 400.0,
+    }
+}

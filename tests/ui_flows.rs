@@ -1,0 +1,250 @@
+//! UI flows driven like a user, without a window: egui_kittest finds widgets by their labels,
+//! clicks and types, then the test checks what is shown and what is stored.
+
+use chrono::NaiveDate;
+use dripline::model::{Relation, Sex};
+use dripline::rules::id_number;
+use dripline::ui::{App, Screen};
+use eframe::egui;
+use egui::accesskit::Role;
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+
+fn harness(data_dir: &std::path::Path) -> Harness<'static, App> {
+    let dir = data_dir.to_path_buf();
+    Harness::builder()
+        .with_size([1280.0, 800.0])
+        .build_eframe(move |cc| App::new(cc, dir, None))
+}
+
+fn type_into(harness: &mut Harness<'static, App>, label: &str, text: &str) {
+    let field = harness.get_by_role_and_label(Role::TextInput, label);
+    field.focus();
+    harness.run();
+    harness
+        .get_by_role_and_label(Role::TextInput, label)
+        .type_text(text);
+    harness.run();
+}
+
+/// Whether some widget with exactly this label is on screen (a heading and a tab may share one).
+fn shown(harness: &Harness<'static, App>, label: &str) -> bool {
+    harness.query_all_by_label(label).next().is_some()
+}
+
+fn click(harness: &mut Harness<'static, App>, label: &str) {
+    harness.get_by_label(label).click();
+    harness.run();
+}
+
+#[test]
+fn first_start_opens_the_demo_village() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut harness = harness(dir.path());
+    harness.run();
+    assert_eq!(harness.state().screen(), Screen::Households);
+    assert!(shown(&harness, "农户名册"));
+    harness.get_by_label("创建我的村");
+    assert!(
+        harness
+            .state()
+            .store()
+            .unwrap()
+            .household_count(None)
+            .unwrap()
+            > 50
+    );
+    assert!(dir.path().join("demo.sqlite").exists());
+}
+
+#[test]
+fn add_household_then_member_with_wrong_id_then_fix_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut harness = harness(dir.path());
+    harness.run();
+    let households_before = harness
+        .state()
+        .store()
+        .unwrap()
+        .household_count(None)
+        .unwrap();
+
+    click(&mut harness, "＋ 新增农户");
+    assert_eq!(harness.state().screen(), Screen::NewHousehold);
+    type_into(&mut harness, "住址", "柳池村三组12号");
+    click(&mut harness, "保存基本情况");
+    let Screen::Household(household_id) = harness.state().screen() else {
+        panic!(
+            "saving a new household opens it, got {:?}",
+            harness.state().screen()
+        );
+    };
+    assert_eq!(
+        harness
+            .state()
+            .store()
+            .unwrap()
+            .household_count(None)
+            .unwrap(),
+        households_before + 1
+    );
+
+    // The members tab is open; add the head with a mistyped ID number.
+    click(&mut harness, "＋ 添加成员");
+    type_into(&mut harness, "姓名", "蒲国强");
+    let birth = NaiveDate::from_ymd_opt(1968, 9, 3).unwrap();
+    let good = id_number::compose("510824", birth, 35, Sex::Male);
+    let wrong_check = if good.ends_with('1') { '2' } else { '1' };
+    let wrong = format!("{}{}", &good[..17], wrong_check);
+    type_into(&mut harness, "身份证号", &wrong);
+    click(&mut harness, "保存成员");
+    harness.get_by_label_contains("校验位错误");
+    assert!(
+        harness
+            .state()
+            .store()
+            .unwrap()
+            .household_record(household_id)
+            .unwrap()
+            .members
+            .is_empty()
+    );
+
+    // Fix the last character: the error goes, the member is saved and listed.
+    harness
+        .get_by_role_and_label(Role::TextInput, "身份证号")
+        .focus();
+    harness.run();
+    harness.key_press(egui::Key::End);
+    harness.key_press(egui::Key::Backspace);
+    harness.run();
+    harness
+        .get_by_role_and_label(Role::TextInput, "身份证号")
+        .type_text(&good[17..]);
+    harness.run();
+    harness.get_by_label_contains("出生日期 1968-09-03");
+    click(&mut harness, "保存成员");
+    assert!(harness.query_by_label_contains("校验位错误").is_none());
+    harness.get_by_label("蒲国强");
+    harness.get_by_label_contains("已保存");
+
+    let record = harness
+        .state()
+        .store()
+        .unwrap()
+        .household_record(household_id)
+        .unwrap();
+    assert_eq!(record.members.len(), 1);
+    let head = &record.members[0];
+    assert_eq!(head.id_number, good);
+    assert_eq!(
+        head.relation,
+        Relation::Head,
+        "the first member of a household defaults to head"
+    );
+    assert_eq!(head.sex, Sex::Male);
+    assert_eq!(head.birth_date, birth);
+    // The list shows the ID masked.
+    harness.get_by_label(&id_number::mask(&good));
+
+    // Undo the last change: the member is gone again.
+    click(&mut harness, "撤销");
+    let record = harness
+        .state()
+        .store()
+        .unwrap()
+        .household_record(household_id)
+        .unwrap();
+    assert!(record.members.is_empty());
+    assert!(harness.query_by_label("蒲国强").is_none());
+}
+
+#[test]
+fn switching_language_changes_the_ui_and_is_remembered() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let mut harness = harness(dir.path());
+        harness.run();
+        assert!(shown(&harness, "农户名册"));
+        click(&mut harness, "English");
+        assert!(shown(&harness, "Households"));
+        harness.get_by_label("Create my village");
+        assert!(!shown(&harness, "农户名册"));
+    }
+    let mut harness = harness(dir.path());
+    harness.run();
+    assert!(shown(&harness, "Households"));
+    click(&mut harness, "中文");
+    assert!(shown(&harness, "农户名册"));
+}
+
+#[test]
+fn creating_a_village_leaves_the_demo_for_a_database_of_its_own() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut harness = harness(dir.path());
+    harness.run();
+    click(&mut harness, "创建我的村");
+    assert_eq!(harness.state().screen(), Screen::VillageSetup);
+    type_into(&mut harness, "村名", "红岩村");
+    type_into(&mut harness, "乡镇", "歧坪镇");
+    type_into(&mut harness, "县（区）", "苍溪县");
+    type_into(&mut harness, "村代码（12位区划代码）", "51082410");
+    click(&mut harness, "创建");
+    // A short code is refused next to the field, and nothing is created.
+    assert_eq!(harness.state().screen(), Screen::VillageSetup);
+    assert!(!dir.path().join("dripline.sqlite").exists());
+    type_into(&mut harness, "村代码（12位区划代码）", "1201");
+    click(&mut harness, "创建");
+    assert_eq!(harness.state().screen(), Screen::Households);
+    assert!(dir.path().join("dripline.sqlite").exists());
+    harness.get_by_label_contains("红岩村");
+    assert!(
+        harness.query_by_label("创建我的村").is_none(),
+        "no demo banner on a real village"
+    );
+    assert_eq!(
+        harness
+            .state()
+            .store()
+            .unwrap()
+            .household_count(None)
+            .unwrap(),
+        0
+    );
+    drop(harness);
+
+    // The next start opens the real village, not the demo.
+    let mut harness = harness_again(dir.path());
+    harness.run();
+    harness.get_by_label_contains("红岩村");
+}
+
+fn harness_again(dir: &std::path::Path) -> Harness<'static, App> {
+    harness(dir)
+}
+
+#[test]
+fn search_filters_the_list_as_you_type() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut harness = harness(dir.path());
+    harness.run();
+    let store = harness.state().store().unwrap();
+    let records = store.household_records(None).unwrap();
+    let id_count = |id: &str| {
+        records
+            .iter()
+            .flat_map(|r| &r.members)
+            .filter(|m| m.id_number == id)
+            .count()
+    };
+    let target = records
+        .iter()
+        .find(|r| r.head().is_some_and(|h| id_count(&h.id_number) == 1))
+        .unwrap();
+    let head = target.head().unwrap().name.clone();
+    let total = records.len();
+    type_into(&mut harness, "搜索", &target.head().unwrap().id_number[..]);
+    harness.get_by_label_contains("显示 1 户");
+    harness.get_by_label(&head);
+    assert!(total > 1);
+}
