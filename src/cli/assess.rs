@@ -6,7 +6,9 @@ use std::path::PathBuf;
 use clap::Args;
 use serde_json::json;
 
-use super::CliError;
+use std::fmt::Write;
+
+use super::{CliError, emit};
 use crate::i18n::{Label, Lang, Localize};
 use crate::rules::{exit, income};
 use crate::store::Store;
@@ -26,6 +28,7 @@ pub struct AssessArgs {
 
 pub fn run(args: AssessArgs, lang: Lang) -> Result<(), CliError> {
     let store = Store::open(&args.db)?;
+    let mut out = String::new();
     let thresholds = store.thresholds()?;
     let lines = store.poverty_lines()?;
     let today = chrono::Local::now().date_naive();
@@ -34,6 +37,7 @@ pub fn run(args: AssessArgs, lang: Lang) -> Result<(), CliError> {
     let mut passed = 0usize;
     let mut total = 0usize;
     for village in &villages {
+        let today = crate::demo::evaluation_date(village, today);
         for record in store.household_records(Some(village.id))? {
             total += 1;
             let year = args.year.or_else(|| record.latest_income().map(|i| i.year));
@@ -73,10 +77,10 @@ pub fn run(args: AssessArgs, lang: Lang) -> Result<(), CliError> {
             } else {
                 let income_text = match &figures {
                     Some(f) => format!(
-                        "{}: {:.0} / {:.0} ({})",
+                        "{}: {} / {} · {}",
                         f.year,
-                        f.per_capita_yuan,
-                        f.line_yuan,
+                        income::yuan(f.per_capita_yuan),
+                        income::yuan(f.line_yuan),
                         f.standing.label(lang)
                     ),
                     None => lang.pick("无收入记录", "no income record").to_string(),
@@ -86,7 +90,8 @@ pub fn run(args: AssessArgs, lang: Lang) -> Result<(), CliError> {
                     Some(_) => lang.pick("未达标", "does not meet exit standard"),
                     None => lang.pick("无法评估", "cannot assess"),
                 };
-                println!(
+                writeln!(
+                    out,
                     "{}\t{}\t{}\t{}\t{}\t{}",
                     village.code,
                     h.number,
@@ -94,23 +99,33 @@ pub fn run(args: AssessArgs, lang: Lang) -> Result<(), CliError> {
                     h.status.label(lang),
                     income_text,
                     verdict
-                );
+                )
+                .expect("writing to a String");
                 for (criterion, reasons) in &failed {
-                    println!("\t✗ {criterion}: {}", reasons.join(lang.pick("；", "; ")));
+                    writeln!(
+                        out,
+                        "\t✗ {criterion}: {}",
+                        reasons.join(lang.pick("；", "; "))
+                    )
+                    .expect("writing to a String");
                 }
             }
         }
     }
     if args.json {
-        println!(
+        writeln!(
+            out,
             "{}",
             serde_json::to_string_pretty(&json_rows).expect("json")
-        );
+        )
+        .expect("writing to a String");
     } else {
         match lang {
-            Lang::Zh => println!("共 {total} 户，{passed} 户达到“一超六有”标准"),
-            Lang::En => println!("{total} households, {passed} meet the exit standard"),
+            Lang::Zh => writeln!(out, "共 {total} 户，{passed} 户达到“一超六有”标准")
+                .expect("writing to a String"),
+            Lang::En => writeln!(out, "{total} households, {passed} meet the exit standard")
+                .expect("writing to a String"),
         }
     }
-    Ok(())
+    emit(&out)
 }

@@ -5,7 +5,9 @@ use std::path::PathBuf;
 use clap::Args;
 use serde_json::json;
 
-use super::CliError;
+use std::fmt::Write;
+
+use super::{CliError, emit};
 use crate::i18n::{Label, Lang, Localize};
 use crate::rules::quality;
 use crate::store::Store;
@@ -22,10 +24,12 @@ pub struct CheckArgs {
 
 pub fn run(args: CheckArgs, lang: Lang) -> Result<(), CliError> {
     let store = Store::open(&args.db)?;
+    let mut out = String::new();
     let thresholds = store.thresholds()?;
     let today = chrono::Local::now().date_naive();
     let mut rows = Vec::new();
     for village in store.villages()? {
+        let today = crate::demo::evaluation_date(&village, today);
         let records = store.household_records(Some(village.id))?;
         for finding in quality::check_village(&records, today, &thresholds) {
             rows.push((village.code.clone(), finding));
@@ -37,7 +41,7 @@ pub fn run(args: CheckArgs, lang: Lang) -> Result<(), CliError> {
             .map(|(code, f)| {
                 json!({
                     "village_code": code,
-                    "kind": format!("{:?}", f.kind),
+                    "kind": f.kind.code(),
                     "kind_label": f.kind.label(lang),
                     "household_id": f.household_id,
                     "household_number": f.household_number,
@@ -47,22 +51,29 @@ pub fn run(args: CheckArgs, lang: Lang) -> Result<(), CliError> {
                 })
             })
             .collect();
-        println!("{}", serde_json::to_string_pretty(&items).expect("json"));
+        writeln!(
+            out,
+            "{}",
+            serde_json::to_string_pretty(&items).expect("json")
+        )
+        .expect("writing to a String");
     } else {
         for (code, f) in &rows {
-            println!(
+            writeln!(
+                out,
                 "{}\t{}\t{}\t{}\t{}",
                 f.kind.label(lang),
                 code,
                 f.household_number,
                 f.member_name.as_deref().unwrap_or("-"),
                 f.localize(lang)
-            );
+            )
+            .expect("writing to a String");
         }
         match lang {
-            Lang::Zh => println!("共 {} 个问题", rows.len()),
-            Lang::En => println!("{} findings", rows.len()),
+            Lang::Zh => writeln!(out, "共 {} 个问题", rows.len()).expect("writing to a String"),
+            Lang::En => writeln!(out, "{} findings", rows.len()).expect("writing to a String"),
         }
     }
-    Ok(())
+    emit(&out)
 }

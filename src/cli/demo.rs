@@ -40,24 +40,10 @@ pub fn run(args: DemoArgs, lang: Lang) -> Result<(), CliError> {
     };
     // Build into a temporary file beside the target and rename it at the end, so an interrupted
     // or failed run never leaves a half-made database under the requested name.
-    let dir = args
-        .out
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from("."));
-    let tmp = tempfile::Builder::new()
-        .prefix(".dripline-demo-")
-        .suffix(".sqlite")
-        .tempfile_in(&dir)?;
-    let tmp_path = tmp.path().to_path_buf();
+    let partial = PartialFile::beside(&args.out);
     let started = std::time::Instant::now();
-    let households = generate_into(&tmp_path, &spec)?;
-    // Remove the WAL side files before the rename; the store checkpointed them on close.
-    for side in ["-wal", "-shm"] {
-        let _ = std::fs::remove_file(format!("{}{side}", tmp_path.display()));
-    }
-    tmp.persist(&args.out).map_err(|e| CliError::Io(e.error))?;
+    let households = generate_into(&partial.path, &spec)?;
+    partial.persist(&args.out)?;
     let secs = started.elapsed().as_secs_f64();
     match lang {
         Lang::Zh => println!(
@@ -78,9 +64,51 @@ pub fn run(args: DemoArgs, lang: Lang) -> Result<(), CliError> {
     Ok(())
 }
 
+/// A file being built under a temporary name; removed (with its SQLite side files) unless it
+/// is persisted under its real name.
+struct PartialFile {
+    path: PathBuf,
+}
+
+impl PartialFile {
+    fn beside(target: &std::path::Path) -> PartialFile {
+        let mut name = target
+            .file_name()
+            .map(|n| n.to_os_string())
+            .unwrap_or_default();
+        name.push(format!(".partial-{}", std::process::id()));
+        PartialFile {
+            path: target.with_file_name(name),
+        }
+    }
+
+    fn side_files(&self) -> [PathBuf; 3] {
+        let text = self.path.display().to_string();
+        [
+            self.path.clone(),
+            PathBuf::from(format!("{text}-wal")),
+            PathBuf::from(format!("{text}-shm")),
+        ]
+    }
+
+    fn persist(self, target: &std::path::Path) -> Result<(), CliError> {
+        std::fs::rename(&self.path, target)?;
+        Ok(())
+    }
+}
+
+impl Drop for PartialFile {
+    fn drop(&mut self) {
+        for file in self.side_files() {
+            let _ = std::fs::remove_file(file);
+        }
+    }
+}
+
 /// Generates on one thread and writes on this one, so both cores work.
 fn generate_into(path: &std::path::Path, spec: &DemoSpec) -> Result<u64, CliError> {
     let mut store = Store::open_or_create(path)?;
+    store.start_bulk_load()?;
     let (sender, receiver) = mpsc::sync_channel(4);
     let generator_spec = *spec;
     let generator = std::thread::spawn(move || {

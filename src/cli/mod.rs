@@ -87,6 +87,17 @@ impl Localize for CliError {
     }
 }
 
+/// Writes a command's output to stdout. A closed pipe (`dripline check … | head`) is not an
+/// error: the reader has what it wanted.
+fn emit(text: &str) -> Result<(), CliError> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(CliError::Io(e)),
+        _ => Ok(()),
+    }
+}
+
 /// The language for this run: `--lang`, else the window's saved preference, else `LANG`.
 fn choose_lang(flag: Option<&str>) -> Lang {
     if let Some(lang) = flag.and_then(Lang::from_tag) {

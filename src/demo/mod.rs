@@ -74,6 +74,13 @@ pub fn demo_today() -> NaiveDate {
     NaiveDate::from_ymd_opt(DEMO_YEAR, 12, 31).expect("valid date")
 }
 
+/// The date a village's data is evaluated against (ages, school age, ID dates): for a generated
+/// demo village its reference date, because its members' ages and school attendance describe the
+/// end of 2020; for a real village, `today`.
+pub fn evaluation_date(village: &Village, today: NaiveDate) -> NaiveDate {
+    if village.is_demo { demo_today() } else { today }
+}
+
 /// What to generate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct DemoSpec {
@@ -305,14 +312,17 @@ fn index_of(h: &HouseholdRecord) -> u32 {
         .map_or(u32::MAX, |n| n.saturating_sub(1))
 }
 
-/// The default poverty lines of the demo's income years.
+/// The default poverty line of each income year of the demo. A year without a row of its own
+/// takes the latest earlier line, as `rules::income` does.
 fn poverty_lines() -> [f64; YEARS] {
     let table = default_poverty_lines();
     std::array::from_fn(|i| {
         let year = FIRST_YEAR + i as i32;
         table
             .iter()
-            .find(|l| l.year == year)
+            .filter(|l| l.year <= year)
+            .max_by_key(|l| l.year)
+            .or_else(|| table.iter().min_by_key(|l| l.year))
             .map_or(4_000.0, |l| l.line_yuan)
     })
 }

@@ -383,3 +383,10 @@ fn county_scale() {
     cause.sort_by_key(|(_, n)| std::cmp::Reverse(*n));
     println!("main cause {cause:?}");
 }
+
+#[test]
+fn poverty_lines_cover_every_income_year() {
+    let lines = poverty_lines();
+    assert!(lines.windows(2).all(|w| w[0] <= w[1]), "{lines:?}");
+    assert!(lines.iter().all(|l| (2_000.0..=5_000.0).contains(l)));
+}

@@ -42,6 +42,19 @@ impl FindingKind {
         FindingKind::SexContradictsId,
         FindingKind::SchoolAgeNotInSchool,
     ];
+
+    /// The stable code written to JSON output and exports.
+    pub fn code(self) -> &'static str {
+        match self {
+            FindingKind::DuplicateIdNumber => "duplicate_id_number",
+            FindingKind::NoHead => "no_head",
+            FindingKind::SeveralHeads => "several_heads",
+            FindingKind::InvalidIdNumber => "invalid_id_number",
+            FindingKind::BirthDateContradictsId => "birth_date_contradicts_id",
+            FindingKind::SexContradictsId => "sex_contradicts_id",
+            FindingKind::SchoolAgeNotInSchool => "school_age_not_in_school",
+        }
+    }
 }
 
 impl Label for FindingKind {

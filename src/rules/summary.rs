@@ -6,9 +6,10 @@ use std::collections::HashMap;
 
 use uuid::Uuid;
 
-use super::income::{self, IncomeFigures, IncomeStanding, PovertyLines};
+use super::income::{self, IncomeFigures, PovertyLines};
+use super::monitoring;
 use super::quality::Finding;
-use crate::model::{Cause, HouseholdRecord, HouseholdStatus, MonitoredKind, Thresholds};
+use crate::model::{Cause, HouseholdRecord, HouseholdStatus, Thresholds};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct HouseholdSummary {
@@ -45,17 +46,7 @@ pub fn summarize(
         .map(|record| {
             let h = &record.household;
             let latest = income::latest_figures(record, lines, thresholds);
-            let unregistered = matches!(
-                h.status,
-                HouseholdStatus::NotRegistered
-                    | HouseholdStatus::Monitored {
-                        kind: MonitoredKind::Marginal
-                    }
-            );
-            let marginal = unregistered
-                && latest
-                    .as_ref()
-                    .is_some_and(|f| f.standing == IncomeStanding::Marginal);
+            let marginal = monitoring::is_marginal(record, lines, thresholds);
             let mut search_text = String::new();
             for m in &record.members {
                 search_text.push_str(&m.name.to_lowercase());

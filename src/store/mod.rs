@@ -237,6 +237,16 @@ impl Store {
         self.actor = actor.into();
     }
 
+    /// Switches a database that is being built from scratch (and will be renamed into place only
+    /// when complete) to unsynced, journal-less writing: a crash there loses only a file nobody
+    /// uses yet. [`Store::close`] restores WAL mode so the finished file is like any other.
+    pub fn start_bulk_load(&mut self) -> Result<()> {
+        self.conn.pragma_update(None, "synchronous", "OFF")?;
+        self.conn.pragma_update(None, "journal_mode", "OFF")?;
+        self.conn.pragma_update(None, "cache_size", -262_144)?; // 256 MiB
+        Ok(())
+    }
+
     /// Folds the write-ahead log into the main file and closes it, leaving one self-contained file
     /// (before a file is copied, renamed or handed over).
     pub fn close(self) -> Result<()> {

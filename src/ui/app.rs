@@ -70,6 +70,9 @@ pub struct VillageSnapshot {
 impl VillageSnapshot {
     fn load(store: &Store, today: NaiveDate) -> Result<VillageSnapshot, StoreError> {
         let village = store.villages()?.into_iter().next();
+        let today = village
+            .as_ref()
+            .map_or(today, |v| demo::evaluation_date(v, today));
         let records = match &village {
             Some(v) => store.household_records(Some(v.id))?,
             None => Vec::new(),
@@ -130,6 +133,8 @@ impl App {
     /// `data_dir` holds the databases and preferences; `db` overrides the database file.
     pub fn new(cc: &eframe::CreationContext<'_>, data_dir: PathBuf, db: Option<PathBuf>) -> App {
         super::fonts::install(&cc.egui_ctx);
+        // A light theme reads better on old laptop screens in a bright village office.
+        cc.egui_ctx.set_theme(egui::Theme::Light);
         App::open(data_dir, db)
     }
 
@@ -260,8 +265,7 @@ impl App {
 
     fn refresh(&mut self) {
         if let Ok(workspace) = &mut self.workspace {
-            let today = workspace.snapshot.today;
-            match VillageSnapshot::load(&workspace.store, today) {
+            match VillageSnapshot::load(&workspace.store, today()) {
                 Ok(snapshot) => workspace.snapshot = snapshot,
                 Err(e) => self.notice = Some(Notice::Error(e)),
             }
@@ -412,8 +416,8 @@ impl App {
         }
         ui.horizontal_wrapped(|ui| {
             ui.label(RichText::new(lang.pick(
-                "这是演示村：数据是生成的示例，可随意试用。准备好后请创建您的村。",
-                "This is a demo village with generated data: try anything. When ready, create your own village.",
+                "这是演示村：数据是生成的示例（按2020年底的情况评估），可随意试用。准备好后请创建您的村。",
+                "This is a demo village with generated data (assessed as at the end of 2020): try anything. When ready, create your own village.",
             )).color(super::widgets::WARN_AMBER));
             if ui.button(lang.pick("创建我的村", "Create my village")).clicked() {
                 actions.push(Action::Navigate(Screen::VillageSetup));

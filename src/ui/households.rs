@@ -241,7 +241,7 @@ impl HouseholdListScreen {
             .id_salt("households")
             .striped(true)
             .sense(Sense::click())
-            .column(Column::exact(70.0))
+            .column(Column::exact(84.0))
             .column(Column::initial(80.0).at_least(60.0))
             .column(Column::exact(50.0))
             .column(Column::initial(130.0).at_least(80.0))

@@ -93,18 +93,23 @@ pub fn optional_combo<T: Label + Copy + PartialEq>(
     changed
 }
 
-/// Whole yuan with thousands separators: 12,345.
+/// Yuan with thousands separators, with fen only when there are any: 12,345 or 3,999.60.
+/// Never rounds to whole yuan, so 3,999.60 is not shown as the line 4,000 it fails to reach.
 pub fn yuan(amount: f64) -> String {
-    let rounded = amount.round() as i64;
-    let digits = rounded.unsigned_abs().to_string();
+    let fen = (amount * 100.0).round() as i64;
+    let whole = (fen.unsigned_abs() / 100).to_string();
     let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+    for (i, c) in whole.chars().enumerate() {
+        if i > 0 && (whole.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
     }
-    if rounded < 0 { format!("-{out}") } else { out }
+    let cents = fen.unsigned_abs() % 100;
+    if cents != 0 {
+        out.push_str(&format!(".{cents:02}"));
+    }
+    if fen < 0 { format!("-{out}") } else { out }
 }
 
 /// Parses an amount typed by a person: empty means 0; commas and a trailing 元 are allowed.
@@ -135,8 +140,9 @@ mod tests {
 
     #[test]
     fn yuan_and_amounts() {
-        assert_eq!(yuan(1234567.4), "1,234,567");
-        assert_eq!(yuan(999.5), "1,000");
+        assert_eq!(yuan(1234567.4), "1,234,567.40");
+        assert_eq!(yuan(3999.6), "3,999.60");
+        assert_eq!(yuan(4000.0), "4,000");
         assert_eq!(yuan(-2855.0), "-2,855");
         assert_eq!(parse_amount("3,200元"), Some(3200.0));
         assert_eq!(parse_amount(""), Some(0.0));
