@@ -248,3 +248,95 @@ fn search_filters_the_list_as_you_type() {
     harness.get_by_label(&head);
     assert!(total > 1);
 }
+
+#[test]
+fn income_with_text_in_a_number_field_is_refused_then_saved_and_the_exit_check_explains() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut harness = harness(dir.path());
+    harness.run();
+    click(&mut harness, "＋ 新增农户");
+    click(&mut harness, "保存基本情况");
+    let Screen::Household(household_id) = harness.state().screen() else {
+        panic!("household opens")
+    };
+    click(&mut harness, "＋ 添加成员");
+    type_into(&mut harness, "姓名", "侯建华");
+    let birth = NaiveDate::from_ymd_opt(1959, 2, 14).unwrap();
+    type_into(
+        &mut harness,
+        "身份证号",
+        &id_number::compose("510824", birth, 71, Sex::Male),
+    );
+    click(&mut harness, "保存成员");
+
+    click(&mut harness, "收入");
+    click(&mut harness, "＋ 添加年度收入");
+    type_into(&mut harness, "年份", "");
+    type_into(&mut harness, "工资性收入（元）", "三千");
+    click(&mut harness, "保存收入");
+    harness.get_by_label_contains("请输入数字");
+    assert!(
+        harness
+            .state()
+            .store()
+            .unwrap()
+            .household_record(household_id)
+            .unwrap()
+            .incomes
+            .is_empty()
+    );
+
+    let field = harness.get_by_role_and_label(Role::TextInput, "工资性收入（元）");
+    field.focus();
+    harness.run();
+    for _ in 0..2 {
+        harness.key_press(egui::Key::Backspace);
+    }
+    harness.run();
+    harness
+        .get_by_role_and_label(Role::TextInput, "工资性收入（元）")
+        .type_text("2500");
+    harness.run();
+    click(&mut harness, "保存收入");
+    let record = harness
+        .state()
+        .store()
+        .unwrap()
+        .household_record(household_id)
+        .unwrap();
+    assert_eq!(record.incomes.len(), 1);
+    assert_eq!(record.incomes[0].wage_yuan, 2500.0);
+
+    // 2500 per person is below every line: the exit check fails and says why.
+    click(&mut harness, "脱贫检查（一超六有）");
+    harness.get_by_label_contains("未达到脱贫标准");
+    harness.get_by_label_contains("人均纯收入2500.00元");
+}
+
+#[test]
+fn village_facilities_are_saved_and_the_exit_standard_reevaluated() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut harness = harness(dir.path());
+    harness.run();
+    click(&mut harness, "村情（一低五有）");
+    harness.get_by_label_contains("村情与退出标准");
+    type_into(&mut harness, "农村户籍人口", "x");
+    click(&mut harness, "保存村情");
+    harness.get_by_label_contains("请输入整数人数");
+    let village = &harness.state().store().unwrap().villages().unwrap()[0];
+    assert_eq!(village.rural_population, None);
+
+    let field = harness.get_by_role_and_label(Role::TextInput, "农村户籍人口");
+    field.focus();
+    harness.run();
+    harness.key_press(egui::Key::Backspace);
+    harness.run();
+    harness
+        .get_by_role_and_label(Role::TextInput, "农村户籍人口")
+        .type_text("2600");
+    harness.run();
+    click(&mut harness, "保存村情");
+    let village = &harness.state().store().unwrap().villages().unwrap()[0];
+    assert_eq!(village.rural_population, Some(2600));
+    harness.get_by_label_contains("÷ 农村户籍人口 2600 人");
+}

@@ -12,6 +12,7 @@ use super::checks::ChecksScreen;
 use super::household::HouseholdScreen;
 use super::households::HouseholdListScreen;
 use super::prefs::UiPrefs;
+use super::village::VillageScreen;
 use super::village_setup::VillageSetupScreen;
 use super::widgets::{ERROR_RED, OK_GREEN};
 use crate::demo::{self, DemoSpec};
@@ -35,6 +36,7 @@ pub enum Screen {
     Household(Uuid),
     NewHousehold,
     Checks,
+    Village,
     VillageSetup,
 }
 
@@ -45,6 +47,7 @@ pub enum Action {
     SetShowSensitive(bool),
     Navigate(Screen),
     CreateVillage(Village),
+    SaveVillage(Village),
     SaveHousehold(crate::model::Household),
     DeleteHousehold(Uuid),
     SaveMember(Member),
@@ -122,6 +125,7 @@ pub struct App {
     list: HouseholdListScreen,
     household: HouseholdScreen,
     checks: ChecksScreen,
+    village: VillageScreen,
     village_setup: VillageSetupScreen,
     /// Changes made in this session, newest last: what the undo button reverts.
     undo_stack: Vec<ChangeId>,
@@ -154,6 +158,7 @@ impl App {
             list: HouseholdListScreen::default(),
             household: HouseholdScreen::default(),
             checks: ChecksScreen,
+            village: VillageScreen::default(),
             village_setup: VillageSetupScreen::default(),
             undo_stack: Vec::new(),
             notice: None,
@@ -204,6 +209,7 @@ impl App {
                     Action::DeleteMember(id) => store.delete_member(id),
                     Action::SaveIncome(i) => store.save_income(&i, today),
                     Action::DeleteIncome(id) => store.delete_income(id),
+                    Action::SaveVillage(v) => store.save_village(&v),
                     _ => unreachable!("handled above"),
                 };
                 match result {
@@ -211,6 +217,7 @@ impl App {
                         self.undo_stack.extend(change);
                         self.notice = Some(Notice::Saved);
                         self.household.saved();
+                        self.village.reset();
                         self.refresh();
                         if self.screen == Screen::NewHousehold
                             && let Some(id) = opened
@@ -258,6 +265,7 @@ impl App {
                     .start_new(village.id, &workspace.snapshot.records);
             }
             Screen::VillageSetup => self.village_setup = VillageSetupScreen::default(),
+            Screen::Village => self.village.reset(),
             Screen::Households | Screen::Checks => {}
         }
         self.screen = screen;
@@ -289,6 +297,7 @@ impl App {
             Ok(_) => {
                 self.notice = Some(Notice::Undone);
                 self.household.saved();
+                self.village.reset();
                 self.refresh();
                 if let Screen::Household(id) = self.screen
                     && self.snapshot().and_then(|s| s.record(id)).is_none()
@@ -322,6 +331,7 @@ impl App {
                     self.workspace = Ok(workspace);
                     self.undo_stack.clear();
                 }
+                self.village.reset();
                 self.refresh();
                 self.notice = Some(Notice::Saved);
                 self.screen = Screen::Households;
@@ -349,6 +359,10 @@ impl App {
                 (
                     Screen::Households,
                     lang.pick("农户名册", "Households").to_string(),
+                ),
+                (
+                    Screen::Village,
+                    lang.pick("村情（一低五有）", "Village").to_string(),
                 ),
                 (
                     Screen::Checks,
@@ -495,6 +509,7 @@ impl eframe::App for App {
                         self.household.ui(ui, lang, snapshot, self.prefs.show_sensitive)
                     }
                     Screen::Checks => self.checks.ui(ui, lang, snapshot),
+                    Screen::Village => self.village.ui(ui, lang, snapshot),
                     Screen::VillageSetup => self.village_setup.ui(ui, lang, snapshot.village.as_ref()),
                 };
                 actions.extend(new_actions);

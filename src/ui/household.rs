@@ -1076,7 +1076,7 @@ impl HouseholdScreen {
                 let (mark, color) = if item.passed {
                     ("✓", OK_GREEN)
                 } else {
-                    ("✗", ERROR_RED)
+                    ("×", ERROR_RED)
                 };
                 ui.label(RichText::new(mark).color(color).strong());
                 ui.label(item.criterion.label(lang));

@@ -7,6 +7,7 @@ pub mod fonts;
 mod household;
 mod households;
 pub mod prefs;
+mod village;
 mod village_setup;
 pub mod widgets;
 
