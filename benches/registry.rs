@@ -52,6 +52,7 @@ fn county_list(c: &mut Criterion) {
     };
     {
         let mut store = Store::open_or_create(&path).unwrap();
+        store.start_bulk_load().unwrap();
         for village in demo::villages(&spec) {
             store
                 .insert_generated(&village.village, &village.households)

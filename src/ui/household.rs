@@ -139,6 +139,8 @@ impl HouseholdForm {
 /// The member form. Sex and birth date are not asked for: they are read from the ID number.
 struct MemberForm {
     member: Member,
+    /// Put the cursor in the first field when the form opens (keyboard-first entry).
+    focus_first: bool,
     disability_grade: String,
     migrant_months: String,
     errors: Vec<FieldError>,
@@ -176,6 +178,7 @@ impl MemberForm {
     fn of(m: &Member) -> MemberForm {
         MemberForm {
             member: m.clone(),
+            focus_first: true,
             disability_grade: m
                 .disability_grade
                 .map(|g| g.to_string())
@@ -231,6 +234,7 @@ impl MemberForm {
 /// The income form: one year of income items, typed as text.
 struct IncomeForm {
     income: IncomeYear,
+    focus_first: bool,
     year: String,
     amounts: [String; 5],
     errors: Vec<FieldError>,
@@ -249,6 +253,7 @@ impl IncomeForm {
     fn of(i: &IncomeYear) -> IncomeForm {
         IncomeForm {
             income: i.clone(),
+            focus_first: true,
             year: i.year.to_string(),
             amounts: [
                 format_number(i.wage_yuan),
@@ -446,7 +451,8 @@ impl HouseholdScreen {
 
         let Some(record) = record else {
             // A new household: only the basic form until it has been saved once.
-            egui::ScrollArea::vertical().show(ui, |ui| self.basics_ui(ui, lang, &mut actions));
+            egui::ScrollArea::vertical()
+                .show(ui, |ui| self.basics_ui(ui, lang, true, &mut actions));
             return actions;
         };
 
@@ -471,12 +477,18 @@ impl HouseholdScreen {
                     self.tab = tab;
                 }
             }
+            ui.separator();
+            let mut show = show_sensitive;
+            let label = lang.pick("显示完整证件号和账号", "Show full ID and account numbers");
+            if ui.checkbox(&mut show, label).changed() {
+                actions.push(Action::SetShowSensitive(show));
+            }
         });
         ui.separator();
 
         egui::ScrollArea::vertical().show(ui, |ui| match self.tab {
             Tab::Basics => {
-                self.basics_ui(ui, lang, &mut actions);
+                self.basics_ui(ui, lang, show_sensitive, &mut actions);
                 ui.add_space(12.0);
                 self.delete_household_ui(ui, lang, record, &mut actions);
             }
@@ -494,7 +506,14 @@ impl HouseholdScreen {
         actions
     }
 
-    fn basics_ui(&mut self, ui: &mut egui::Ui, lang: Lang, actions: &mut Vec<Action>) {
+    /// `show_sensitive`: whether the bank account is shown (and editable) in full.
+    fn basics_ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        lang: Lang,
+        show_sensitive: bool,
+        actions: &mut Vec<Action>,
+    ) {
         let Some(form) = &mut self.form else { return };
         let before = form.household.clone();
         let mut submit = false;
@@ -523,12 +542,15 @@ impl HouseholdScreen {
                     &mut form.household.phone,
                     e.as_deref(),
                 );
-                text_row(
-                    ui,
-                    lang.pick("补贴银行账号", "Bank account for subsidies"),
-                    &mut form.household.bank_account,
-                    None,
-                );
+                let account_label = lang.pick("补贴银行账号", "Bank account for subsidies");
+                if show_sensitive {
+                    text_row(ui, account_label, &mut form.household.bank_account, None);
+                } else {
+                    // Sensitive: masked until the user asks to see it in full.
+                    ui.label(account_label);
+                    ui.monospace(id_number::mask(&form.household.bank_account));
+                    ui.end_row();
+                }
                 widgets::combo_row(
                     ui,
                     lang,
@@ -719,18 +741,6 @@ impl HouseholdScreen {
         show_sensitive: bool,
         actions: &mut Vec<Action>,
     ) {
-        ui.horizontal(|ui| {
-            let mut show = show_sensitive;
-            if ui
-                .checkbox(
-                    &mut show,
-                    lang.pick("显示完整身份证号", "Show full ID numbers"),
-                )
-                .changed()
-            {
-                actions.push(Action::SetShowSensitive(show));
-            }
-        });
         TableBuilder::new(ui)
             .id_salt("members")
             .striped(true)
@@ -799,27 +809,29 @@ impl HouseholdScreen {
                             ui.label(yes_no(m.medical_insurance, lang));
                         });
                         row.col(|ui| {
-                            if self.pending_delete == Some(PendingDelete::Member(m.id)) {
-                                if ui
-                                    .button(
-                                        RichText::new(lang.pick("确定删除", "Delete"))
-                                            .color(ERROR_RED),
-                                    )
-                                    .clicked()
-                                {
-                                    actions.push(Action::DeleteMember(m.id));
+                            ui.horizontal(|ui| {
+                                if self.pending_delete == Some(PendingDelete::Member(m.id)) {
+                                    if ui
+                                        .button(
+                                            RichText::new(lang.pick("确定删除", "Delete"))
+                                                .color(ERROR_RED),
+                                        )
+                                        .clicked()
+                                    {
+                                        actions.push(Action::DeleteMember(m.id));
+                                    }
+                                    if ui.button(lang.pick("取消", "Cancel")).clicked() {
+                                        self.pending_delete = None;
+                                    }
+                                } else {
+                                    if ui.button(lang.pick("修改", "Edit")).clicked() {
+                                        self.member_form = Some(MemberForm::of(m));
+                                    }
+                                    if ui.button(lang.pick("删除", "Remove")).clicked() {
+                                        self.pending_delete = Some(PendingDelete::Member(m.id));
+                                    }
                                 }
-                                if ui.button(lang.pick("取消", "Cancel")).clicked() {
-                                    self.pending_delete = None;
-                                }
-                            } else {
-                                if ui.button(lang.pick("修改", "Edit")).clicked() {
-                                    self.member_form = Some(MemberForm::of(m));
-                                }
-                                if ui.button(lang.pick("删除", "Remove")).clicked() {
-                                    self.pending_delete = Some(PendingDelete::Member(m.id));
-                                }
-                            }
+                            });
                         });
                     });
                 }
@@ -846,10 +858,11 @@ impl HouseholdScreen {
                     } else {
                         lang.pick("添加成员", "Add member")
                     });
-                    if let Some(action) = member_form_ui(ui, lang, form, today) {
-                        actions.push(action);
+                    match member_form_ui(ui, lang, form, today) {
+                        FormOutcome::Submit(action) => actions.push(*action),
+                        FormOutcome::Cancel => cancel = true,
+                        FormOutcome::Stay => {}
                     }
-                    cancel = ui.button(lang.pick("取消", "Cancel")).clicked();
                 });
                 if cancel {
                     self.member_form = None;
@@ -948,27 +961,29 @@ impl HouseholdScreen {
                             }
                         });
                         row.col(|ui| {
-                            if self.pending_delete == Some(PendingDelete::Income(i.id)) {
-                                if ui
-                                    .button(
-                                        RichText::new(lang.pick("确定删除", "Delete"))
-                                            .color(ERROR_RED),
-                                    )
-                                    .clicked()
-                                {
-                                    actions.push(Action::DeleteIncome(i.id));
+                            ui.horizontal(|ui| {
+                                if self.pending_delete == Some(PendingDelete::Income(i.id)) {
+                                    if ui
+                                        .button(
+                                            RichText::new(lang.pick("确定删除", "Delete"))
+                                                .color(ERROR_RED),
+                                        )
+                                        .clicked()
+                                    {
+                                        actions.push(Action::DeleteIncome(i.id));
+                                    }
+                                    if ui.button(lang.pick("取消", "Cancel")).clicked() {
+                                        self.pending_delete = None;
+                                    }
+                                } else {
+                                    if ui.button(lang.pick("修改", "Edit")).clicked() {
+                                        self.income_form = Some(IncomeForm::of(i));
+                                    }
+                                    if ui.button(lang.pick("删除", "Remove")).clicked() {
+                                        self.pending_delete = Some(PendingDelete::Income(i.id));
+                                    }
                                 }
-                                if ui.button(lang.pick("取消", "Cancel")).clicked() {
-                                    self.pending_delete = None;
-                                }
-                            } else {
-                                if ui.button(lang.pick("修改", "Edit")).clicked() {
-                                    self.income_form = Some(IncomeForm::of(i));
-                                }
-                                if ui.button(lang.pick("删除", "Remove")).clicked() {
-                                    self.pending_delete = Some(PendingDelete::Income(i.id));
-                                }
-                            }
+                            });
                         });
                     });
                 }
@@ -1000,11 +1015,10 @@ impl HouseholdScreen {
             }
             Some(form) => {
                 let mut cancel = false;
-                ui.group(|ui| {
-                    if let Some(action) = income_form_ui(ui, lang, form, snapshot.today) {
-                        actions.push(action);
-                    }
-                    cancel = ui.button(lang.pick("取消", "Cancel")).clicked();
+                ui.group(|ui| match income_form_ui(ui, lang, form, snapshot.today) {
+                    FormOutcome::Submit(action) => actions.push(*action),
+                    FormOutcome::Cancel => cancel = true,
+                    FormOutcome::Stay => {}
                 });
                 if cancel {
                     self.income_form = None;
@@ -1103,12 +1117,30 @@ fn entered(ui: &egui::Ui, response: &egui::Response) -> bool {
     response.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter))
 }
 
+/// What a sub-form asks for this frame.
+enum FormOutcome {
+    Stay,
+    Submit(Box<Action>),
+    Cancel,
+}
+
+/// The save and cancel buttons of a sub-form; Escape cancels too.
+fn form_buttons_ui(ui: &mut egui::Ui, lang: Lang, save_label: &str) -> (bool, bool) {
+    ui.horizontal(|ui| {
+        let save = ui.button(save_label).clicked();
+        let cancel = ui.button(lang.pick("取消", "Cancel")).clicked()
+            || ui.input(|i| i.key_pressed(egui::Key::Escape));
+        (save, cancel)
+    })
+    .inner
+}
+
 fn member_form_ui(
     ui: &mut egui::Ui,
     lang: Lang,
     form: &mut MemberForm,
     today: NaiveDate,
-) -> Option<Action> {
+) -> FormOutcome {
     let mut submit = false;
     egui::Grid::new("member_form")
         .num_columns(2)
@@ -1121,6 +1153,9 @@ fn member_form_ui(
                 &mut form.member.name,
                 e.as_deref(),
             );
+            if std::mem::take(&mut form.focus_first) {
+                r.request_focus();
+            }
             submit |= entered(ui, &r);
             let e = form
                 .error(Field::IdNumber, lang)
@@ -1242,11 +1277,13 @@ fn member_form_ui(
     for e in form.errors.iter().filter(|e| !shown.contains(&e.field)) {
         ui.label(RichText::new(e.localize(lang)).color(ERROR_RED));
     }
-    submit |= ui.button(lang.pick("保存成员", "Save member")).clicked();
-    if submit {
-        form.build(lang, today).map(Action::SaveMember)
-    } else {
-        None
+    let (save, cancel) = form_buttons_ui(ui, lang, lang.pick("保存成员", "Save member"));
+    if cancel {
+        return FormOutcome::Cancel;
+    }
+    match (submit || save).then(|| form.build(lang, today)).flatten() {
+        Some(member) => FormOutcome::Submit(Box::new(Action::SaveMember(member))),
+        None => FormOutcome::Stay,
     }
 }
 
@@ -1255,14 +1292,17 @@ fn income_form_ui(
     lang: Lang,
     form: &mut IncomeForm,
     today: NaiveDate,
-) -> Option<Action> {
+) -> FormOutcome {
     let mut submit = false;
     egui::Grid::new("income_form")
         .num_columns(2)
         .spacing([12.0, 6.0])
         .show(ui, |ui| {
             let e = form.error(Field::Year, lang);
-            text_row(ui, lang.pick("年份", "Year"), &mut form.year, e.as_deref());
+            let r = text_row(ui, lang.pick("年份", "Year"), &mut form.year, e.as_deref());
+            if std::mem::take(&mut form.focus_first) {
+                r.request_focus();
+            }
             let labels = [
                 lang.pick("工资性收入（元）", "Wage income (yuan)"),
                 lang.pick(
@@ -1279,10 +1319,12 @@ fn income_form_ui(
                 submit |= entered(ui, &r);
             }
         });
-    submit |= ui.button(lang.pick("保存收入", "Save income")).clicked();
-    if submit {
-        form.build(lang, today).map(Action::SaveIncome)
-    } else {
-        None
+    let (save, cancel) = form_buttons_ui(ui, lang, lang.pick("保存收入", "Save income"));
+    if cancel {
+        return FormOutcome::Cancel;
+    }
+    match (submit || save).then(|| form.build(lang, today)).flatten() {
+        Some(income) => FormOutcome::Submit(Box::new(Action::SaveIncome(income))),
+        None => FormOutcome::Stay,
     }
 }
