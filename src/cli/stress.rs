@@ -68,26 +68,14 @@ pub fn run(args: StressArgs) -> Result<(), CliError> {
             helper_name: String::new(),
         };
         store.save_household(&household)?;
-        let member = Member {
-            id: Uuid::new_v4(),
-            household_id: household.id,
-            name: "测试".into(),
-            id_number: id_number::compose("510824", birth, (n % 1000) as u32, Sex::Male),
-            sex: Sex::Male,
-            birth_date: birth,
-            relation: Relation::Head,
-            ethnicity: "汉族".into(),
-            education: Education::Primary,
-            in_school: false,
-            health: Health::Healthy,
-            disability_grade: None,
-            labour: LabourAbility::Normal,
-            work: WorkStatus::Farming,
-            migrant_months: 0,
-            medical_insurance: true,
-            pension_insurance: true,
-            dibao: false,
-        };
+        let member = Member::new(
+            household.id,
+            "测试",
+            id_number::compose("510824", birth, (n % 1000) as u32, Sex::Male),
+            Sex::Male,
+            birth,
+            Relation::Head,
+        );
         store.save_member(&member, today)?;
         // Printed only after both commits returned: the test may count on every printed id.
         let mut out = stdout.lock();

@@ -142,6 +142,40 @@ pub struct Member {
     pub dibao: bool,
 }
 
+impl Member {
+    /// A new member with the registry's usual defaults (汉族, healthy, normal labour, farming,
+    /// medically insured, nothing else), for a form or a generator to fill in further.
+    pub fn new(
+        household_id: Uuid,
+        name: impl Into<String>,
+        id_number: impl Into<String>,
+        sex: Sex,
+        birth_date: NaiveDate,
+        relation: Relation,
+    ) -> Member {
+        Member {
+            id: Uuid::new_v4(),
+            household_id,
+            name: name.into(),
+            id_number: id_number.into(),
+            sex,
+            birth_date,
+            relation,
+            ethnicity: "汉族".to_string(),
+            education: Education::JuniorHigh,
+            in_school: false,
+            health: Health::Healthy,
+            disability_grade: None,
+            labour: LabourAbility::Normal,
+            work: WorkStatus::Farming,
+            migrant_months: 0,
+            medical_insurance: true,
+            pension_insurance: false,
+            dibao: false,
+        }
+    }
+}
+
 /// Income items of one household for one year (yuan).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct IncomeYear {

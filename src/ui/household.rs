@@ -149,30 +149,18 @@ struct MemberForm {
 
 impl MemberForm {
     fn new(household_id: Uuid, has_head: bool) -> MemberForm {
-        MemberForm::of(&Member {
-            id: Uuid::new_v4(),
+        MemberForm::of(&Member::new(
             household_id,
-            name: String::new(),
-            id_number: String::new(),
-            sex: Sex::Male,
-            birth_date: NaiveDate::from_ymd_opt(1970, 1, 1).expect("valid date"),
-            relation: if has_head {
+            "",
+            "",
+            Sex::Male,
+            NaiveDate::from_ymd_opt(1970, 1, 1).expect("valid date"),
+            if has_head {
                 Relation::Child
             } else {
                 Relation::Head
             },
-            ethnicity: "汉族".to_string(),
-            education: Education::JuniorHigh,
-            in_school: false,
-            health: Health::Healthy,
-            disability_grade: None,
-            labour: LabourAbility::Normal,
-            work: WorkStatus::Farming,
-            migrant_months: 0,
-            medical_insurance: true,
-            pension_insurance: false,
-            dibao: false,
-        })
+        ))
     }
 
     fn of(m: &Member) -> MemberForm {

@@ -43,24 +43,15 @@ pub fn household(village_id: Uuid, number: &str) -> Household {
 pub fn member(household_id: Uuid, name: &str, relation: Relation, seq: u32) -> Member {
     let birth = NaiveDate::from_ymd_opt(1975, 4, 12).unwrap();
     Member {
-        id: Uuid::new_v4(),
-        household_id,
-        name: name.into(),
-        id_number: id_number::compose("510824", birth, seq, Sex::Male),
-        sex: Sex::Male,
-        birth_date: birth,
-        relation,
-        ethnicity: "汉族".into(),
-        education: Education::JuniorHigh,
-        in_school: false,
-        health: Health::Healthy,
-        disability_grade: None,
-        labour: LabourAbility::Normal,
-        work: WorkStatus::Farming,
-        migrant_months: 0,
-        medical_insurance: true,
         pension_insurance: true,
-        dibao: false,
+        ..Member::new(
+            household_id,
+            name,
+            id_number::compose("510824", birth, seq, Sex::Male),
+            Sex::Male,
+            birth,
+            relation,
+        )
     }
 }
 
