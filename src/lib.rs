@@ -5,11 +5,13 @@
 //! - [`rules`]: pure policy (ID numbers, incomes, exit checklists, data-quality checks);
 //! - [`store`]: the local SQLite database (schema, migrations, audit log);
 //! - [`demo`]: a deterministic demo village or county;
+//! - [`io`]: spreadsheets in and out (survey template and import, registry export);
 //! - [`cli`] and [`ui`]: the two faces of the same binary.
 
 pub mod cli;
 pub mod demo;
 pub mod i18n;
+pub mod io;
 pub mod model;
 pub mod rules;
 pub mod store;

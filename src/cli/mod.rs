@@ -5,7 +5,9 @@
 mod assess;
 mod check;
 mod demo;
+mod export;
 mod stress;
+mod survey;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -46,6 +48,10 @@ pub enum Command {
     Check(check::CheckArgs),
     /// Print each household's status, per-capita net income, line and exit checklist (一超六有).
     Assess(assess::AssessArgs),
+    /// Baseline-survey spreadsheet: `template --out FILE.xlsx`, `import --db FILE IN [--commit]`.
+    Survey(survey::SurveyArgs),
+    /// Export the registry (households, members, incomes) to XLSX or to a directory of CSV files.
+    Export(export::ExportArgs),
     /// (testing) Write records in a loop, printing each committed id; used by the crash test.
     #[command(hide = true)]
     StressWrite(stress::StressArgs),
@@ -150,6 +156,8 @@ pub fn run(cli: Cli) -> ExitCode {
         Some(Command::Demo(args)) => demo::run(args, lang),
         Some(Command::Check(args)) => check::run(args, lang),
         Some(Command::Assess(args)) => assess::run(args, lang),
+        Some(Command::Survey(args)) => survey::run(args, lang),
+        Some(Command::Export(args)) => export::run(args, lang),
         Some(Command::StressWrite(args)) => stress::run(args),
     };
     match result {

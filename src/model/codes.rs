@@ -146,6 +146,127 @@ coded_enum!(
     }
 );
 
+coded_enum!(
+    /// Role in the village work team (驻村工作队).
+    TeamRole {
+        FirstSecretary => "first_secretary", "第一书记", "First secretary",
+        Member => "member", "队员", "Team member",
+    }
+);
+
+coded_enum!(
+    /// Kind of a village project (项目类型).
+    ProjectKind {
+        Road => "road", "道路", "Road",
+        Water => "water", "饮水/水利", "Water",
+        IndustryBase => "industry_base", "产业基地", "Industry base",
+        Training => "training", "培训", "Training",
+        Housing => "housing", "住房", "Housing",
+        Other => "other", "其他", "Other",
+    }
+);
+
+coded_enum!(
+    /// Kind of an assistance measure: the five batches (五个一批) plus the common extra categories.
+    MeasureKind {
+        Production => "production", "发展生产", "Production and industry",
+        Relocation => "relocation", "易地搬迁", "Relocation",
+        Ecological => "ecological", "生态补偿", "Ecological compensation",
+        Education => "education", "发展教育", "Education",
+        SocialSecurity => "social_security", "社会保障兜底", "Social security safety net",
+        Employment => "employment", "转移就业", "Employment (labour transfer)",
+        Health => "health", "健康扶贫", "Health",
+        HousingSafety => "housing_safety", "危房改造", "Housing safety",
+        Skills => "skills", "技能培训", "Skills training",
+        SmallCredit => "small_credit", "小额信贷", "Small credit",
+        Ecommerce => "ecommerce", "电商", "E-commerce",
+        Infrastructure => "infrastructure", "基础设施", "Infrastructure",
+    }
+);
+
+coded_enum!(
+    /// Where money comes from (资金来源).
+    FundSource {
+        Central => "central", "中央财政", "Central government",
+        Provincial => "provincial", "省级财政", "Provincial government",
+        County => "county", "县级财政", "County government",
+        Sector => "sector", "行业部门", "Sector departments",
+        Social => "social", "社会帮扶", "Social assistance",
+        Credit => "credit", "信贷", "Credit",
+        SelfRaised => "self_raised", "自筹", "Self-raised",
+        Other => "other", "其他", "Other",
+    }
+);
+
+coded_enum!(
+    /// Progress of an assistance measure.
+    MeasureStatus {
+        Planned => "planned", "计划中", "Planned",
+        InProgress => "in_progress", "实施中", "In progress",
+        Done => "done", "已完成", "Done",
+        Cancelled => "cancelled", "已取消", "Cancelled",
+    }
+);
+
+coded_enum!(
+    /// Kind of a follow-up visit (走访类型).
+    VisitKind {
+        Routine => "routine", "日常走访", "Routine",
+        PlanCheck => "plan_check", "计划检查", "Plan check",
+        Emergency => "emergency", "紧急走访", "Emergency",
+    }
+);
+
+coded_enum!(
+    /// Risk events recorded at a visit (风险事件), the triggers of 防止返贫监测 besides income.
+    RiskEvent {
+        SeriousIllness => "serious_illness", "大病", "Serious illness",
+        Disaster => "disaster", "灾害", "Disaster",
+        LostWork => "lost_work", "失业/务工中断", "Lost work",
+        Accident => "accident", "意外事故", "Accident",
+        Other => "other", "其他", "Other",
+    }
+);
+
+coded_enum!(
+    /// Progress of a baseline survey (入户调查).
+    SurveyStatus {
+        Draft => "draft", "未完成", "Draft",
+        Complete => "complete", "已完成", "Complete",
+    }
+);
+
+coded_enum!(
+    /// The identification a survey leads to (识别结果).
+    Identification {
+        RegisteredPoor => "registered_poor", "贫困户", "Registered poor",
+        Marginal => "marginal", "边缘户", "Marginal",
+        NotPoor => "not_poor", "非贫困户", "Not poor",
+    }
+);
+
+coded_enum!(
+    /// Brand or certification of a village product (认证).
+    Certification {
+        NoCertification => "none", "无", "None",
+        Green => "green", "绿色食品", "Green food",
+        PollutionFree => "pollution_free", "无公害农产品", "Pollution-free",
+        Organic => "organic", "有机产品", "Organic",
+        GeographicIndication => "geographic_indication", "地理标志", "Geographic indication",
+    }
+);
+
+coded_enum!(
+    /// Sales channel of a village product (销售渠道).
+    SalesChannel {
+        OnlineStore => "online_store", "网店", "Online store",
+        LiveStream => "live_stream", "直播带货", "Live stream",
+        ExperienceStore => "experience_store", "体验店", "Experience store",
+        Cooperative => "cooperative", "合作社", "Cooperative",
+        Other => "other", "其他", "Other",
+    }
+);
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -160,5 +281,94 @@ mod tests {
         }
         assert_eq!(Relation::parse("户主"), Some(Relation::Head));
         assert_eq!(Cause::parse("因懒"), None);
+        assert_eq!(MeasureKind::parse("健康扶贫"), Some(MeasureKind::Health));
+        assert_eq!(
+            Certification::parse("none"),
+            Some(Certification::NoCertification)
+        );
+    }
+
+    /// A label used twice in one enumeration would make `parse` return the first variant for both.
+    #[test]
+    fn workflow_codes_and_labels_are_unique_per_enumeration() {
+        fn unique<T: Copy + PartialEq + std::fmt::Debug>(
+            all: &[T],
+            code: fn(T) -> &'static str,
+            labels: fn(T) -> (&'static str, &'static str),
+            parse: fn(&str) -> Option<T>,
+        ) {
+            for v in all {
+                let (zh, en) = labels(*v);
+                assert_eq!(parse(code(*v)), Some(*v));
+                assert_eq!(parse(zh), Some(*v));
+                assert_eq!(parse(en), Some(*v));
+            }
+        }
+        unique(
+            TeamRole::ALL,
+            TeamRole::code,
+            TeamRole::labels,
+            TeamRole::parse,
+        );
+        unique(
+            ProjectKind::ALL,
+            ProjectKind::code,
+            ProjectKind::labels,
+            ProjectKind::parse,
+        );
+        unique(
+            MeasureKind::ALL,
+            MeasureKind::code,
+            MeasureKind::labels,
+            MeasureKind::parse,
+        );
+        unique(
+            FundSource::ALL,
+            FundSource::code,
+            FundSource::labels,
+            FundSource::parse,
+        );
+        unique(
+            MeasureStatus::ALL,
+            MeasureStatus::code,
+            MeasureStatus::labels,
+            MeasureStatus::parse,
+        );
+        unique(
+            VisitKind::ALL,
+            VisitKind::code,
+            VisitKind::labels,
+            VisitKind::parse,
+        );
+        unique(
+            RiskEvent::ALL,
+            RiskEvent::code,
+            RiskEvent::labels,
+            RiskEvent::parse,
+        );
+        unique(
+            SurveyStatus::ALL,
+            SurveyStatus::code,
+            SurveyStatus::labels,
+            SurveyStatus::parse,
+        );
+        unique(
+            Identification::ALL,
+            Identification::code,
+            Identification::labels,
+            Identification::parse,
+        );
+        unique(
+            Certification::ALL,
+            Certification::code,
+            Certification::labels,
+            Certification::parse,
+        );
+        unique(
+            SalesChannel::ALL,
+            SalesChannel::code,
+            SalesChannel::labels,
+            SalesChannel::parse,
+        );
     }
 }

@@ -5,8 +5,10 @@
 //! labels live in `crate::i18n`, so a stored value never changes when a label is reworded.
 
 mod codes;
+mod workflow;
 
 pub use codes::*;
+pub use workflow::*;
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};

@@ -5,9 +5,15 @@ pub mod exit;
 #[cfg(test)]
 mod fixtures;
 pub mod id_number;
+pub mod identification;
 pub mod income;
 pub mod monitoring;
+pub mod plan;
+pub mod precisions;
 pub mod quality;
 pub mod registry;
+pub mod sales;
 pub mod summary;
 pub mod village;
+pub mod visits;
+pub mod workflow_records;

@@ -327,7 +327,7 @@ pub fn validate_income(i: &IncomeYear, today: NaiveDate) -> Vec<FieldError> {
 }
 
 /// A phone number: 7–15 ASCII digits, optionally after a leading `+`.
-fn phone_ok(phone: &str) -> bool {
+pub fn phone_ok(phone: &str) -> bool {
     let digits = phone.strip_prefix('+').unwrap_or(phone);
     (MIN_PHONE_DIGITS..=MAX_PHONE_DIGITS).contains(&digits.len())
         && digits.bytes().all(|b| b.is_ascii_digit())

@@ -8,6 +8,7 @@ use rusqlite::{Connection, Row, params};
 use uuid::Uuid;
 
 use super::record::{ChangeId, Table, tombstone, write_record};
+use super::rows::{code_at, uuid_at};
 use super::{Result, Store, StoreError};
 use crate::model::*;
 use crate::rules::registry;
@@ -177,23 +178,6 @@ pub(crate) fn income_values(i: &IncomeYear) -> Vec<Value> {
         i.transfer_yuan.into(),
         i.production_expense_yuan.into(),
     ]
-}
-
-fn uuid_at(row: &Row, i: usize) -> rusqlite::Result<Uuid> {
-    let text: String = row.get(i)?;
-    Uuid::parse_str(&text).map_err(|e| {
-        rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, Box::new(e))
-    })
-}
-
-fn code_at<T>(
-    row: &Row,
-    i: usize,
-    parse: fn(&str) -> Option<T>,
-    fallback: T,
-) -> rusqlite::Result<T> {
-    let text: String = row.get(i)?;
-    Ok(parse(&text).unwrap_or(fallback))
 }
 
 const HOUSEHOLD_SELECT: &str = "SELECT id, village_id, number, address, phone, bank_account, attribute, status, exit_year,

@@ -6,11 +6,21 @@
 //! writes audit rows (table, record, field, old, new, when, by) grouped by a change id, which is also
 //! what undo reverts.
 
+mod funds;
+mod helpers;
 mod households;
+pub mod import;
+mod measures;
+mod products;
+mod projects;
 mod record;
+mod rows;
 pub mod schema;
 mod settings;
+mod survey;
 mod villages;
+mod visits;
+mod workflow;
 
 use std::path::{Path, PathBuf};
 
@@ -19,8 +29,10 @@ use uuid::Uuid;
 
 use crate::i18n::{Lang, Localize};
 use crate::rules::registry::FieldError;
+use crate::rules::workflow_records::WorkFieldError;
 
 pub use record::ChangeId;
+pub use visits::MAX_PHOTO_BYTES;
 
 /// The stored code of a status (`registered`, `exited`, …), as written to exports.
 pub fn status_code(status: crate::model::HouseholdStatus) -> &'static str {
@@ -50,6 +62,12 @@ pub enum StoreError {
     DuplicateIncomeYear(i32),
     #[error("nothing to undo")]
     NothingToUndo,
+    #[error("invalid workflow record: {0:?}")]
+    InvalidWorkflow(Vec<WorkFieldError>),
+    #[error("photo of {size_bytes} bytes is larger than {max_bytes} bytes")]
+    PhotoTooLarge { size_bytes: u64, max_bytes: u64 },
+    #[error("a survey for {0} already exists for this household")]
+    DuplicateSurveyYear(i32),
 }
 
 impl Localize for StoreError {
@@ -113,8 +131,38 @@ impl Localize for StoreError {
             StoreError::NothingToUndo => lang
                 .pick("没有可撤销的操作。", "Nothing to undo.")
                 .to_string(),
+            StoreError::InvalidWorkflow(errors) => errors
+                .iter()
+                .map(|e| e.localize(lang))
+                .collect::<Vec<_>>()
+                .join(lang.pick("；", "; ")),
+            StoreError::PhotoTooLarge {
+                size_bytes,
+                max_bytes,
+            } => {
+                let (size, max) = (mebibytes(*size_bytes), mebibytes(*max_bytes));
+                match lang {
+                    Lang::Zh => format!(
+                        "照片有{size} MB，超过了{max} MB的上限，未保存。请在手机或相机上调低分辨率后重新添加。"
+                    ),
+                    Lang::En => format!(
+                        "The photo is {size} MB, over the {max} MB limit, and was not saved. Lower the resolution on the phone or camera and add it again."
+                    ),
+                }
+            }
+            StoreError::DuplicateSurveyYear(y) => match lang {
+                Lang::Zh => format!("该户已有 {y} 年的入户调查，请继续填写那一份。"),
+                Lang::En => {
+                    format!("This household already has a {y} survey; continue that one instead.")
+                }
+            },
         }
     }
+}
+
+/// A size in MiB with one decimal, as the photo messages show it.
+fn mebibytes(bytes: u64) -> String {
+    format!("{:.1}", bytes as f64 / (1024.0 * 1024.0))
 }
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;

@@ -63,6 +63,13 @@ pub(crate) fn table_named(name: &str) -> Option<&'static Table> {
         .iter()
         .chain(super::villages::TABLES)
         .chain(super::settings::TABLES)
+        .chain(super::helpers::TABLES)
+        .chain(super::projects::TABLES)
+        .chain(super::measures::TABLES)
+        .chain(super::funds::TABLES)
+        .chain(super::visits::TABLES)
+        .chain(super::survey::TABLES)
+        .chain(super::products::TABLES)
         .copied()
         .find(|t| t.name == name)
 }

@@ -132,6 +132,226 @@ pub const MIGRATIONS: &[&str] = &[
     CREATE INDEX audit_change ON audit_log(change_id);
     CREATE INDEX audit_record ON audit_log(record_id);
     "#,
+    // 2: the six-precisions workflow. Link tables carry their own id and bookkeeping so that a
+    // removed link is a tombstone a sync bundle can carry.
+    r#"
+    CREATE TABLE helper (
+        id TEXT PRIMARY KEY,
+        created_at TEXT NOT NULL, updated_at TEXT NOT NULL, updated_by TEXT NOT NULL,
+        deleted INTEGER NOT NULL DEFAULT 0,
+        village_id TEXT NOT NULL REFERENCES village(id),
+        name TEXT NOT NULL,
+        unit TEXT NOT NULL DEFAULT '',
+        phone TEXT NOT NULL DEFAULT ''
+    );
+    CREATE INDEX helper_village ON helper(village_id);
+
+    CREATE TABLE household_helper (
+        id TEXT PRIMARY KEY,
+        created_at TEXT NOT NULL, updated_at TEXT NOT NULL, updated_by TEXT NOT NULL,
+        deleted INTEGER NOT NULL DEFAULT 0,
+        helper_id TEXT NOT NULL REFERENCES helper(id),
+        household_id TEXT NOT NULL REFERENCES household(id)
+    );
+    CREATE UNIQUE INDEX household_helper_pair ON household_helper(helper_id, household_id) WHERE deleted = 0;
+    CREATE INDEX household_helper_household ON household_helper(household_id);
+
+    CREATE TABLE team_member (
+        id TEXT PRIMARY KEY,
+        created_at TEXT NOT NULL, updated_at TEXT NOT NULL, updated_by TEXT NOT NULL,
+        deleted INTEGER NOT NULL DEFAULT 0,
+        village_id TEXT NOT NULL REFERENCES village(id),
+        name TEXT NOT NULL,
+        role TEXT NOT NULL,
+        unit TEXT NOT NULL DEFAULT '',
+        phone TEXT NOT NULL DEFAULT '',
+        term_start TEXT NOT NULL,
+        term_end TEXT
+    );
+    CREATE INDEX team_member_village ON team_member(village_id);
+
+    CREATE TABLE project (
+        id TEXT PRIMARY KEY,
+        created_at TEXT NOT NULL, updated_at TEXT NOT NULL, updated_by TEXT NOT NULL,
+        deleted INTEGER NOT NULL DEFAULT 0,
+        village_id TEXT NOT NULL REFERENCES village(id),
+        name TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        budget_yuan REAL NOT NULL DEFAULT 0,
+        start_date TEXT NOT NULL,
+        end_date TEXT
+    );
+    CREATE INDEX project_village ON project(village_id);
+
+    CREATE TABLE project_household (
+        id TEXT PRIMARY KEY,
+        created_at TEXT NOT NULL, updated_at TEXT NOT NULL, updated_by TEXT NOT NULL,
+        deleted INTEGER NOT NULL DEFAULT 0,
+        project_id TEXT NOT NULL REFERENCES project(id),
+        household_id TEXT NOT NULL REFERENCES household(id)
+    );
+    CREATE UNIQUE INDEX project_household_pair ON project_household(project_id, household_id) WHERE deleted = 0;
+    CREATE INDEX project_household_household ON project_household(household_id);
+
+    CREATE TABLE measure (
+        id TEXT PRIMARY KEY,
+        created_at TEXT NOT NULL, updated_at TEXT NOT NULL, updated_by TEXT NOT NULL,
+        deleted INTEGER NOT NULL DEFAULT 0,
+        household_id TEXT NOT NULL REFERENCES household(id),
+        kind TEXT NOT NULL,
+        description TEXT NOT NULL DEFAULT '',
+        helper_id TEXT REFERENCES helper(id),
+        helper_unit TEXT NOT NULL DEFAULT '',
+        project_id TEXT REFERENCES project(id),
+        fund_source TEXT NOT NULL,
+        amount_yuan REAL NOT NULL DEFAULT 0,
+        start_date TEXT NOT NULL,
+        due_date TEXT NOT NULL,
+        expected_income_yuan REAL NOT NULL DEFAULT 0,
+        status TEXT NOT NULL
+    );
+    CREATE INDEX measure_household ON measure(household_id);
+    CREATE INDEX measure_helper ON measure(helper_id);
+    CREATE INDEX measure_project ON measure(project_id);
+
+    CREATE TABLE fund_entry (
+        id TEXT PRIMARY KEY,
+        created_at TEXT NOT NULL, updated_at TEXT NOT NULL, updated_by TEXT NOT NULL,
+        deleted INTEGER NOT NULL DEFAULT 0,
+        village_id TEXT NOT NULL REFERENCES village(id),
+        source TEXT NOT NULL,
+        amount_yuan REAL NOT NULL,
+        date TEXT NOT NULL,
+        purpose TEXT NOT NULL,
+        project_id TEXT REFERENCES project(id),
+        household_id TEXT REFERENCES household(id),
+        measure_id TEXT REFERENCES measure(id),
+        note TEXT NOT NULL DEFAULT ''
+    );
+    CREATE INDEX fund_entry_village ON fund_entry(village_id);
+    CREATE INDEX fund_entry_project ON fund_entry(project_id);
+    CREATE INDEX fund_entry_household ON fund_entry(household_id);
+
+    CREATE TABLE visit (
+        id TEXT PRIMARY KEY,
+        created_at TEXT NOT NULL, updated_at TEXT NOT NULL, updated_by TEXT NOT NULL,
+        deleted INTEGER NOT NULL DEFAULT 0,
+        household_id TEXT NOT NULL REFERENCES household(id),
+        date TEXT NOT NULL,
+        visitors TEXT NOT NULL DEFAULT '',
+        kind TEXT NOT NULL,
+        notes TEXT NOT NULL DEFAULT '',
+        food_ok INTEGER,
+        clothing_ok INTEGER,
+        education_ok INTEGER,
+        medical_ok INTEGER,
+        housing_ok INTEGER,
+        income_year INTEGER,
+        wage_yuan REAL,
+        production_yuan REAL,
+        property_yuan REAL,
+        transfer_yuan REAL,
+        production_expense_yuan REAL,
+        risk_events TEXT NOT NULL DEFAULT '',
+        problems TEXT NOT NULL DEFAULT '',
+        next_actions TEXT NOT NULL DEFAULT '',
+        is_draft INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE INDEX visit_household_date ON visit(household_id, date);
+
+    CREATE TABLE visit_photo (
+        id TEXT PRIMARY KEY,
+        created_at TEXT NOT NULL, updated_at TEXT NOT NULL, updated_by TEXT NOT NULL,
+        deleted INTEGER NOT NULL DEFAULT 0,
+        visit_id TEXT NOT NULL REFERENCES visit(id),
+        sha256 TEXT NOT NULL,
+        file_name TEXT NOT NULL,
+        size_bytes INTEGER NOT NULL,
+        bytes BLOB NOT NULL
+    );
+    CREATE INDEX visit_photo_visit ON visit_photo(visit_id);
+
+    CREATE TABLE survey_state (
+        id TEXT PRIMARY KEY,
+        created_at TEXT NOT NULL, updated_at TEXT NOT NULL, updated_by TEXT NOT NULL,
+        deleted INTEGER NOT NULL DEFAULT 0,
+        household_id TEXT NOT NULL REFERENCES household(id),
+        year INTEGER NOT NULL,
+        status TEXT NOT NULL,
+        computed_identification TEXT,
+        confirmed_identification TEXT,
+        override_reason TEXT NOT NULL DEFAULT '',
+        confirmed_by TEXT NOT NULL DEFAULT '',
+        confirmed_on TEXT
+    );
+    CREATE UNIQUE INDEX survey_household_year ON survey_state(household_id, year) WHERE deleted = 0;
+
+    CREATE TABLE exit_decision (
+        id TEXT PRIMARY KEY,
+        created_at TEXT NOT NULL, updated_at TEXT NOT NULL, updated_by TEXT NOT NULL,
+        deleted INTEGER NOT NULL DEFAULT 0,
+        household_id TEXT NOT NULL REFERENCES household(id),
+        proposed_on TEXT NOT NULL,
+        proposed_year INTEGER NOT NULL,
+        confirmed_on TEXT,
+        confirmed_by TEXT NOT NULL DEFAULT ''
+    );
+    CREATE INDEX exit_decision_household ON exit_decision(household_id);
+
+    CREATE TABLE product (
+        id TEXT PRIMARY KEY,
+        created_at TEXT NOT NULL, updated_at TEXT NOT NULL, updated_by TEXT NOT NULL,
+        deleted INTEGER NOT NULL DEFAULT 0,
+        village_id TEXT NOT NULL REFERENCES village(id),
+        name TEXT NOT NULL,
+        kind TEXT NOT NULL DEFAULT '',
+        season TEXT NOT NULL DEFAULT '',
+        volume REAL NOT NULL DEFAULT 0,
+        unit TEXT NOT NULL DEFAULT '',
+        price_yuan REAL NOT NULL DEFAULT 0,
+        certification TEXT NOT NULL,
+        measure_id TEXT REFERENCES measure(id)
+    );
+    CREATE INDEX product_village ON product(village_id);
+
+    CREATE TABLE product_producer (
+        id TEXT PRIMARY KEY,
+        created_at TEXT NOT NULL, updated_at TEXT NOT NULL, updated_by TEXT NOT NULL,
+        deleted INTEGER NOT NULL DEFAULT 0,
+        product_id TEXT NOT NULL REFERENCES product(id),
+        household_id TEXT NOT NULL REFERENCES household(id)
+    );
+    CREATE UNIQUE INDEX product_producer_pair ON product_producer(product_id, household_id) WHERE deleted = 0;
+    CREATE INDEX product_producer_household ON product_producer(household_id);
+
+    CREATE TABLE sale (
+        id TEXT PRIMARY KEY,
+        created_at TEXT NOT NULL, updated_at TEXT NOT NULL, updated_by TEXT NOT NULL,
+        deleted INTEGER NOT NULL DEFAULT 0,
+        household_id TEXT NOT NULL REFERENCES household(id),
+        product_id TEXT REFERENCES product(id),
+        channel TEXT NOT NULL,
+        date TEXT NOT NULL,
+        amount_yuan REAL NOT NULL,
+        quantity REAL NOT NULL DEFAULT 0
+    );
+    CREATE INDEX sale_household_date ON sale(household_id, date);
+
+    CREATE TABLE training (
+        id TEXT PRIMARY KEY,
+        created_at TEXT NOT NULL, updated_at TEXT NOT NULL, updated_by TEXT NOT NULL,
+        deleted INTEGER NOT NULL DEFAULT 0,
+        village_id TEXT NOT NULL REFERENCES village(id),
+        household_id TEXT REFERENCES household(id),
+        member_id TEXT REFERENCES member(id),
+        person_name TEXT NOT NULL,
+        course TEXT NOT NULL,
+        date TEXT NOT NULL,
+        hours REAL NOT NULL DEFAULT 0
+    );
+    CREATE INDEX training_village ON training(village_id);
+    CREATE INDEX training_household ON training(household_id);
+    "#,
 ];
 
 /// The schema version this build writes.

@@ -1,0 +1,11 @@
+//! Data in and out of the app as files a county office already uses: the baseline-survey
+//! spreadsheet (template, reading, validated import) and the registry export to XLSX and CSV.
+//!
+//! - [`survey`]: the survey layout, the template writer and the reader of filled files;
+//! - [`import`]: turning the rows read into an [`import::ImportPlan`] (validated, matched against
+//!   the village's households) and applying it to the store as one change;
+//! - [`export`]: registry, members and incomes in the 建档立卡 column order.
+
+pub mod export;
+pub mod import;
+pub mod survey;
