@@ -11,6 +11,7 @@ use uuid::Uuid;
 use super::checks::ChecksScreen;
 use super::household::HouseholdScreen;
 use super::households::HouseholdListScreen;
+use super::precisions::PrecisionsScreen;
 use super::prefs::UiPrefs;
 use super::village::VillageScreen;
 use super::village_setup::VillageSetupScreen;
@@ -19,6 +20,8 @@ use crate::demo::{self, DemoSpec};
 use crate::i18n::{Lang, Localize};
 use crate::model::{HouseholdRecord, IncomeYear, Member, Thresholds, Village};
 use crate::rules::income::PovertyLines;
+use crate::rules::plan::CauseAnswers;
+use crate::rules::precisions::{self, PrecisionInputs, Precisions, SplitHeuristic};
 use crate::rules::quality::{self, Finding};
 use crate::rules::summary::{self, HouseholdSummary};
 use crate::rules::village::{self as village_rules, VillageAssessment};
@@ -37,6 +40,7 @@ pub enum Screen {
     NewHousehold,
     Checks,
     Village,
+    Precisions,
     VillageSetup,
 }
 
@@ -65,6 +69,8 @@ pub struct VillageSnapshot {
     pub summaries: Vec<HouseholdSummary>,
     pub findings: Vec<Finding>,
     pub assessment: Option<VillageAssessment>,
+    /// The six precisions' panels (六个精准), from the registry and the workflow records.
+    pub precisions: Option<Precisions>,
     pub lines: PovertyLines,
     pub thresholds: Thresholds,
     pub today: NaiveDate,
@@ -87,12 +93,29 @@ impl VillageSnapshot {
         let assessment = village
             .as_ref()
             .map(|v| village_rules::assess_village(v, &records, &thresholds));
+        let precisions = match &village {
+            Some(v) => {
+                let workflow = store.village_workflow(v.id)?;
+                Some(precisions::evaluate(&PrecisionInputs {
+                    village: v,
+                    records: &records,
+                    workflow: &workflow,
+                    lines: &lines,
+                    thresholds: &thresholds,
+                    cause_answers: &CauseAnswers::default(),
+                    split: &SplitHeuristic::default(),
+                    today,
+                }))
+            }
+            None => None,
+        };
         Ok(VillageSnapshot {
             village,
             records,
             summaries,
             findings,
             assessment,
+            precisions,
             lines,
             thresholds,
             today,
@@ -126,6 +149,7 @@ pub struct App {
     household: HouseholdScreen,
     checks: ChecksScreen,
     village: VillageScreen,
+    precisions: PrecisionsScreen,
     village_setup: VillageSetupScreen,
     /// Changes made in this session, newest last: what the undo button reverts.
     undo_stack: Vec<ChangeId>,
@@ -159,6 +183,7 @@ impl App {
             household: HouseholdScreen::default(),
             checks: ChecksScreen,
             village: VillageScreen::default(),
+            precisions: PrecisionsScreen,
             village_setup: VillageSetupScreen::default(),
             undo_stack: Vec::new(),
             notice: None,
@@ -266,7 +291,7 @@ impl App {
             }
             Screen::VillageSetup => self.village_setup = VillageSetupScreen::default(),
             Screen::Village => self.village.reset(),
-            Screen::Households | Screen::Checks => {}
+            Screen::Households | Screen::Checks | Screen::Precisions => {}
         }
         self.screen = screen;
     }
@@ -359,6 +384,10 @@ impl App {
                 (
                     Screen::Households,
                     lang.pick("农户名册", "Households").to_string(),
+                ),
+                (
+                    Screen::Precisions,
+                    lang.pick("六个精准", "Six precisions").to_string(),
                 ),
                 (
                     Screen::Village,
@@ -510,6 +539,7 @@ impl eframe::App for App {
                     }
                     Screen::Checks => self.checks.ui(ui, lang, snapshot),
                     Screen::Village => self.village.ui(ui, lang, snapshot),
+                    Screen::Precisions => self.precisions.ui(ui, lang, snapshot),
                     Screen::VillageSetup => self.village_setup.ui(ui, lang, snapshot.village.as_ref()),
                 };
                 actions.extend(new_actions);

@@ -6,6 +6,7 @@ mod checks;
 pub mod fonts;
 mod household;
 mod households;
+mod precisions;
 pub mod prefs;
 mod village;
 mod village_setup;
