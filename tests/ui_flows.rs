@@ -378,3 +378,180 @@ fn six_precisions_screen_lists_households_that_open_on_click() {
         .unwrap();
     assert_eq!(record.household.number, "035");
 }
+
+/// Opens a household of the demo by searching its head's ID number and clicking its number.
+fn open_household(harness: &mut Harness<'static, App>, record: &dripline::model::HouseholdRecord) {
+    assert_eq!(harness.state().screen(), Screen::Households);
+    type_into(harness, "搜索", &record.head().unwrap().id_number);
+    harness.get_by_label(&record.household.number).click();
+    harness.run();
+    assert_eq!(
+        harness.state().screen(),
+        Screen::Household(record.household.id)
+    );
+}
+
+#[test]
+fn a_measure_is_added_to_the_plan_with_its_amount_checked() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut harness = harness(dir.path());
+    harness.run();
+    let records = harness
+        .state()
+        .store()
+        .unwrap()
+        .household_records(None)
+        .unwrap();
+    let registered = records
+        .iter()
+        .find(|r| {
+            r.household.status == dripline::model::HouseholdStatus::Registered && r.head().is_some()
+        })
+        .unwrap()
+        .clone();
+    open_household(&mut harness, &registered);
+    click(&mut harness, "帮扶计划");
+    let before = harness
+        .state()
+        .store()
+        .unwrap()
+        .measures_of(registered.household.id)
+        .unwrap()
+        .len();
+    click(&mut harness, "＋ 添加帮扶措施");
+    type_into(&mut harness, "措施内容", "养殖土鸡200只");
+    type_into(&mut harness, "帮扶单位", "县农业局");
+    type_into(&mut harness, "资金（元）", "两千");
+    click(&mut harness, "保存措施");
+    harness.get_by_label_contains("请输入数字");
+    assert_eq!(
+        harness
+            .state()
+            .store()
+            .unwrap()
+            .measures_of(registered.household.id)
+            .unwrap()
+            .len(),
+        before
+    );
+
+    let field = harness.get_by_role_and_label(Role::TextInput, "资金（元）");
+    field.focus();
+    harness.run();
+    for _ in 0..2 {
+        harness.key_press(egui::Key::Backspace);
+    }
+    harness
+        .get_by_role_and_label(Role::TextInput, "资金（元）")
+        .type_text("2000");
+    harness.run();
+    click(&mut harness, "保存措施");
+    let measures = harness
+        .state()
+        .store()
+        .unwrap()
+        .measures_of(registered.household.id)
+        .unwrap();
+    assert_eq!(measures.len(), before + 1);
+    let added = measures
+        .iter()
+        .find(|m| m.description == "养殖土鸡200只")
+        .unwrap();
+    assert_eq!(added.amount_yuan, 2000.0);
+    assert_eq!(added.helper_unit, "县农业局");
+    harness.get_by_label("养殖土鸡200只");
+}
+
+#[test]
+fn a_visit_with_a_risk_event_flags_an_exited_household_and_drafts_are_autosaved() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut harness = harness(dir.path());
+    harness.run();
+    let records = harness
+        .state()
+        .store()
+        .unwrap()
+        .household_records(None)
+        .unwrap();
+    let exited = records
+        .iter()
+        .find(|r| {
+            matches!(
+                r.household.status,
+                dripline::model::HouseholdStatus::Exited { .. }
+            ) && r.head().is_some()
+        })
+        .unwrap()
+        .clone();
+    open_household(&mut harness, &exited);
+    click(&mut harness, "走访记录");
+    let visits_before = harness
+        .state()
+        .store()
+        .unwrap()
+        .visits_of(exited.household.id)
+        .unwrap()
+        .len();
+
+    // Start a visit and leave it: typing is autosaved as a draft after a few seconds.
+    click(&mut harness, "＋ 记录走访");
+    type_into(&mut harness, "走访人", "李妍");
+    for _ in 0..400 {
+        harness.step();
+    }
+    let visits = harness
+        .state()
+        .store()
+        .unwrap()
+        .visits_of(exited.household.id)
+        .unwrap();
+    assert_eq!(visits.len(), visits_before + 1, "the draft was autosaved");
+    let draft = visits
+        .iter()
+        .find(|v| v.visitors == "李妍")
+        .expect("draft holds what was typed");
+    assert!(draft.is_draft);
+
+    // Finish it with a risk event: the visit is saved and the household flagged.
+    harness.get_by_label("大病").click();
+    harness.run();
+    click(&mut harness, "保存走访");
+    harness.get_by_label_contains("已标记为脱贫不稳定户");
+    let store = harness.state().store().unwrap();
+    let visits = store.visits_of(exited.household.id).unwrap();
+    assert_eq!(
+        visits.len(),
+        visits_before + 1,
+        "the draft became the visit, not a second one"
+    );
+    let visit = visits.iter().find(|v| v.visitors == "李妍").unwrap();
+    assert!(!visit.is_draft);
+    assert_eq!(
+        visit.risk_events,
+        vec![dripline::model::RiskEvent::SeriousIllness]
+    );
+    assert_eq!(
+        store
+            .household_record(exited.household.id)
+            .unwrap()
+            .household
+            .status,
+        dripline::model::HouseholdStatus::Monitored {
+            kind: dripline::model::MonitoredKind::UnstableExited
+        }
+    );
+
+    // Undo takes back the flag.
+    click(&mut harness, "撤销");
+    assert_eq!(
+        harness
+            .state()
+            .store()
+            .unwrap()
+            .household_record(exited.household.id)
+            .unwrap()
+            .household
+            .status,
+        exited.household.status
+    );
+}

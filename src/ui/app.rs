@@ -18,7 +18,9 @@ use super::village_setup::VillageSetupScreen;
 use super::widgets::{ERROR_RED, OK_GREEN};
 use crate::demo::{self, DemoSpec};
 use crate::i18n::{Lang, Localize};
-use crate::model::{HouseholdRecord, IncomeYear, Member, Thresholds, Village};
+use crate::model::{
+    HouseholdRecord, IncomeYear, Measure, Member, Thresholds, Village, VillageWorkflow, Visit,
+};
 use crate::rules::income::PovertyLines;
 use crate::rules::plan::CauseAnswers;
 use crate::rules::precisions::{self, PrecisionInputs, Precisions, SplitHeuristic};
@@ -58,6 +60,12 @@ pub enum Action {
     DeleteMember(Uuid),
     SaveIncome(IncomeYear),
     DeleteIncome(Uuid),
+    SaveMeasure(Measure),
+    DeleteMeasure(Uuid),
+    /// A finished visit: saved, and an exited household it puts at risk is flagged.
+    SaveVisit(Visit),
+    /// The autosave of an open visit form: saved silently, not an undo step.
+    SaveVisitDraft(Visit),
     Undo,
 }
 
@@ -69,6 +77,8 @@ pub struct VillageSnapshot {
     pub summaries: Vec<HouseholdSummary>,
     pub findings: Vec<Finding>,
     pub assessment: Option<VillageAssessment>,
+    /// The workflow records of the village (helpers, plans, visits, funds…).
+    pub workflow: VillageWorkflow,
     /// The six precisions' panels (六个精准), from the registry and the workflow records.
     pub precisions: Option<Precisions>,
     pub lines: PovertyLines,
@@ -93,28 +103,29 @@ impl VillageSnapshot {
         let assessment = village
             .as_ref()
             .map(|v| village_rules::assess_village(v, &records, &thresholds));
-        let precisions = match &village {
-            Some(v) => {
-                let workflow = store.village_workflow(v.id)?;
-                Some(precisions::evaluate(&PrecisionInputs {
-                    village: v,
-                    records: &records,
-                    workflow: &workflow,
-                    lines: &lines,
-                    thresholds: &thresholds,
-                    cause_answers: &CauseAnswers::default(),
-                    split: &SplitHeuristic::default(),
-                    today,
-                }))
-            }
-            None => None,
+        let workflow = match &village {
+            Some(v) => store.village_workflow(v.id)?,
+            None => VillageWorkflow::default(),
         };
+        let precisions = village.as_ref().map(|v| {
+            precisions::evaluate(&PrecisionInputs {
+                village: v,
+                records: &records,
+                workflow: &workflow,
+                lines: &lines,
+                thresholds: &thresholds,
+                cause_answers: &CauseAnswers::default(),
+                split: &SplitHeuristic::default(),
+                today,
+            })
+        });
         Ok(VillageSnapshot {
             village,
             records,
             summaries,
             findings,
             assessment,
+            workflow,
             precisions,
             lines,
             thresholds,
@@ -130,6 +141,8 @@ impl VillageSnapshot {
 /// A message shown under the toolbar until the next action.
 enum Notice {
     Saved,
+    /// A visit was saved and put the exited household under monitoring, for these reasons.
+    Flagged(Vec<crate::rules::visits::UnstableReason>),
     Undone,
     Error(StoreError),
 }
@@ -217,6 +230,8 @@ impl App {
             Action::Navigate(screen) => self.navigate(screen),
             Action::CreateVillage(village) => self.create_village(village),
             Action::Undo => self.undo(),
+            Action::SaveVisitDraft(visit) => self.save_visit_draft(&visit),
+            Action::SaveVisit(visit) => self.save_visit(visit),
             data_action => {
                 let Ok(workspace) = &mut self.workspace else {
                     return;
@@ -235,6 +250,8 @@ impl App {
                     Action::SaveIncome(i) => store.save_income(&i, today),
                     Action::DeleteIncome(id) => store.delete_income(id),
                     Action::SaveVillage(v) => store.save_village(&v),
+                    Action::SaveMeasure(m) => store.save_measure(&m),
+                    Action::DeleteMeasure(id) => store.delete_measure(id),
                     _ => unreachable!("handled above"),
                 };
                 match result {
@@ -258,6 +275,64 @@ impl App {
                     Err(e) => self.notice = Some(Notice::Error(e)),
                 }
             }
+        }
+    }
+
+    /// Autosave of a visit form: no undo step and no message, so typing is not interrupted; an
+    /// error is shown, since it means the draft is not safe.
+    fn save_visit_draft(&mut self, visit: &Visit) {
+        let Ok(workspace) = &mut self.workspace else {
+            return;
+        };
+        let today = workspace.snapshot.today;
+        match workspace.store.save_visit(visit, today) {
+            Ok(_) => self.refresh(),
+            Err(e) => self.notice = Some(Notice::Error(e)),
+        }
+    }
+
+    /// Saves a finished visit; when it shows an exited household at risk (a risk event, or income
+    /// below the warning band), the household is flagged 脱贫不稳定户 as a second undoable change.
+    fn save_visit(&mut self, visit: Visit) {
+        let Ok(workspace) = &mut self.workspace else {
+            return;
+        };
+        let snapshot = &workspace.snapshot;
+        let suggestion = snapshot.record(visit.household_id).and_then(|record| {
+            crate::rules::visits::flag_unstable(
+                record,
+                &visit,
+                &snapshot.lines,
+                &snapshot.thresholds,
+            )
+            .map(|s| (record.household.clone(), s))
+        });
+        let today = snapshot.today;
+        let result = workspace
+            .store
+            .save_visit(&visit, today)
+            .and_then(|change| {
+                self.undo_stack.extend(change);
+                match suggestion {
+                    Some((mut household, suggestion)) => {
+                        household.status = suggestion.status;
+                        let change = workspace.store.save_household(&household)?;
+                        self.undo_stack.extend(change);
+                        Ok(Some(suggestion.reasons))
+                    }
+                    None => Ok(None),
+                }
+            });
+        match result {
+            Ok(flagged) => {
+                self.notice = Some(match flagged {
+                    Some(reasons) => Notice::Flagged(reasons),
+                    None => Notice::Saved,
+                });
+                self.household.saved();
+                self.refresh();
+            }
+            Err(e) => self.notice = Some(Notice::Error(e)),
         }
     }
 
@@ -433,6 +508,21 @@ impl App {
         let Some(notice) = &self.notice else { return };
         let (text, color) = match notice {
             Notice::Saved => (lang.pick("已保存", "Saved").to_string(), OK_GREEN),
+            Notice::Flagged(reasons) => (
+                format!(
+                    "{}{}",
+                    lang.pick(
+                        "已保存。该户已标记为脱贫不稳定户：",
+                        "Saved. The household is now monitored as exited but unstable: "
+                    ),
+                    reasons
+                        .iter()
+                        .map(|r| r.localize(lang))
+                        .collect::<Vec<_>>()
+                        .join(lang.pick("；", "; "))
+                ),
+                super::widgets::WARN_AMBER,
+            ),
             Notice::Undone => (
                 lang.pick("已撤销上一次修改", "Last change undone")
                     .to_string(),

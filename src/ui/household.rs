@@ -8,6 +8,8 @@ use egui_extras::{Column, TableBuilder};
 use uuid::Uuid;
 
 use super::app::{Action, Screen, VillageSnapshot};
+use super::household_plan::PlanTab;
+use super::household_visits::VisitsTab;
 use super::households::status_text;
 use super::widgets::{self, ERROR_RED, OK_GREEN, WARN_AMBER, text_row};
 use crate::i18n::{Label, Lang, Localize};
@@ -22,6 +24,8 @@ pub enum Tab {
     Basics,
     Members,
     Incomes,
+    Plan,
+    Visits,
     Exit,
 }
 
@@ -340,6 +344,8 @@ pub struct HouseholdScreen {
     income_form: Option<IncomeForm>,
     pending_delete: Option<PendingDelete>,
     exit_year: Option<i32>,
+    plan: PlanTab,
+    visits: VisitsTab,
 }
 
 impl HouseholdScreen {
@@ -399,6 +405,8 @@ impl HouseholdScreen {
         self.income_form = None;
         self.pending_delete = None;
         self.form_dirty = false;
+        self.plan.saved();
+        self.visits.saved();
     }
 
     pub fn show_members_tab(&mut self) {
@@ -455,6 +463,8 @@ impl HouseholdScreen {
                     },
                 ),
                 (Tab::Incomes, lang.pick("收入", "Income").to_string()),
+                (Tab::Plan, lang.pick("帮扶计划", "Plan").to_string()),
+                (Tab::Visits, lang.pick("走访记录", "Visits").to_string()),
                 (
                     Tab::Exit,
                     lang.pick("脱贫检查（一超六有）", "Exit check").to_string(),
@@ -489,6 +499,8 @@ impl HouseholdScreen {
                 &mut actions,
             ),
             Tab::Incomes => self.incomes_ui(ui, lang, record, snapshot, &mut actions),
+            Tab::Plan => self.plan.ui(ui, lang, record, snapshot, &mut actions),
+            Tab::Visits => self.visits.ui(ui, lang, record, snapshot, &mut actions),
             Tab::Exit => self.exit_ui(ui, lang, record, snapshot),
         });
         actions

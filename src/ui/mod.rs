@@ -5,6 +5,8 @@ pub mod app;
 mod checks;
 pub mod fonts;
 mod household;
+mod household_plan;
+mod household_visits;
 mod households;
 mod precisions;
 pub mod prefs;

@@ -1,0 +1,283 @@
+//! A household's follow-up visits (走访记录): the list, and the visit form, which saves itself as a
+//! draft every few seconds so that a crash or a power cut loses at most those seconds. A draft can
+//! be resumed later; only a finished visit counts in the rules.
+
+use chrono::NaiveDate;
+use eframe::egui::{self, RichText};
+use uuid::Uuid;
+
+use super::app::{Action, VillageSnapshot};
+use super::household_plan::date_hint;
+use super::widgets::{self, ERROR_RED, WARN_AMBER, text_row};
+use crate::i18n::{Label, Lang, Localize};
+use crate::model::{HouseholdRecord, RiskEvent, Visit, VisitChecklist, VisitKind};
+use crate::rules::workflow_records::{self, WorkField, WorkFieldError};
+
+/// Seconds between two draft saves of an open visit form.
+pub const AUTOSAVE_SECS: f64 = 5.0;
+
+struct VisitForm {
+    visit: Visit,
+    date: String,
+    errors: Vec<WorkFieldError>,
+    date_error: bool,
+    /// The visit as last saved as a draft (to save only when something changed).
+    last_saved: Option<Visit>,
+    /// `egui` time of the last draft save.
+    last_save_secs: f64,
+}
+
+impl VisitForm {
+    fn of(v: &Visit, now_secs: f64) -> VisitForm {
+        VisitForm {
+            visit: v.clone(),
+            date: v.date.to_string(),
+            errors: Vec::new(),
+            date_error: false,
+            last_saved: v.is_draft.then(|| v.clone()),
+            last_save_secs: now_secs,
+        }
+    }
+
+    /// The visit as typed so far (the date only if it parses).
+    fn current(&mut self) -> Visit {
+        let mut v = self.visit.clone();
+        match NaiveDate::parse_from_str(self.date.trim(), "%Y-%m-%d") {
+            Ok(d) => {
+                v.date = d;
+                self.date_error = false;
+            }
+            Err(_) => self.date_error = true,
+        }
+        v
+    }
+}
+
+/// A yes/no/not-checked selector for one item of 两不愁三保障.
+fn check_item_ui(ui: &mut egui::Ui, lang: Lang, label: &str, value: &mut Option<bool>) {
+    ui.label(label);
+    ui.horizontal(|ui| {
+        ui.selectable_value(value, None, lang.pick("未查看", "Not checked"));
+        ui.selectable_value(value, Some(true), lang.pick("有保障", "Secured"));
+        ui.selectable_value(value, Some(false), lang.pick("有问题", "Problem"));
+    });
+    ui.end_row();
+}
+
+#[derive(Default)]
+pub struct VisitsTab {
+    form: Option<VisitForm>,
+}
+
+impl VisitsTab {
+    /// After a finished visit was saved (or an undo): close the form.
+    pub fn saved(&mut self) {
+        if self.form.as_ref().is_some_and(|f| !f.visit.is_draft) {
+            self.form = None;
+        }
+    }
+
+    pub fn ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        lang: Lang,
+        record: &HouseholdRecord,
+        snapshot: &VillageSnapshot,
+        actions: &mut Vec<Action>,
+    ) {
+        let now_secs = ui.input(|i| i.time);
+        let mut visits: Vec<&Visit> = snapshot
+            .workflow
+            .visits
+            .iter()
+            .filter(|v| v.household_id == record.household.id)
+            .collect();
+        visits.sort_by_key(|v| std::cmp::Reverse(v.date));
+        if visits.is_empty() {
+            ui.label(lang.pick("还没有走访记录。", "No visits recorded yet."));
+        }
+        for v in &visits {
+            ui.horizontal_wrapped(|ui| {
+                ui.strong(v.date.to_string());
+                ui.label(v.kind.label(lang));
+                ui.label(&v.visitors);
+                if v.is_draft {
+                    ui.label(RichText::new(lang.pick("草稿", "Draft")).color(WARN_AMBER));
+                    if self.form.is_none() && ui.button(lang.pick("继续填写", "Continue")).clicked()
+                    {
+                        self.form = Some(VisitForm::of(v, now_secs));
+                    }
+                }
+                for event in &v.risk_events {
+                    ui.label(RichText::new(format!("⚠ {}", event.label(lang))).color(ERROR_RED));
+                }
+                if !v.notes.is_empty() {
+                    ui.label(RichText::new(&v.notes).weak());
+                }
+            });
+        }
+        ui.add_space(8.0);
+        let Some(form) = &mut self.form else {
+            if ui
+                .button(lang.pick("＋ 记录走访", "+ Record a visit"))
+                .clicked()
+            {
+                let visit = Visit {
+                    id: Uuid::new_v4(),
+                    household_id: record.household.id,
+                    date: snapshot.today,
+                    visitors: String::new(),
+                    kind: VisitKind::ALL[0],
+                    notes: String::new(),
+                    checklist: VisitChecklist::default(),
+                    income: None,
+                    risk_events: Vec::new(),
+                    problems: String::new(),
+                    next_actions: String::new(),
+                    is_draft: true,
+                };
+                self.form = Some(VisitForm::of(&visit, now_secs));
+            }
+            return;
+        };
+
+        let mut finish = false;
+        let mut close = false;
+        ui.group(|ui| {
+            ui.strong(lang.pick("走访记录", "Visit"));
+            egui::Grid::new("visit_form")
+                .num_columns(2)
+                .spacing([12.0, 6.0])
+                .show(ui, |ui| {
+                    let e = form.date_error.then(|| date_hint(lang).to_string());
+                    text_row(
+                        ui,
+                        lang.pick("走访日期", "Date"),
+                        &mut form.date,
+                        e.as_deref(),
+                    );
+                    let e = errors_of(&form.errors, WorkField::Visitors, lang);
+                    text_row(
+                        ui,
+                        lang.pick("走访人", "Visitors"),
+                        &mut form.visit.visitors,
+                        e.as_deref(),
+                    );
+                    widgets::combo_row(
+                        ui,
+                        lang,
+                        lang.pick("走访类型", "Kind"),
+                        &mut form.visit.kind,
+                        VisitKind::ALL,
+                    );
+                    let c = &mut form.visit.checklist;
+                    check_item_ui(ui, lang, lang.pick("不愁吃", "Food"), &mut c.food);
+                    check_item_ui(ui, lang, lang.pick("不愁穿", "Clothing"), &mut c.clothing);
+                    check_item_ui(
+                        ui,
+                        lang,
+                        lang.pick("义务教育有保障", "Education"),
+                        &mut c.education,
+                    );
+                    check_item_ui(
+                        ui,
+                        lang,
+                        lang.pick("基本医疗有保障", "Basic medical care"),
+                        &mut c.medical,
+                    );
+                    check_item_ui(
+                        ui,
+                        lang,
+                        lang.pick("住房安全有保障", "Safe housing"),
+                        &mut c.housing,
+                    );
+                    ui.label(lang.pick("风险事件", "Risk events"));
+                    ui.horizontal_wrapped(|ui| {
+                        for event in RiskEvent::ALL {
+                            let mut on = form.visit.risk_events.contains(event);
+                            if ui.checkbox(&mut on, event.label(lang)).changed() {
+                                if on {
+                                    form.visit.risk_events.push(*event);
+                                } else {
+                                    form.visit.risk_events.retain(|e| e != event);
+                                }
+                            }
+                        }
+                    });
+                    ui.end_row();
+                    text_row(
+                        ui,
+                        lang.pick("走访情况", "Notes"),
+                        &mut form.visit.notes,
+                        None,
+                    );
+                    text_row(
+                        ui,
+                        lang.pick("发现的问题", "Problems found"),
+                        &mut form.visit.problems,
+                        None,
+                    );
+                    text_row(
+                        ui,
+                        lang.pick("下一步措施", "Next actions"),
+                        &mut form.visit.next_actions,
+                        None,
+                    );
+                });
+            let shown = [WorkField::Visitors];
+            for e in form.errors.iter().filter(|e| !shown.contains(&e.field)) {
+                ui.label(RichText::new(e.localize(lang)).color(ERROR_RED));
+            }
+            ui.horizontal(|ui| {
+                finish = ui.button(lang.pick("保存走访", "Save visit")).clicked();
+                close = ui
+                    .button(lang.pick("稍后继续（保留草稿）", "Continue later (keep draft)"))
+                    .clicked();
+            });
+            ui.label(
+                RichText::new(lang.pick(
+                    "填写中每隔几秒自动保存草稿。",
+                    "A draft is saved automatically every few seconds.",
+                ))
+                .weak(),
+            );
+        });
+
+        let current = form.current();
+        if finish {
+            let done = Visit {
+                is_draft: false,
+                ..current
+            };
+            form.errors = workflow_records::validate_visit(&done, snapshot.today);
+            if form.errors.is_empty() && !form.date_error {
+                form.visit = done.clone();
+                actions.push(Action::SaveVisit(done));
+            }
+            return;
+        }
+        // Autosave: a changed draft is written every AUTOSAVE_SECS, and at once when closing.
+        let changed = form.last_saved.as_ref() != Some(&current);
+        let due = now_secs - form.last_save_secs >= AUTOSAVE_SECS;
+        if changed && (due || close) && !form.date_error {
+            form.last_saved = Some(current.clone());
+            form.last_save_secs = now_secs;
+            actions.push(Action::SaveVisitDraft(current));
+        }
+        if close {
+            self.form = None;
+        } else {
+            ui.ctx()
+                .request_repaint_after(std::time::Duration::from_secs_f64(AUTOSAVE_SECS));
+        }
+    }
+}
+
+fn errors_of(errors: &[WorkFieldError], field: WorkField, lang: Lang) -> Option<String> {
+    let texts: Vec<String> = errors
+        .iter()
+        .filter(|e| e.field == field)
+        .map(|e| e.problem.localize(lang))
+        .collect();
+    (!texts.is_empty()).then(|| texts.join(lang.pick("；", "; ")))
+}
