@@ -6,8 +6,10 @@ mod assess;
 mod check;
 mod demo;
 mod export;
+mod precisions;
 mod stress;
 mod survey;
+mod visits;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -52,6 +54,12 @@ pub enum Command {
     Survey(survey::SurveyArgs),
     /// Export the registry (households, members, incomes) to XLSX or to a directory of CSV files.
     Export(export::ExportArgs),
+    /// The six precisions (六个精准) of each village: every panel's figures and the households
+    /// behind them, as the window shows them. `--village CODE` for one village, `--json` for scripts.
+    Precisions(precisions::PrecisionsArgs),
+    /// Follow-up visits: `--due [--days N]` lists the households not visited within N days
+    /// (default: the county's visit interval, 30), with their last visit or "never".
+    Visits(visits::VisitsArgs),
     /// (testing) Write records in a loop, printing each committed id; used by the crash test.
     #[command(hide = true)]
     StressWrite(stress::StressArgs),
@@ -158,6 +166,8 @@ pub fn run(cli: Cli) -> ExitCode {
         Some(Command::Assess(args)) => assess::run(args, lang),
         Some(Command::Survey(args)) => survey::run(args, lang),
         Some(Command::Export(args)) => export::run(args, lang),
+        Some(Command::Precisions(args)) => precisions::run(args, lang),
+        Some(Command::Visits(args)) => visits::run(args, lang),
         Some(Command::StressWrite(args)) => stress::run(args),
     };
     match result {
