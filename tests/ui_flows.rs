@@ -555,3 +555,74 @@ fn a_visit_with_a_risk_event_flags_an_exited_household_and_drafts_are_autosaved(
         exited.household.status
     );
 }
+
+#[test]
+fn an_exit_fails_with_reasons_then_after_the_fix_is_proposed_and_confirmed() {
+    use dripline::rules::exit::{self, Criterion};
+    let dir = tempfile::tempdir().unwrap();
+    let mut harness = harness(dir.path());
+    harness.run();
+    // A registered household of the demo that fails the exit check only on living conditions.
+    let store = harness.state().store().unwrap();
+    let lines = store.poverty_lines().unwrap();
+    let thresholds = store.thresholds().unwrap();
+    let today = dripline::demo::demo_today();
+    let fixable = [
+        (Criterion::Housing, "住房安全"),
+        (Criterion::Water, "饮水安全"),
+        (Criterion::RadioTv, "通广播电视"),
+    ];
+    let (record, failed) = store
+        .household_records(None)
+        .unwrap()
+        .into_iter()
+        .filter(|r| {
+            r.household.status == dripline::model::HouseholdStatus::Registered && r.head().is_some()
+        })
+        .find_map(|r| {
+            let year = r.latest_income()?.year;
+            let a = exit::assess(&r, year, &lines, &thresholds, today);
+            let failed: Vec<Criterion> = a.failed().map(|i| i.criterion).collect();
+            (!failed.is_empty() && failed.iter().all(|c| fixable.iter().any(|(f, _)| f == c)))
+                .then_some((r, failed))
+        })
+        .expect("the demo has a registered household failing only on living conditions");
+    open_household(&mut harness, &record);
+
+    click(&mut harness, "脱贫检查（一超六有）");
+    harness.get_by_label_contains("未达到脱贫标准");
+    assert!(
+        harness.query_by_label_contains("提议脱贫（").is_none(),
+        "no proposal while it fails"
+    );
+    harness.get_by_label_contains("解决以上问题后才能提议脱贫");
+
+    click(&mut harness, "基本情况");
+    for criterion in &failed {
+        let label = fixable.iter().find(|(c, _)| c == criterion).unwrap().1;
+        click(&mut harness, label);
+    }
+    click(&mut harness, "保存基本情况");
+
+    click(&mut harness, "脱贫检查（一超六有）");
+    harness.get_by_label_contains("达到“一超六有”脱贫标准");
+    harness.get_by_label_contains("提议脱贫（").click();
+    harness.run();
+    harness.get_by_label_contains("待工作队确认");
+    type_into(&mut harness, "确认人", "王书记");
+    click(&mut harness, "确认脱贫");
+
+    let store = harness.state().store().unwrap();
+    let household = store
+        .household_record(record.household.id)
+        .unwrap()
+        .household;
+    assert_eq!(
+        household.status,
+        dripline::model::HouseholdStatus::Exited { year: 2020 }
+    );
+    let decisions = store.exits_of(record.household.id).unwrap();
+    assert_eq!(decisions.len(), 1);
+    assert_eq!(decisions[0].confirmed_by, "王书记");
+    harness.get_by_label_contains("该户已于2020年脱贫");
+}

@@ -19,7 +19,8 @@ use super::widgets::{ERROR_RED, OK_GREEN};
 use crate::demo::{self, DemoSpec};
 use crate::i18n::{Lang, Localize};
 use crate::model::{
-    HouseholdRecord, IncomeYear, Measure, Member, Thresholds, Village, VillageWorkflow, Visit,
+    ExitDecision, HouseholdRecord, IncomeYear, Measure, Member, Thresholds, Village,
+    VillageWorkflow, Visit,
 };
 use crate::rules::income::PovertyLines;
 use crate::rules::plan::CauseAnswers;
@@ -66,6 +67,9 @@ pub enum Action {
     SaveVisit(Visit),
     /// The autosave of an open visit form: saved silently, not an undo step.
     SaveVisitDraft(Visit),
+    /// Propose (no date) or confirm (with a date) a household's exit.
+    SaveExitDecision(ExitDecision),
+    DeleteExitDecision(Uuid),
     Undo,
 }
 
@@ -252,6 +256,8 @@ impl App {
                     Action::SaveVillage(v) => store.save_village(&v),
                     Action::SaveMeasure(m) => store.save_measure(&m),
                     Action::DeleteMeasure(id) => store.delete_measure(id),
+                    Action::SaveExitDecision(d) => store.save_exit_decision(&d, today),
+                    Action::DeleteExitDecision(id) => store.delete_exit_decision(id),
                     _ => unreachable!("handled above"),
                 };
                 match result {

@@ -346,6 +346,8 @@ pub struct HouseholdScreen {
     exit_year: Option<i32>,
     plan: PlanTab,
     visits: VisitsTab,
+    exit_confirm_date: String,
+    exit_confirm_by: String,
 }
 
 impl HouseholdScreen {
@@ -501,7 +503,7 @@ impl HouseholdScreen {
             Tab::Incomes => self.incomes_ui(ui, lang, record, snapshot, &mut actions),
             Tab::Plan => self.plan.ui(ui, lang, record, snapshot, &mut actions),
             Tab::Visits => self.visits.ui(ui, lang, record, snapshot, &mut actions),
-            Tab::Exit => self.exit_ui(ui, lang, record, snapshot),
+            Tab::Exit => self.exit_ui(ui, lang, record, snapshot, &mut actions),
         });
         actions
     }
@@ -1033,6 +1035,7 @@ impl HouseholdScreen {
         lang: Lang,
         record: &HouseholdRecord,
         snapshot: &VillageSnapshot,
+        actions: &mut Vec<Action>,
     ) {
         let years: Vec<i32> = record.incomes.iter().map(|i| i.year).rev().collect();
         let Some(&latest) = years.first() else {
@@ -1099,6 +1102,121 @@ impl HouseholdScreen {
                 ui.label(
                     RichText::new(format!("      {}", reason.localize(lang))).color(ERROR_RED),
                 );
+            }
+        }
+        ui.separator();
+        self.exit_decision_ui(ui, lang, record, snapshot, year, assessment.passed, actions);
+    }
+
+    /// Exit is proposed when the checklist passes, then confirmed by the team with a date; the
+    /// confirmation makes the household exited in that year (one undoable change).
+    #[allow(clippy::too_many_arguments)]
+    fn exit_decision_ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        lang: Lang,
+        record: &HouseholdRecord,
+        snapshot: &VillageSnapshot,
+        year: i32,
+        passed: bool,
+        actions: &mut Vec<Action>,
+    ) {
+        if let HouseholdStatus::Exited { year } = record.household.status {
+            ui.label(
+                RichText::new(match lang {
+                    Lang::Zh => format!("该户已于{year}年脱贫，脱贫后继续监测。"),
+                    Lang::En => format!("The household exited in {year}; it stays monitored."),
+                })
+                .color(OK_GREEN),
+            );
+            return;
+        }
+        if record.household.status != HouseholdStatus::Registered {
+            return;
+        }
+        let pending = snapshot
+            .workflow
+            .exits
+            .iter()
+            .find(|d| d.household_id == record.household.id && d.confirmed_on.is_none());
+        match pending {
+            None if passed => {
+                let label = match lang {
+                    Lang::Zh => format!("提议脱贫（{year}年度）"),
+                    Lang::En => format!("Propose exit ({year})"),
+                };
+                if ui.button(label).clicked() {
+                    actions.push(Action::SaveExitDecision(ExitDecision {
+                        id: Uuid::new_v4(),
+                        household_id: record.household.id,
+                        proposed_on: snapshot.today,
+                        proposed_year: year,
+                        confirmed_on: None,
+                        confirmed_by: String::new(),
+                    }));
+                }
+            }
+            None => {
+                ui.label(lang.pick(
+                    "解决以上问题后才能提议脱贫。",
+                    "Exit can be proposed once the problems above are solved.",
+                ));
+            }
+            Some(decision) => {
+                ui.label(match lang {
+                    Lang::Zh => format!(
+                        "已于{}提议脱贫（{}年度），待工作队确认。",
+                        decision.proposed_on, decision.proposed_year
+                    ),
+                    Lang::En => format!(
+                        "Exit proposed on {} ({}), awaiting the team's confirmation.",
+                        decision.proposed_on, decision.proposed_year
+                    ),
+                });
+                if self.exit_confirm_date.is_empty() {
+                    self.exit_confirm_date = snapshot.today.to_string();
+                }
+                let mut confirm = false;
+                egui::Grid::new("exit_confirm")
+                    .num_columns(2)
+                    .show(ui, |ui| {
+                        let date_ok =
+                            NaiveDate::parse_from_str(self.exit_confirm_date.trim(), "%Y-%m-%d")
+                                .is_ok();
+                        let e =
+                            (!date_ok).then(|| super::household_plan::date_hint(lang).to_string());
+                        text_row(
+                            ui,
+                            lang.pick("确认日期", "Confirmed on"),
+                            &mut self.exit_confirm_date,
+                            e.as_deref(),
+                        );
+                        text_row(
+                            ui,
+                            lang.pick("确认人", "Confirmed by"),
+                            &mut self.exit_confirm_by,
+                            None,
+                        );
+                    });
+                ui.horizontal(|ui| {
+                    confirm = ui.button(lang.pick("确认脱贫", "Confirm exit")).clicked();
+                    if ui
+                        .button(lang.pick("撤回提议", "Withdraw proposal"))
+                        .clicked()
+                    {
+                        actions.push(Action::DeleteExitDecision(decision.id));
+                    }
+                });
+                if confirm
+                    && let Ok(on) =
+                        NaiveDate::parse_from_str(self.exit_confirm_date.trim(), "%Y-%m-%d")
+                {
+                    actions.push(Action::SaveExitDecision(ExitDecision {
+                        confirmed_on: Some(on),
+                        confirmed_by: self.exit_confirm_by.trim().to_string(),
+                        ..decision.clone()
+                    }));
+                }
             }
         }
     }
