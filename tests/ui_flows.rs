@@ -626,3 +626,70 @@ fn an_exit_fails_with_reasons_then_after_the_fix_is_proposed_and_confirmed() {
     assert_eq!(decisions[0].confirmed_by, "王书记");
     harness.get_by_label_contains("该户已于2020年脱贫");
 }
+
+#[test]
+fn completing_a_survey_sets_the_identification_from_the_rules() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut harness = harness(dir.path());
+    harness.run();
+    click(&mut harness, "＋ 新增农户");
+    click(&mut harness, "保存基本情况");
+    let Screen::Household(household_id) = harness.state().screen() else {
+        panic!("household opens")
+    };
+    click(&mut harness, "＋ 添加成员");
+    type_into(&mut harness, "姓名", "敬志华");
+    let birth = NaiveDate::from_ymd_opt(1966, 7, 9).unwrap();
+    type_into(
+        &mut harness,
+        "身份证号",
+        &id_number::compose("510824", birth, 55, Sex::Male),
+    );
+    click(&mut harness, "保存成员");
+
+    // Half done: no income yet. Progress can be saved and the missing item is shown.
+    click(&mut harness, "入户调查");
+    harness.get_by_label("已填写本年度收入");
+    click(&mut harness, "保存进度（未完成）");
+    let store = harness.state().store().unwrap();
+    let surveys = store.surveys_of(household_id).unwrap();
+    assert_eq!(surveys.len(), 1);
+    assert_eq!(surveys[0].status, dripline::model::SurveyStatus::Draft);
+    let year = surveys[0].year;
+
+    // Enter the year's income, come back and complete: 2600 a person is below every line.
+    click(&mut harness, "收入");
+    click(&mut harness, "＋ 添加年度收入");
+    let year_field = harness.get_by_role_and_label(Role::TextInput, "年份");
+    year_field.focus();
+    harness.run();
+    for _ in 0..4 {
+        harness.key_press(egui::Key::Backspace);
+    }
+    harness
+        .get_by_role_and_label(Role::TextInput, "年份")
+        .type_text(&year.to_string());
+    harness.run();
+    type_into(&mut harness, "工资性收入（元）", "2600");
+    click(&mut harness, "保存收入");
+    click(&mut harness, "入户调查");
+    harness.get_by_label_contains("系统测算识别结果：贫困户");
+    click(&mut harness, "完成调查并确认识别");
+
+    let store = harness.state().store().unwrap();
+    let surveys = store.surveys_of(household_id).unwrap();
+    assert_eq!(surveys.len(), 1, "the draft was completed, not duplicated");
+    assert_eq!(surveys[0].status, dripline::model::SurveyStatus::Complete);
+    assert_eq!(
+        surveys[0].confirmed_identification,
+        Some(dripline::model::Identification::RegisteredPoor)
+    );
+    assert_eq!(
+        store
+            .household_record(household_id)
+            .unwrap()
+            .household
+            .status,
+        dripline::model::HouseholdStatus::Registered
+    );
+}

@@ -19,7 +19,7 @@ use super::widgets::{ERROR_RED, OK_GREEN};
 use crate::demo::{self, DemoSpec};
 use crate::i18n::{Lang, Localize};
 use crate::model::{
-    ExitDecision, HouseholdRecord, IncomeYear, Measure, Member, Thresholds, Village,
+    ExitDecision, HouseholdRecord, IncomeYear, Measure, Member, SurveyState, Thresholds, Village,
     VillageWorkflow, Visit,
 };
 use crate::rules::income::PovertyLines;
@@ -67,6 +67,11 @@ pub enum Action {
     SaveVisit(Visit),
     /// The autosave of an open visit form: saved silently, not an undo step.
     SaveVisitDraft(Visit),
+    /// Save a survey's progress (a draft).
+    SaveSurvey(SurveyState),
+    /// Complete a survey: saved, and the household's status follows the confirmed
+    /// identification (a second undoable change).
+    CompleteSurvey(SurveyState),
     /// Propose (no date) or confirm (with a date) a household's exit.
     SaveExitDecision(ExitDecision),
     DeleteExitDecision(Uuid),
@@ -236,6 +241,7 @@ impl App {
             Action::Undo => self.undo(),
             Action::SaveVisitDraft(visit) => self.save_visit_draft(&visit),
             Action::SaveVisit(visit) => self.save_visit(visit),
+            Action::CompleteSurvey(survey) => self.complete_survey(survey),
             data_action => {
                 let Ok(workspace) = &mut self.workspace else {
                     return;
@@ -257,6 +263,7 @@ impl App {
                     Action::SaveMeasure(m) => store.save_measure(&m),
                     Action::DeleteMeasure(id) => store.delete_measure(id),
                     Action::SaveExitDecision(d) => store.save_exit_decision(&d, today),
+                    Action::SaveSurvey(survey) => store.save_survey(&survey, today),
                     Action::DeleteExitDecision(id) => store.delete_exit_decision(id),
                     _ => unreachable!("handled above"),
                 };
@@ -335,6 +342,45 @@ impl App {
                     Some(reasons) => Notice::Flagged(reasons),
                     None => Notice::Saved,
                 });
+                self.household.saved();
+                self.refresh();
+            }
+            Err(e) => self.notice = Some(Notice::Error(e)),
+        }
+    }
+
+    /// Completes a survey and moves the household's status to what the confirmed identification
+    /// means (registered poor, marginal monitoring, not poor; exited households stay exited).
+    fn complete_survey(&mut self, survey: SurveyState) {
+        let Ok(workspace) = &mut self.workspace else {
+            return;
+        };
+        let today = workspace.snapshot.today;
+        let household = workspace
+            .snapshot
+            .record(survey.household_id)
+            .map(|r| r.household.clone());
+        let result = workspace
+            .store
+            .save_survey(&survey, today)
+            .and_then(|change| {
+                self.undo_stack.extend(change);
+                if let (Some(mut household), Some(confirmed)) =
+                    (household, survey.confirmed_identification)
+                {
+                    let status =
+                        crate::rules::identification::status_for(confirmed, household.status);
+                    if status != household.status {
+                        household.status = status;
+                        let change = workspace.store.save_household(&household)?;
+                        self.undo_stack.extend(change);
+                    }
+                }
+                Ok(())
+            });
+        match result {
+            Ok(()) => {
+                self.notice = Some(Notice::Saved);
                 self.household.saved();
                 self.refresh();
             }

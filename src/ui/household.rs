@@ -9,6 +9,7 @@ use uuid::Uuid;
 
 use super::app::{Action, Screen, VillageSnapshot};
 use super::household_plan::PlanTab;
+use super::household_survey::SurveyTab;
 use super::household_visits::VisitsTab;
 use super::households::status_text;
 use super::widgets::{self, ERROR_RED, OK_GREEN, WARN_AMBER, text_row};
@@ -24,6 +25,7 @@ pub enum Tab {
     Basics,
     Members,
     Incomes,
+    Survey,
     Plan,
     Visits,
     Exit,
@@ -346,6 +348,7 @@ pub struct HouseholdScreen {
     exit_year: Option<i32>,
     plan: PlanTab,
     visits: VisitsTab,
+    survey: SurveyTab,
     exit_confirm_date: String,
     exit_confirm_by: String,
 }
@@ -409,6 +412,7 @@ impl HouseholdScreen {
         self.form_dirty = false;
         self.plan.saved();
         self.visits.saved();
+        self.survey.saved();
     }
 
     pub fn show_members_tab(&mut self) {
@@ -465,6 +469,7 @@ impl HouseholdScreen {
                     },
                 ),
                 (Tab::Incomes, lang.pick("收入", "Income").to_string()),
+                (Tab::Survey, lang.pick("入户调查", "Survey").to_string()),
                 (Tab::Plan, lang.pick("帮扶计划", "Plan").to_string()),
                 (Tab::Visits, lang.pick("走访记录", "Visits").to_string()),
                 (
@@ -501,6 +506,7 @@ impl HouseholdScreen {
                 &mut actions,
             ),
             Tab::Incomes => self.incomes_ui(ui, lang, record, snapshot, &mut actions),
+            Tab::Survey => self.survey.ui(ui, lang, record, snapshot, &mut actions),
             Tab::Plan => self.plan.ui(ui, lang, record, snapshot, &mut actions),
             Tab::Visits => self.visits.ui(ui, lang, record, snapshot, &mut actions),
             Tab::Exit => self.exit_ui(ui, lang, record, snapshot, &mut actions),

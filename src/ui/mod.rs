@@ -6,6 +6,7 @@ mod checks;
 pub mod fonts;
 mod household;
 mod household_plan;
+mod household_survey;
 mod household_visits;
 mod households;
 mod precisions;

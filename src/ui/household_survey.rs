@@ -1,0 +1,241 @@
+//! The baseline survey (入户调查) of a household for one year. The survey's facts are entered on
+//! the other tabs (basics, members, income); this tab shows what is still missing, can be saved
+//! half-done and resumed, and on completion shows the identification the rules compute, which a
+//! person confirms or overrides with a recorded reason.
+
+use chrono::Datelike;
+use eframe::egui::{self, RichText};
+use uuid::Uuid;
+
+use super::app::{Action, VillageSnapshot};
+use super::widgets::{self, ERROR_RED, OK_GREEN, WARN_AMBER, text_row};
+use crate::i18n::{Label, Lang, Localize};
+use crate::model::{HouseholdRecord, Identification, SurveyState, SurveyStatus};
+use crate::rules::workflow_records::{self, WorkField, WorkFieldError};
+use crate::rules::{identification, registry};
+
+#[derive(Default)]
+pub struct SurveyTab {
+    year: Option<i32>,
+    confirmed: Option<Identification>,
+    override_reason: String,
+    confirmed_by: String,
+    errors: Vec<WorkFieldError>,
+    /// "Complete" was pressed without choosing the confirmed identification.
+    missing_confirmation: bool,
+}
+
+impl SurveyTab {
+    pub fn saved(&mut self) {
+        self.errors.clear();
+        self.missing_confirmation = false;
+    }
+
+    pub fn ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        lang: Lang,
+        record: &HouseholdRecord,
+        snapshot: &VillageSnapshot,
+        actions: &mut Vec<Action>,
+    ) {
+        let default_year = record
+            .latest_income()
+            .map_or(snapshot.today.year() - 1, |i| i.year);
+        let year = *self.year.get_or_insert(default_year);
+        let existing = snapshot
+            .workflow
+            .surveys
+            .iter()
+            .find(|s| s.household_id == record.household.id && s.year == year);
+
+        ui.horizontal(|ui| {
+            let label = ui.label(lang.pick("调查年度", "Survey year")).id;
+            let mut text = year.to_string();
+            let response = ui
+                .add(egui::TextEdit::singleline(&mut text).desired_width(60.0))
+                .labelled_by(label);
+            if response.changed()
+                && let Ok(y) = text.trim().parse::<i32>()
+            {
+                self.year = Some(y);
+            }
+            match existing.map(|s| s.status) {
+                Some(SurveyStatus::Complete) => {
+                    ui.label(RichText::new(lang.pick("已完成", "Complete")).color(OK_GREEN))
+                }
+                Some(SurveyStatus::Draft) => ui.label(
+                    RichText::new(lang.pick("未完成（已保存进度）", "Draft (progress saved)"))
+                        .color(WARN_AMBER),
+                ),
+                None => ui.label(lang.pick("尚未开始", "Not started")),
+            };
+        });
+
+        // What the survey still lacks, item by item.
+        let member_problems = record
+            .members
+            .iter()
+            .filter(|m| !registry::validate_member(m, snapshot.today).is_empty())
+            .count();
+        let items = [
+            (
+                record.head().is_some(),
+                lang.pick("已登记户主", "Head registered"),
+            ),
+            (
+                !record.members.is_empty() && member_problems == 0,
+                lang.pick("家庭成员信息完整有效", "Members complete and valid"),
+            ),
+            (
+                record.income_of(year).is_some(),
+                lang.pick("已填写本年度收入", "Income of the year entered"),
+            ),
+            (
+                record.household.main_cause.is_some(),
+                lang.pick(
+                    "已填写主要致贫原因（非贫困户可不填）",
+                    "Main cause entered (optional for non-poor)",
+                ),
+            ),
+        ];
+        for (done, text) in items {
+            ui.horizontal(|ui| {
+                let (mark, color) = if done {
+                    ("✓", OK_GREEN)
+                } else {
+                    ("×", WARN_AMBER)
+                };
+                ui.label(RichText::new(mark).color(color).strong());
+                ui.label(text);
+            });
+        }
+
+        let computed =
+            identification::identify(record, year, &snapshot.lines, &snapshot.thresholds);
+        match &computed {
+            Ok(ident) => {
+                let figures = crate::rules::income::figures(
+                    record,
+                    year,
+                    &snapshot.lines,
+                    &snapshot.thresholds,
+                );
+                let detail = figures
+                    .map(|f| {
+                        format!(
+                            " ({} / {})",
+                            widgets::yuan(f.per_capita_yuan),
+                            widgets::yuan(f.line_yuan)
+                        )
+                    })
+                    .unwrap_or_default();
+                ui.label(
+                    RichText::new(format!(
+                        "{}{}{detail}",
+                        lang.pick("系统测算识别结果：", "Computed identification: "),
+                        ident.label(lang)
+                    ))
+                    .strong(),
+                );
+            }
+            Err(missing) => {
+                ui.label(RichText::new(missing.localize(lang)).color(WARN_AMBER));
+            }
+        }
+        let computed = computed.ok();
+
+        if self.confirmed.is_none() {
+            self.confirmed = existing
+                .and_then(|s| s.confirmed_identification)
+                .or(computed);
+        }
+        let mut complete = false;
+        let mut draft = false;
+        egui::Grid::new("survey_form")
+            .num_columns(2)
+            .spacing([12.0, 6.0])
+            .show(ui, |ui| {
+                let label = ui
+                    .label(lang.pick("确认识别结果", "Confirmed identification"))
+                    .id;
+                widgets::optional_combo(
+                    ui,
+                    lang,
+                    label,
+                    lang.pick("（未确认）", "(not confirmed)"),
+                    &mut self.confirmed,
+                    Identification::ALL,
+                );
+                ui.end_row();
+                let e = self
+                    .errors
+                    .iter()
+                    .find(|e| e.field == WorkField::OverrideReason)
+                    .map(|e| e.problem.localize(lang));
+                text_row(
+                    ui,
+                    lang.pick("与测算不同的理由", "Reason for overriding"),
+                    &mut self.override_reason,
+                    e.as_deref(),
+                );
+                text_row(
+                    ui,
+                    lang.pick("确认人", "Confirmed by"),
+                    &mut self.confirmed_by,
+                    None,
+                );
+            });
+        if self.missing_confirmation {
+            ui.label(
+                RichText::new(lang.pick(
+                    "请先选择确认的识别结果。",
+                    "Choose the confirmed identification first.",
+                ))
+                .color(ERROR_RED),
+            );
+        }
+        for e in self
+            .errors
+            .iter()
+            .filter(|e| e.field != WorkField::OverrideReason)
+        {
+            ui.label(RichText::new(e.localize(lang)).color(ERROR_RED));
+        }
+        ui.horizontal(|ui| {
+            draft = ui
+                .button(lang.pick("保存进度（未完成）", "Save progress (draft)"))
+                .clicked();
+            complete = ui
+                .button(lang.pick("完成调查并确认识别", "Complete and confirm"))
+                .clicked();
+        });
+
+        if draft || complete {
+            let survey = SurveyState {
+                id: existing.map_or_else(Uuid::new_v4, |s| s.id),
+                household_id: record.household.id,
+                year,
+                status: if complete {
+                    SurveyStatus::Complete
+                } else {
+                    SurveyStatus::Draft
+                },
+                computed_identification: computed,
+                confirmed_identification: if complete { self.confirmed } else { None },
+                override_reason: self.override_reason.trim().to_string(),
+                confirmed_by: self.confirmed_by.trim().to_string(),
+                confirmed_on: complete.then_some(snapshot.today),
+            };
+            self.errors = workflow_records::validate_survey(&survey, snapshot.today);
+            self.missing_confirmation = complete && survey.confirmed_identification.is_none();
+            if self.errors.is_empty() && !self.missing_confirmation {
+                actions.push(if complete {
+                    Action::CompleteSurvey(survey)
+                } else {
+                    Action::SaveSurvey(survey)
+                });
+            }
+        }
+    }
+}
