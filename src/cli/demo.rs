@@ -121,7 +121,11 @@ fn generate_into(path: &std::path::Path, spec: &DemoSpec) -> Result<u64, CliErro
     let mut households = 0u64;
     for village in receiver {
         households += village.households.len() as u64;
-        store.insert_generated(&village.village, &village.households)?;
+        store.insert_generated_with_workflow(
+            &village.village,
+            &village.households,
+            &village.workflow,
+        )?;
     }
     generator.join().expect("demo generator thread panicked");
     store.close()?;

@@ -21,6 +21,17 @@
 //! - Incomes for 2016–2020 per household, rounded to whole yuan.
 //! - Some registered households fail items of the exit checklist: unsafe housing, unsafe water,
 //!   a member without medical insurance, a school-age child out of school.
+//! - The six-precisions workflow (`DemoVillage::workflow`, see `workflow.rs`), drawn from the same
+//!   generator after the households: a work team (first secretary from a county unit, two-year
+//!   term, 2–3 members); the helpers of the registry's helper column with their households (so
+//!   some followed households have none); 3–5 projects plus one serving no household; plans for
+//!   registered households answering the main cause (default `rules::plan` table), except a few
+//!   without a plan, a few ignoring the cause and one household given the same kind of measure by
+//!   two units; fund entries per project and paid measure, one scattered and one double-counted;
+//!   finished visits mostly within 30 days of [`demo_today`], some older, some never, and one
+//!   exited household with a risk event; complete 2019 surveys of registered households (one
+//!   override with its reason); exit decisions of exited households; 2–4 local products with
+//!   producers, sales by channel and a few trainings. No photos.
 //!
 //! # Planted data-quality problems (village 0 only, when it has at least 41 households)
 //! - **Duplicate ID number**: the elder daughter of household **012** (exited 2019) is registered
@@ -45,6 +56,7 @@
 mod household;
 mod income;
 mod names;
+mod workflow;
 
 use std::collections::HashSet;
 
@@ -54,8 +66,8 @@ use rand_chacha::ChaCha8Rng;
 use uuid::Uuid;
 
 use crate::model::{
-    HouseholdRecord, HouseholdStatus, Member, Village, VillageFacilities, WorkStatus,
-    default_poverty_lines,
+    HouseholdRecord, HouseholdStatus, Member, Village, VillageFacilities, VillageWorkflow,
+    WorkStatus, default_poverty_lines,
 };
 use crate::rules::id_number;
 use household::{Plant, VillageCtx};
@@ -111,11 +123,14 @@ impl DemoSpec {
     }
 }
 
-/// A generated village with its households (numbered "001", "002", …).
+/// A generated village with its households (numbered "001", "002", …) and its six-precisions
+/// workflow (team, helpers, projects, plans, funds, visits, surveys, exits, products, sales,
+/// trainings; no photos), drawn after the households from the same generator.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DemoVillage {
     pub village: Village,
     pub households: Vec<HouseholdRecord>,
+    pub workflow: VillageWorkflow,
 }
 
 /// A planted data-quality problem of village 0 (see the module documentation).
@@ -259,9 +274,11 @@ pub fn generate_village(spec: &DemoSpec, index: u32) -> DemoVillage {
     if index == 0 {
         ensure_showcase(&mut households);
     }
+    let workflow = workflow::generate(&mut rng, &village, &households, &ctx.helpers);
     DemoVillage {
         village,
         households,
+        workflow,
     }
 }
 

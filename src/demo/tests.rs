@@ -1,4 +1,4 @@
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use super::*;
 use crate::model::{Health, HouseholdStatus, PovertyAttribute, Relation};
@@ -389,4 +389,124 @@ fn poverty_lines_cover_every_income_year() {
     let lines = poverty_lines();
     assert!(lines.windows(2).all(|w| w[0] <= w[1]), "{lines:?}");
     assert!(lines.iter().all(|l| (2_000.0..=5_000.0).contains(l)));
+}
+
+#[test]
+fn workflow_is_deterministic_and_independent_of_the_village_count() {
+    let a = generate_village(&spec(1, 120), 0).workflow;
+    let b = generate_village(&spec(1, 120), 0).workflow;
+    assert_eq!(a, b);
+    let five: Vec<_> = villages(&spec(5, 80)).collect();
+    assert_eq!(five[4].workflow, generate_village(&spec(1, 80), 4).workflow);
+    assert_ne!(five[1].workflow, five[2].workflow);
+    let other_seed = DemoSpec {
+        seed: 7,
+        ..spec(1, 80)
+    };
+    assert_ne!(generate_village(&other_seed, 0).workflow, five[0].workflow);
+}
+
+#[test]
+fn workflow_records_are_valid_and_tied_to_the_village() {
+    use crate::rules::workflow_records as check;
+    let today = demo_today();
+    for v in villages(&spec(3, 312)) {
+        let w = &v.workflow;
+        let ids: HashSet<Uuid> = v.households.iter().map(|h| h.household.id).collect();
+        let village_id = v.village.id;
+        assert!(w.photos.is_empty());
+        assert!(
+            w.team
+                .iter()
+                .filter(|m| m.role == crate::model::TeamRole::FirstSecretary)
+                .all(|m| m.serving_on(today) && m.term_end.is_some())
+        );
+        assert!((3..=4).contains(&w.team.len()));
+        for h in &w.helpers {
+            assert!(check::validate_helper(h).is_empty());
+            assert_eq!(h.village_id, village_id);
+            for id in &h.household_ids {
+                let rec = v.households.iter().find(|r| r.household.id == *id).unwrap();
+                assert_eq!(
+                    rec.household.helper_name,
+                    format!("{}（{}）", h.name, h.unit)
+                );
+            }
+        }
+        assert!(
+            w.team
+                .iter()
+                .all(|m| check::validate_team_member(m).is_empty())
+        );
+        assert!((4..=7).contains(&w.projects.len()));
+        assert_eq!(
+            w.projects
+                .iter()
+                .filter(|p| p.household_ids.is_empty())
+                .count(),
+            1
+        );
+        for p in &w.projects {
+            assert!(check::validate_project(p).is_empty());
+            assert!(p.household_ids.iter().all(|id| ids.contains(id)));
+        }
+        for m in &w.measures {
+            assert!(check::validate_measure(m).is_empty());
+            assert!(ids.contains(&m.household_id));
+        }
+        for f in &w.funds {
+            assert!(check::validate_fund(f).is_empty());
+            assert_eq!(f.village_id, village_id);
+        }
+        for visit in &w.visits {
+            assert!(check::validate_visit(visit, today).is_empty(), "{visit:?}");
+            assert!(!visit.is_draft && ids.contains(&visit.household_id));
+        }
+        let overrides = w
+            .surveys
+            .iter()
+            .filter(|s| s.computed_identification != s.confirmed_identification)
+            .count();
+        assert!(overrides <= 1);
+        for s in &w.surveys {
+            assert!(check::validate_survey(s, today).is_empty());
+            assert_eq!(s.status, crate::model::SurveyStatus::Complete);
+        }
+        assert!(
+            w.exits
+                .iter()
+                .all(|d| check::validate_exit(d, today).is_empty())
+        );
+        assert!((2..=4).contains(&w.products.len()));
+        for p in &w.products {
+            assert!(check::validate_product(p).is_empty());
+            assert!(p.producer_household_ids.iter().all(|id| ids.contains(id)));
+        }
+        assert!(!w.sales.is_empty());
+        assert!(w.sales.iter().all(|s| check::validate_sale(s).is_empty()));
+        assert!(
+            w.trainings
+                .iter()
+                .all(|t| check::validate_training(t).is_empty())
+        );
+    }
+}
+
+#[test]
+fn village_zero_workflow_has_one_survey_override_with_a_reason() {
+    let v = generate_village(&DemoSpec::default(), 0);
+    let overrides: Vec<_> = v
+        .workflow
+        .surveys
+        .iter()
+        .filter(|s| s.computed_identification != s.confirmed_identification)
+        .collect();
+    assert_eq!(overrides.len(), 1);
+    assert!(!overrides[0].override_reason.is_empty());
+    let registered = v
+        .households
+        .iter()
+        .filter(|h| h.household.status == HouseholdStatus::Registered)
+        .count();
+    assert!(v.workflow.surveys.len() * 10 >= registered * 9);
 }

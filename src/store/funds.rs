@@ -27,7 +27,7 @@ pub(crate) const FUND_ENTRY: Table = Table {
 
 pub(crate) const TABLES: &[&Table] = &[&FUND_ENTRY];
 
-fn fund_values(f: &FundEntry) -> Vec<Value> {
+pub(crate) fn fund_values(f: &FundEntry) -> Vec<Value> {
     vec![
         uuid_value(f.village_id),
         f.source.code().to_string().into(),

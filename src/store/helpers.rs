@@ -37,7 +37,7 @@ pub(crate) const TEAM_MEMBER: Table = Table {
 
 pub(crate) const TABLES: &[&Table] = &[&HELPER, &HOUSEHOLD_HELPER, &TEAM_MEMBER];
 
-fn helper_values(h: &Helper) -> Vec<Value> {
+pub(crate) fn helper_values(h: &Helper) -> Vec<Value> {
     vec![
         uuid_value(h.village_id),
         text_value(&h.name),
@@ -57,7 +57,7 @@ fn helper_from(row: &Row) -> rusqlite::Result<Helper> {
     })
 }
 
-fn team_values(m: &TeamMember) -> Vec<Value> {
+pub(crate) fn team_values(m: &TeamMember) -> Vec<Value> {
     vec![
         uuid_value(m.village_id),
         text_value(&m.name),

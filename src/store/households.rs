@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use chrono::NaiveDate;
 use rusqlite::types::Value;
-use rusqlite::{Connection, Row, params};
+use rusqlite::{Connection, Row};
 use uuid::Uuid;
 
 use super::record::{ChangeId, Table, tombstone, write_record};
@@ -455,62 +455,13 @@ impl Store {
         self.change(|tx, ctx| tombstone(tx, ctx, &INCOME, id))
     }
 
-    /// Bulk-loads generated households (demo data) without per-field audit rows: one audit row per
-    /// village says where the data came from. Much faster than saving one by one.
+    /// Bulk-loads generated households (demo data) without workflow records; see
+    /// [`Store::insert_generated_with_workflow`].
     pub fn insert_generated(
         &mut self,
         village: &Village,
         records: &[HouseholdRecord],
     ) -> Result<()> {
-        let device = self.device_id.to_string();
-        self.change(|tx, ctx| {
-            super::villages::write_village(tx, ctx, village)?;
-            let mut inserts = Vec::new();
-            for table in [&HOUSEHOLD, &MEMBER, &INCOME] {
-                let placeholders: Vec<String> =
-                    (0..table.columns.len()).map(|i| format!("?{}", i + 4)).collect();
-                inserts.push(format!(
-                    "INSERT INTO {} (id, created_at, updated_at, updated_by, deleted, {}) VALUES (?1, ?2, ?2, ?3, 0, {})",
-                    table.name,
-                    table.columns.join(", "),
-                    placeholders.join(", ")
-                ));
-            }
-            let mut insert_household = tx.prepare_cached(&inserts[0])?;
-            let mut insert_member = tx.prepare_cached(&inserts[1])?;
-            let mut insert_income = tx.prepare_cached(&inserts[2])?;
-            let head = |id: Uuid| -> [Value; 3] {
-                [id.to_string().into(), ctx.at.clone().into(), device.clone().into()]
-            };
-            for r in records {
-                let mut values = head(r.household.id).to_vec();
-                values.extend(household_values(&r.household));
-                insert_household.execute(rusqlite::params_from_iter(values))?;
-                for m in &r.members {
-                    let mut values = head(m.id).to_vec();
-                    values.extend(member_values(m));
-                    insert_member.execute(rusqlite::params_from_iter(values))?;
-                }
-                for i in &r.incomes {
-                    let mut values = head(i.id).to_vec();
-                    values.extend(income_values(i));
-                    insert_income.execute(rusqlite::params_from_iter(values))?;
-                }
-            }
-            tx.execute(
-                "INSERT INTO audit_log (change_id, at, actor, device, table_name, record_id, field, old_value, new_value)
-                 VALUES (?1, ?2, ?3, ?4, 'village', ?5, 'generated', NULL, ?6)",
-                params![
-                    ctx.change_id.to_string(),
-                    ctx.at,
-                    ctx.actor,
-                    ctx.device,
-                    village.id.to_string(),
-                    format!("{} households generated", records.len())
-                ],
-            )?;
-            Ok(true)
-        })?;
-        Ok(())
+        self.insert_generated_with_workflow(village, records, &VillageWorkflow::default())
     }
 }

@@ -30,7 +30,7 @@ pub(crate) const MEASURE: Table = Table {
 
 pub(crate) const TABLES: &[&Table] = &[&MEASURE];
 
-fn measure_values(m: &Measure) -> Vec<Value> {
+pub(crate) fn measure_values(m: &Measure) -> Vec<Value> {
     vec![
         uuid_value(m.household_id),
         m.kind.code().to_string().into(),

@@ -7,6 +7,7 @@
 //! what undo reverts.
 
 mod funds;
+mod generated;
 mod helpers;
 mod households;
 pub mod import;

@@ -59,7 +59,7 @@ pub(crate) const TRAINING: Table = Table {
 
 pub(crate) const TABLES: &[&Table] = &[&PRODUCT, &PRODUCT_PRODUCER, &SALE, &TRAINING];
 
-fn product_values(p: &Product) -> Vec<Value> {
+pub(crate) fn product_values(p: &Product) -> Vec<Value> {
     vec![
         uuid_value(p.village_id),
         text_value(&p.name),
@@ -89,7 +89,7 @@ fn product_from(row: &Row) -> rusqlite::Result<Product> {
     })
 }
 
-fn sale_values(s: &Sale) -> Vec<Value> {
+pub(crate) fn sale_values(s: &Sale) -> Vec<Value> {
     vec![
         uuid_value(s.household_id),
         opt_uuid_value(s.product_id),
@@ -112,7 +112,7 @@ fn sale_from(row: &Row) -> rusqlite::Result<Sale> {
     })
 }
 
-fn training_values(t: &Training) -> Vec<Value> {
+pub(crate) fn training_values(t: &Training) -> Vec<Value> {
     vec![
         uuid_value(t.village_id),
         opt_uuid_value(t.household_id),

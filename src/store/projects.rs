@@ -30,7 +30,7 @@ pub(crate) const PROJECT_HOUSEHOLD: Table = Table {
 
 pub(crate) const TABLES: &[&Table] = &[&PROJECT, &PROJECT_HOUSEHOLD];
 
-fn project_values(p: &Project) -> Vec<Value> {
+pub(crate) fn project_values(p: &Project) -> Vec<Value> {
     vec![
         uuid_value(p.village_id),
         text_value(&p.name),

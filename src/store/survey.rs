@@ -40,7 +40,7 @@ pub(crate) const EXIT_DECISION: Table = Table {
 
 pub(crate) const TABLES: &[&Table] = &[&SURVEY_STATE, &EXIT_DECISION];
 
-fn survey_values(s: &SurveyState) -> Vec<Value> {
+pub(crate) fn survey_values(s: &SurveyState) -> Vec<Value> {
     let code = |i: Option<Identification>| -> Value { i.map(|i| i.code().to_string()).into() };
     vec![
         uuid_value(s.household_id),
@@ -68,7 +68,7 @@ fn survey_from(row: &Row) -> rusqlite::Result<SurveyState> {
     })
 }
 
-fn exit_values(d: &ExitDecision) -> Vec<Value> {
+pub(crate) fn exit_values(d: &ExitDecision) -> Vec<Value> {
     vec![
         uuid_value(d.household_id),
         date_value(d.proposed_on),

@@ -61,7 +61,7 @@ fn risk_events_text(events: &[RiskEvent]) -> String {
         .join(",")
 }
 
-fn visit_values(v: &Visit) -> Vec<Value> {
+pub(crate) fn visit_values(v: &Visit) -> Vec<Value> {
     let c = &v.checklist;
     let income = v.income.as_ref();
     let item = |get: fn(&VisitIncome) -> Option<f64>| -> Value { income.and_then(get).into() };

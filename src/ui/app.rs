@@ -631,7 +631,11 @@ fn open_workspace(data_dir: &Path, db: Option<&Path>) -> Result<Workspace, Store
                 let mut store = Store::open_or_create(&demo_db)?;
                 if fresh || store.villages()?.is_empty() {
                     let village = demo::generate_village(&DemoSpec::default(), 0);
-                    store.insert_generated(&village.village, &village.households)?;
+                    store.insert_generated_with_workflow(
+                        &village.village,
+                        &village.households,
+                        &village.workflow,
+                    )?;
                 }
                 store
             }
