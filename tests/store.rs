@@ -260,3 +260,45 @@ fn poverty_lines_and_thresholds_are_editable_settings() {
     store.set_thresholds(&t).unwrap();
     assert_eq!(store.thresholds().unwrap(), t);
 }
+
+#[test]
+fn a_bulk_loaded_file_ends_with_every_index_and_in_wal_mode() {
+    let dir = tempfile::tempdir().unwrap();
+    let index_sql = |path: &std::path::Path| -> Vec<String> {
+        let conn = Connection::open(path).unwrap();
+        let mut stmt = conn
+            .prepare("SELECT sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL ORDER BY name")
+            .unwrap();
+        stmt.query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap()
+    };
+    let fresh = dir.path().join("fresh.sqlite");
+    Store::open_or_create(&fresh).unwrap().close().unwrap();
+
+    let bulk = dir.path().join("bulk.sqlite");
+    let mut store = Store::open_or_create(&bulk).unwrap();
+    store.start_bulk_load().unwrap();
+    let spec = dripline::demo::DemoSpec {
+        villages: 1,
+        households_per_village: 50,
+        seed: 3,
+    };
+    let village = dripline::demo::generate_village(&spec, 0);
+    store
+        .insert_generated_with_workflow(&village.village, &village.households, &village.workflow)
+        .unwrap();
+    store.close().unwrap();
+
+    assert_eq!(index_sql(&bulk), index_sql(&fresh));
+    assert!(index_sql(&bulk).len() > 10);
+    let conn = Connection::open(&bulk).unwrap();
+    let mode: String = conn
+        .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(mode, "wal");
+    let store = Store::open(&bulk).unwrap();
+    assert!(store.integrity_check().unwrap().is_empty());
+    assert_eq!(store.household_count(None).unwrap(), 50);
+}
