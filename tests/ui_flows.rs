@@ -693,3 +693,60 @@ fn completing_a_survey_sets_the_identification_from_the_rules() {
         dripline::model::HouseholdStatus::Registered
     );
 }
+
+#[test]
+fn removing_a_member_asks_for_confirmation_and_can_be_undone() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut harness = harness(dir.path());
+    harness.run();
+    let records = harness
+        .state()
+        .store()
+        .unwrap()
+        .household_records(None)
+        .unwrap();
+    let record = records
+        .iter()
+        .find(|r| r.members.len() >= 3 && r.head().is_some())
+        .unwrap()
+        .clone();
+    open_household(&mut harness, &record);
+    click(
+        &mut harness,
+        &format!("家庭成员（{}）", record.members.len()),
+    );
+    harness
+        .query_all_by_label("删除")
+        .last()
+        .expect("a remove button per member")
+        .click();
+    harness.run();
+    // One click only asks; nothing is removed yet.
+    assert_eq!(
+        harness
+            .state()
+            .store()
+            .unwrap()
+            .household_record(record.household.id)
+            .unwrap()
+            .members
+            .len(),
+        record.members.len()
+    );
+    click(&mut harness, "确定删除");
+    let after = harness
+        .state()
+        .store()
+        .unwrap()
+        .household_record(record.household.id)
+        .unwrap();
+    assert_eq!(after.members.len(), record.members.len() - 1);
+    click(&mut harness, "撤销");
+    let restored = harness
+        .state()
+        .store()
+        .unwrap()
+        .household_record(record.household.id)
+        .unwrap();
+    assert_eq!(restored.members.len(), record.members.len());
+}

@@ -12,7 +12,7 @@ use super::household_plan::PlanTab;
 use super::household_survey::SurveyTab;
 use super::household_visits::VisitsTab;
 use super::households::status_text;
-use super::widgets::{self, ERROR_RED, OK_GREEN, WARN_AMBER, text_row};
+use super::widgets::{self, ERROR_RED, OK_GREEN, RowChoice, WARN_AMBER, text_row};
 use crate::i18n::{Label, Lang, Localize};
 use crate::model::*;
 use crate::rules::income::IncomeItem;
@@ -817,29 +817,19 @@ impl HouseholdScreen {
                             ui.label(yes_no(m.medical_insurance, lang));
                         });
                         row.col(|ui| {
-                            ui.horizontal(|ui| {
-                                if self.pending_delete == Some(PendingDelete::Member(m.id)) {
-                                    if ui
-                                        .button(
-                                            RichText::new(lang.pick("确定删除", "Delete"))
-                                                .color(ERROR_RED),
-                                        )
-                                        .clicked()
-                                    {
-                                        actions.push(Action::DeleteMember(m.id));
-                                    }
-                                    if ui.button(lang.pick("取消", "Cancel")).clicked() {
-                                        self.pending_delete = None;
-                                    }
-                                } else {
-                                    if ui.button(lang.pick("修改", "Edit")).clicked() {
-                                        self.member_form = Some(MemberForm::of(m));
-                                    }
-                                    if ui.button(lang.pick("删除", "Remove")).clicked() {
-                                        self.pending_delete = Some(PendingDelete::Member(m.id));
-                                    }
+                            match widgets::edit_remove_ui(
+                                ui,
+                                lang,
+                                self.pending_delete == Some(PendingDelete::Member(m.id)),
+                            ) {
+                                RowChoice::Edit => self.member_form = Some(MemberForm::of(m)),
+                                RowChoice::AskRemove => {
+                                    self.pending_delete = Some(PendingDelete::Member(m.id))
                                 }
-                            });
+                                RowChoice::Remove => actions.push(Action::DeleteMember(m.id)),
+                                RowChoice::KeepIt => self.pending_delete = None,
+                                RowChoice::Nothing => {}
+                            }
                         });
                     });
                 }
@@ -969,29 +959,19 @@ impl HouseholdScreen {
                             }
                         });
                         row.col(|ui| {
-                            ui.horizontal(|ui| {
-                                if self.pending_delete == Some(PendingDelete::Income(i.id)) {
-                                    if ui
-                                        .button(
-                                            RichText::new(lang.pick("确定删除", "Delete"))
-                                                .color(ERROR_RED),
-                                        )
-                                        .clicked()
-                                    {
-                                        actions.push(Action::DeleteIncome(i.id));
-                                    }
-                                    if ui.button(lang.pick("取消", "Cancel")).clicked() {
-                                        self.pending_delete = None;
-                                    }
-                                } else {
-                                    if ui.button(lang.pick("修改", "Edit")).clicked() {
-                                        self.income_form = Some(IncomeForm::of(i));
-                                    }
-                                    if ui.button(lang.pick("删除", "Remove")).clicked() {
-                                        self.pending_delete = Some(PendingDelete::Income(i.id));
-                                    }
+                            match widgets::edit_remove_ui(
+                                ui,
+                                lang,
+                                self.pending_delete == Some(PendingDelete::Income(i.id)),
+                            ) {
+                                RowChoice::Edit => self.income_form = Some(IncomeForm::of(i)),
+                                RowChoice::AskRemove => {
+                                    self.pending_delete = Some(PendingDelete::Income(i.id))
                                 }
-                            });
+                                RowChoice::Remove => actions.push(Action::DeleteIncome(i.id)),
+                                RowChoice::KeepIt => self.pending_delete = None,
+                                RowChoice::Nothing => {}
+                            }
                         });
                     });
                 }

@@ -7,7 +7,7 @@ use eframe::egui::{self, RichText};
 use uuid::Uuid;
 
 use super::app::{Action, VillageSnapshot};
-use super::widgets::{self, ERROR_RED, OK_GREEN, text_row};
+use super::widgets::{self, ERROR_RED, OK_GREEN, RowChoice, text_row};
 use crate::i18n::{Label, Lang, Localize};
 use crate::model::{FundSource, HouseholdRecord, Measure, MeasureKind, MeasureStatus};
 use crate::rules::plan::{self, CauseAnswers};
@@ -161,23 +161,12 @@ impl PlanTab {
                     m.due,
                     m.status.label(lang)
                 ));
-                if self.pending_delete == Some(m.id) {
-                    if ui
-                        .button(RichText::new(lang.pick("确定删除", "Delete")).color(ERROR_RED))
-                        .clicked()
-                    {
-                        actions.push(Action::DeleteMeasure(m.id));
-                    }
-                    if ui.button(lang.pick("取消", "Cancel")).clicked() {
-                        self.pending_delete = None;
-                    }
-                } else {
-                    if ui.button(lang.pick("修改", "Edit")).clicked() {
-                        self.form = Some(MeasureForm::of(m));
-                    }
-                    if ui.button(lang.pick("删除", "Remove")).clicked() {
-                        self.pending_delete = Some(m.id);
-                    }
+                match widgets::edit_remove_ui(ui, lang, self.pending_delete == Some(m.id)) {
+                    RowChoice::Edit => self.form = Some(MeasureForm::of(m)),
+                    RowChoice::AskRemove => self.pending_delete = Some(m.id),
+                    RowChoice::Remove => actions.push(Action::DeleteMeasure(m.id)),
+                    RowChoice::KeepIt => self.pending_delete = None,
+                    RowChoice::Nothing => {}
                 }
             });
         }

@@ -93,6 +93,46 @@ pub fn optional_combo<T: Label + Copy + PartialEq>(
     changed
 }
 
+/// What the edit / remove buttons of a list row asked for this frame.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RowChoice {
+    Nothing,
+    Edit,
+    /// "Remove" was pressed: ask for confirmation.
+    AskRemove,
+    /// The removal was confirmed.
+    Remove,
+    /// The confirmation was declined.
+    KeepIt,
+}
+
+/// The edit / remove buttons of a list row; while `confirming`, the confirm / cancel pair instead,
+/// so that nothing is removed by one stray click.
+pub fn edit_remove_ui(ui: &mut Ui, lang: Lang, confirming: bool) -> RowChoice {
+    ui.horizontal(|ui| {
+        if confirming {
+            if ui
+                .button(RichText::new(lang.pick("确定删除", "Delete")).color(ERROR_RED))
+                .clicked()
+            {
+                return RowChoice::Remove;
+            }
+            if ui.button(lang.pick("取消", "Cancel")).clicked() {
+                return RowChoice::KeepIt;
+            }
+        } else {
+            if ui.button(lang.pick("修改", "Edit")).clicked() {
+                return RowChoice::Edit;
+            }
+            if ui.button(lang.pick("删除", "Remove")).clicked() {
+                return RowChoice::AskRemove;
+            }
+        }
+        RowChoice::Nothing
+    })
+    .inner
+}
+
 /// Yuan with thousands separators, with fen only when there are any: 12,345 or 3,999.60.
 /// Never rounds to whole yuan, so 3,999.60 is not shown as the line 4,000 it fails to reach.
 pub fn yuan(amount: f64) -> String {
