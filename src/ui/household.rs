@@ -303,18 +303,12 @@ fn field_error(
     field: Field,
     lang: Lang,
 ) -> Option<String> {
-    let texts: Vec<String> = errors
-        .iter()
-        .filter(|e| e.field == field)
-        .map(|e| e.problem.localize(lang))
-        .chain(
-            number_errors
-                .iter()
-                .filter(|(f, _)| *f == field)
-                .map(|(_, t)| t.clone()),
-        )
-        .collect();
-    (!texts.is_empty()).then(|| texts.join(lang.pick("；", "; ")))
+    let rule_errors = errors.iter().map(|e| (e.field, e.problem.localize(lang)));
+    widgets::errors_beside(
+        lang,
+        field,
+        rule_errors.chain(number_errors.iter().cloned()),
+    )
 }
 
 fn format_number(v: f64) -> String {

@@ -71,19 +71,15 @@ impl MeasureForm {
     }
 
     fn error(&self, field: WorkField, lang: Lang) -> Option<String> {
-        let texts: Vec<String> = self
+        let rule_errors = self
             .errors
             .iter()
-            .filter(|e| e.field == field)
-            .map(|e| e.problem.localize(lang))
-            .chain(
-                self.input_errors
-                    .iter()
-                    .filter(|(f, _)| *f == field)
-                    .map(|(_, t)| t.clone()),
-            )
-            .collect();
-        (!texts.is_empty()).then(|| texts.join(lang.pick("；", "; ")))
+            .map(|e| (e.field, e.problem.localize(lang)));
+        widgets::errors_beside(
+            lang,
+            field,
+            rule_errors.chain(self.input_errors.iter().cloned()),
+        )
     }
 }
 

@@ -274,10 +274,9 @@ impl VisitsTab {
 }
 
 fn errors_of(errors: &[WorkFieldError], field: WorkField, lang: Lang) -> Option<String> {
-    let texts: Vec<String> = errors
-        .iter()
-        .filter(|e| e.field == field)
-        .map(|e| e.problem.localize(lang))
-        .collect();
-    (!texts.is_empty()).then(|| texts.join(lang.pick("；", "; ")))
+    widgets::errors_beside(
+        lang,
+        field,
+        errors.iter().map(|e| (e.field, e.problem.localize(lang))),
+    )
 }

@@ -4,7 +4,7 @@ use eframe::egui::{self, RichText};
 use uuid::Uuid;
 
 use super::app::Action;
-use super::widgets::{ERROR_RED, text_row};
+use super::widgets::{self, ERROR_RED, text_row};
 use crate::i18n::{Lang, Localize};
 use crate::model::{Village, VillageFacilities};
 use crate::rules::registry::{self, Field, FieldError};
@@ -22,13 +22,11 @@ pub struct VillageSetupScreen {
 
 impl VillageSetupScreen {
     fn error(&self, field: Field, lang: Lang) -> Option<String> {
-        let texts: Vec<String> = self
+        let errors = self
             .errors
             .iter()
-            .filter(|e| e.field == field)
-            .map(|e| e.problem.localize(lang))
-            .collect();
-        (!texts.is_empty()).then(|| texts.join(lang.pick("；", "; ")))
+            .map(|e| (e.field, e.problem.localize(lang)));
+        widgets::errors_beside(lang, field, errors)
     }
 
     /// `current` is the village now open (to say that a demo village will be left behind).

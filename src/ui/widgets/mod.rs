@@ -93,6 +93,21 @@ pub fn optional_combo<T: Label + Copy + PartialEq>(
     changed
 }
 
+/// The text to show beside one form field: every problem reported for `field` (by the rules or by
+/// the form's own number and date parsing), joined; `None` when the field is fine.
+pub fn errors_beside<F: PartialEq>(
+    lang: Lang,
+    field: F,
+    errors: impl IntoIterator<Item = (F, String)>,
+) -> Option<String> {
+    let texts: Vec<String> = errors
+        .into_iter()
+        .filter(|(f, _)| *f == field)
+        .map(|(_, text)| text)
+        .collect();
+    (!texts.is_empty()).then(|| texts.join(lang.pick("；", "; ")))
+}
+
 /// What the edit / remove buttons of a list row asked for this frame.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RowChoice {
