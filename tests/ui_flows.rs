@@ -750,3 +750,351 @@ fn removing_a_member_asks_for_confirmation_and_can_be_undone() {
         .unwrap();
     assert_eq!(restored.members.len(), record.members.len());
 }
+
+/// Picks `option` in the combo box labelled `label`.
+fn choose(harness: &mut Harness<'static, App>, label: &str, option: &str) {
+    harness.get_by_role_and_label(Role::ComboBox, label).click();
+    harness.run();
+    // The open list is drawn last; the same text may also be shown elsewhere on the screen.
+    harness
+        .query_all_by_role_and_label(Role::Button, option)
+        .last()
+        .expect("the option is listed")
+        .click();
+    harness.run();
+}
+
+#[test]
+fn a_plan_measure_with_its_helper_and_a_payment_recorded_against_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut harness = harness(dir.path());
+    harness.run();
+    let store = harness.state().store().unwrap();
+    let records = store.household_records(None).unwrap();
+    let village = store.villages().unwrap().remove(0);
+    let helper = store.helpers(village.id).unwrap().remove(0);
+    let registered = records
+        .iter()
+        .find(|r| {
+            r.household.status == dripline::model::HouseholdStatus::Registered && r.head().is_some()
+        })
+        .unwrap()
+        .clone();
+    let funds_before = store.funds(village.id).unwrap().len();
+    open_household(&mut harness, &registered);
+    click(&mut harness, "帮扶计划");
+    click(&mut harness, "＋ 添加帮扶措施");
+    type_into(&mut harness, "措施内容", "茶园管护务工");
+    let helper_option = format!("{}（{}）", helper.name, helper.unit);
+    choose(&mut harness, "帮扶责任人", &helper_option);
+    type_into(&mut harness, "资金（元）", "1500");
+    click(&mut harness, "保存措施");
+    let measure = harness
+        .state()
+        .store()
+        .unwrap()
+        .measures_of(registered.household.id)
+        .unwrap()
+        .into_iter()
+        .find(|m| m.description == "茶园管护务工")
+        .expect("the measure is stored");
+    assert_eq!(measure.helper_id, Some(helper.id));
+    assert_eq!(
+        measure.helper_unit, helper.unit,
+        "choosing the helper fills the unit answering for the measure"
+    );
+
+    // The payment form opens prefilled from the measure; a wrong date is refused beside it.
+    let row_buttons = harness.query_all_by_label("记录资金拨付").count();
+    assert!(row_buttons >= 1);
+    let button = harness
+        .query_all_by_label("记录资金拨付")
+        .last()
+        .expect("a payment button per measure");
+    button.click();
+    harness.run();
+    let amount = harness.get_by_role_and_label(Role::TextInput, "金额（元）");
+    assert_eq!(amount.value().as_deref(), Some("1500"));
+    let field = harness.get_by_role_and_label(Role::TextInput, "拨付日期");
+    field.focus();
+    harness.run();
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    harness
+        .get_by_role_and_label(Role::TextInput, "拨付日期")
+        .type_text("2020-13-01");
+    harness.run();
+    click(&mut harness, "保存");
+    harness.get_by_label_contains("日期格式为");
+    assert_eq!(
+        harness
+            .state()
+            .store()
+            .unwrap()
+            .funds(village.id)
+            .unwrap()
+            .len(),
+        funds_before,
+        "nothing is written while the form has an error"
+    );
+    let field = harness.get_by_role_and_label(Role::TextInput, "拨付日期");
+    field.focus();
+    harness.run();
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    harness
+        .get_by_role_and_label(Role::TextInput, "拨付日期")
+        .type_text("2020-11-02");
+    harness.run();
+    click(&mut harness, "保存");
+    let funds = harness.state().store().unwrap().funds(village.id).unwrap();
+    assert_eq!(funds.len(), funds_before + 1);
+    let paid = funds
+        .iter()
+        .find(|f| f.measure_id == Some(measure.id))
+        .unwrap();
+    assert_eq!(paid.amount_yuan, 1500.0);
+    assert_eq!(paid.household_id, Some(registered.household.id));
+    assert_eq!(paid.source, measure.fund_source);
+    assert_eq!(paid.date, NaiveDate::from_ymd_opt(2020, 11, 2).unwrap());
+    harness.get_by_label("已拨付 1,500 元");
+
+    // Undo takes the payment back.
+    click(&mut harness, "撤销");
+    assert_eq!(
+        harness
+            .state()
+            .store()
+            .unwrap()
+            .funds(village.id)
+            .unwrap()
+            .len(),
+        funds_before
+    );
+}
+
+#[test]
+fn registers_keep_the_team_projects_products_and_trainings() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut harness = harness(dir.path());
+    harness.run();
+    let store = harness.state().store().unwrap();
+    let village = store.villages().unwrap().remove(0);
+    let records = store.household_records(None).unwrap();
+    let first = records[0].clone();
+    let first_name = format!(
+        "{} {}",
+        first.household.number,
+        first.head().map(|m| m.name.as_str()).unwrap_or("—")
+    );
+    click(&mut harness, "村级台账");
+    assert_eq!(harness.state().screen(), Screen::Registers);
+
+    // A team member with a wrong phone is refused beside the field, then saved.
+    let team_before = harness
+        .state()
+        .store()
+        .unwrap()
+        .team(village.id)
+        .unwrap()
+        .len();
+    click(&mut harness, "＋ 添加工作队员");
+    type_into(&mut harness, "姓名", "李文");
+    type_into(&mut harness, "联系电话", "12345");
+    type_into(&mut harness, "派出单位", "县教育局");
+    click(&mut harness, "保存");
+    assert_eq!(
+        harness
+            .state()
+            .store()
+            .unwrap()
+            .team(village.id)
+            .unwrap()
+            .len(),
+        team_before
+    );
+    let field = harness.get_by_role_and_label(Role::TextInput, "联系电话");
+    field.focus();
+    harness.run();
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    harness
+        .get_by_role_and_label(Role::TextInput, "联系电话")
+        .type_text("13800001234");
+    harness.run();
+    harness.key_press(egui::Key::Enter);
+    harness.run();
+    let team = harness.state().store().unwrap().team(village.id).unwrap();
+    assert_eq!(team.len(), team_before + 1, "Enter saves the form");
+    assert!(
+        team.iter()
+            .any(|m| m.name == "李文" && m.unit == "县教育局")
+    );
+
+    // A project serving a household found by search.
+    click(&mut harness, "项目");
+    click(&mut harness, "＋ 添加项目");
+    type_into(&mut harness, "项目名称", "村道硬化");
+    type_into(&mut harness, "预算（元）", "350000");
+    type_into(&mut harness, "受益农户", &first.household.number);
+    click(&mut harness, &format!("＋ {first_name}"));
+    click(&mut harness, "保存");
+    let projects = harness
+        .state()
+        .store()
+        .unwrap()
+        .projects(village.id)
+        .unwrap();
+    let road = projects.iter().find(|p| p.name == "村道硬化").unwrap();
+    assert_eq!(road.budget_yuan, 350_000.0);
+    assert_eq!(road.household_ids, vec![first.household.id]);
+
+    // A product, then a sale of it by that household.
+    click(&mut harness, "产业与电商");
+    click(&mut harness, "＋ 登记产品");
+    type_into(&mut harness, "产品名称", "青龙红心猕猴桃");
+    type_into(&mut harness, "单价（元）", "8.5");
+    click(&mut harness, "保存");
+    let kiwi = harness
+        .state()
+        .store()
+        .unwrap()
+        .products(village.id)
+        .unwrap()
+        .into_iter()
+        .find(|p| p.name == "青龙红心猕猴桃")
+        .unwrap();
+    assert_eq!(kiwi.price_yuan, 8.5);
+    click(&mut harness, "＋ 记录销售");
+    click(&mut harness, "保存");
+    harness.get_by_label("请选择农户");
+    choose(&mut harness, "销售农户", &first_name);
+    choose(&mut harness, "产品", "青龙红心猕猴桃");
+    choose(&mut harness, "销售渠道", "直播带货");
+    type_into(&mut harness, "销售额（元）", "1200");
+    click(&mut harness, "保存");
+    let sales = harness
+        .state()
+        .store()
+        .unwrap()
+        .sales_of(first.household.id)
+        .unwrap();
+    let sale = sales
+        .iter()
+        .find(|s| s.product_id == Some(kiwi.id))
+        .unwrap();
+    assert_eq!(sale.amount_yuan, 1200.0);
+    assert_eq!(sale.channel, dripline::model::SalesChannel::LiveStream);
+
+    // A training by a member of the household: the trainee's name follows the member.
+    click(&mut harness, "培训");
+    click(&mut harness, "＋ 记录培训");
+    type_into(&mut harness, "培训内容", "猕猴桃修剪");
+    choose(&mut harness, "农户", &first_name);
+    let member = first.members[0].name.clone();
+    choose(&mut harness, "家庭成员", &member);
+    type_into(&mut harness, "学时", "16");
+    click(&mut harness, "保存");
+    let trainings = harness
+        .state()
+        .store()
+        .unwrap()
+        .trainings(village.id)
+        .unwrap();
+    let course = trainings.iter().find(|t| t.course == "猕猴桃修剪").unwrap();
+    assert_eq!(course.person_name, member);
+    assert_eq!(course.member_id, Some(first.members[0].id));
+    assert_eq!(course.hours, 16.0);
+}
+
+#[test]
+fn visit_photos_are_copied_in_shown_and_refused_when_unreadable_or_too_large() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut harness = harness(dir.path());
+    harness.run();
+    let store = harness.state().store().unwrap();
+    let village = store.villages().unwrap().remove(0);
+    let visit = store.village_workflow(village.id).unwrap().visits[0].clone();
+    let photos_before = store.visit_photos(visit.id).unwrap().len();
+
+    // A real (tiny) PNG: 1×1 pixel.
+    use image::ImageEncoder;
+    let png = dir.path().join("门前.png");
+    let mut bytes = Vec::new();
+    image::codecs::png::PngEncoder::new(&mut bytes)
+        .write_image(&[200, 30, 30], 1, 1, image::ExtendedColorType::Rgb8)
+        .unwrap();
+    std::fs::write(&png, &bytes).unwrap();
+    harness
+        .state_mut()
+        .apply(dripline::ui::Action::AddVisitPhoto {
+            visit_id: visit.id,
+            path: png.clone(),
+        });
+    harness.run();
+    let photos = harness
+        .state()
+        .store()
+        .unwrap()
+        .visit_photos(visit.id)
+        .unwrap();
+    assert_eq!(photos.len(), photos_before + 1);
+    let photo = photos.iter().find(|p| p.file_name == "门前.png").unwrap();
+    assert_eq!(
+        harness
+            .state()
+            .store()
+            .unwrap()
+            .visit_photo_bytes(photo.id)
+            .unwrap(),
+        bytes
+    );
+
+    // It is listed under its visit and opens in a window.
+    let record = harness
+        .state()
+        .store()
+        .unwrap()
+        .household_records(None)
+        .unwrap()
+        .into_iter()
+        .find(|r| r.household.id == visit.household_id)
+        .unwrap();
+    open_household(&mut harness, &record);
+    click(&mut harness, "走访记录");
+    let link = format!("照片：门前.png（{} KB）", bytes.len().div_ceil(1024));
+    click(&mut harness, &link);
+    harness.get_by_label("关闭");
+    click(&mut harness, "关闭");
+    for _ in 0..10 {
+        harness.step();
+    }
+    assert!(!shown(&harness, "关闭"), "the photo window closes");
+
+    // A missing file and an oversized file are refused with a message; nothing is stored.
+    harness
+        .state_mut()
+        .apply(dripline::ui::Action::AddVisitPhoto {
+            visit_id: visit.id,
+            path: dir.path().join("不存在.jpg"),
+        });
+    harness.run();
+    harness.get_by_label_contains("无法读取文件");
+    let big = dir.path().join("big.jpg");
+    std::fs::write(&big, vec![0u8; 6 * 1024 * 1024]).unwrap();
+    harness
+        .state_mut()
+        .apply(dripline::ui::Action::AddVisitPhoto {
+            visit_id: visit.id,
+            path: big,
+        });
+    harness.run();
+    harness.get_by_label_contains("MB的上限，未保存");
+    assert_eq!(
+        harness
+            .state()
+            .store()
+            .unwrap()
+            .visit_photos(visit.id)
+            .unwrap()
+            .len(),
+        photos_before + 1
+    );
+}

@@ -13,6 +13,7 @@ use super::household::HouseholdScreen;
 use super::households::HouseholdListScreen;
 use super::precisions::PrecisionsScreen;
 use super::prefs::UiPrefs;
+use super::registers::RegistersScreen;
 use super::village::VillageScreen;
 use super::village_setup::VillageSetupScreen;
 use super::widgets::{ERROR_RED, OK_GREEN};
@@ -44,6 +45,8 @@ pub enum Screen {
     Checks,
     Village,
     Precisions,
+    /// The village registers: team and helpers, projects, funds, products and sales, trainings.
+    Registers,
     VillageSetup,
 }
 
@@ -75,6 +78,35 @@ pub enum Action {
     /// Propose (no date) or confirm (with a date) a household's exit.
     SaveExitDecision(ExitDecision),
     DeleteExitDecision(Uuid),
+    SaveTeamMember(crate::model::TeamMember),
+    DeleteTeamMember(Uuid),
+    SaveHelper(crate::model::Helper),
+    DeleteHelper(Uuid),
+    SaveProject(crate::model::Project),
+    DeleteProject(Uuid),
+    SaveFund(crate::model::FundEntry),
+    DeleteFund(Uuid),
+    SaveProduct(crate::model::Product),
+    DeleteProduct(Uuid),
+    SaveSale(crate::model::Sale),
+    DeleteSale(Uuid),
+    SaveTraining(crate::model::Training),
+    DeleteTraining(Uuid),
+    /// Copy a photo file into the store, attached to a visit.
+    AddVisitPhoto {
+        visit_id: Uuid,
+        path: PathBuf,
+    },
+    /// A photo's bytes attached to a visit (what `AddVisitPhoto` becomes once the file is read).
+    AttachPhoto {
+        visit_id: Uuid,
+        file_name: String,
+        bytes: Vec<u8>,
+    },
+    DeleteVisitPhoto(Uuid),
+    /// Show a stored photo in a window.
+    OpenPhoto(Uuid),
+    ClosePhoto,
     Undo,
 }
 
@@ -154,6 +186,11 @@ enum Notice {
     Flagged(Vec<crate::rules::visits::UnstableReason>),
     Undone,
     Error(StoreError),
+    /// A file the user chose could not be read.
+    FileError {
+        path: PathBuf,
+        message: String,
+    },
 }
 
 /// The open database and its snapshot.
@@ -172,10 +209,20 @@ pub struct App {
     checks: ChecksScreen,
     village: VillageScreen,
     precisions: PrecisionsScreen,
+    registers: RegistersScreen,
     village_setup: VillageSetupScreen,
     /// Changes made in this session, newest last: what the undo button reverts.
     undo_stack: Vec<ChangeId>,
     notice: Option<Notice>,
+    /// The photo shown in its own window, read from the store when opened.
+    photo: Option<OpenedPhoto>,
+}
+
+/// A stored photo being looked at.
+struct OpenedPhoto {
+    id: Uuid,
+    file_name: String,
+    bytes: std::sync::Arc<[u8]>,
 }
 
 impl App {
@@ -183,6 +230,7 @@ impl App {
     /// `data_dir` holds the databases and preferences; `db` overrides the database file.
     pub fn new(cc: &eframe::CreationContext<'_>, data_dir: PathBuf, db: Option<PathBuf>) -> App {
         super::fonts::install(&cc.egui_ctx);
+        egui_extras::install_image_loaders(&cc.egui_ctx);
         // A light theme reads better on old laptop screens in a bright village office.
         cc.egui_ctx.set_theme(egui::Theme::Light);
         App::open(data_dir, db)
@@ -206,9 +254,11 @@ impl App {
             checks: ChecksScreen,
             village: VillageScreen::default(),
             precisions: PrecisionsScreen,
+            registers: RegistersScreen::default(),
             village_setup: VillageSetupScreen::default(),
             undo_stack: Vec::new(),
             notice: None,
+            photo: None,
         }
     }
 
@@ -242,6 +292,27 @@ impl App {
             Action::SaveVisitDraft(visit) => self.save_visit_draft(&visit),
             Action::SaveVisit(visit) => self.save_visit(visit),
             Action::CompleteSurvey(survey) => self.complete_survey(survey),
+            Action::OpenPhoto(id) => self.open_photo(id),
+            Action::ClosePhoto => self.photo = None,
+            Action::AddVisitPhoto { visit_id, path } => match std::fs::read(&path) {
+                Ok(bytes) => {
+                    let file_name = path
+                        .file_name()
+                        .map(|n| n.to_string_lossy().into_owned())
+                        .unwrap_or_default();
+                    self.apply(Action::AttachPhoto {
+                        visit_id,
+                        file_name,
+                        bytes,
+                    });
+                }
+                Err(e) => {
+                    self.notice = Some(Notice::FileError {
+                        path,
+                        message: e.to_string(),
+                    })
+                }
+            },
             data_action => {
                 let Ok(workspace) = &mut self.workspace else {
                     return;
@@ -265,6 +336,26 @@ impl App {
                     Action::SaveExitDecision(d) => store.save_exit_decision(&d, today),
                     Action::SaveSurvey(survey) => store.save_survey(&survey, today),
                     Action::DeleteExitDecision(id) => store.delete_exit_decision(id),
+                    Action::SaveTeamMember(m) => store.save_team_member(&m),
+                    Action::DeleteTeamMember(id) => store.delete_team_member(id),
+                    Action::SaveHelper(h) => store.save_helper(&h),
+                    Action::DeleteHelper(id) => store.delete_helper(id),
+                    Action::SaveProject(p) => store.save_project(&p),
+                    Action::DeleteProject(id) => store.delete_project(id),
+                    Action::SaveFund(f) => store.save_fund_entry(&f),
+                    Action::DeleteFund(id) => store.delete_fund_entry(id),
+                    Action::SaveProduct(p) => store.save_product(&p),
+                    Action::DeleteProduct(id) => store.delete_product(id),
+                    Action::SaveSale(s) => store.save_sale(&s),
+                    Action::DeleteSale(id) => store.delete_sale(id),
+                    Action::SaveTraining(t) => store.save_training(&t),
+                    Action::DeleteTraining(id) => store.delete_training(id),
+                    Action::AttachPhoto {
+                        visit_id,
+                        file_name,
+                        bytes,
+                    } => store.add_visit_photo(visit_id, &file_name, &bytes),
+                    Action::DeleteVisitPhoto(id) => store.delete_visit_photo(id),
                     _ => unreachable!("handled above"),
                 };
                 match result {
@@ -273,6 +364,7 @@ impl App {
                         self.notice = Some(Notice::Saved);
                         self.household.saved();
                         self.village.reset();
+                        self.registers.saved();
                         self.refresh();
                         if self.screen == Screen::NewHousehold
                             && let Some(id) = opened
@@ -388,6 +480,58 @@ impl App {
         }
     }
 
+    fn open_photo(&mut self, id: Uuid) {
+        let Ok(workspace) = &self.workspace else {
+            return;
+        };
+        let file_name = workspace
+            .snapshot
+            .workflow
+            .photos
+            .iter()
+            .find(|p| p.id == id)
+            .map(|p| p.file_name.clone())
+            .unwrap_or_default();
+        match workspace.store.visit_photo_bytes(id) {
+            Ok(bytes) => {
+                self.photo = Some(OpenedPhoto {
+                    id,
+                    file_name,
+                    bytes: bytes.into(),
+                })
+            }
+            Err(e) => self.notice = Some(Notice::Error(e)),
+        }
+    }
+
+    /// The photo window, while a photo is open.
+    fn photo_ui(&self, ui: &mut egui::Ui, actions: &mut Vec<Action>) {
+        let Some(photo) = &self.photo else { return };
+        let lang = self.prefs.lang;
+        let mut open = true;
+        egui::Window::new(photo.file_name.as_str())
+            .open(&mut open)
+            .collapsible(false)
+            .default_size([640.0, 480.0])
+            .show(ui.ctx(), |ui| {
+                if ui.button(lang.pick("关闭", "Close")).clicked() {
+                    actions.push(Action::ClosePhoto);
+                }
+                // Small photos are shown at their size, large ones scaled down to the window.
+                ui.add(
+                    egui::Image::from_bytes(
+                        format!("bytes://photo/{}", photo.id),
+                        egui::load::Bytes::Shared(photo.bytes.clone()),
+                    )
+                    .max_size(egui::vec2(960.0, 640.0))
+                    .shrink_to_fit(),
+                );
+            });
+        if !open {
+            actions.push(Action::ClosePhoto);
+        }
+    }
+
     fn snapshot(&self) -> Option<&VillageSnapshot> {
         self.workspace.as_ref().ok().map(|w| &w.snapshot)
     }
@@ -418,6 +562,7 @@ impl App {
             }
             Screen::VillageSetup => self.village_setup = VillageSetupScreen::default(),
             Screen::Village => self.village.reset(),
+            Screen::Registers => self.registers.saved(),
             Screen::Households | Screen::Checks | Screen::Precisions => {}
         }
         self.screen = screen;
@@ -450,6 +595,7 @@ impl App {
                 self.notice = Some(Notice::Undone);
                 self.household.saved();
                 self.village.reset();
+                self.registers.saved();
                 self.refresh();
                 if let Screen::Household(id) = self.screen
                     && self.snapshot().and_then(|s| s.record(id)).is_none()
@@ -517,6 +663,10 @@ impl App {
                     lang.pick("六个精准", "Six precisions").to_string(),
                 ),
                 (
+                    Screen::Registers,
+                    lang.pick("村级台账", "Registers").to_string(),
+                ),
+                (
                     Screen::Village,
                     lang.pick("村情（一低五有）", "Village").to_string(),
                 ),
@@ -581,6 +731,18 @@ impl App {
                 OK_GREEN,
             ),
             Notice::Error(e) => (e.localize(lang), ERROR_RED),
+            Notice::FileError { path, message } => (
+                match lang {
+                    Lang::Zh => {
+                        format!("无法读取文件 {}：{message}。未做任何改动。", path.display())
+                    }
+                    Lang::En => format!(
+                        "Cannot read {}: {message}. Nothing was changed.",
+                        path.display()
+                    ),
+                },
+                ERROR_RED,
+            ),
         };
         ui.horizontal(|ui| {
             ui.label(RichText::new(text).color(color));
@@ -686,11 +848,14 @@ impl eframe::App for App {
                     Screen::Checks => self.checks.ui(ui, lang, snapshot),
                     Screen::Village => self.village.ui(ui, lang, snapshot),
                     Screen::Precisions => self.precisions.ui(ui, lang, snapshot),
+                    Screen::Registers => self.registers.ui(ui, lang, snapshot),
                     Screen::VillageSetup => self.village_setup.ui(ui, lang, snapshot.village.as_ref()),
                 };
                 actions.extend(new_actions);
             }
         });
+
+        self.photo_ui(ui, &mut actions);
 
         for action in actions {
             self.apply(action);

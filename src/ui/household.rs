@@ -1163,8 +1163,8 @@ impl HouseholdScreen {
                         let date_ok =
                             NaiveDate::parse_from_str(self.exit_confirm_date.trim(), "%Y-%m-%d")
                                 .is_ok();
-                        let e =
-                            (!date_ok).then(|| super::household_plan::date_hint(lang).to_string());
+                        let e = (!date_ok)
+                            .then(|| super::widgets::record_editor::date_hint(lang).to_string());
                         text_row(
                             ui,
                             lang.pick("确认日期", "Confirmed on"),

@@ -7,24 +7,30 @@ use eframe::egui::{self, RichText};
 use uuid::Uuid;
 
 use super::app::{Action, VillageSnapshot};
-use super::widgets::{self, ERROR_RED, OK_GREEN, RowChoice, text_row};
+use super::village_funds::{FundForm, fund_for_measure};
+use super::widgets::pickers;
+use super::widgets::record_editor::{
+    EditorOutcome, FormErrors, RecordEditor, RecordForm, plain_number,
+};
+use super::widgets::{self, ERROR_RED, FocusIf, OK_GREEN, text_row};
 use crate::i18n::{Label, Lang, Localize};
 use crate::model::{FundSource, HouseholdRecord, Measure, MeasureKind, MeasureStatus};
 use crate::rules::plan::{self, CauseAnswers};
-use crate::rules::workflow_records::{self, WorkField, WorkFieldError};
+use crate::rules::workflow_records::{self, WorkField};
 
 /// The measure form: the record being edited plus the texts of its number and date fields.
-struct MeasureForm {
+pub struct MeasureForm {
     measure: Measure,
     amount: String,
     expected_income: String,
     start: String,
     due: String,
-    errors: Vec<WorkFieldError>,
-    input_errors: Vec<(WorkField, String)>,
+    errors: FormErrors,
 }
 
-impl MeasureForm {
+impl RecordForm for MeasureForm {
+    type Record = Measure;
+
     fn of(m: &Measure) -> MeasureForm {
         MeasureForm {
             measure: m.clone(),
@@ -32,82 +38,168 @@ impl MeasureForm {
             expected_income: plain_number(m.expected_income_yuan),
             start: m.start.to_string(),
             due: m.due.to_string(),
-            errors: Vec::new(),
-            input_errors: Vec::new(),
+            errors: FormErrors::default(),
         }
     }
 
-    fn build(&mut self, lang: Lang) -> Option<Measure> {
-        self.input_errors.clear();
-        let mut m = self.measure.clone();
-        let amount = |text: &str, field: WorkField, errors: &mut Vec<(WorkField, String)>| {
-            widgets::parse_amount(text).unwrap_or_else(|| {
-                errors.push((field, widgets::not_a_number(lang).to_string()));
-                0.0
-            })
-        };
-        m.amount_yuan = amount(&self.amount, WorkField::Amount, &mut self.input_errors);
-        m.expected_income_yuan = amount(
-            &self.expected_income,
-            WorkField::ExpectedIncome,
-            &mut self.input_errors,
+    fn save_label(lang: Lang) -> &'static str {
+        lang.pick("保存措施", "Save measure")
+    }
+
+    fn fields_ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        lang: Lang,
+        snapshot: &VillageSnapshot,
+        focus_first: bool,
+    ) {
+        let form = self;
+        let changed_kind = widgets::combo_row(
+            ui,
+            lang,
+            lang.pick("措施类别", "Kind"),
+            &mut form.measure.kind,
+            MeasureKind::ALL,
         );
-        let date = |text: &str, field: WorkField, errors: &mut Vec<(WorkField, String)>| {
-            NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
-                .ok()
-                .or_else(|| {
-                    errors.push((field, date_hint(lang).to_string()));
-                    None
-                })
-        };
-        if let Some(d) = date(&self.start, WorkField::Date, &mut self.input_errors) {
+        let e = form.errors.beside(WorkField::Name, lang);
+        text_row(
+            ui,
+            lang.pick("措施内容", "Description"),
+            &mut form.measure.description,
+            e.as_deref(),
+        )
+        .focus_if(focus_first && !changed_kind);
+        let none = lang.pick("（无）", "(none)");
+        let helpers: Vec<(Uuid, String)> = snapshot
+            .workflow
+            .helpers
+            .iter()
+            .map(|h| (h.id, format!("{}（{}）", h.name, h.unit)))
+            .collect();
+        let previous_helper = form.measure.helper_id;
+        if pickers::choice_row(
+            ui,
+            lang.pick("帮扶责任人", "Helper"),
+            none,
+            &mut form.measure.helper_id,
+            &helpers,
+        ) {
+            // The helper's unit answers for the measure unless someone typed another one.
+            let unit_of = |id: Option<Uuid>| {
+                id.and_then(|id| snapshot.workflow.helpers.iter().find(|h| h.id == id))
+                    .map(|h| h.unit.clone())
+            };
+            let typed_by_hand = !form.measure.helper_unit.is_empty()
+                && unit_of(previous_helper).as_ref() != Some(&form.measure.helper_unit);
+            if !typed_by_hand && let Some(unit) = unit_of(form.measure.helper_id) {
+                form.measure.helper_unit = unit;
+            }
+        }
+        let e = form.errors.beside(WorkField::Unit, lang);
+        text_row(
+            ui,
+            lang.pick("帮扶单位", "Helper unit"),
+            &mut form.measure.helper_unit,
+            e.as_deref(),
+        );
+        let projects: Vec<(Uuid, String)> = snapshot
+            .workflow
+            .projects
+            .iter()
+            .map(|p| (p.id, p.name.clone()))
+            .collect();
+        pickers::choice_row(
+            ui,
+            lang.pick("所属项目", "Project"),
+            none,
+            &mut form.measure.project_id,
+            &projects,
+        );
+        widgets::combo_row(
+            ui,
+            lang,
+            lang.pick("资金来源", "Fund source"),
+            &mut form.measure.fund_source,
+            FundSource::ALL,
+        );
+        let e = form.errors.beside(WorkField::Amount, lang);
+        text_row(
+            ui,
+            lang.pick("资金（元）", "Amount (yuan)"),
+            &mut form.amount,
+            e.as_deref(),
+        );
+        let e = form.errors.beside(WorkField::Date, lang);
+        text_row(
+            ui,
+            lang.pick("开始日期", "Start date"),
+            &mut form.start,
+            e.as_deref(),
+        );
+        let e = form.errors.beside(WorkField::DueDate, lang);
+        text_row(
+            ui,
+            lang.pick("完成期限", "Due date"),
+            &mut form.due,
+            e.as_deref(),
+        );
+        let e = form.errors.beside(WorkField::ExpectedIncome, lang);
+        text_row(
+            ui,
+            lang.pick("预期增收（元/年）", "Expected income effect (yuan/year)"),
+            &mut form.expected_income,
+            e.as_deref(),
+        );
+        widgets::combo_row(
+            ui,
+            lang,
+            lang.pick("进展", "Status"),
+            &mut form.measure.status,
+            MeasureStatus::ALL,
+        );
+    }
+
+    fn build(&mut self, lang: Lang, _snapshot: &VillageSnapshot) -> Option<Measure> {
+        self.errors.start();
+        let mut m = self.measure.clone();
+        m.amount_yuan = self.errors.amount(lang, &self.amount, WorkField::Amount);
+        m.expected_income_yuan =
+            self.errors
+                .amount(lang, &self.expected_income, WorkField::ExpectedIncome);
+        if let Some(d) = self.errors.date(lang, &self.start, WorkField::Date) {
             m.start = d;
         }
-        if let Some(d) = date(&self.due, WorkField::DueDate, &mut self.input_errors) {
+        if let Some(d) = self.errors.date(lang, &self.due, WorkField::DueDate) {
             m.due = d;
         }
-        self.errors = workflow_records::validate_measure(&m);
-        (self.errors.is_empty() && self.input_errors.is_empty()).then_some(m)
+        let ok = self.errors.finish(workflow_records::validate_measure(&m));
+        ok.then_some(m)
     }
 
-    fn error(&self, field: WorkField, lang: Lang) -> Option<String> {
-        let rule_errors = self
-            .errors
-            .iter()
-            .map(|e| (e.field, e.problem.localize(lang)));
-        widgets::errors_beside(
-            lang,
-            field,
-            rule_errors.chain(self.input_errors.iter().cloned()),
-        )
+    fn errors(&self) -> &FormErrors {
+        &self.errors
     }
 }
 
-pub fn date_hint(lang: Lang) -> &'static str {
-    lang.pick("日期格式为 2020-06-30", "Dates are written 2020-06-30")
-}
-
-pub fn plain_number(v: f64) -> String {
-    if v == 0.0 {
-        String::new()
-    } else if v.fract() == 0.0 {
-        format!("{v:.0}")
-    } else {
-        v.to_string()
-    }
-}
-
-#[derive(Default)]
 pub struct PlanTab {
-    form: Option<MeasureForm>,
-    pending_delete: Option<Uuid>,
+    measures: RecordEditor<MeasureForm>,
+    funds: RecordEditor<FundForm>,
+}
+
+impl Default for PlanTab {
+    fn default() -> Self {
+        PlanTab {
+            measures: RecordEditor::new("measure"),
+            funds: RecordEditor::new("measure_fund"),
+        }
+    }
 }
 
 impl PlanTab {
-    /// After a successful save or undo: close the form.
+    /// After a successful save or undo: close the forms.
     pub fn saved(&mut self) {
-        self.form = None;
-        self.pending_delete = None;
+        self.measures.close();
+        self.funds.close();
     }
 
     pub fn ui(
@@ -143,10 +235,24 @@ impl PlanTab {
             }
             None => {}
         }
+        let village_id = snapshot.village.as_ref().map(|v| v.id);
         for m in &measures {
+            let helper = m
+                .helper_id
+                .and_then(|id| snapshot.workflow.helpers.iter().find(|h| h.id == id));
+            let funded: f64 = snapshot
+                .workflow
+                .funds
+                .iter()
+                .filter(|f| f.measure_id == Some(m.id))
+                .map(|f| f.amount_yuan)
+                .sum();
             ui.horizontal_wrapped(|ui| {
                 ui.strong(m.kind.label(lang));
                 ui.label(&m.description);
+                if let Some(h) = helper {
+                    ui.label(format!("{} {}", h.name, h.phone));
+                }
                 ui.label(format!(
                     "{} · {} {} {} · {} → {} · {}",
                     m.helper_unit,
@@ -157,133 +263,66 @@ impl PlanTab {
                     m.due,
                     m.status.label(lang)
                 ));
-                match widgets::edit_remove_ui(ui, lang, self.pending_delete == Some(m.id)) {
-                    RowChoice::Edit => self.form = Some(MeasureForm::of(m)),
-                    RowChoice::AskRemove => self.pending_delete = Some(m.id),
-                    RowChoice::Remove => actions.push(Action::DeleteMeasure(m.id)),
-                    RowChoice::KeepIt => self.pending_delete = None,
-                    RowChoice::Nothing => {}
+                ui.label(format!(
+                    "{} {} {}",
+                    lang.pick("已拨付", "paid"),
+                    widgets::yuan(funded),
+                    lang.pick("元", "yuan")
+                ));
+                if let Some(village_id) = village_id
+                    && ui
+                        .button(lang.pick("记录资金拨付", "Record a payment"))
+                        .clicked()
+                {
+                    self.measures.close();
+                    self.funds
+                        .open_new(&fund_for_measure(m, village_id, snapshot.today));
+                }
+                if let EditorOutcome::Delete(id) = self.measures.row_buttons_ui(ui, lang, m.id, m) {
+                    actions.push(Action::DeleteMeasure(id));
                 }
             });
         }
         ui.add_space(8.0);
-        let Some(form) = &mut self.form else {
-            if ui
-                .button(lang.pick("＋ 添加帮扶措施", "+ Add a measure"))
-                .clicked()
-            {
-                let today = snapshot.today;
-                self.form = Some(MeasureForm::of(&Measure {
-                    id: Uuid::new_v4(),
-                    household_id: record.household.id,
-                    kind: MeasureKind::ALL[0],
-                    description: String::new(),
-                    helper_id: None,
-                    helper_unit: String::new(),
-                    project_id: None,
-                    fund_source: FundSource::ALL[0],
-                    amount_yuan: 0.0,
-                    start: today,
-                    due: NaiveDate::from_ymd_opt(today.year(), 12, 31).unwrap_or(today),
-                    expected_income_yuan: 0.0,
-                    status: MeasureStatus::ALL[0],
-                }));
+        if self.funds.is_open() {
+            if let EditorOutcome::Save(f) = self.funds.form_ui(
+                ui,
+                lang,
+                snapshot,
+                lang.pick("资金拨付", "Payment"),
+                "",
+                || unreachable!("the payment form opens from a measure"),
+            ) {
+                actions.push(Action::SaveFund(f));
             }
             return;
+        }
+        let today = snapshot.today;
+        let household_id = record.household.id;
+        let new_measure = || Measure {
+            id: Uuid::new_v4(),
+            household_id,
+            kind: MeasureKind::ALL[0],
+            description: String::new(),
+            helper_id: None,
+            helper_unit: String::new(),
+            project_id: None,
+            fund_source: FundSource::ALL[0],
+            amount_yuan: 0.0,
+            start: today,
+            due: NaiveDate::from_ymd_opt(today.year(), 12, 31).unwrap_or(today),
+            expected_income_yuan: 0.0,
+            status: MeasureStatus::ALL[0],
         };
-        let mut cancel = false;
-        ui.group(|ui| {
-            ui.strong(lang.pick("帮扶措施", "Measure"));
-            egui::Grid::new("measure_form")
-                .num_columns(2)
-                .spacing([12.0, 6.0])
-                .show(ui, |ui| {
-                    widgets::combo_row(
-                        ui,
-                        lang,
-                        lang.pick("措施类别", "Kind"),
-                        &mut form.measure.kind,
-                        MeasureKind::ALL,
-                    );
-                    let e = form.error(WorkField::Name, lang);
-                    text_row(
-                        ui,
-                        lang.pick("措施内容", "Description"),
-                        &mut form.measure.description,
-                        e.as_deref(),
-                    );
-                    let e = form.error(WorkField::Unit, lang);
-                    text_row(
-                        ui,
-                        lang.pick("帮扶单位", "Helper unit"),
-                        &mut form.measure.helper_unit,
-                        e.as_deref(),
-                    );
-                    widgets::combo_row(
-                        ui,
-                        lang,
-                        lang.pick("资金来源", "Fund source"),
-                        &mut form.measure.fund_source,
-                        FundSource::ALL,
-                    );
-                    let e = form.error(WorkField::Amount, lang);
-                    text_row(
-                        ui,
-                        lang.pick("资金（元）", "Amount (yuan)"),
-                        &mut form.amount,
-                        e.as_deref(),
-                    );
-                    let e = form.error(WorkField::Date, lang);
-                    text_row(
-                        ui,
-                        lang.pick("开始日期", "Start date"),
-                        &mut form.start,
-                        e.as_deref(),
-                    );
-                    let e = form.error(WorkField::DueDate, lang);
-                    text_row(
-                        ui,
-                        lang.pick("完成期限", "Due date"),
-                        &mut form.due,
-                        e.as_deref(),
-                    );
-                    let e = form.error(WorkField::ExpectedIncome, lang);
-                    text_row(
-                        ui,
-                        lang.pick("预期增收（元/年）", "Expected income effect (yuan/year)"),
-                        &mut form.expected_income,
-                        e.as_deref(),
-                    );
-                    widgets::combo_row(
-                        ui,
-                        lang,
-                        lang.pick("进展", "Status"),
-                        &mut form.measure.status,
-                        MeasureStatus::ALL,
-                    );
-                });
-            let shown = [
-                WorkField::Name,
-                WorkField::Unit,
-                WorkField::Amount,
-                WorkField::Date,
-                WorkField::DueDate,
-                WorkField::ExpectedIncome,
-            ];
-            for e in form.errors.iter().filter(|e| !shown.contains(&e.field)) {
-                ui.label(RichText::new(e.localize(lang)).color(ERROR_RED));
-            }
-            ui.horizontal(|ui| {
-                if ui.button(lang.pick("保存措施", "Save measure")).clicked()
-                    && let Some(m) = form.build(lang)
-                {
-                    actions.push(Action::SaveMeasure(m));
-                }
-                cancel = ui.button(lang.pick("取消", "Cancel")).clicked();
-            });
-        });
-        if cancel {
-            self.form = None;
+        if let EditorOutcome::Save(m) = self.measures.form_ui(
+            ui,
+            lang,
+            snapshot,
+            lang.pick("帮扶措施", "Measure"),
+            lang.pick("＋ 添加帮扶措施", "+ Add a measure"),
+            new_measure,
+        ) {
+            actions.push(Action::SaveMeasure(m));
         }
     }
 }

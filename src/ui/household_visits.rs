@@ -7,7 +7,7 @@ use eframe::egui::{self, RichText};
 use uuid::Uuid;
 
 use super::app::{Action, VillageSnapshot};
-use super::household_plan::date_hint;
+use super::widgets::record_editor::date_hint;
 use super::widgets::{self, ERROR_RED, WARN_AMBER, text_row};
 use crate::i18n::{Label, Lang, Localize};
 use crate::model::{HouseholdRecord, RiskEvent, Visit, VisitChecklist, VisitKind};
@@ -67,6 +67,8 @@ fn check_item_ui(ui: &mut egui::Ui, lang: Lang, label: &str, value: &mut Option<
 #[derive(Default)]
 pub struct VisitsTab {
     form: Option<VisitForm>,
+    /// The photo whose removal awaits confirmation.
+    pending_photo_delete: Option<Uuid>,
 }
 
 impl VisitsTab {
@@ -115,6 +117,7 @@ impl VisitsTab {
                     ui.label(RichText::new(&v.notes).weak());
                 }
             });
+            self.photos_ui(ui, lang, v, snapshot, actions);
         }
         ui.add_space(8.0);
         let Some(form) = &mut self.form else {
@@ -270,6 +273,69 @@ impl VisitsTab {
             ui.ctx()
                 .request_repaint_after(std::time::Duration::from_secs_f64(AUTOSAVE_SECS));
         }
+    }
+}
+
+impl VisitsTab {
+    /// A visit's photos: each can be opened or removed; more are added from a file dialog.
+    fn photos_ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        lang: Lang,
+        visit: &Visit,
+        snapshot: &VillageSnapshot,
+        actions: &mut Vec<Action>,
+    ) {
+        ui.horizontal_wrapped(|ui| {
+            ui.add_space(24.0);
+            for photo in snapshot
+                .workflow
+                .photos
+                .iter()
+                .filter(|p| p.visit_id == visit.id)
+            {
+                let size_kb = photo.size_bytes.div_ceil(1024);
+                if ui
+                    .link(match lang {
+                        Lang::Zh => format!("照片：{}（{size_kb} KB）", photo.file_name),
+                        Lang::En => format!("Photo: {} ({size_kb} KB)", photo.file_name),
+                    })
+                    .on_hover_text(lang.pick("查看照片", "Open the photo"))
+                    .clicked()
+                {
+                    actions.push(Action::OpenPhoto(photo.id));
+                }
+                match widgets::edit_remove_ui_without_edit(
+                    ui,
+                    lang,
+                    self.pending_photo_delete == Some(photo.id),
+                ) {
+                    widgets::RowChoice::AskRemove => self.pending_photo_delete = Some(photo.id),
+                    widgets::RowChoice::Remove => {
+                        self.pending_photo_delete = None;
+                        actions.push(Action::DeleteVisitPhoto(photo.id));
+                    }
+                    widgets::RowChoice::KeepIt => self.pending_photo_delete = None,
+                    widgets::RowChoice::Edit | widgets::RowChoice::Nothing => {}
+                }
+            }
+            if ui
+                .small_button(lang.pick("＋ 添加照片", "+ Add a photo"))
+                .on_hover_text(lang.pick(
+                    "照片会复制进数据文件（每张不超过 5 MB）",
+                    "The photo is copied into the data file (5 MB at most each)",
+                ))
+                .clicked()
+                && let Some(path) = rfd::FileDialog::new()
+                    .add_filter(lang.pick("照片", "Photos"), &["jpg", "jpeg", "png"])
+                    .pick_file()
+            {
+                actions.push(Action::AddVisitPhoto {
+                    visit_id: visit.id,
+                    path,
+                });
+            }
+        });
     }
 }
 

@@ -11,8 +11,14 @@ mod household_visits;
 mod households;
 mod precisions;
 pub mod prefs;
+mod registers;
 mod village;
+mod village_funds;
+mod village_products;
+mod village_projects;
 mod village_setup;
+mod village_team;
+mod village_trainings;
 pub mod widgets;
 
 pub use app::{Action, App, Screen};

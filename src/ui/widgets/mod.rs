@@ -5,6 +5,22 @@ use eframe::egui::{self, Color32, Response, RichText, Ui};
 
 use crate::i18n::{Label, Lang};
 
+pub mod pickers;
+pub mod record_editor;
+
+/// Gives a field the cursor when `yes` (a form's first field on the frame the form opens).
+pub trait FocusIf {
+    fn focus_if(self, yes: bool);
+}
+
+impl FocusIf for Response {
+    fn focus_if(self, yes: bool) {
+        if yes {
+            self.request_focus();
+        }
+    }
+}
+
 pub const ERROR_RED: Color32 = Color32::from_rgb(200, 40, 40);
 pub const OK_GREEN: Color32 = Color32::from_rgb(30, 140, 60);
 pub const WARN_AMBER: Color32 = Color32::from_rgb(190, 120, 0);
@@ -146,6 +162,24 @@ pub fn edit_remove_ui(ui: &mut Ui, lang: Lang, confirming: bool) -> RowChoice {
         RowChoice::Nothing
     })
     .inner
+}
+
+/// A remove button with its confirmation, for rows that cannot be edited (e.g. photos).
+pub fn edit_remove_ui_without_edit(ui: &mut Ui, lang: Lang, confirming: bool) -> RowChoice {
+    if confirming {
+        if ui
+            .small_button(RichText::new(lang.pick("确定删除", "Delete")).color(ERROR_RED))
+            .clicked()
+        {
+            return RowChoice::Remove;
+        }
+        if ui.small_button(lang.pick("取消", "Cancel")).clicked() {
+            return RowChoice::KeepIt;
+        }
+    } else if ui.small_button(lang.pick("删除", "Remove")).clicked() {
+        return RowChoice::AskRemove;
+    }
+    RowChoice::Nothing
 }
 
 /// Yuan with thousands separators, with fen only when there are any: 12,345 or 3,999.60.

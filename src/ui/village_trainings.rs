@@ -1,0 +1,206 @@
+//! Training records (培训记录): who attended which course, when, for how many hours; a trainee is
+//! a member of a registered household or a person named by hand.
+
+use eframe::egui::{self, Ui};
+use uuid::Uuid;
+
+use super::app::{Action, VillageSnapshot};
+use super::widgets::pickers::{self, household_name_of};
+use super::widgets::record_editor::{
+    EditorOutcome, FormErrors, RecordEditor, RecordForm, plain_number,
+};
+use super::widgets::{FocusIf, text_row};
+use crate::i18n::Lang;
+use crate::model::Training;
+use crate::rules::workflow_records::{self, WorkField};
+
+pub struct TrainingForm {
+    training: Training,
+    hours: String,
+    date: String,
+    errors: FormErrors,
+}
+
+impl RecordForm for TrainingForm {
+    type Record = Training;
+
+    fn of(t: &Training) -> Self {
+        TrainingForm {
+            training: t.clone(),
+            hours: plain_number(t.hours),
+            date: t.date.to_string(),
+            errors: FormErrors::default(),
+        }
+    }
+
+    fn fields_ui(
+        &mut self,
+        ui: &mut Ui,
+        lang: Lang,
+        snapshot: &VillageSnapshot,
+        focus_first: bool,
+    ) {
+        let e = self.errors.beside(WorkField::Course, lang);
+        text_row(
+            ui,
+            lang.pick("培训内容", "Course"),
+            &mut self.training.course,
+            e.as_deref(),
+        )
+        .focus_if(focus_first);
+        let households = pickers::household_options(&snapshot.records);
+        if pickers::choice_row(
+            ui,
+            lang.pick("农户", "Household"),
+            lang.pick("（非建档户人员）", "(not in the register)"),
+            &mut self.training.household_id,
+            &households,
+        ) {
+            self.training.member_id = None;
+        }
+        let members: Vec<(Uuid, String)> = snapshot
+            .records
+            .iter()
+            .filter(|r| Some(r.household.id) == self.training.household_id)
+            .flat_map(|r| r.members.iter().map(|m| (m.id, m.name.clone())))
+            .collect();
+        if pickers::choice_row(
+            ui,
+            lang.pick("家庭成员", "Member"),
+            lang.pick("（其他人）", "(someone else)"),
+            &mut self.training.member_id,
+            &members,
+        ) && let Some((_, name)) = members
+            .iter()
+            .find(|(id, _)| Some(*id) == self.training.member_id)
+        {
+            self.training.person_name = name.clone();
+        }
+        let e = self.errors.beside(WorkField::PersonName, lang);
+        text_row(
+            ui,
+            lang.pick("参训人", "Trainee"),
+            &mut self.training.person_name,
+            e.as_deref(),
+        );
+        let e = self.errors.beside(WorkField::Date, lang);
+        text_row(
+            ui,
+            lang.pick("培训日期", "Date"),
+            &mut self.date,
+            e.as_deref(),
+        );
+        let e = self.errors.beside(WorkField::Hours, lang);
+        text_row(
+            ui,
+            lang.pick("学时", "Hours"),
+            &mut self.hours,
+            e.as_deref(),
+        );
+    }
+
+    fn build(&mut self, lang: Lang, _snapshot: &VillageSnapshot) -> Option<Training> {
+        self.errors.start();
+        let mut t = self.training.clone();
+        t.hours = self.errors.amount(lang, &self.hours, WorkField::Hours);
+        if let Some(d) = self.errors.date(lang, &self.date, WorkField::Date) {
+            t.date = d;
+        }
+        let ok = self.errors.finish(workflow_records::validate_training(&t));
+        ok.then_some(t)
+    }
+
+    fn errors(&self) -> &FormErrors {
+        &self.errors
+    }
+}
+
+pub struct TrainingsTab {
+    editor: RecordEditor<TrainingForm>,
+}
+
+impl Default for TrainingsTab {
+    fn default() -> Self {
+        TrainingsTab {
+            editor: RecordEditor::new("training"),
+        }
+    }
+}
+
+impl TrainingsTab {
+    pub fn close_forms(&mut self) {
+        self.editor.close();
+    }
+
+    pub fn ui(
+        &mut self,
+        ui: &mut Ui,
+        lang: Lang,
+        snapshot: &VillageSnapshot,
+        actions: &mut Vec<Action>,
+    ) {
+        let Some(village) = &snapshot.village else {
+            return;
+        };
+        let trainings = &snapshot.workflow.trainings;
+        let hours: f64 = trainings.iter().map(|t| t.hours).sum();
+        ui.heading(lang.pick("培训记录", "Trainings"));
+        ui.label(match lang {
+            Lang::Zh => format!("共 {} 人次，{} 学时", trainings.len(), plain_number(hours)),
+            Lang::En => format!(
+                "{} attendances, {} hours",
+                trainings.len(),
+                plain_number(hours)
+            ),
+        });
+        let today = snapshot.today;
+        let new_training = || Training {
+            id: Uuid::new_v4(),
+            village_id: village.id,
+            household_id: None,
+            member_id: None,
+            person_name: String::new(),
+            course: String::new(),
+            date: today,
+            hours: 0.0,
+        };
+        if let EditorOutcome::Save(t) = self.editor.form_ui(
+            ui,
+            lang,
+            snapshot,
+            lang.pick("培训记录", "Training"),
+            lang.pick("＋ 记录培训", "+ Record a training"),
+            new_training,
+        ) {
+            actions.push(Action::SaveTraining(t));
+        }
+        let mut rows: Vec<&Training> = trainings.iter().collect();
+        rows.sort_by_key(|r| std::cmp::Reverse(r.date));
+        let row_height = ui.text_style_height(&egui::TextStyle::Body) + 10.0;
+        egui::ScrollArea::vertical()
+            .id_salt("trainings_list")
+            .auto_shrink([false, true])
+            .show_rows(ui, row_height, rows.len(), |ui, range| {
+                for t in &rows[range] {
+                    ui.horizontal(|ui| {
+                        ui.label(t.date.to_string());
+                        ui.strong(&t.person_name);
+                        if let Some(h) = t.household_id {
+                            ui.label(household_name_of(&snapshot.records, h));
+                        }
+                        ui.label(&t.course);
+                        ui.label(format!(
+                            "{} {}",
+                            plain_number(t.hours),
+                            lang.pick("学时", "h")
+                        ));
+                        if let EditorOutcome::Delete(id) =
+                            self.editor.row_buttons_ui(ui, lang, t.id, t)
+                        {
+                            actions.push(Action::DeleteTraining(id));
+                        }
+                    });
+                }
+            });
+    }
+}

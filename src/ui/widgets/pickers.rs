@@ -1,0 +1,131 @@
+//! Choosing records by name: one household, several households (with a search box), or any other
+//! record (helper, project, measure, product) from a list of (id, text) pairs.
+
+use eframe::egui::{self, Ui};
+use uuid::Uuid;
+
+use crate::i18n::Lang;
+use crate::model::HouseholdRecord;
+
+/// How a household is named in pickers and lists: its number and its head's name.
+pub fn household_name(record: &HouseholdRecord) -> String {
+    let head = record.head().map(|m| m.name.as_str()).unwrap_or("—");
+    format!("{} {}", record.household.number, head)
+}
+
+/// The name of a household by id, for list rows.
+pub fn household_name_of(records: &[HouseholdRecord], id: Uuid) -> String {
+    records
+        .iter()
+        .find(|r| r.household.id == id)
+        .map(household_name)
+        .unwrap_or_else(|| "—".to_string())
+}
+
+/// A form row with a combo box over `(id, text)` options and a "none" entry.
+pub fn choice_row(
+    ui: &mut Ui,
+    label: &str,
+    none_label: &str,
+    value: &mut Option<Uuid>,
+    options: &[(Uuid, String)],
+) -> bool {
+    let label_id = ui.label(label).id;
+    let changed = choice(ui, label_id, none_label, value, options);
+    ui.end_row();
+    changed
+}
+
+/// A combo box over `(id, text)` options, named by the label `label_id`.
+pub fn choice(
+    ui: &mut Ui,
+    label_id: egui::Id,
+    none_label: &str,
+    value: &mut Option<Uuid>,
+    options: &[(Uuid, String)],
+) -> bool {
+    let selected = value
+        .and_then(|id| options.iter().find(|(o, _)| *o == id))
+        .map_or(none_label, |(_, text)| text.as_str());
+    let mut changed = false;
+    egui::ComboBox::from_id_salt(label_id)
+        .selected_text(selected)
+        .width(260.0)
+        .height(320.0)
+        .show_ui(ui, |ui| {
+            changed |= ui.selectable_value(value, None, none_label).changed();
+            for (id, text) in options {
+                changed |= ui.selectable_value(value, Some(*id), text).changed();
+            }
+        })
+        .response
+        .labelled_by(label_id);
+    changed
+}
+
+/// The households of the village as picker options, in register order.
+pub fn household_options(records: &[HouseholdRecord]) -> Vec<(Uuid, String)> {
+    records
+        .iter()
+        .map(|r| (r.household.id, household_name(r)))
+        .collect()
+}
+
+/// A form row choosing several households: the chosen ones as removable chips, and a search box
+/// that lists the matching others to add. A village has a few hundred households, so a plain
+/// checkbox list would be too long to scan.
+pub fn households_row(
+    ui: &mut Ui,
+    lang: Lang,
+    label: &str,
+    records: &[HouseholdRecord],
+    chosen: &mut Vec<Uuid>,
+    search: &mut String,
+) {
+    let label_id = ui.label(label).id;
+    ui.vertical(|ui| {
+        ui.horizontal_wrapped(|ui| {
+            let mut remove = None;
+            for id in chosen.iter() {
+                let text = format!("{} ×", household_name_of(records, *id));
+                if ui
+                    .small_button(text)
+                    .on_hover_text(lang.pick("点击移除", "Click to remove"))
+                    .clicked()
+                {
+                    remove = Some(*id);
+                }
+            }
+            if let Some(id) = remove {
+                chosen.retain(|c| *c != id);
+            }
+            if chosen.is_empty() {
+                ui.weak(lang.pick("（尚未选择农户）", "(no household chosen)"));
+            }
+        });
+        ui.add(
+            egui::TextEdit::singleline(search)
+                .hint_text(lang.pick("输入户号或户主姓名查找", "Type a number or a name"))
+                .desired_width(260.0),
+        )
+        .labelled_by(label_id);
+        let needle = search.trim();
+        if !needle.is_empty() {
+            let matches = records
+                .iter()
+                .filter(|r| !chosen.contains(&r.household.id))
+                .filter(|r| household_name(r).contains(needle))
+                .take(8)
+                .collect::<Vec<_>>();
+            for record in matches {
+                if ui
+                    .button(format!("＋ {}", household_name(record)))
+                    .clicked()
+                {
+                    chosen.push(record.household.id);
+                }
+            }
+        }
+    });
+    ui.end_row();
+}

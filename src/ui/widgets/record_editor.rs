@@ -1,0 +1,244 @@
+//! The pattern every village register shares (work team, helpers, projects, funds, products,
+//! sales, trainings): a list of records, each with edit / remove-with-confirmation, and one form
+//! open at a time with its errors beside the fields. The form types say what their fields are;
+//! this module says how a register behaves, once.
+
+use chrono::NaiveDate;
+use eframe::egui::{self, RichText, Ui};
+use uuid::Uuid;
+
+use super::{ERROR_RED, RowChoice, edit_remove_ui, errors_beside, not_a_number, parse_amount};
+use crate::i18n::{Lang, Localize};
+use crate::rules::workflow_records::{WorkField, WorkFieldError};
+use crate::ui::app::VillageSnapshot;
+
+/// A form over one kind of record.
+pub trait RecordForm: Sized {
+    type Record;
+    /// The form editing `record`.
+    fn of(record: &Self::Record) -> Self;
+    /// The form's rows, inside a two-column grid. On the frame the form opens, `focus_first` asks
+    /// the first field to take the cursor so typing can start at once.
+    fn fields_ui(&mut self, ui: &mut Ui, lang: Lang, snapshot: &VillageSnapshot, focus_first: bool);
+    /// The record the form describes, or `None` after recording what is wrong in the form's
+    /// [`FormErrors`].
+    fn build(&mut self, lang: Lang, snapshot: &VillageSnapshot) -> Option<Self::Record>;
+    fn errors(&self) -> &FormErrors;
+    /// The text of the save button.
+    fn save_label(lang: Lang) -> &'static str {
+        lang.pick("保存", "Save")
+    }
+}
+
+/// Problems of a form: those of the validation rules and those of its own number and date
+/// parsing, both shown beside the field they concern.
+#[derive(Debug, Default)]
+pub struct FormErrors {
+    rules: Vec<WorkFieldError>,
+    input: Vec<(WorkField, String)>,
+    /// Fields the form shows: errors of other fields are listed under the form.
+    shown: Vec<WorkField>,
+}
+
+impl FormErrors {
+    /// Starts a new check of the form's texts.
+    pub fn start(&mut self) {
+        self.rules.clear();
+        self.input.clear();
+    }
+
+    /// An amount typed by a person (empty means 0); text that is not a number is an error.
+    pub fn amount(&mut self, lang: Lang, text: &str, field: WorkField) -> f64 {
+        parse_amount(text).unwrap_or_else(|| {
+            self.input.push((field, not_a_number(lang).to_string()));
+            0.0
+        })
+    }
+
+    /// A required date written 2020-06-30.
+    pub fn date(&mut self, lang: Lang, text: &str, field: WorkField) -> Option<NaiveDate> {
+        let parsed = parse_date(text);
+        if parsed.is_none() {
+            self.input.push((field, date_hint(lang).to_string()));
+        }
+        parsed
+    }
+
+    /// A date that may be left empty.
+    pub fn optional_date(&mut self, lang: Lang, text: &str, field: WorkField) -> Option<NaiveDate> {
+        if text.trim().is_empty() {
+            None
+        } else {
+            self.date(lang, text, field)
+        }
+    }
+
+    /// Records the validation rules' verdict; true when the form has no problem at all.
+    pub fn finish(&mut self, rules: Vec<WorkFieldError>) -> bool {
+        self.rules = rules;
+        self.rules.is_empty() && self.input.is_empty()
+    }
+
+    /// The text beside `field`, remembering that the form shows this field.
+    pub fn beside(&mut self, field: WorkField, lang: Lang) -> Option<String> {
+        if !self.shown.contains(&field) {
+            self.shown.push(field);
+        }
+        let rules = self
+            .rules
+            .iter()
+            .map(|e| (e.field, e.problem.localize(lang)));
+        errors_beside(lang, field, rules.chain(self.input.iter().cloned()))
+    }
+
+    /// Errors about fields the form does not show (e.g. "at least one household").
+    fn unplaced(&self, lang: Lang) -> Vec<String> {
+        self.rules
+            .iter()
+            .filter(|e| !self.shown.contains(&e.field))
+            .map(|e| e.localize(lang))
+            .collect()
+    }
+}
+
+pub fn parse_date(text: &str) -> Option<NaiveDate> {
+    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").ok()
+}
+
+pub fn date_hint(lang: Lang) -> &'static str {
+    lang.pick("日期格式为 2020-06-30", "Dates are written 2020-06-30")
+}
+
+/// A number for a form field: empty for 0, no decimals when whole.
+pub fn plain_number(v: f64) -> String {
+    if v == 0.0 {
+        String::new()
+    } else if v.fract() == 0.0 {
+        format!("{v:.0}")
+    } else {
+        v.to_string()
+    }
+}
+
+/// What a register asked for this frame.
+pub enum EditorOutcome<R> {
+    Nothing,
+    Save(R),
+    Delete(Uuid),
+}
+
+/// A register's editing state: the open form, and the row whose removal awaits confirmation.
+pub struct RecordEditor<F> {
+    form: Option<F>,
+    /// True until the open form has been drawn once.
+    just_opened: bool,
+    pending_delete: Option<Uuid>,
+    id_salt: &'static str,
+}
+
+impl<F: RecordForm> RecordEditor<F> {
+    pub fn new(id_salt: &'static str) -> RecordEditor<F> {
+        RecordEditor {
+            form: None,
+            just_opened: false,
+            pending_delete: None,
+            id_salt,
+        }
+    }
+
+    /// After a save or an undo: the form closes.
+    pub fn close(&mut self) {
+        self.form = None;
+        self.pending_delete = None;
+    }
+
+    pub fn is_open(&self) -> bool {
+        self.form.is_some()
+    }
+
+    /// Opens the form on a new record (e.g. a fund entry prefilled from a measure).
+    pub fn open_new(&mut self, record: &F::Record) {
+        self.open(record);
+    }
+
+    fn open(&mut self, record: &F::Record) {
+        self.form = Some(F::of(record));
+        self.just_opened = true;
+    }
+
+    /// The edit / remove buttons of one row.
+    pub fn row_buttons_ui(
+        &mut self,
+        ui: &mut Ui,
+        lang: Lang,
+        id: Uuid,
+        record: &F::Record,
+    ) -> EditorOutcome<F::Record> {
+        match edit_remove_ui(ui, lang, self.pending_delete == Some(id)) {
+            RowChoice::Edit => self.open(record),
+            RowChoice::AskRemove => self.pending_delete = Some(id),
+            RowChoice::Remove => {
+                self.pending_delete = None;
+                return EditorOutcome::Delete(id);
+            }
+            RowChoice::KeepIt => self.pending_delete = None,
+            RowChoice::Nothing => {}
+        }
+        EditorOutcome::Nothing
+    }
+
+    /// The add button, or the open form with its save / cancel buttons. Enter saves and Escape
+    /// cancels, so a form can be filled without the mouse.
+    pub fn form_ui(
+        &mut self,
+        ui: &mut Ui,
+        lang: Lang,
+        snapshot: &VillageSnapshot,
+        title: &str,
+        add_label: &str,
+        new_record: impl FnOnce() -> F::Record,
+    ) -> EditorOutcome<F::Record> {
+        let Some(form) = &mut self.form else {
+            if ui.button(add_label).clicked() {
+                self.open(&new_record());
+            }
+            return EditorOutcome::Nothing;
+        };
+        let mut outcome = EditorOutcome::Nothing;
+        let mut cancel = false;
+        ui.group(|ui| {
+            ui.strong(title);
+            egui::Grid::new((self.id_salt, "form"))
+                .num_columns(2)
+                .spacing([12.0, 6.0])
+                .show(ui, |ui| {
+                    form.fields_ui(ui, lang, snapshot, self.just_opened)
+                });
+            self.just_opened = false;
+            for text in form.errors().unplaced(lang) {
+                ui.label(RichText::new(text).color(ERROR_RED));
+            }
+            let (enter, escape) = ui.input(|i| {
+                (
+                    i.key_pressed(egui::Key::Enter),
+                    i.key_pressed(egui::Key::Escape),
+                )
+            });
+            // Enter inside an open combo box picks an entry; it must not also save the form.
+            let popup_open = egui::Popup::is_any_open(ui.ctx());
+            ui.horizontal(|ui| {
+                let save = ui.button(F::save_label(lang)).clicked();
+                if (save || (enter && !popup_open))
+                    && let Some(record) = form.build(lang, snapshot)
+                {
+                    outcome = EditorOutcome::Save(record);
+                }
+                cancel = ui.button(lang.pick("取消", "Cancel")).clicked() || escape;
+            });
+        });
+        if cancel {
+            self.form = None;
+        }
+        outcome
+    }
+}
