@@ -5,11 +5,16 @@
 //! - `list/village_of_county`: loading one village's households from a county database of
 //!   802 villages × 312 households and building the list lines (what the window does on a change).
 //! - `list/whole_county`: loading all ~250,000 households of the county with members and incomes.
+//! - `snapshot/village_of_county`: everything the window rebuilds after a change in one village
+//!   of that county: households, data checks, list lines, the workflow records (helpers, plans,
+//!   funds, visits…) and the six precisions' panels.
 
 use std::time::Duration;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use dripline::demo::{self, DemoSpec};
+use dripline::rules::plan::CauseAnswers;
+use dripline::rules::precisions::{self, PrecisionInputs, SplitHeuristic};
 use dripline::rules::{quality, summary};
 use dripline::store::Store;
 
@@ -55,7 +60,11 @@ fn county_list(c: &mut Criterion) {
         store.start_bulk_load().unwrap();
         for village in demo::villages(&spec) {
             store
-                .insert_generated(&village.village, &village.households)
+                .insert_generated_with_workflow(
+                    &village.village,
+                    &village.households,
+                    &village.workflow,
+                )
                 .unwrap();
         }
         store.close().unwrap();
@@ -65,7 +74,8 @@ fn county_list(c: &mut Criterion) {
     let lines = store.poverty_lines().unwrap();
     let thresholds = store.thresholds().unwrap();
     let today = demo::demo_today();
-    let middle = villages[villages.len() / 2].id;
+    let middle_village = villages[villages.len() / 2].clone();
+    let middle = middle_village.id;
 
     let mut group = c.benchmark_group("list");
     group.bench_function("village_of_county", |b| {
@@ -75,6 +85,31 @@ fn county_list(c: &mut Criterion) {
             summary::summarize(&records, &lines, &thresholds, &findings)
         })
     });
+    group.finish();
+
+    let mut group = c.benchmark_group("snapshot");
+    group.bench_function("village_of_county", |b| {
+        b.iter(|| {
+            let records = store.household_records(Some(middle)).unwrap();
+            let findings = quality::check_village(&records, today, &thresholds);
+            let summaries = summary::summarize(&records, &lines, &thresholds, &findings);
+            let workflow = store.village_workflow(middle).unwrap();
+            let panels = precisions::evaluate(&PrecisionInputs {
+                village: &middle_village,
+                records: &records,
+                workflow: &workflow,
+                lines: &lines,
+                thresholds: &thresholds,
+                cause_answers: &CauseAnswers::default(),
+                split: &SplitHeuristic::default(),
+                today,
+            });
+            (summaries.len(), panels.measures.registered)
+        })
+    });
+    group.finish();
+
+    let mut group = c.benchmark_group("list");
     group
         .sample_size(10)
         .measurement_time(Duration::from_secs(30));
