@@ -728,3 +728,112 @@ fn several_villages_need_village() {
     assert_eq!(report["village_code"], "510824105202");
     assert_eq!(report["summary"]["households_created"], 2);
 }
+
+/// Steps the window until its background job has finished.
+fn wait_for_job(harness: &mut egui_kittest::Harness<'static, dripline::ui::App>) {
+    for _ in 0..2000 {
+        harness.step();
+        if !harness.state().job_running() {
+            harness.run();
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    panic!("the background job did not finish");
+}
+
+#[test]
+fn the_window_writes_the_template_checks_a_file_row_by_row_imports_and_exports() {
+    use dripline::ui::{Action, App, Screen};
+    use egui_kittest::kittest::{NodeT, Queryable};
+
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("village.sqlite");
+    empty_village_db(&db);
+    let data_dir = dir.path().join("data");
+    let db_for_app = db.clone();
+    let mut harness = egui_kittest::Harness::builder()
+        .with_size([1280.0, 800.0])
+        .build_eframe(move |cc| App::new(cc, data_dir, Some(db_for_app)));
+    harness.run();
+    harness.get_by_label("表格导入导出").click();
+    harness.run();
+    assert_eq!(harness.state().screen(), Screen::Spreadsheets);
+
+    // The template, as the CLI writes it.
+    let template = dir.path().join("模板.xlsx");
+    harness
+        .state_mut()
+        .apply(Action::WriteSurveyTemplate(template.clone()));
+    harness.run();
+    harness.get_by_label_contains("已保存入户调查模板");
+    let headers = sheet_rows(&template, survey::SURVEY_SHEET);
+    assert_eq!(
+        headers[0][0],
+        Column::ALL[0].header(dripline::i18n::Lang::Zh)
+    );
+
+    // A file with mistakes: every problem listed by row and column; nothing can be written.
+    let bad = dir.path().join("bad.xlsx");
+    write_xlsx(&bad, &bad_rows());
+    let before = std::fs::read(&db).unwrap();
+    harness.state_mut().apply(Action::CheckSurveyFile(bad));
+    wait_for_job(&mut harness);
+    harness.get_by_label_contains("问题 10 处");
+    harness.get_by_label_contains("校验位错误");
+    let import_button = harness.get_by_label("确认导入");
+    assert!(
+        import_button.accesskit_node().is_disabled(),
+        "a file with problems cannot be imported"
+    );
+    harness.state_mut().apply(Action::CommitSurvey);
+    harness.run();
+    assert!(!harness.state().job_running());
+    assert_eq!(std::fs::read(&db).unwrap(), before, "nothing was written");
+    harness.get_by_label("放弃").click();
+    harness.run();
+    assert!(harness.query_by_label_contains("问题 10 处").is_none());
+
+    // A good file: checked, accepted, written as one undoable change.
+    let good = dir.path().join("good.csv");
+    write_csv(&good, &filled_rows());
+    harness.state_mut().apply(Action::CheckSurveyFile(good));
+    wait_for_job(&mut harness);
+    harness.get_by_label_contains("问题 0 处");
+    harness.get_by_label("确认导入").click();
+    harness.step();
+    wait_for_job(&mut harness);
+    harness.get_by_label_contains("已导入");
+    let imported = household_ids(&db);
+    assert!(!imported.is_empty());
+
+    // Export to Excel (masked ID numbers by default) and to a folder of CSV files.
+    let xlsx = dir.path().join("export.xlsx");
+    harness.state_mut().apply(Action::Export {
+        out: xlsx.clone(),
+        xlsx: true,
+        full_ids: false,
+    });
+    wait_for_job(&mut harness);
+    harness.get_by_label_contains("已导出");
+    let households = sheet_rows(&xlsx, "户信息 Households");
+    assert_eq!(
+        households.len() - 2,
+        imported.len(),
+        "two header rows, then one row per household"
+    );
+    let csv_dir = dir.path().join("csv");
+    std::fs::create_dir(&csv_dir).unwrap();
+    harness.state_mut().apply(Action::Export {
+        out: csv_dir.clone(),
+        xlsx: false,
+        full_ids: false,
+    });
+    wait_for_job(&mut harness);
+    assert!(csv_dir.join("households.csv").exists());
+
+    // Undo takes the whole import back.
+    harness.get_by_label("撤销").click();
+    harness.run();
+    assert!(household_ids(&db).is_empty());
+}

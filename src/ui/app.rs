@@ -11,9 +11,11 @@ use uuid::Uuid;
 use super::checks::ChecksScreen;
 use super::household::HouseholdScreen;
 use super::households::HouseholdListScreen;
+use super::jobs::{Job, JobOutcome};
 use super::precisions::PrecisionsScreen;
 use super::prefs::UiPrefs;
 use super::registers::RegistersScreen;
+use super::spreadsheets::{CheckedFile, SpreadsheetsScreen};
 use super::village::VillageScreen;
 use super::village_setup::VillageSetupScreen;
 use super::widgets::{ERROR_RED, OK_GREEN};
@@ -47,6 +49,8 @@ pub enum Screen {
     Precisions,
     /// The village registers: team and helpers, projects, funds, products and sales, trainings.
     Registers,
+    /// The survey template, import of a filled survey, export of the register.
+    Spreadsheets,
     VillageSetup,
 }
 
@@ -104,6 +108,20 @@ pub enum Action {
         bytes: Vec<u8>,
     },
     DeleteVisitPhoto(Uuid),
+    /// Write the blank baseline-survey template.
+    WriteSurveyTemplate(PathBuf),
+    /// Check a filled survey file (in the background); nothing is written.
+    CheckSurveyFile(PathBuf),
+    /// Write the checked survey file (it had no problems) as one undoable change.
+    CommitSurvey,
+    /// Put the checked survey file aside.
+    DiscardSurvey,
+    /// Export the register to an .xlsx file or a folder of .csv files (in the background).
+    Export {
+        out: PathBuf,
+        xlsx: bool,
+        full_ids: bool,
+    },
     /// Show a stored photo in a window.
     OpenPhoto(Uuid),
     ClosePhoto,
@@ -191,6 +209,10 @@ enum Notice {
         path: PathBuf,
         message: String,
     },
+    /// A finished background job or file write, described in the user's language.
+    Done(String),
+    /// A failed background job or file write, described in the user's language.
+    Failed(String),
 }
 
 /// The open database and its snapshot.
@@ -216,6 +238,11 @@ pub struct App {
     notice: Option<Notice>,
     /// The photo shown in its own window, read from the store when opened.
     photo: Option<OpenedPhoto>,
+    spreadsheets: SpreadsheetsScreen,
+    /// The background job (survey check or import, export), while it runs.
+    job: Option<Job>,
+    /// A checked survey file waiting to be accepted or discarded.
+    checked_survey: Option<CheckedFile>,
 }
 
 /// A stored photo being looked at.
@@ -259,6 +286,9 @@ impl App {
             undo_stack: Vec::new(),
             notice: None,
             photo: None,
+            spreadsheets: SpreadsheetsScreen::default(),
+            job: None,
+            checked_survey: None,
         }
     }
 
@@ -293,6 +323,15 @@ impl App {
             Action::SaveVisit(visit) => self.save_visit(visit),
             Action::CompleteSurvey(survey) => self.complete_survey(survey),
             Action::OpenPhoto(id) => self.open_photo(id),
+            Action::WriteSurveyTemplate(path) => self.write_survey_template(&path),
+            Action::CheckSurveyFile(path) => self.check_survey_file(path),
+            Action::CommitSurvey => self.commit_survey(),
+            Action::DiscardSurvey => self.checked_survey = None,
+            Action::Export {
+                out,
+                xlsx,
+                full_ids,
+            } => self.export(out, xlsx, full_ids),
             Action::ClosePhoto => self.photo = None,
             Action::AddVisitPhoto { visit_id, path } => match std::fs::read(&path) {
                 Ok(bytes) => {
@@ -480,6 +519,133 @@ impl App {
         }
     }
 
+    /// True while a background job (survey check or import, export) runs.
+    pub fn job_running(&self) -> bool {
+        self.job.is_some()
+    }
+
+    fn write_survey_template(&mut self, path: &Path) {
+        let lang = self.prefs.lang;
+        self.notice = Some(match crate::io::survey::write_template(path) {
+            Ok(()) => Notice::Done(match lang {
+                Lang::Zh => format!("已保存入户调查模板 {}", path.display()),
+                Lang::En => format!("Saved the survey template {}", path.display()),
+            }),
+            Err(e) => Notice::Failed(e.localize(lang)),
+        });
+    }
+
+    fn check_survey_file(&mut self, file: PathBuf) {
+        let Ok(workspace) = &self.workspace else {
+            return;
+        };
+        let Some(village) = &workspace.snapshot.village else {
+            return;
+        };
+        if self.job.is_some() {
+            return;
+        }
+        self.checked_survey = None;
+        self.job = Some(Job::check_survey(
+            file,
+            village.id,
+            workspace.snapshot.records.clone(),
+            today(),
+            self.prefs.lang,
+        ));
+    }
+
+    fn commit_survey(&mut self) {
+        let Ok(workspace) = &self.workspace else {
+            return;
+        };
+        if self.job.is_some() {
+            return;
+        }
+        let Some(checked) = &self.checked_survey else {
+            return;
+        };
+        // The button is disabled then; this guards the action itself (all or nothing).
+        if !checked.plan.problems.is_empty() {
+            let refusal = crate::io::import::ApplyError::HasProblems {
+                count: checked.plan.problems.len(),
+            };
+            self.notice = Some(Notice::Failed(refusal.localize(self.prefs.lang)));
+            return;
+        }
+        let Some(checked) = self.checked_survey.take() else {
+            return;
+        };
+        self.job = Some(Job::commit_survey(
+            workspace.store.path().to_path_buf(),
+            checked.file,
+            checked.plan,
+            today(),
+            self.prefs.lang,
+        ));
+    }
+
+    fn export(&mut self, out: PathBuf, xlsx: bool, full_ids: bool) {
+        let Ok(workspace) = &self.workspace else {
+            return;
+        };
+        if self.job.is_some() {
+            return;
+        }
+        self.job = Some(Job::export(
+            workspace.store.path().to_path_buf(),
+            out,
+            xlsx,
+            full_ids,
+            self.prefs.lang,
+        ));
+    }
+
+    /// Takes in the result of the background job once it is there.
+    fn poll_job(&mut self) {
+        let Some(outcome) = self.job.as_ref().and_then(Job::poll) else {
+            return;
+        };
+        self.job = None;
+        let lang = self.prefs.lang;
+        match outcome {
+            JobOutcome::Checked { file, plan } => {
+                self.checked_survey = Some(CheckedFile { file, plan });
+            }
+            JobOutcome::Committed { file, summary } => {
+                self.undo_stack.extend(summary.change);
+                self.notice = Some(Notice::Done(match lang {
+                    Lang::Zh => format!(
+                        "已导入 {}：新增 {} 户、更新 {} 户，新增 {} 人、更新 {} 人（可撤销）",
+                        file.display(),
+                        summary.households_created,
+                        summary.households_updated,
+                        summary.members_created,
+                        summary.members_updated
+                    ),
+                    Lang::En => format!(
+                        "Imported {}: {} households created, {} updated, {} members created, {} updated (can be undone)",
+                        file.display(),
+                        summary.households_created,
+                        summary.households_updated,
+                        summary.members_created,
+                        summary.members_updated
+                    ),
+                }));
+                self.refresh();
+            }
+            JobOutcome::Exported { files, rows } => {
+                let files: Vec<String> = files.iter().map(|f| f.display().to_string()).collect();
+                let rows: Vec<String> = rows.iter().map(|(t, n)| format!("{t} {n}")).collect();
+                self.notice = Some(Notice::Done(match lang {
+                    Lang::Zh => format!("已导出 {}（{}）", files.join("、"), rows.join("，")),
+                    Lang::En => format!("Exported {} ({})", files.join(", "), rows.join(", ")),
+                }));
+            }
+            JobOutcome::Failed(message) => self.notice = Some(Notice::Failed(message)),
+        }
+    }
+
     fn open_photo(&mut self, id: Uuid) {
         let Ok(workspace) = &self.workspace else {
             return;
@@ -563,7 +729,7 @@ impl App {
             Screen::VillageSetup => self.village_setup = VillageSetupScreen::default(),
             Screen::Village => self.village.reset(),
             Screen::Registers => self.registers.saved(),
-            Screen::Households | Screen::Checks | Screen::Precisions => {}
+            Screen::Households | Screen::Checks | Screen::Precisions | Screen::Spreadsheets => {}
         }
         self.screen = screen;
     }
@@ -671,6 +837,10 @@ impl App {
                     lang.pick("村情（一低五有）", "Village").to_string(),
                 ),
                 (
+                    Screen::Spreadsheets,
+                    lang.pick("表格导入导出", "Spreadsheets").to_string(),
+                ),
+                (
                     Screen::Checks,
                     match lang {
                         Lang::Zh => format!("数据检查（{problems}）"),
@@ -731,6 +901,8 @@ impl App {
                 OK_GREEN,
             ),
             Notice::Error(e) => (e.localize(lang), ERROR_RED),
+            Notice::Done(text) => (text.clone(), OK_GREEN),
+            Notice::Failed(text) => (text.clone(), ERROR_RED),
             Notice::FileError { path, message } => (
                 match lang {
                     Lang::Zh => {
@@ -811,6 +983,11 @@ impl eframe::App for App {
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         let mut actions = Vec::new();
         let lang = self.prefs.lang;
+        self.poll_job();
+        if self.job.is_some() {
+            ui.ctx()
+                .request_repaint_after(std::time::Duration::from_millis(100));
+        }
 
         if ui.input(|i| i.modifiers.command && i.key_pressed(egui::Key::Z))
             && !ui.ctx().egui_wants_keyboard_input()
@@ -849,6 +1026,13 @@ impl eframe::App for App {
                     Screen::Village => self.village.ui(ui, lang, snapshot),
                     Screen::Precisions => self.precisions.ui(ui, lang, snapshot),
                     Screen::Registers => self.registers.ui(ui, lang, snapshot),
+                    Screen::Spreadsheets => self.spreadsheets.ui(
+                        ui,
+                        lang,
+                        snapshot,
+                        self.checked_survey.as_ref(),
+                        self.job.as_ref().map(|j| &j.kind),
+                    ),
                     Screen::VillageSetup => self.village_setup.ui(ui, lang, snapshot.village.as_ref()),
                 };
                 actions.extend(new_actions);

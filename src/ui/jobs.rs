@@ -1,0 +1,149 @@
+//! Long work off the frame loop: checking or importing a survey file, exporting the registry.
+//! A job runs on a worker thread with its own database connection (SQLite in WAL mode lets the
+//! window keep reading) and sends one result back; the window polls for it each frame and shows a
+//! spinner meanwhile, so a 20,000-row file never freezes the screen.
+
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{self, Receiver, TryRecvError};
+
+use chrono::NaiveDate;
+use uuid::Uuid;
+
+use crate::i18n::{Lang, Localize};
+use crate::io::export;
+use crate::io::import::{self, ImportPlan};
+use crate::io::survey;
+use crate::model::HouseholdRecord;
+use crate::store::Store;
+use crate::store::import::ImportSummary;
+
+/// What a job was asked to do.
+#[derive(Debug, Clone, PartialEq)]
+pub enum JobKind {
+    CheckSurvey,
+    CommitSurvey,
+    Export,
+}
+
+/// What a finished job hands back to the window.
+#[derive(Debug)]
+pub enum JobOutcome {
+    /// A survey file checked against the village: what would be written and every problem.
+    Checked { file: PathBuf, plan: ImportPlan },
+    /// The checked file written as one undoable change.
+    Committed {
+        file: PathBuf,
+        summary: ImportSummary,
+    },
+    /// Export finished: the files written and the rows per table.
+    Exported {
+        files: Vec<PathBuf>,
+        rows: Vec<(String, usize)>,
+    },
+    /// The job failed; the message is already in the user's language. Nothing was written.
+    Failed(String),
+}
+
+/// A running job.
+pub struct Job {
+    pub kind: JobKind,
+    receiver: Receiver<JobOutcome>,
+}
+
+impl Job {
+    /// The result, once the worker has sent it.
+    pub fn poll(&self) -> Option<JobOutcome> {
+        match self.receiver.try_recv() {
+            Ok(outcome) => Some(outcome),
+            Err(TryRecvError::Empty) => None,
+            Err(TryRecvError::Disconnected) => Some(JobOutcome::Failed(
+                "the background task stopped unexpectedly / 后台任务意外中止".to_string(),
+            )),
+        }
+    }
+
+    fn spawn(kind: JobKind, work: impl FnOnce() -> JobOutcome + Send + 'static) -> Job {
+        let (sender, receiver) = mpsc::channel();
+        std::thread::spawn(move || {
+            // The window may have been closed meanwhile: nobody to tell, nothing lost.
+            let _ = sender.send(work());
+        });
+        Job { kind, receiver }
+    }
+
+    /// Reads and checks a survey file against the village's stored households.
+    pub fn check_survey(
+        file: PathBuf,
+        village_id: Uuid,
+        stored: Vec<HouseholdRecord>,
+        today: NaiveDate,
+        lang: Lang,
+    ) -> Job {
+        Job::spawn(JobKind::CheckSurvey, move || {
+            match survey::read_rows(&file) {
+                Ok(rows) => {
+                    let plan = import::plan(&rows, village_id, &stored, today);
+                    JobOutcome::Checked { file, plan }
+                }
+                Err(e) => JobOutcome::Failed(e.localize(lang)),
+            }
+        })
+    }
+
+    /// Writes a checked, problem-free plan into the database at `db`.
+    pub fn commit_survey(
+        db: PathBuf,
+        file: PathBuf,
+        plan: ImportPlan,
+        today: NaiveDate,
+        lang: Lang,
+    ) -> Job {
+        Job::spawn(JobKind::CommitSurvey, move || {
+            let result = Store::open(&db)
+                .map_err(|e| e.localize(lang))
+                .and_then(|mut store| {
+                    let summary =
+                        import::apply(&mut store, &plan, today).map_err(|e| e.localize(lang))?;
+                    store.close().map_err(|e| e.localize(lang))?;
+                    Ok(summary)
+                });
+            match result {
+                Ok(summary) => JobOutcome::Committed { file, summary },
+                Err(message) => JobOutcome::Failed(message),
+            }
+        })
+    }
+
+    /// Exports the registry to one .xlsx file, or to a folder of .csv files.
+    pub fn export(db: PathBuf, out: PathBuf, xlsx: bool, full_ids: bool, lang: Lang) -> Job {
+        Job::spawn(JobKind::Export, move || {
+            match export_tables(&db, &out, xlsx, full_ids, lang) {
+                Ok(outcome) => outcome,
+                Err(message) => JobOutcome::Failed(message),
+            }
+        })
+    }
+}
+
+fn export_tables(
+    db: &Path,
+    out: &Path,
+    xlsx: bool,
+    full_ids: bool,
+    lang: Lang,
+) -> Result<JobOutcome, String> {
+    let store = Store::open(db).map_err(|e| e.localize(lang))?;
+    let tables = export::registry_tables(&store, full_ids).map_err(|e| e.localize(lang))?;
+    drop(store);
+    let files = if xlsx {
+        export::write_xlsx(out, &tables).map_err(|e| e.localize(lang))?;
+        vec![out.to_path_buf()]
+    } else {
+        export::write_csv_dir(out, &tables).map_err(|e| e.localize(lang))?
+    };
+    let rows = tables
+        .iter()
+        .map(|t| (t.sheet.to_string(), t.rows.len()))
+        .collect();
+    Ok(JobOutcome::Exported { files, rows })
+}
