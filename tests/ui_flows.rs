@@ -1098,3 +1098,78 @@ fn visit_photos_are_copied_in_shown_and_refused_when_unreadable_or_too_large() {
         photos_before + 1
     );
 }
+
+#[test]
+fn sales_of_the_year_bring_the_production_income_up_to_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut harness = harness(dir.path());
+    harness.run();
+    let records = harness
+        .state()
+        .store()
+        .unwrap()
+        .household_records(None)
+        .unwrap();
+    let record = records
+        .iter()
+        .find(|r| r.head().is_some() && r.incomes.iter().any(|i| i.year == 2020))
+        .unwrap()
+        .clone();
+    let income_2020 = record.incomes.iter().find(|i| i.year == 2020).unwrap();
+    let sales_2020: f64 = harness
+        .state()
+        .store()
+        .unwrap()
+        .sales_of(record.household.id)
+        .unwrap()
+        .iter()
+        .filter(|s| s.date.format("%Y").to_string() == "2020")
+        .map(|s| s.amount_yuan)
+        .sum();
+    // A large live-stream sale: more than the production income recorded for 2020.
+    let amount = income_2020.production_yuan - sales_2020 + 5000.0;
+    harness
+        .state_mut()
+        .apply(dripline::ui::Action::SaveSale(dripline::model::Sale {
+            id: uuid::Uuid::new_v4(),
+            household_id: record.household.id,
+            product_id: None,
+            channel: dripline::model::SalesChannel::LiveStream,
+            date: NaiveDate::from_ymd_opt(2020, 9, 1).unwrap(),
+            amount_yuan: amount,
+            quantity: 100.0,
+        }));
+    harness.run();
+    open_household(&mut harness, &record);
+    click(&mut harness, "收入");
+    // Rows are newest first: the first "修改" is 2020's.
+    harness
+        .query_all_by_label("修改")
+        .next()
+        .expect("an edit button per year")
+        .click();
+    harness.run();
+    harness.get_by_label_contains("生产经营性收入不应少于此数");
+    click(&mut harness, "按销售额填入");
+    click(&mut harness, "保存收入");
+    let stored = harness
+        .state()
+        .store()
+        .unwrap()
+        .household_records(None)
+        .unwrap()
+        .into_iter()
+        .find(|r| r.household.id == record.household.id)
+        .unwrap();
+    let production = stored
+        .incomes
+        .iter()
+        .find(|i| i.year == 2020)
+        .unwrap()
+        .production_yuan;
+    assert!(
+        (production - (sales_2020 + amount)).abs() < 0.01,
+        "{production} vs {}",
+        sales_2020 + amount
+    );
+}

@@ -997,11 +997,20 @@ impl HouseholdScreen {
             }
             Some(form) => {
                 let mut cancel = false;
-                ui.group(|ui| match income_form_ui(ui, lang, form, snapshot.today) {
-                    FormOutcome::Submit(action) => actions.push(*action),
-                    FormOutcome::Cancel => cancel = true,
-                    FormOutcome::Stay => {}
+                let sales_yuan = form.year.trim().parse::<i32>().map_or(0.0, |year| {
+                    crate::rules::sales::sales_income_yuan(
+                        &snapshot.workflow.sales,
+                        record.household.id,
+                        year,
+                    )
                 });
+                ui.group(
+                    |ui| match income_form_ui(ui, lang, form, snapshot.today, sales_yuan) {
+                        FormOutcome::Submit(action) => actions.push(*action),
+                        FormOutcome::Cancel => cancel = true,
+                        FormOutcome::Stay => {}
+                    },
+                );
                 if cancel {
                     self.income_form = None;
                 }
@@ -1390,6 +1399,7 @@ fn income_form_ui(
     lang: Lang,
     form: &mut IncomeForm,
     today: NaiveDate,
+    sales_yuan: f64,
 ) -> FormOutcome {
     let mut submit = false;
     egui::Grid::new("income_form")
@@ -1417,6 +1427,47 @@ fn income_form_ui(
                 submit |= entered(ui, &r);
             }
         });
+    // Recorded sales are part of the year's production income: offer to bring a lower figure up
+    // to them (never to add them twice).
+    const PRODUCTION: usize = 1;
+    let production = widgets::parse_amount(&form.amounts[PRODUCTION]).unwrap_or(0.0);
+    if sales_yuan > 0.0 {
+        ui.horizontal_wrapped(|ui| {
+            let text = match lang {
+                Lang::Zh => format!("本年销售记录合计 {} 元", widgets::yuan(sales_yuan)),
+                Lang::En => format!(
+                    "Sales recorded this year: {} yuan",
+                    widgets::yuan(sales_yuan)
+                ),
+            };
+            if production + 0.005 < sales_yuan {
+                ui.label(
+                    RichText::new(format!(
+                        "{text}{}",
+                        lang.pick(
+                            "，生产经营性收入不应少于此数。",
+                            "; production income should not be less."
+                        )
+                    ))
+                    .color(WARN_AMBER),
+                );
+                if ui
+                    .button(lang.pick("按销售额填入", "Use the sales figure"))
+                    .clicked()
+                {
+                    form.amounts[PRODUCTION] = format_number(sales_yuan);
+                }
+            } else {
+                ui.label(format!(
+                    "{text}{}",
+                    lang.pick(
+                        "，已计入生产经营性收入。",
+                        ", counted in production income."
+                    )
+                ));
+            }
+        });
+    }
     let (save, cancel) = form_buttons_ui(ui, lang, lang.pick("保存收入", "Save income"));
     if cancel {
         return FormOutcome::Cancel;
