@@ -510,3 +510,27 @@ fn village_zero_workflow_has_one_survey_override_with_a_reason() {
         .count();
     assert!(v.workflow.surveys.len() * 10 >= registered * 9);
 }
+
+#[test]
+fn a_households_sales_never_exceed_its_production_income_of_the_year() {
+    for v in villages(&spec(4, 120)) {
+        assert!(!v.workflow.sales.is_empty());
+        for r in &v.households {
+            let sold = crate::rules::sales::sales_income_yuan(
+                &v.workflow.sales,
+                r.household.id,
+                DEMO_YEAR,
+            );
+            let production = r
+                .incomes
+                .iter()
+                .find(|i| i.year == DEMO_YEAR)
+                .map_or(0.0, |i| i.production_yuan);
+            assert!(
+                sold <= production + 0.5,
+                "{}: sold {sold}, production {production}",
+                r.household.number
+            );
+        }
+    }
+}

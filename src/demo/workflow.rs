@@ -711,6 +711,17 @@ pub(super) fn generate(
     chosen.sort_unstable();
     let mut products = Vec::new();
     let mut sales = Vec::new();
+    // A household sells no more than its production income of the year: sales are part of it
+    // (the income form checks exactly that).
+    let mut unsold_yuan: Vec<f64> = households
+        .iter()
+        .map(|r| {
+            r.incomes
+                .iter()
+                .find(|i| i.year == DEMO_YEAR)
+                .map_or(0.0, |i| i.production_yuan)
+        })
+        .collect();
     for p in chosen {
         let (name, kind, season, unit, price, certification) = PRODUCTS[p];
         let producers: Vec<usize> = (0..households.len())
@@ -736,7 +747,13 @@ pub(super) fn generate(
                 continue;
             }
             for _ in 0..rng.random_range(1..=2) {
-                let quantity = f64::from(rng.random_range(20..=400u32));
+                let wanted = f64::from(rng.random_range(20..=400u32));
+                let affordable = (unsold_yuan[i] * 0.6 / price).floor();
+                let quantity = wanted.min(affordable);
+                if quantity < 1.0 {
+                    continue;
+                }
+                unsold_yuan[i] -= (quantity * price).round();
                 volume += quantity;
                 sales.push(Sale {
                     id: new_uuid(rng),
