@@ -1173,3 +1173,65 @@ fn sales_of_the_year_bring_the_production_income_up_to_them() {
         sales_2020 + amount
     );
 }
+
+/// Replaces the text of the field labelled `label`.
+fn retype(harness: &mut Harness<'static, App>, label: &str, text: &str) {
+    harness
+        .get_by_role_and_label(Role::TextInput, label)
+        .focus();
+    harness.run();
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    harness
+        .get_by_role_and_label(Role::TextInput, label)
+        .type_text(text);
+    harness.run();
+}
+
+#[test]
+fn settings_change_the_line_in_force_and_the_thresholds_with_checks() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut harness = harness(dir.path());
+    harness.run();
+    click(&mut harness, "设置");
+    assert_eq!(harness.state().screen(), Screen::Settings);
+
+    // A typing error in the line is refused beside the field; nothing changes.
+    type_into(&mut harness, "标准年份", "2020");
+    type_into(&mut harness, "标准金额（元）", "41000");
+    click(&mut harness, "保存扶贫标准");
+    harness.get_by_label_contains("不在合理范围内");
+    let line_2020 = |harness: &Harness<'static, App>| {
+        harness
+            .state()
+            .store()
+            .unwrap()
+            .poverty_lines()
+            .unwrap()
+            .line_for(2020)
+    };
+    assert_eq!(line_2020(&harness), Some(4000.0));
+    retype(&mut harness, "标准金额（元）", "4100");
+    click(&mut harness, "保存扶贫标准");
+    assert_eq!(line_2020(&harness), Some(4100.0));
+    click(&mut harness, "农户名册");
+    assert!(
+        harness
+            .query_all_by_label_contains("/ 4,100 (2020)")
+            .next()
+            .is_some(),
+        "the list judges incomes against the new line"
+    );
+    click(&mut harness, "撤销");
+    assert_eq!(line_2020(&harness), Some(4000.0));
+
+    // Thresholds: text in a number field, then a valid interval.
+    click(&mut harness, "设置");
+    retype(&mut harness, "走访间隔（天）", "一个月");
+    click(&mut harness, "保存判定参数");
+    harness.get_by_label_contains("请改正标红的项目");
+    retype(&mut harness, "走访间隔（天）", "45");
+    click(&mut harness, "保存判定参数");
+    let thresholds = harness.state().store().unwrap().thresholds().unwrap();
+    assert_eq!(thresholds.visit_interval_days, 45);
+    assert_eq!(thresholds.marginal_factor, 1.5);
+}

@@ -13,6 +13,7 @@ pub mod precisions;
 pub mod quality;
 pub mod registry;
 pub mod sales;
+pub mod settings;
 pub mod summary;
 pub mod village;
 pub mod visits;

@@ -118,6 +118,8 @@ pub enum Problem {
     CodeNotTwelveDigits { len: usize },
     #[error("unknown province code {0}")]
     UnknownProvince(String),
+    #[error("{value}, expected {min} to {max}")]
+    OutOfRange { value: f64, min: f64, max: f64 },
 }
 
 impl Localize for Problem {
@@ -174,6 +176,10 @@ impl Localize for Problem {
                 Lang::En => format!(
                     "must not be negative ({value}); enter expenses under production and business expenses"
                 ),
+            },
+            Problem::OutOfRange { value, min, max } => match lang {
+                Lang::Zh => format!("{value} 不在合理范围内（应在 {min} 到 {max} 之间）"),
+                Lang::En => format!("{value} is out of range (expected {min} to {max})"),
             },
             Problem::TooLarge { value, max } => match lang {
                 Lang::Zh => format!("{value}元超出合理范围（应小于{max}元），请检查是否多输了位数"),

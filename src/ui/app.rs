@@ -15,6 +15,7 @@ use super::jobs::{Job, JobOutcome};
 use super::precisions::PrecisionsScreen;
 use super::prefs::UiPrefs;
 use super::registers::RegistersScreen;
+use super::settings::SettingsScreen;
 use super::spreadsheets::{CheckedFile, SpreadsheetsScreen};
 use super::village::VillageScreen;
 use super::village_setup::VillageSetupScreen;
@@ -51,6 +52,8 @@ pub enum Screen {
     Registers,
     /// The survey template, import of a filled survey, export of the register.
     Spreadsheets,
+    /// The poverty-line table and the thresholds.
+    Settings,
     VillageSetup,
 }
 
@@ -108,6 +111,8 @@ pub enum Action {
         bytes: Vec<u8>,
     },
     DeleteVisitPhoto(Uuid),
+    SavePovertyLine(crate::model::PovertyLine),
+    SaveThresholds(Thresholds),
     /// Write the blank baseline-survey template.
     WriteSurveyTemplate(PathBuf),
     /// Check a filled survey file (in the background); nothing is written.
@@ -239,6 +244,7 @@ pub struct App {
     /// The photo shown in its own window, read from the store when opened.
     photo: Option<OpenedPhoto>,
     spreadsheets: SpreadsheetsScreen,
+    settings: SettingsScreen,
     /// The background job (survey check or import, export), while it runs.
     job: Option<Job>,
     /// A checked survey file waiting to be accepted or discarded.
@@ -287,6 +293,7 @@ impl App {
             notice: None,
             photo: None,
             spreadsheets: SpreadsheetsScreen::default(),
+            settings: SettingsScreen::default(),
             job: None,
             checked_survey: None,
         }
@@ -395,6 +402,9 @@ impl App {
                         bytes,
                     } => store.add_visit_photo(visit_id, &file_name, &bytes),
                     Action::DeleteVisitPhoto(id) => store.delete_visit_photo(id),
+                    Action::SavePovertyLine(line) => store.set_poverty_line(line),
+                    // Thresholds live in the file's settings, outside the audited records.
+                    Action::SaveThresholds(t) => store.set_thresholds(&t).map(|()| None),
                     _ => unreachable!("handled above"),
                 };
                 match result {
@@ -404,6 +414,7 @@ impl App {
                         self.household.saved();
                         self.village.reset();
                         self.registers.saved();
+                        self.settings.saved();
                         self.refresh();
                         if self.screen == Screen::NewHousehold
                             && let Some(id) = opened
@@ -729,6 +740,7 @@ impl App {
             Screen::VillageSetup => self.village_setup = VillageSetupScreen::default(),
             Screen::Village => self.village.reset(),
             Screen::Registers => self.registers.saved(),
+            Screen::Settings => self.settings.saved(),
             Screen::Households | Screen::Checks | Screen::Precisions | Screen::Spreadsheets => {}
         }
         self.screen = screen;
@@ -762,6 +774,7 @@ impl App {
                 self.household.saved();
                 self.village.reset();
                 self.registers.saved();
+                self.settings.saved();
                 self.refresh();
                 if let Screen::Household(id) = self.screen
                     && self.snapshot().and_then(|s| s.record(id)).is_none()
@@ -864,6 +877,14 @@ impl App {
                 .clicked()
             {
                 actions.push(Action::Undo);
+            }
+            let selected = self.screen == Screen::Settings;
+            if ui
+                .selectable_label(selected, lang.pick("设置", "Settings"))
+                .clicked()
+                && !selected
+            {
+                actions.push(Action::Navigate(Screen::Settings));
             }
             let (other, label) = match lang {
                 Lang::Zh => (Lang::En, "English"),
@@ -1026,6 +1047,7 @@ impl eframe::App for App {
                     Screen::Village => self.village.ui(ui, lang, snapshot),
                     Screen::Precisions => self.precisions.ui(ui, lang, snapshot),
                     Screen::Registers => self.registers.ui(ui, lang, snapshot),
+                    Screen::Settings => self.settings.ui(ui, lang, snapshot),
                     Screen::Spreadsheets => self.spreadsheets.ui(
                         ui,
                         lang,

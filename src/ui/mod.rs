@@ -13,6 +13,7 @@ mod jobs;
 mod precisions;
 pub mod prefs;
 mod registers;
+mod settings;
 mod spreadsheets;
 mod village;
 mod village_funds;

@@ -1,0 +1,151 @@
+//! Checks of the county settings a village may edit: the poverty-line table and the thresholds
+//! the rules take as parameters. The bounds catch typing errors (a line of 40000, a warning band
+//! of 15 times the line); the values themselves are county policy.
+
+use super::registry::Problem;
+use crate::model::{PovertyLine, Thresholds};
+
+/// A field of the settings forms.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SettingField {
+    Year,
+    LineYuan,
+    MarginalFactor,
+    MaxIncidencePercent,
+    SchoolAgeMin,
+    SchoolAgeMax,
+    VisitIntervalDays,
+}
+
+fn within(
+    problems: &mut Vec<(SettingField, Problem)>,
+    field: SettingField,
+    value: f64,
+    min: f64,
+    max: f64,
+) {
+    if !value.is_finite() {
+        problems.push((field, Problem::NotANumber));
+    } else if !(min..=max).contains(&value) {
+        problems.push((field, Problem::OutOfRange { value, min, max }));
+    }
+}
+
+/// A year's line: a plausible year, and a yearly amount between 1 and 20,000 yuan.
+pub fn validate_poverty_line(line: &PovertyLine) -> Vec<(SettingField, Problem)> {
+    let mut problems = Vec::new();
+    within(
+        &mut problems,
+        SettingField::Year,
+        f64::from(line.year),
+        2000.0,
+        2100.0,
+    );
+    within(
+        &mut problems,
+        SettingField::LineYuan,
+        line.line_yuan,
+        1.0,
+        20_000.0,
+    );
+    problems
+}
+
+/// The thresholds: a warning band of 1 to 3 times the line, an incidence limit of at most 20%,
+/// school ages between 3 and 20 in order, and a visit interval of 1 to 366 days.
+pub fn validate_thresholds(t: &Thresholds) -> Vec<(SettingField, Problem)> {
+    let mut problems = Vec::new();
+    within(
+        &mut problems,
+        SettingField::MarginalFactor,
+        t.marginal_factor,
+        1.0,
+        3.0,
+    );
+    within(
+        &mut problems,
+        SettingField::MaxIncidencePercent,
+        t.max_incidence * 100.0,
+        0.0,
+        20.0,
+    );
+    within(
+        &mut problems,
+        SettingField::SchoolAgeMin,
+        f64::from(t.school_age_min),
+        3.0,
+        20.0,
+    );
+    within(
+        &mut problems,
+        SettingField::SchoolAgeMax,
+        f64::from(t.school_age_max),
+        f64::from(t.school_age_min.clamp(3, 20)),
+        20.0,
+    );
+    within(
+        &mut problems,
+        SettingField::VisitIntervalDays,
+        f64::from(t.visit_interval_days),
+        1.0,
+        366.0,
+    );
+    problems
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_default_thresholds_and_the_2020_line_pass() {
+        assert!(validate_thresholds(&Thresholds::default()).is_empty());
+        let line = PovertyLine {
+            year: 2020,
+            line_yuan: 4000.0,
+        };
+        assert!(validate_poverty_line(&line).is_empty());
+    }
+
+    #[test]
+    fn typing_errors_are_caught_field_by_field() {
+        let line = PovertyLine {
+            year: 20,
+            line_yuan: 40_000.0,
+        };
+        let fields: Vec<SettingField> = validate_poverty_line(&line)
+            .into_iter()
+            .map(|(f, _)| f)
+            .collect();
+        assert_eq!(fields, [SettingField::Year, SettingField::LineYuan]);
+
+        let t = Thresholds {
+            marginal_factor: 15.0,
+            max_incidence: 0.3,
+            school_age_min: 12,
+            school_age_max: 6,
+            visit_interval_days: 0,
+        };
+        let fields: Vec<SettingField> = validate_thresholds(&t)
+            .into_iter()
+            .map(|(f, _)| f)
+            .collect();
+        assert_eq!(
+            fields,
+            [
+                SettingField::MarginalFactor,
+                SettingField::MaxIncidencePercent,
+                SettingField::SchoolAgeMax,
+                SettingField::VisitIntervalDays
+            ]
+        );
+        let nan = Thresholds {
+            marginal_factor: f64::NAN,
+            ..Thresholds::default()
+        };
+        assert!(matches!(
+            validate_thresholds(&nan)[0].1,
+            Problem::NotANumber
+        ));
+    }
+}

@@ -1,0 +1,198 @@
+//! Settings (设置): the poverty-line table by year and the thresholds the rules take as
+//! parameters (warning band, incidence limit, school ages, visit interval). They are county
+//! policy, normally set by the county; a village edits them only when told to.
+
+use eframe::egui::{self, RichText};
+
+use super::app::{Action, VillageSnapshot};
+use super::widgets::record_editor::plain_number;
+use super::widgets::{self, ERROR_RED, text_row};
+use crate::i18n::{Lang, Localize};
+use crate::model::{PovertyLine, Thresholds};
+use crate::rules::registry::Problem;
+use crate::rules::settings::{self, SettingField};
+
+/// The poverty-line form: a year and its line, as typed.
+#[derive(Default)]
+struct LineForm {
+    year: String,
+    line: String,
+    problems: Vec<(SettingField, String)>,
+}
+
+/// The thresholds form, as typed.
+struct ThresholdsForm {
+    marginal_factor: String,
+    max_incidence_percent: String,
+    school_age_min: String,
+    school_age_max: String,
+    visit_interval_days: String,
+    problems: Vec<(SettingField, String)>,
+}
+
+impl ThresholdsForm {
+    fn of(t: &Thresholds) -> ThresholdsForm {
+        ThresholdsForm {
+            marginal_factor: t.marginal_factor.to_string(),
+            max_incidence_percent: plain_number(t.max_incidence * 100.0),
+            school_age_min: t.school_age_min.to_string(),
+            school_age_max: t.school_age_max.to_string(),
+            visit_interval_days: t.visit_interval_days.to_string(),
+            problems: Vec::new(),
+        }
+    }
+
+    fn build(&mut self, lang: Lang) -> Option<Thresholds> {
+        self.problems.clear();
+        let mut number = |text: &str, field: SettingField| -> f64 {
+            match text.trim().parse::<f64>() {
+                Ok(v) if v.is_finite() => v,
+                _ => {
+                    self.problems
+                        .push((field, Problem::NotANumber.localize(lang)));
+                    f64::NAN
+                }
+            }
+        };
+        let marginal_factor = number(&self.marginal_factor, SettingField::MarginalFactor);
+        let incidence = number(
+            &self.max_incidence_percent,
+            SettingField::MaxIncidencePercent,
+        );
+        let school_min = number(&self.school_age_min, SettingField::SchoolAgeMin);
+        let school_max = number(&self.school_age_max, SettingField::SchoolAgeMax);
+        let visit_days = number(&self.visit_interval_days, SettingField::VisitIntervalDays);
+        if !self.problems.is_empty() {
+            return None;
+        }
+        // Whole numbers for ages and days: the clamp only guards the cast, the rules check range.
+        let whole = |v: f64| v.round().clamp(0.0, 100_000.0) as u32;
+        let t = Thresholds {
+            marginal_factor,
+            max_incidence: incidence / 100.0,
+            school_age_min: whole(school_min),
+            school_age_max: whole(school_max),
+            visit_interval_days: whole(visit_days),
+        };
+        self.problems = settings::validate_thresholds(&t)
+            .into_iter()
+            .map(|(f, p)| (f, p.localize(lang)))
+            .collect();
+        self.problems.is_empty().then_some(t)
+    }
+}
+
+#[derive(Default)]
+pub struct SettingsScreen {
+    line_form: LineForm,
+    thresholds_form: Option<ThresholdsForm>,
+}
+
+impl SettingsScreen {
+    /// After a save or an undo: forms show what is stored.
+    pub fn saved(&mut self) {
+        self.line_form = LineForm::default();
+        self.thresholds_form = None;
+    }
+
+    pub fn ui(&mut self, ui: &mut egui::Ui, lang: Lang, snapshot: &VillageSnapshot) -> Vec<Action> {
+        let mut actions = Vec::new();
+        egui::ScrollArea::vertical().show(ui, |ui| {
+            ui.label(
+                RichText::new(lang.pick(
+                    "以下为县级政策参数，通常由县扶贫办统一设定；请仅在县里通知时修改。",
+                    "These are county policy parameters, normally set by the county; change them only when the county says so.",
+                ))
+                .color(widgets::WARN_AMBER),
+            );
+            ui.add_space(6.0);
+            ui.heading(lang.pick("扶贫标准（农村居民人均纯收入，元/年）", "Poverty line (rural per-capita net income, yuan/year)"));
+            egui::Grid::new("poverty_lines")
+                .striped(true)
+                .num_columns(3)
+                .show(ui, |ui| {
+                    ui.strong(lang.pick("年份", "Year"));
+                    ui.strong(lang.pick("标准（元）", "Line (yuan)"));
+                    ui.label("");
+                    ui.end_row();
+                    for line in snapshot.lines.rows() {
+                        ui.label(line.year.to_string());
+                        ui.label(widgets::yuan(line.line_yuan));
+                        if ui.small_button(lang.pick("修改", "Edit")).clicked() {
+                            self.line_form = LineForm {
+                                year: line.year.to_string(),
+                                line: plain_number(line.line_yuan),
+                                problems: Vec::new(),
+                            };
+                        }
+                        ui.end_row();
+                    }
+                });
+            ui.label(lang.pick(
+                "没有列出的年份沿用此前最近一年的标准。",
+                "A year not listed uses the latest earlier line.",
+            ));
+            ui.add_space(4.0);
+            let form = &mut self.line_form;
+            egui::Grid::new("line_form").num_columns(2).spacing([12.0, 6.0]).show(ui, |ui| {
+                let e = beside(&form.problems, SettingField::Year, lang);
+                text_row(ui, lang.pick("标准年份", "Line year"), &mut form.year, e.as_deref());
+                let e = beside(&form.problems, SettingField::LineYuan, lang);
+                text_row(ui, lang.pick("标准金额（元）", "Line amount (yuan)"), &mut form.line, e.as_deref());
+            });
+            if ui.button(lang.pick("保存扶贫标准", "Save the line")).clicked() {
+                form.problems.clear();
+                let year = form.year.trim().parse::<i32>();
+                let amount = widgets::parse_amount(&form.line).filter(|_| !form.line.trim().is_empty());
+                if year.is_err() {
+                    form.problems.push((SettingField::Year, lang.pick("请填写年份（如 2021）", "Enter the year (e.g. 2021)").to_string()));
+                }
+                if amount.is_none() {
+                    form.problems.push((SettingField::LineYuan, widgets::not_a_number(lang).to_string()));
+                }
+                if let (Ok(year), Some(line_yuan)) = (year, amount) {
+                    let line = PovertyLine { year, line_yuan };
+                    form.problems = settings::validate_poverty_line(&line)
+                        .into_iter()
+                        .map(|(f, p)| (f, p.localize(lang)))
+                        .collect();
+                    if form.problems.is_empty() {
+                        actions.push(Action::SavePovertyLine(line));
+                    }
+                }
+            }
+
+            ui.add_space(12.0);
+            ui.separator();
+            ui.heading(lang.pick("判定参数", "Thresholds"));
+            let form = self
+                .thresholds_form
+                .get_or_insert_with(|| ThresholdsForm::of(&snapshot.thresholds));
+            egui::Grid::new("thresholds_form").num_columns(2).spacing([12.0, 6.0]).show(ui, |ui| {
+                let e = beside(&form.problems, SettingField::MarginalFactor, lang);
+                text_row(ui, lang.pick("监测预警线（标准的倍数）", "Warning band (times the line)"), &mut form.marginal_factor, e.as_deref());
+                let e = beside(&form.problems, SettingField::MaxIncidencePercent, lang);
+                text_row(ui, lang.pick("贫困发生率上限（%）", "Incidence limit (%)"), &mut form.max_incidence_percent, e.as_deref());
+                let e = beside(&form.problems, SettingField::SchoolAgeMin, lang);
+                text_row(ui, lang.pick("义务教育起始年龄", "School age from"), &mut form.school_age_min, e.as_deref());
+                let e = beside(&form.problems, SettingField::SchoolAgeMax, lang);
+                text_row(ui, lang.pick("义务教育截止年龄", "School age to"), &mut form.school_age_max, e.as_deref());
+                let e = beside(&form.problems, SettingField::VisitIntervalDays, lang);
+                text_row(ui, lang.pick("走访间隔（天）", "Visit interval (days)"), &mut form.visit_interval_days, e.as_deref());
+            });
+            if ui.button(lang.pick("保存判定参数", "Save the thresholds")).clicked()
+                && let Some(t) = form.build(lang)
+            {
+                actions.push(Action::SaveThresholds(t));
+            }
+            if !form.problems.is_empty() {
+                ui.label(RichText::new(lang.pick("请改正标红的项目。", "Correct the fields marked in red.")).color(ERROR_RED));
+            }
+        });
+        actions
+    }
+}
+
+fn beside(problems: &[(SettingField, String)], field: SettingField, lang: Lang) -> Option<String> {
+    widgets::errors_beside(lang, field, problems.iter().cloned())
+}
