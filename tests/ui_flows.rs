@@ -815,14 +815,7 @@ fn a_plan_measure_with_its_helper_and_a_payment_recorded_against_it() {
     harness.run();
     let amount = harness.get_by_role_and_label(Role::TextInput, "金额（元）");
     assert_eq!(amount.value().as_deref(), Some("1500"));
-    let field = harness.get_by_role_and_label(Role::TextInput, "拨付日期");
-    field.focus();
-    harness.run();
-    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
-    harness
-        .get_by_role_and_label(Role::TextInput, "拨付日期")
-        .type_text("2020-13-01");
-    harness.run();
+    retype(&mut harness, "拨付日期", "2020-13-01");
     click(&mut harness, "保存");
     harness.get_by_label_contains("日期格式为");
     assert_eq!(
@@ -836,14 +829,7 @@ fn a_plan_measure_with_its_helper_and_a_payment_recorded_against_it() {
         funds_before,
         "nothing is written while the form has an error"
     );
-    let field = harness.get_by_role_and_label(Role::TextInput, "拨付日期");
-    field.focus();
-    harness.run();
-    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
-    harness
-        .get_by_role_and_label(Role::TextInput, "拨付日期")
-        .type_text("2020-11-02");
-    harness.run();
+    retype(&mut harness, "拨付日期", "2020-11-02");
     click(&mut harness, "保存");
     let funds = harness.state().store().unwrap().funds(village.id).unwrap();
     assert_eq!(funds.len(), funds_before + 1);
@@ -911,14 +897,7 @@ fn registers_keep_the_team_projects_products_and_trainings() {
             .len(),
         team_before
     );
-    let field = harness.get_by_role_and_label(Role::TextInput, "联系电话");
-    field.focus();
-    harness.run();
-    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
-    harness
-        .get_by_role_and_label(Role::TextInput, "联系电话")
-        .type_text("13800001234");
-    harness.run();
+    retype(&mut harness, "联系电话", "13800001234");
     harness.key_press(egui::Key::Enter);
     harness.run();
     let team = harness.state().store().unwrap().team(village.id).unwrap();
