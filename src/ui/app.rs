@@ -8,6 +8,7 @@ use chrono::NaiveDate;
 use eframe::egui::{self, RichText};
 use uuid::Uuid;
 
+use super::charts::{ChartId, ChartsScreen, SaveError};
 use super::checks::ChecksScreen;
 use super::household::HouseholdScreen;
 use super::households::HouseholdListScreen;
@@ -45,6 +46,8 @@ pub enum Screen {
     Village,
     Precisions,
     VillageSetup,
+    /// The village's charts, or every village's side by side in a county database.
+    Charts,
 }
 
 /// Everything a screen can ask for. Screens never touch the store themselves.
@@ -76,6 +79,13 @@ pub enum Action {
     SaveExitDecision(ExitDecision),
     DeleteExitDecision(Uuid),
     Undo,
+    /// Save a chart to a file (PNG, or SVG when the name ends in `.svg`).
+    SaveChart {
+        chart: ChartId,
+        path: PathBuf,
+    },
+    /// County charts: read the village list when stale, and the figures of these villages.
+    LoadChartVillages(Vec<Uuid>),
 }
 
 /// What the screens read: the current village and everything derived from it, rebuilt whenever the
@@ -93,6 +103,8 @@ pub struct VillageSnapshot {
     pub lines: PovertyLines,
     pub thresholds: Thresholds,
     pub today: NaiveDate,
+    /// Bumped by every refresh: what caches derived from the snapshot (chart textures) key on.
+    pub generation: u64,
 }
 
 impl VillageSnapshot {
@@ -139,6 +151,7 @@ impl VillageSnapshot {
             lines,
             thresholds,
             today,
+            generation: 0,
         })
     }
 
@@ -154,6 +167,8 @@ enum Notice {
     Flagged(Vec<crate::rules::visits::UnstableReason>),
     Undone,
     Error(StoreError),
+    ChartSaved(PathBuf),
+    ChartError(SaveError),
 }
 
 /// The open database and its snapshot.
@@ -173,6 +188,7 @@ pub struct App {
     village: VillageScreen,
     precisions: PrecisionsScreen,
     village_setup: VillageSetupScreen,
+    charts: ChartsScreen,
     /// Changes made in this session, newest last: what the undo button reverts.
     undo_stack: Vec<ChangeId>,
     notice: Option<Notice>,
@@ -207,6 +223,7 @@ impl App {
             village: VillageScreen::default(),
             precisions: PrecisionsScreen,
             village_setup: VillageSetupScreen::default(),
+            charts: ChartsScreen::default(),
             undo_stack: Vec::new(),
             notice: None,
         }
@@ -218,6 +235,12 @@ impl App {
 
     pub fn screen(&self) -> Screen {
         self.screen
+    }
+
+    /// Charts drawn into textures so far, on the charts screen and the household charts tab
+    /// (tests use it to show that frames reuse textures and data changes redraw).
+    pub fn chart_renders(&self) -> u64 {
+        self.charts.renders() + self.household.chart_renders()
     }
 
     /// The open store, if the data could be opened (for tests and the status line).
@@ -242,6 +265,16 @@ impl App {
             Action::SaveVisitDraft(visit) => self.save_visit_draft(&visit),
             Action::SaveVisit(visit) => self.save_visit(visit),
             Action::CompleteSurvey(survey) => self.complete_survey(survey),
+            Action::SaveChart { chart, path } => self.save_chart(chart, path),
+            Action::LoadChartVillages(ids) => {
+                if let Ok(workspace) = &self.workspace
+                    && let Err(e) =
+                        self.charts
+                            .load_villages(&workspace.store, &workspace.snapshot, &ids)
+                {
+                    self.notice = Some(Notice::Error(e));
+                }
+            }
             data_action => {
                 let Ok(workspace) = &mut self.workspace else {
                     return;
@@ -388,6 +421,23 @@ impl App {
         }
     }
 
+    /// Draws a chart at the save size and writes it where the user chose.
+    fn save_chart(&mut self, chart: ChartId, path: PathBuf) {
+        let Ok(workspace) = &self.workspace else {
+            return;
+        };
+        let lang = self.prefs.lang;
+        self.notice = Some(
+            match self
+                .charts
+                .save(&workspace.store, &workspace.snapshot, chart, &path, lang)
+            {
+                Ok(()) => Notice::ChartSaved(path),
+                Err(e) => Notice::ChartError(e),
+            },
+        );
+    }
+
     fn snapshot(&self) -> Option<&VillageSnapshot> {
         self.workspace.as_ref().ok().map(|w| &w.snapshot)
     }
@@ -418,7 +468,7 @@ impl App {
             }
             Screen::VillageSetup => self.village_setup = VillageSetupScreen::default(),
             Screen::Village => self.village.reset(),
-            Screen::Households | Screen::Checks | Screen::Precisions => {}
+            Screen::Households | Screen::Checks | Screen::Precisions | Screen::Charts => {}
         }
         self.screen = screen;
     }
@@ -426,7 +476,10 @@ impl App {
     fn refresh(&mut self) {
         if let Ok(workspace) = &mut self.workspace {
             match VillageSnapshot::load(&workspace.store, today()) {
-                Ok(snapshot) => workspace.snapshot = snapshot,
+                Ok(mut snapshot) => {
+                    snapshot.generation = workspace.snapshot.generation + 1;
+                    workspace.snapshot = snapshot;
+                }
                 Err(e) => self.notice = Some(Notice::Error(e)),
             }
             if let Screen::Household(id) = self.screen
@@ -520,6 +573,7 @@ impl App {
                     Screen::Village,
                     lang.pick("村情（一低五有）", "Village").to_string(),
                 ),
+                (Screen::Charts, lang.pick("图表", "Charts").to_string()),
                 (
                     Screen::Checks,
                     match lang {
@@ -581,6 +635,15 @@ impl App {
                 OK_GREEN,
             ),
             Notice::Error(e) => (e.localize(lang), ERROR_RED),
+            Notice::ChartSaved(path) => (
+                format!(
+                    "{}{}",
+                    lang.pick("图表已保存：", "Chart saved: "),
+                    path.display()
+                ),
+                OK_GREEN,
+            ),
+            Notice::ChartError(e) => (e.localize(lang), ERROR_RED),
         };
         ui.horizontal(|ui| {
             ui.label(RichText::new(text).color(color));
@@ -686,6 +749,7 @@ impl eframe::App for App {
                     Screen::Checks => self.checks.ui(ui, lang, snapshot),
                     Screen::Village => self.village.ui(ui, lang, snapshot),
                     Screen::Precisions => self.precisions.ui(ui, lang, snapshot),
+                    Screen::Charts => self.charts.ui(ui, lang, snapshot),
                     Screen::VillageSetup => self.village_setup.ui(ui, lang, snapshot.village.as_ref()),
                 };
                 actions.extend(new_actions);
