@@ -336,8 +336,8 @@ fn sizes<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>) -> Sizes {
     let (w, h) = root.dim_in_pixel();
     let base = f64::from(w.min(h * 2));
     Sizes {
-        title: (base / 32.0).clamp(11.0, 24.0),
-        label: (base / 48.0).clamp(9.0, 16.0),
+        title: (base / 28.0).clamp(13.0, 26.0),
+        label: (base / 40.0).clamp(11.0, 18.0),
     }
 }
 
