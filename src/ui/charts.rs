@@ -29,15 +29,19 @@ pub enum ChartId {
     Village(Uuid, VillageChart),
 }
 
-impl ChartId {
-    /// A file name to propose in the save dialog.
-    fn file_stem(self, lang: Lang) -> String {
-        let (name, kind) = match self {
-            ChartId::Household(id, kind) => (id.to_string()[..8].to_string(), kind.label(lang)),
-            ChartId::Village(id, kind) => (id.to_string()[..8].to_string(), kind.label(lang)),
-        };
-        format!("{kind}-{name}")
-    }
+/// A file name to propose in the save dialog: the chart's title without characters file
+/// systems refuse.
+fn file_stem(figures: &Chart, lang: Lang) -> String {
+    figures
+        .title(lang)
+        .chars()
+        .map(|c| match c {
+            '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|' => '_',
+            c if c.is_whitespace() => '_',
+            c => c,
+        })
+        .collect::<String>()
+        .replace("_—_", "-")
 }
 
 /// Villages shown per page in county mode (small multiples).
@@ -149,7 +153,13 @@ fn chart_width(available: f32, columns: usize) -> f32 {
 
 /// The two save buttons under a chart. The dialog runs here (the user's click); the save itself
 /// is an action, so that a test can drive it with a path.
-fn save_buttons_ui(ui: &mut egui::Ui, lang: Lang, chart: ChartId, actions: &mut Vec<Action>) {
+fn save_buttons_ui(
+    ui: &mut egui::Ui,
+    lang: Lang,
+    chart: ChartId,
+    stem: &str,
+    actions: &mut Vec<Action>,
+) {
     ui.horizontal(|ui| {
         for (label, ext, filter) in [
             (lang.pick("保存为PNG", "Save as PNG"), "png", "PNG"),
@@ -157,7 +167,7 @@ fn save_buttons_ui(ui: &mut egui::Ui, lang: Lang, chart: ChartId, actions: &mut 
         ] {
             if ui.small_button(label).clicked()
                 && let Some(path) = rfd::FileDialog::new()
-                    .set_file_name(format!("{}.{ext}", chart.file_stem(lang)))
+                    .set_file_name(format!("{stem}.{ext}"))
                     .add_filter(filter, &[ext])
                     .save_file()
             {
@@ -183,7 +193,7 @@ pub fn chart_ui(
         cache.show(ui, chart, generation, lang, size, |w, h| {
             render::render_rgb(&figures, lang, w, h)
         });
-        save_buttons_ui(ui, lang, chart, actions);
+        save_buttons_ui(ui, lang, chart, &file_stem(&figures, lang), actions);
     });
 }
 
@@ -605,5 +615,30 @@ impl HouseholdChartsTab {
             );
             ui.add_space(8.0);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::io::charts::data::HouseholdChartData;
+
+    #[test]
+    fn file_names_come_from_the_title() {
+        let data = HouseholdChartData {
+            number: "023".into(),
+            head: "王小伟".into(),
+            incomes: vec![],
+            visits: vec![],
+        };
+        let chart = Chart::Household(HouseholdChart::Income, &data);
+        assert_eq!(
+            file_stem(&chart, Lang::Zh),
+            "023_王小伟-人均纯收入与扶贫标准"
+        );
+        assert_eq!(
+            file_stem(&chart, Lang::En),
+            "023_王小伟-Per-capita_net_income_against_the_poverty_line"
+        );
     }
 }
