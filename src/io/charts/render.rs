@@ -603,10 +603,10 @@ impl Bars {
             .map(|c| c.chars().count())
             .max()
             .unwrap_or(1) as f64;
-        let money = self.money;
+        let is_money = self.money;
         let fmt_value = move |v: &f64| {
-            if money {
-                super::render::money(*v, lang)
+            if is_money {
+                money(*v, lang)
             } else {
                 format!("{v:.0}")
             }
