@@ -6,6 +6,7 @@
 //!   the village's households) and applying it to the store as one change;
 //! - [`export`]: registry, members and incomes in the 建档立卡 column order.
 
+pub mod charts;
 pub mod export;
 pub mod import;
 pub mod survey;

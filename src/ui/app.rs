@@ -8,6 +8,7 @@ use chrono::NaiveDate;
 use eframe::egui::{self, RichText};
 use uuid::Uuid;
 
+use super::charts::{ChartId, ChartsScreen, SaveError};
 use super::checks::ChecksScreen;
 use super::household::HouseholdScreen;
 use super::households::HouseholdListScreen;
@@ -55,6 +56,8 @@ pub enum Screen {
     /// The poverty-line table and the thresholds.
     Settings,
     VillageSetup,
+    /// The village's charts, or every village's side by side in a county database.
+    Charts,
 }
 
 /// Everything a screen can ask for. Screens never touch the store themselves.
@@ -131,6 +134,13 @@ pub enum Action {
     OpenPhoto(Uuid),
     ClosePhoto,
     Undo,
+    /// Save a chart to a file (PNG, or SVG when the name ends in `.svg`).
+    SaveChart {
+        chart: ChartId,
+        path: PathBuf,
+    },
+    /// County charts: read the village list when stale, and the figures of these villages.
+    LoadChartVillages(Vec<Uuid>),
 }
 
 /// What the screens read: the current village and everything derived from it, rebuilt whenever the
@@ -148,6 +158,8 @@ pub struct VillageSnapshot {
     pub lines: PovertyLines,
     pub thresholds: Thresholds,
     pub today: NaiveDate,
+    /// Bumped by every refresh: what caches derived from the snapshot (chart textures) key on.
+    pub generation: u64,
 }
 
 impl VillageSnapshot {
@@ -194,6 +206,7 @@ impl VillageSnapshot {
             lines,
             thresholds,
             today,
+            generation: 0,
         })
     }
 
@@ -218,6 +231,8 @@ enum Notice {
     Done(String),
     /// A failed background job or file write, described in the user's language.
     Failed(String),
+    ChartSaved(PathBuf),
+    ChartError(SaveError),
 }
 
 /// The open database and its snapshot.
@@ -238,6 +253,7 @@ pub struct App {
     precisions: PrecisionsScreen,
     registers: RegistersScreen,
     village_setup: VillageSetupScreen,
+    charts: ChartsScreen,
     /// Changes made in this session, newest last: what the undo button reverts.
     undo_stack: Vec<ChangeId>,
     notice: Option<Notice>,
@@ -289,6 +305,7 @@ impl App {
             precisions: PrecisionsScreen,
             registers: RegistersScreen::default(),
             village_setup: VillageSetupScreen::default(),
+            charts: ChartsScreen::default(),
             undo_stack: Vec::new(),
             notice: None,
             photo: None,
@@ -305,6 +322,12 @@ impl App {
 
     pub fn screen(&self) -> Screen {
         self.screen
+    }
+
+    /// Charts drawn into textures so far, on the charts screen and the household charts tab
+    /// (tests use it to show that frames reuse textures and data changes redraw).
+    pub fn chart_renders(&self) -> u64 {
+        self.charts.renders() + self.household.chart_renders()
     }
 
     /// The open store, if the data could be opened (for tests and the status line).
@@ -359,6 +382,16 @@ impl App {
                     })
                 }
             },
+            Action::SaveChart { chart, path } => self.save_chart(chart, path),
+            Action::LoadChartVillages(ids) => {
+                if let Ok(workspace) = &self.workspace
+                    && let Err(e) =
+                        self.charts
+                            .load_villages(&workspace.store, &workspace.snapshot, &ids)
+                {
+                    self.notice = Some(Notice::Error(e));
+                }
+            }
             data_action => {
                 let Ok(workspace) = &mut self.workspace else {
                     return;
@@ -709,6 +742,23 @@ impl App {
         }
     }
 
+    /// Draws a chart at the save size and writes it where the user chose.
+    fn save_chart(&mut self, chart: ChartId, path: PathBuf) {
+        let Ok(workspace) = &self.workspace else {
+            return;
+        };
+        let lang = self.prefs.lang;
+        self.notice = Some(
+            match self
+                .charts
+                .save(&workspace.store, &workspace.snapshot, chart, &path, lang)
+            {
+                Ok(()) => Notice::ChartSaved(path),
+                Err(e) => Notice::ChartError(e),
+            },
+        );
+    }
+
     fn snapshot(&self) -> Option<&VillageSnapshot> {
         self.workspace.as_ref().ok().map(|w| &w.snapshot)
     }
@@ -741,7 +791,11 @@ impl App {
             Screen::Village => self.village.reset(),
             Screen::Registers => self.registers.saved(),
             Screen::Settings => self.settings.saved(),
-            Screen::Households | Screen::Checks | Screen::Precisions | Screen::Spreadsheets => {}
+            Screen::Households
+            | Screen::Checks
+            | Screen::Precisions
+            | Screen::Spreadsheets
+            | Screen::Charts => {}
         }
         self.screen = screen;
     }
@@ -749,7 +803,10 @@ impl App {
     fn refresh(&mut self) {
         if let Ok(workspace) = &mut self.workspace {
             match VillageSnapshot::load(&workspace.store, today()) {
-                Ok(snapshot) => workspace.snapshot = snapshot,
+                Ok(mut snapshot) => {
+                    snapshot.generation = workspace.snapshot.generation + 1;
+                    workspace.snapshot = snapshot;
+                }
                 Err(e) => self.notice = Some(Notice::Error(e)),
             }
             if let Screen::Household(id) = self.screen
@@ -849,6 +906,7 @@ impl App {
                     Screen::Village,
                     lang.pick("村情（一低五有）", "Village").to_string(),
                 ),
+                (Screen::Charts, lang.pick("图表", "Charts").to_string()),
                 (
                     Screen::Spreadsheets,
                     lang.pick("表格导入导出", "Spreadsheets").to_string(),
@@ -936,6 +994,15 @@ impl App {
                 },
                 ERROR_RED,
             ),
+            Notice::ChartSaved(path) => (
+                format!(
+                    "{}{}",
+                    lang.pick("图表已保存：", "Chart saved: "),
+                    path.display()
+                ),
+                OK_GREEN,
+            ),
+            Notice::ChartError(e) => (e.localize(lang), ERROR_RED),
         };
         ui.horizontal(|ui| {
             ui.label(RichText::new(text).color(color));
@@ -1055,6 +1122,7 @@ impl eframe::App for App {
                         self.checked_survey.as_ref(),
                         self.job.as_ref().map(|j| &j.kind),
                     ),
+                    Screen::Charts => self.charts.ui(ui, lang, snapshot),
                     Screen::VillageSetup => self.village_setup.ui(ui, lang, snapshot.village.as_ref()),
                 };
                 actions.extend(new_actions);

@@ -29,6 +29,7 @@ pub enum Tab {
     Plan,
     Visits,
     Exit,
+    Charts,
 }
 
 /// Which registration status the status combo shows (the year/kind are edited beside it).
@@ -343,6 +344,7 @@ pub struct HouseholdScreen {
     plan: PlanTab,
     visits: VisitsTab,
     survey: SurveyTab,
+    charts: super::charts::HouseholdChartsTab,
     exit_confirm_date: String,
     exit_confirm_by: String,
 }
@@ -409,6 +411,11 @@ impl HouseholdScreen {
         self.survey.saved();
     }
 
+    /// Charts drawn by the charts tab so far.
+    pub fn chart_renders(&self) -> u64 {
+        self.charts.renders()
+    }
+
     pub fn show_members_tab(&mut self) {
         self.tab = Tab::Members;
     }
@@ -470,6 +477,10 @@ impl HouseholdScreen {
                     Tab::Exit,
                     lang.pick("脱贫检查（一超六有）", "Exit check").to_string(),
                 ),
+                (
+                    Tab::Charts,
+                    lang.pick("本户图表", "Household charts").to_string(),
+                ),
             ];
             for (tab, text) in tabs {
                 if ui.selectable_label(self.tab == tab, text).clicked() {
@@ -504,6 +515,7 @@ impl HouseholdScreen {
             Tab::Plan => self.plan.ui(ui, lang, record, snapshot, &mut actions),
             Tab::Visits => self.visits.ui(ui, lang, record, snapshot, &mut actions),
             Tab::Exit => self.exit_ui(ui, lang, record, snapshot, &mut actions),
+            Tab::Charts => self.charts.ui(ui, lang, record, snapshot, &mut actions),
         });
         actions
     }

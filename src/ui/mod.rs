@@ -2,6 +2,7 @@
 //! returns actions; [`app::App`] applies them through the store.
 
 pub mod app;
+pub mod charts;
 mod checks;
 pub mod fonts;
 mod household;

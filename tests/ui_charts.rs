@@ -1,0 +1,204 @@
+//! The charts screen and the household charts tab, driven like a user (egui_kittest): charts are
+//! drawn once and reused across frames, redrawn when the data changes, saved through the
+//! `SaveChart` action (what the save dialog emits) as PNG or SVG; a database of several villages
+//! shows them side by side.
+
+use dripline::io::charts::render::{REGISTERED_COLOR, SAVE_SIZE, VillageChart};
+use dripline::ui::charts::ChartId;
+use dripline::ui::{Action, App, Screen};
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+
+fn harness(data_dir: &std::path::Path, db: Option<std::path::PathBuf>) -> Harness<'static, App> {
+    let dir = data_dir.to_path_buf();
+    Harness::builder()
+        .with_size([1280.0, 800.0])
+        .build_eframe(move |cc| App::new(cc, dir, db))
+}
+
+fn shown(harness: &Harness<'static, App>, label: &str) -> bool {
+    harness.query_all_by_label(label).next().is_some()
+}
+
+fn click(harness: &mut Harness<'static, App>, label: &str) {
+    harness.get_by_label(label).click();
+    harness.run();
+}
+
+/// Decodes a PNG file: (width, height, RGB bytes).
+fn decode(path: &std::path::Path) -> (u32, u32, Vec<u8>) {
+    let bytes = std::fs::read(path).unwrap();
+    let decoder = png::Decoder::new(std::io::Cursor::new(bytes));
+    let mut reader = decoder.read_info().unwrap();
+    let mut rgb = vec![0; reader.output_buffer_size().unwrap()];
+    let info = reader.next_frame(&mut rgb).unwrap();
+    rgb.truncate(info.buffer_size());
+    (info.width, info.height, rgb)
+}
+
+#[test]
+fn village_charts_draw_once_and_save_as_png_and_svg() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut harness = harness(dir.path(), None);
+    harness.run();
+    click(&mut harness, "图表");
+    assert_eq!(harness.state().screen(), Screen::Charts);
+    assert!(shown(&harness, "青龙村 · 图表"));
+    harness.run();
+    let drawn = harness.state().chart_renders();
+    assert_eq!(
+        drawn,
+        VillageChart::ALL.len() as u64,
+        "each chart drawn once"
+    );
+    for _ in 0..5 {
+        harness.run();
+    }
+    assert_eq!(
+        harness.state().chart_renders(),
+        drawn,
+        "frames reuse the textures"
+    );
+
+    let village_id = harness.state().store().unwrap().villages().unwrap()[0].id;
+    let png_path = dir.path().join("各年农户状态.png");
+    harness.state_mut().apply(Action::SaveChart {
+        chart: ChartId::Village(village_id, VillageChart::Statuses),
+        path: png_path.clone(),
+    });
+    harness.run();
+    assert!(shown(
+        &harness,
+        &format!("图表已保存：{}", png_path.display())
+    ));
+    let (w, h, rgb) = decode(&png_path);
+    assert_eq!((w, h), SAVE_SIZE);
+    let red = rgb
+        .chunks(3)
+        .filter(|p| *p == [REGISTERED_COLOR.0, REGISTERED_COLOR.1, REGISTERED_COLOR.2])
+        .count();
+    assert!(
+        red > 10_000,
+        "the registered households' bars: {red} pixels"
+    );
+
+    let svg_path = dir.path().join("incidence.svg");
+    harness.state_mut().apply(Action::SaveChart {
+        chart: ChartId::Village(village_id, VillageChart::Incidence),
+        path: svg_path.clone(),
+    });
+    let svg = std::fs::read_to_string(&svg_path).unwrap();
+    assert!(svg.contains("青龙村 — 贫困发生率") && svg.contains("退出标准 3%"));
+
+    // A folder that does not exist: the error is shown, nothing is written.
+    let bad = dir.path().join("missing").join("a.png");
+    harness.state_mut().apply(Action::SaveChart {
+        chart: ChartId::Village(village_id, VillageChart::Causes),
+        path: bad.clone(),
+    });
+    harness.run();
+    assert!(!bad.exists());
+    assert!(
+        harness
+            .query_all_by_label_contains("无法写入文件")
+            .next()
+            .is_some()
+    );
+
+    // Switching the language redraws (titles and legends are in the other language).
+    click(&mut harness, "English");
+    harness.run();
+    assert_eq!(
+        harness.state().chart_renders(),
+        drawn * 2,
+        "each chart redrawn once in English"
+    );
+}
+
+#[test]
+fn household_charts_redraw_when_its_data_changes() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut harness = harness(dir.path(), None);
+    harness.run();
+    let records = harness
+        .state()
+        .store()
+        .unwrap()
+        .household_records(None)
+        .unwrap();
+    let record = records
+        .iter()
+        .find(|r| r.household.number == "023")
+        .unwrap()
+        .clone();
+    harness
+        .state_mut()
+        .apply(Action::Navigate(Screen::Household(record.household.id)));
+    harness.run();
+    click(&mut harness, "本户图表");
+    harness.run();
+    assert_eq!(harness.state().chart_renders(), 3, "three household charts");
+    harness.run();
+    assert_eq!(harness.state().chart_renders(), 3);
+
+    // A changed income: the charts are drawn again, once.
+    let mut income = record.latest_income().unwrap().clone();
+    income.wage_yuan += 6000.0;
+    harness.state_mut().apply(Action::SaveIncome(income));
+    harness.run();
+    harness.run();
+    assert_eq!(harness.state().chart_renders(), 6);
+
+    let path = dir.path().join("household.png");
+    harness.state_mut().apply(Action::SaveChart {
+        chart: ChartId::Household(
+            record.household.id,
+            dripline::io::charts::render::HouseholdChart::Income,
+        ),
+        path: path.clone(),
+    });
+    let (w, h, _) = decode(&path);
+    assert_eq!((w, h), SAVE_SIZE);
+}
+
+#[test]
+fn a_county_database_shows_villages_side_by_side() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("county.sqlite");
+    let spec = dripline::demo::DemoSpec {
+        villages: 8,
+        households_per_village: 40,
+        seed: 7,
+    };
+    {
+        let mut store = dripline::store::Store::open_or_create(&db).unwrap();
+        for v in dripline::demo::villages(&spec) {
+            store
+                .insert_generated_with_workflow(&v.village, &v.households, &v.workflow)
+                .unwrap();
+        }
+    }
+    let mut harness = harness(dir.path(), Some(db));
+    harness.run();
+    click(&mut harness, "图表");
+    harness.run();
+    harness.run();
+    assert!(shown(&harness, "全县各村对比（8个村）"));
+    assert!(shown(&harness, "第 1 / 2 页"));
+    // One page of villages, one chart each: only what is visible is drawn.
+    assert_eq!(harness.state().chart_renders(), 6);
+    click(&mut harness, "下一页");
+    harness.run();
+    harness.run();
+    assert!(shown(&harness, "第 2 / 2 页"));
+    assert_eq!(harness.state().chart_renders(), 8);
+    // Back to page 1: the textures are still cached.
+    click(&mut harness, "上一页");
+    harness.run();
+    assert_eq!(harness.state().chart_renders(), 8);
+    // Another chart for every visible village.
+    click(&mut harness, "致贫原因");
+    harness.run();
+    harness.run();
+    assert_eq!(harness.state().chart_renders(), 14);
+}
