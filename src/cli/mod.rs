@@ -53,7 +53,8 @@ pub enum Command {
     Assess(assess::AssessArgs),
     /// Baseline-survey spreadsheet: `template --out FILE.xlsx`, `import --db FILE IN [--commit]`.
     Survey(survey::SurveyArgs),
-    /// Export the registry (households, members, incomes) to XLSX or to a directory of CSV files.
+    /// Export the registry (households, members, incomes) and the work records (plans, visits,
+    /// funds, six-precisions lists) to XLSX or to a directory of CSV files.
     Export(export::ExportArgs),
     /// The six precisions (六个精准) of each village: every panel's figures and the households
     /// behind them, as the window shows them. `--village CODE` for one village, `--json` for scripts.
