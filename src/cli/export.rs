@@ -1,5 +1,6 @@
 //! `dripline export xlsx|csv`: the registry (households, members, incomes) in the 建档立卡 column
-//! layout, as one workbook or a directory of CSV files. ID numbers are masked unless --full-ids.
+//! layout, then the work records (plans, visits, funds, six-precisions lists), as one workbook or
+//! a directory of CSV files. ID numbers are masked unless --full-ids.
 
 use std::path::PathBuf;
 
@@ -53,7 +54,8 @@ pub fn run(args: ExportArgs, lang: Lang) -> Result<(), CliError> {
         ExportFormat::Csv(t) => (t, false),
     };
     let store = Store::open(&target.db)?;
-    let tables = export::registry_tables(&store, target.full_ids)?;
+    let mut tables = export::registry_tables(&store, target.full_ids)?;
+    tables.extend(crate::io::export_workflow::workflow_tables(&store)?);
     drop(store);
     let written = if is_xlsx {
         if target.out.exists() && !target.force {
@@ -85,7 +87,11 @@ fn count_line(table: &Table, lang: Lang) -> String {
     let name = match table.file_stem {
         "households" => lang.pick("户", "households"),
         "members" => lang.pick("人", "members"),
-        _ => lang.pick("条收入记录", "income records"),
+        "incomes" => lang.pick("条收入记录", "income records"),
+        "plans" => lang.pick("项帮扶措施", "measures"),
+        "visits" => lang.pick("次走访", "visits"),
+        "funds" => lang.pick("笔资金", "fund entries"),
+        _ => lang.pick("条六个精准清单记录", "six-precisions list rows"),
     };
     match lang {
         Lang::Zh => format!("{} {name}", table.rows.len()),

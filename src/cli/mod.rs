@@ -7,6 +7,7 @@ mod check;
 mod demo;
 mod export;
 mod precisions;
+mod print;
 mod stress;
 mod survey;
 mod visits;
@@ -52,11 +53,15 @@ pub enum Command {
     Assess(assess::AssessArgs),
     /// Baseline-survey spreadsheet: `template --out FILE.xlsx`, `import --db FILE IN [--commit]`.
     Survey(survey::SurveyArgs),
-    /// Export the registry (households, members, incomes) to XLSX or to a directory of CSV files.
+    /// Export the registry (households, members, incomes) and the work records (plans, visits,
+    /// funds, six-precisions lists) to XLSX or to a directory of CSV files.
     Export(export::ExportArgs),
     /// The six precisions (六个精准) of each village: every panel's figures and the households
     /// behind them, as the window shows them. `--village CODE` for one village, `--json` for scripts.
     Precisions(precisions::PrecisionsArgs),
+    /// Print a household's card (扶贫明白卡) or visit sheet as PDF:
+    /// `card|visit-sheet --db FILE --household NO --out FILE.pdf [--full-ids] [--force]`.
+    Print(print::PrintArgs),
     /// Follow-up visits: `--due [--days N]` lists the households not visited within N days
     /// (default: the county's visit interval, 30), with their last visit or "never".
     Visits(visits::VisitsArgs),
@@ -168,6 +173,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Some(Command::Export(args)) => export::run(args, lang),
         Some(Command::Precisions(args)) => precisions::run(args, lang),
         Some(Command::Visits(args)) => visits::run(args, lang),
+        Some(Command::Print(args)) => print::run(args, lang),
         Some(Command::StressWrite(args)) => stress::run(args),
     };
     match result {

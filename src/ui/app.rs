@@ -133,6 +133,12 @@ pub enum Action {
     /// Show a stored photo in a window.
     OpenPhoto(Uuid),
     ClosePhoto,
+    /// Print a household's card or visit sheet to a PDF file the user chose (no data changes).
+    PrintHousehold {
+        household: Uuid,
+        kind: crate::io::print::PaperKind,
+        path: PathBuf,
+    },
     Undo,
     /// Save a chart to a file (PNG, or SVG when the name ends in `.svg`).
     SaveChart {
@@ -233,6 +239,9 @@ enum Notice {
     Failed(String),
     ChartSaved(PathBuf),
     ChartError(SaveError),
+    /// A document was printed to this file.
+    Printed(PathBuf),
+    PrintFailed(crate::io::print::PrintError),
 }
 
 /// The open database and its snapshot.
@@ -392,6 +401,11 @@ impl App {
                     self.notice = Some(Notice::Error(e));
                 }
             }
+            Action::PrintHousehold {
+                household,
+                kind,
+                path,
+            } => self.print_household(household, kind, &path),
             data_action => {
                 let Ok(workspace) = &mut self.workspace else {
                     return;
@@ -464,6 +478,36 @@ impl App {
                 }
             }
         }
+    }
+
+    /// Prints a household's card or visit sheet from the snapshot; ID numbers in full only when
+    /// the user chose to see them on screen.
+    fn print_household(&mut self, household: Uuid, kind: crate::io::print::PaperKind, path: &Path) {
+        use crate::io::print::{self, PaperInputs, PrintOptions};
+        let Some(snapshot) = self.snapshot() else {
+            return;
+        };
+        let (Some(village), Some(record)) = (&snapshot.village, snapshot.record(household)) else {
+            return;
+        };
+        let input = PaperInputs {
+            village,
+            record,
+            workflow: &snapshot.workflow,
+            lines: &snapshot.lines,
+            thresholds: &snapshot.thresholds,
+            printed_on: snapshot.today,
+        };
+        let options = PrintOptions {
+            lang: self.prefs.lang,
+            full_ids: self.prefs.show_sensitive,
+        };
+        let result = print::render(kind, &input, &options)
+            .and_then(|pdf| print::write_atomically(path, &pdf));
+        self.notice = Some(match result {
+            Ok(()) => Notice::Printed(path.to_path_buf()),
+            Err(e) => Notice::PrintFailed(e),
+        });
     }
 
     /// Autosave of a visit form: no undo step and no message, so typing is not interrupted; an
@@ -1003,6 +1047,15 @@ impl App {
                 OK_GREEN,
             ),
             Notice::ChartError(e) => (e.localize(lang), ERROR_RED),
+            Notice::Printed(path) => (
+                format!(
+                    "{}{}",
+                    lang.pick("已生成 PDF：", "PDF written: "),
+                    path.display()
+                ),
+                OK_GREEN,
+            ),
+            Notice::PrintFailed(e) => (e.localize(lang), ERROR_RED),
         };
         ui.horizontal(|ui| {
             ui.label(RichText::new(text).color(color));

@@ -445,6 +445,7 @@ impl HouseholdScreen {
                         Lang::En => format!("Household {} · head {head}", r.household.number),
                     });
                     ui.label(status_text(r.household.status, lang));
+                    print_buttons_ui(ui, lang, r, &mut actions);
                 }
                 None => {
                     ui.heading(lang.pick("新增农户", "New household"));
@@ -1218,6 +1219,45 @@ impl HouseholdScreen {
                         ..decision.clone()
                     }));
                 }
+            }
+        }
+    }
+}
+
+/// 打印明白卡 / 打印走访单: ask where to save the PDF, then leave the printing to the app.
+fn print_buttons_ui(
+    ui: &mut egui::Ui,
+    lang: Lang,
+    record: &HouseholdRecord,
+    actions: &mut Vec<Action>,
+) {
+    use crate::io::print::PaperKind;
+    for (kind, label, stem) in [
+        (
+            PaperKind::Card,
+            lang.pick("打印明白卡", "Print card"),
+            "明白卡",
+        ),
+        (
+            PaperKind::VisitSheet,
+            lang.pick("打印走访单", "Print visit sheet"),
+            "走访单",
+        ),
+    ] {
+        if ui.button(label).clicked() {
+            let head = record.head().map_or("", |m| m.name.as_str());
+            let file_name = format!("{stem}-{}-{head}.pdf", record.household.number);
+            let chosen = rfd::FileDialog::new()
+                .set_title(label)
+                .add_filter("PDF", &["pdf"])
+                .set_file_name(file_name)
+                .save_file();
+            if let Some(path) = chosen {
+                actions.push(Action::PrintHousehold {
+                    household: record.household.id,
+                    kind,
+                    path: path.with_extension("pdf"),
+                });
             }
         }
     }
