@@ -45,6 +45,8 @@ fn fixture(store: &mut Store, extra_measures: usize) -> Fixture {
     store.save_village(&village).unwrap();
     let mut h = household(village.id, "007");
     h.phone = "13800001111".into();
+    // As the demo and many survey files write it: the helper with the unit.
+    h.helper_name = "赵志刚（县农业农村局）".into();
     store.save_household(&h).unwrap();
     let head = member(h.id, "王建国", Relation::Head, 11);
     let wife_born = date(1977, 8, 3);
@@ -204,6 +206,10 @@ fn the_card_carries_the_head_the_helper_a_measure_and_the_per_capita_income() {
     ] {
         assert!(text.contains(expected), "card lacks {expected}: {text}");
     }
+    assert!(
+        !text.contains("赵志刚（县农业农村局）"),
+        "the household's helper field names the registered helper: not listed twice"
+    );
     // Masked like the window and the export: the full number is nowhere in the file's text.
     assert!(text.contains(&id_number::mask(&f.head_id_number)));
     assert!(!text.contains(&f.head_id_number));

@@ -99,7 +99,7 @@ pub(super) fn lay_out(layout: &mut Layout, input: &PaperInputs<'_>, options: &Pr
 
     // ---------------------------------------------------------------- members
     let members = Table::new(
-        &[1.3, 1.0, 0.6, 1.4, 2.6, 1.1, 1.1, 1.1, 1.5],
+        &[1.3, 1.0, 0.8, 1.4, 2.6, 1.1, 1.1, 1.1, 1.5],
         Some(
             [
                 lang.pick("姓名", "Name"),
@@ -163,8 +163,14 @@ pub(super) fn lay_out(layout: &mut Layout, input: &PaperInputs<'_>, options: &Pr
             ]
         })
         .collect();
-    // The household's own helper field may name someone not (yet) registered as a helper.
-    if !h.helper_name.trim().is_empty() && !helpers.iter().any(|x| x.name == h.helper_name) {
+    // The household's own helper field may name someone not (yet) registered as a helper; it
+    // often carries the unit too ("母志兵（县财政局）"), so a registered helper's name inside it
+    // counts as the same person.
+    if !h.helper_name.trim().is_empty()
+        && !helpers
+            .iter()
+            .any(|x| h.helper_name.contains(x.name.as_str()))
+    {
         helper_rows.push(vec![
             Cell::text(&h.helper_name),
             Cell::text("—"),
