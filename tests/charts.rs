@@ -366,3 +366,22 @@ fn saving_picks_the_format_from_the_file_name() {
     assert!(err.localize(Lang::Zh).contains("无法写入文件"));
     assert!(err.localize(Lang::En).contains("Cannot write"));
 }
+
+#[test]
+fn a_new_village_without_data_says_so_in_every_chart() {
+    let data = village(vec![]);
+    for kind in VillageChart::ALL {
+        let svg = render::render_svg(&Chart::Village(kind, &data), Lang::Zh, 400, 250).unwrap();
+        assert!(svg.contains("暂无数据"), "{kind:?} says there is no data");
+        // Small sizes draw too (the side-by-side view).
+        render::render_png(&Chart::Village(kind, &data), Lang::En, 200, 120).unwrap();
+    }
+    let empty = household(vec![]);
+    for kind in HouseholdChart::ALL {
+        let svg = render::render_svg(&Chart::Household(kind, &empty), Lang::En, 400, 250).unwrap();
+        assert!(
+            svg.contains("No data yet"),
+            "{kind:?} says there is no data"
+        );
+    }
+}
