@@ -5,8 +5,9 @@
 //! Charts are drawn with plotters (`io::charts`) into a texture that is kept until the data, the
 //! size or the language changes: a frame only paints textures. The cache key carries the
 //! snapshot's `generation`, which `App::refresh` bumps on every data change. In county mode only
-//! the villages on the visible page are loaded and drawn; their figures and textures are cached,
-//! so paging back is instant and 802 villages cost nothing until looked at.
+//! the villages on the visible page are loaded (one per frame, so the window keeps answering) and
+//! drawn; their figures and textures are cached, so paging back is instant and 802 villages cost
+//! nothing until looked at.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
@@ -46,6 +47,8 @@ fn file_stem(figures: &Chart, lang: Lang) -> String {
 
 /// Villages shown per page in county mode (small multiples).
 pub const PAGE_SIZE: usize = 6;
+/// Villages of a page read per frame in county mode.
+const VILLAGES_PER_FRAME: usize = 1;
 /// Textures kept at most; the least recently shown go first.
 const CACHE_CAPACITY: usize = 48;
 /// Widths are rounded to this many pixels, so that a window being resized does not redraw a
@@ -475,13 +478,17 @@ impl ChartsScreen {
             self.requested.clear();
             self.loaded_at = snapshot.generation;
         }
-        let missing: Vec<Uuid> = visible
+        let mut missing: Vec<Uuid> = visible
             .iter()
             .filter(|id| !self.county.contains_key(id) && !self.requested.contains(id))
             .copied()
             .collect();
         if !missing.is_empty() {
+            // A village of a county database takes tens of milliseconds to read: load a few per
+            // frame so the window keeps answering while a page fills in.
+            missing.truncate(VILLAGES_PER_FRAME);
             actions.push(Action::LoadChartVillages(missing));
+            ui.ctx().request_repaint();
         }
         let columns = if ui.available_width() > 1100.0 { 3 } else { 2 };
         let width = chart_width(ui.available_width() - 16.0, columns);
