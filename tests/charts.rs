@@ -385,3 +385,35 @@ fn a_new_village_without_data_says_so_in_every_chart() {
         );
     }
 }
+
+#[test]
+fn villages_side_by_side_share_one_scale() {
+    let status = |registered| StatusYear {
+        year: 2020,
+        registered,
+        exited: 0,
+        monitored: 0,
+    };
+    let big = village(vec![status(40)]);
+    let small = village(vec![status(20)]);
+    let height = |data: &VillageChartData, shared_max: f64| {
+        let chart = Chart::Village(VillageChart::Statuses, data);
+        let img = Image {
+            width: W as usize,
+            height: H as usize,
+            rgb: render::render_rgb_shared(&chart, Lang::Zh, W, H, shared_max).unwrap(),
+        };
+        let x = bar_centres(&img, REGISTERED_COLOR)[0];
+        img.rows_of(x, REGISTERED_COLOR).len() as f64
+    };
+    // Each on its own scale, both bars reach the same height.
+    assert_eq!(height(&big, 0.0), height(&small, 0.0));
+    // On the shared scale of the pair, 20 is half of 40.
+    let shared = [&big, &small]
+        .iter()
+        .map(|d| render::value_max(&Chart::Village(VillageChart::Statuses, d)))
+        .fold(0.0, f64::max);
+    assert_eq!(shared, 40.0);
+    let ratio = height(&small, shared) / height(&big, shared);
+    assert!((ratio - 0.5).abs() < 0.02, "20 of 40: {ratio}");
+}

@@ -8,6 +8,8 @@
 //! the villages on the visible page are loaded (one per frame, so the window keeps answering) and
 //! drawn; their figures and textures are cached, so paging back is instant and 802 villages cost
 //! nothing until looked at.
+//! The charts of a page share one value scale (the page's largest value), so that villages
+//! compare at a glance.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
@@ -61,9 +63,11 @@ struct CacheKey {
     generation: u64,
     size: [usize; 2],
     zh: bool,
+    /// The shared top of the value scale (`f64::to_bits`; 0 when the chart keeps its own).
+    scale: u64,
 }
 
-/// Chart textures keyed by chart, data generation, size and language.
+/// Chart textures keyed by chart, data generation, size, language and shared scale.
 #[derive(Default)]
 pub struct ChartCache {
     entries: HashMap<CacheKey, (egui::TextureHandle, u64)>,
@@ -75,6 +79,7 @@ pub struct ChartCache {
 impl ChartCache {
     /// Shows a chart of `size` points, drawing it only when no texture for this key exists.
     /// `draw` returns the RGB pixels for the given pixel size.
+    #[allow(clippy::too_many_arguments)] // each is a part of the cache key or the drawing
     fn show(
         &mut self,
         ui: &mut egui::Ui,
@@ -82,6 +87,7 @@ impl ChartCache {
         generation: u64,
         lang: Lang,
         size: egui::Vec2,
+        shared_max: f64,
         draw: impl FnOnce(u32, u32) -> Result<Vec<u8>, ChartError>,
     ) {
         self.clock += 1;
@@ -95,6 +101,7 @@ impl ChartCache {
             generation,
             size: pixels,
             zh: lang == Lang::Zh,
+            scale: shared_max.to_bits(),
         };
         if !self.entries.contains_key(&key) {
             match draw(pixels[0] as u32, pixels[1] as u32) {
@@ -180,7 +187,8 @@ fn save_buttons_ui(
     });
 }
 
-/// One chart with its save buttons.
+/// One chart with its save buttons. `shared_max` is the least top of its value scale, shared
+/// by charts shown side by side (0: its own scale).
 #[allow(clippy::too_many_arguments)]
 pub fn chart_ui(
     ui: &mut egui::Ui,
@@ -190,11 +198,12 @@ pub fn chart_ui(
     generation: u64,
     lang: Lang,
     size: egui::Vec2,
+    shared_max: f64,
     actions: &mut Vec<Action>,
 ) {
     ui.vertical(|ui| {
-        cache.show(ui, chart, generation, lang, size, |w, h| {
-            render::render_rgb(&figures, lang, w, h)
+        cache.show(ui, chart, generation, lang, size, shared_max, |w, h| {
+            render::render_rgb_shared(&figures, lang, w, h, shared_max)
         });
         save_buttons_ui(ui, lang, chart, &file_stem(&figures, lang), actions);
     });
@@ -389,6 +398,7 @@ impl ChartsScreen {
                             generation,
                             lang,
                             size,
+                            0.0,
                             actions,
                         );
                         if (k + 1) % columns == 0 {
@@ -490,6 +500,16 @@ impl ChartsScreen {
             actions.push(Action::LoadChartVillages(missing));
             ui.ctx().request_repaint();
         }
+        // The page's charts share one scale so that they compare; it is known once every
+        // village of the page is read (a village that could not be read is left out).
+        let page_read = visible
+            .iter()
+            .all(|id| self.county.contains_key(id) || self.requested.contains(id));
+        let shared_max = visible
+            .iter()
+            .filter_map(|id| self.county.get(id))
+            .map(|d| render::value_max(&Chart::Village(chart, d)))
+            .fold(0.0, f64::max);
         let columns = if ui.available_width() > 1100.0 { 3 } else { 2 };
         let width = chart_width(ui.available_width() - 16.0, columns);
         let size = egui::vec2(width, (width * 0.62).min(360.0));
@@ -499,7 +519,7 @@ impl ChartsScreen {
                 .spacing([12.0, 12.0])
                 .show(ui, |ui| {
                     for (k, id) in visible.iter().enumerate() {
-                        match self.county.get(id).cloned() {
+                        match self.county.get(id).cloned().filter(|_| page_read) {
                             Some(data) => chart_ui(
                                 ui,
                                 &mut self.cache,
@@ -508,6 +528,7 @@ impl ChartsScreen {
                                 generation,
                                 lang,
                                 size,
+                                shared_max,
                                 actions,
                             ),
                             None => {
@@ -618,6 +639,7 @@ impl HouseholdChartsTab {
                 *generation,
                 lang,
                 size,
+                0.0,
                 actions,
             );
             ui.add_space(8.0);
