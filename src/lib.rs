@@ -1,13 +1,15 @@
 //! Dripline (精准扶贫 · 村级工作台): an offline workbench for village poverty-alleviation teams.
 //!
 //! Layers, each knowing only the ones above it in this list:
+//! - [`assets`]: files compiled in (the CJK font);
 //! - [`model`]: plain data of the registry;
 //! - [`rules`]: pure policy (ID numbers, incomes, exit checklists, data-quality checks);
 //! - [`store`]: the local SQLite database (schema, migrations, audit log);
 //! - [`demo`]: a deterministic demo village or county;
-//! - [`io`]: spreadsheets in and out (survey template and import, registry export);
+//! - [`io`]: spreadsheets in and out, charts, printed cards;
 //! - [`cli`] and [`ui`]: the two faces of the same binary.
 
+pub mod assets;
 pub mod cli;
 pub mod demo;
 pub mod i18n;

@@ -366,3 +366,54 @@ fn saving_picks_the_format_from_the_file_name() {
     assert!(err.localize(Lang::Zh).contains("无法写入文件"));
     assert!(err.localize(Lang::En).contains("Cannot write"));
 }
+
+#[test]
+fn a_new_village_without_data_says_so_in_every_chart() {
+    let data = village(vec![]);
+    for kind in VillageChart::ALL {
+        let svg = render::render_svg(&Chart::Village(kind, &data), Lang::Zh, 400, 250).unwrap();
+        assert!(svg.contains("暂无数据"), "{kind:?} says there is no data");
+        // Small sizes draw too (the side-by-side view).
+        render::render_png(&Chart::Village(kind, &data), Lang::En, 200, 120).unwrap();
+    }
+    let empty = household(vec![]);
+    for kind in HouseholdChart::ALL {
+        let svg = render::render_svg(&Chart::Household(kind, &empty), Lang::En, 400, 250).unwrap();
+        assert!(
+            svg.contains("No data yet"),
+            "{kind:?} says there is no data"
+        );
+    }
+}
+
+#[test]
+fn villages_side_by_side_share_one_scale() {
+    let status = |registered| StatusYear {
+        year: 2020,
+        registered,
+        exited: 0,
+        monitored: 0,
+    };
+    let big = village(vec![status(40)]);
+    let small = village(vec![status(20)]);
+    let height = |data: &VillageChartData, shared_max: f64| {
+        let chart = Chart::Village(VillageChart::Statuses, data);
+        let img = Image {
+            width: W as usize,
+            height: H as usize,
+            rgb: render::render_rgb_shared(&chart, Lang::Zh, W, H, shared_max).unwrap(),
+        };
+        let x = bar_centres(&img, REGISTERED_COLOR)[0];
+        img.rows_of(x, REGISTERED_COLOR).len() as f64
+    };
+    // Each on its own scale, both bars reach the same height.
+    assert_eq!(height(&big, 0.0), height(&small, 0.0));
+    // On the shared scale of the pair, 20 is half of 40.
+    let shared = [&big, &small]
+        .iter()
+        .map(|d| render::value_max(&Chart::Village(VillageChart::Statuses, d)))
+        .fold(0.0, f64::max);
+    assert_eq!(shared, 40.0);
+    let ratio = height(&small, shared) / height(&big, shared);
+    assert!((ratio - 0.5).abs() < 0.02, "20 of 40: {ratio}");
+}

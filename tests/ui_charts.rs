@@ -13,6 +13,8 @@ fn harness(data_dir: &std::path::Path, db: Option<std::path::PathBuf>) -> Harnes
     let dir = data_dir.to_path_buf();
     Harness::builder()
         .with_size([1280.0, 800.0])
+        // A county page fills in one village per frame.
+        .with_max_steps(32)
         .build_eframe(move |cc| App::new(cc, dir, db))
 }
 

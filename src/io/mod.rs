@@ -4,6 +4,8 @@
 //! - [`survey`]: the survey layout, the template writer and the reader of filled files;
 //! - [`import`]: turning the rows read into an [`import::ImportPlan`] (validated, matched against
 //!   the village's households) and applying it to the store as one change;
+//! - [`charts`]: the figures of the household and village charts and their drawing (window
+//!   textures, PNG, SVG);
 //! - [`export`]: registry, members and incomes in the 建档立卡 column order;
 //! - [`export_workflow`]: plans, visits, funds and the six-precisions lists beside them;
 //! - [`print`]: the household card (扶贫明白卡) and the visit sheet as PDF.

@@ -5,8 +5,11 @@
 //! Charts are drawn with plotters (`io::charts`) into a texture that is kept until the data, the
 //! size or the language changes: a frame only paints textures. The cache key carries the
 //! snapshot's `generation`, which `App::refresh` bumps on every data change. In county mode only
-//! the villages on the visible page are loaded and drawn; their figures and textures are cached,
-//! so paging back is instant and 802 villages cost nothing until looked at.
+//! the villages on the visible page are loaded (one per frame, so the window keeps answering) and
+//! drawn; their figures and textures are cached, so paging back is instant and 802 villages cost
+//! nothing until looked at.
+//! The charts of a page share one value scale (the page's largest value), so that villages
+//! compare at a glance.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
@@ -46,6 +49,8 @@ fn file_stem(figures: &Chart, lang: Lang) -> String {
 
 /// Villages shown per page in county mode (small multiples).
 pub const PAGE_SIZE: usize = 6;
+/// Villages of a page read per frame in county mode.
+const VILLAGES_PER_FRAME: usize = 1;
 /// Textures kept at most; the least recently shown go first.
 const CACHE_CAPACITY: usize = 48;
 /// Widths are rounded to this many pixels, so that a window being resized does not redraw a
@@ -58,9 +63,11 @@ struct CacheKey {
     generation: u64,
     size: [usize; 2],
     zh: bool,
+    /// The shared top of the value scale (`f64::to_bits`; 0 when the chart keeps its own).
+    scale: u64,
 }
 
-/// Chart textures keyed by chart, data generation, size and language.
+/// Chart textures keyed by chart, data generation, size, language and shared scale.
 #[derive(Default)]
 pub struct ChartCache {
     entries: HashMap<CacheKey, (egui::TextureHandle, u64)>,
@@ -72,6 +79,7 @@ pub struct ChartCache {
 impl ChartCache {
     /// Shows a chart of `size` points, drawing it only when no texture for this key exists.
     /// `draw` returns the RGB pixels for the given pixel size.
+    #[allow(clippy::too_many_arguments)] // each is a part of the cache key or the drawing
     fn show(
         &mut self,
         ui: &mut egui::Ui,
@@ -79,6 +87,7 @@ impl ChartCache {
         generation: u64,
         lang: Lang,
         size: egui::Vec2,
+        shared_max: f64,
         draw: impl FnOnce(u32, u32) -> Result<Vec<u8>, ChartError>,
     ) {
         self.clock += 1;
@@ -92,6 +101,7 @@ impl ChartCache {
             generation,
             size: pixels,
             zh: lang == Lang::Zh,
+            scale: shared_max.to_bits(),
         };
         if !self.entries.contains_key(&key) {
             match draw(pixels[0] as u32, pixels[1] as u32) {
@@ -177,7 +187,8 @@ fn save_buttons_ui(
     });
 }
 
-/// One chart with its save buttons.
+/// One chart with its save buttons. `shared_max` is the least top of its value scale, shared
+/// by charts shown side by side (0: its own scale).
 #[allow(clippy::too_many_arguments)]
 pub fn chart_ui(
     ui: &mut egui::Ui,
@@ -187,11 +198,12 @@ pub fn chart_ui(
     generation: u64,
     lang: Lang,
     size: egui::Vec2,
+    shared_max: f64,
     actions: &mut Vec<Action>,
 ) {
     ui.vertical(|ui| {
-        cache.show(ui, chart, generation, lang, size, |w, h| {
-            render::render_rgb(&figures, lang, w, h)
+        cache.show(ui, chart, generation, lang, size, shared_max, |w, h| {
+            render::render_rgb_shared(&figures, lang, w, h, shared_max)
         });
         save_buttons_ui(ui, lang, chart, &file_stem(&figures, lang), actions);
     });
@@ -386,6 +398,7 @@ impl ChartsScreen {
                             generation,
                             lang,
                             size,
+                            0.0,
                             actions,
                         );
                         if (k + 1) % columns == 0 {
@@ -475,14 +488,28 @@ impl ChartsScreen {
             self.requested.clear();
             self.loaded_at = snapshot.generation;
         }
-        let missing: Vec<Uuid> = visible
+        let mut missing: Vec<Uuid> = visible
             .iter()
             .filter(|id| !self.county.contains_key(id) && !self.requested.contains(id))
             .copied()
             .collect();
         if !missing.is_empty() {
+            // A village of a county database takes tens of milliseconds to read: load a few per
+            // frame so the window keeps answering while a page fills in.
+            missing.truncate(VILLAGES_PER_FRAME);
             actions.push(Action::LoadChartVillages(missing));
+            ui.ctx().request_repaint();
         }
+        // The page's charts share one scale so that they compare; it is known once every
+        // village of the page is read (a village that could not be read is left out).
+        let page_read = visible
+            .iter()
+            .all(|id| self.county.contains_key(id) || self.requested.contains(id));
+        let shared_max = visible
+            .iter()
+            .filter_map(|id| self.county.get(id))
+            .map(|d| render::value_max(&Chart::Village(chart, d)))
+            .fold(0.0, f64::max);
         let columns = if ui.available_width() > 1100.0 { 3 } else { 2 };
         let width = chart_width(ui.available_width() - 16.0, columns);
         let size = egui::vec2(width, (width * 0.62).min(360.0));
@@ -492,7 +519,7 @@ impl ChartsScreen {
                 .spacing([12.0, 12.0])
                 .show(ui, |ui| {
                     for (k, id) in visible.iter().enumerate() {
-                        match self.county.get(id).cloned() {
+                        match self.county.get(id).cloned().filter(|_| page_read) {
                             Some(data) => chart_ui(
                                 ui,
                                 &mut self.cache,
@@ -501,6 +528,7 @@ impl ChartsScreen {
                                 generation,
                                 lang,
                                 size,
+                                shared_max,
                                 actions,
                             ),
                             None => {
@@ -611,6 +639,7 @@ impl HouseholdChartsTab {
                 *generation,
                 lang,
                 size,
+                0.0,
                 actions,
             );
             ui.add_space(8.0);

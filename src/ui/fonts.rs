@@ -6,8 +6,7 @@ use std::sync::Arc;
 
 use eframe::egui;
 
-/// The subset font, compiled into the binary.
-pub const CJK_FONT: &[u8] = include_bytes!("../../assets/fonts/NotoSansSC-Dripline.otf");
+pub use crate::assets::CJK_FONT;
 
 /// Font definitions with the CJK font after egui's defaults in both families: Latin text keeps
 /// egui's look, and every character the defaults lack falls back to the CJK font.

@@ -206,7 +206,7 @@ fn ensure_font() -> Result<(), ChartError> {
     static REGISTERED: OnceLock<bool> = OnceLock::new();
     let ok = *REGISTERED.get_or_init(|| {
         // The window embeds the same font; the chart renderer shares those bytes.
-        plotters::style::register_font("sans-serif", FontStyle::Normal, crate::ui::fonts::CJK_FONT)
+        plotters::style::register_font("sans-serif", FontStyle::Normal, crate::assets::CJK_FONT)
             .is_ok()
     });
     if ok { Ok(()) } else { Err(ChartError::Font) }
@@ -223,12 +223,60 @@ pub fn render_rgb(
     width: u32,
     height: u32,
 ) -> Result<Vec<u8>, ChartError> {
+    render_rgb_shared(chart, lang, width, height, 0.0)
+}
+
+/// The largest value a village chart shows (households, %, yuan or visits, in the chart's unit):
+/// what charts shown side by side share as the top of their scale, so that they compare.
+/// 0 for a household chart.
+pub fn value_max(chart: &Chart) -> f64 {
+    let Chart::Village(kind, d) = chart else {
+        return 0.0;
+    };
+    let max = |it: &mut dyn Iterator<Item = f64>| it.fold(0.0, f64::max);
+    match kind {
+        VillageChart::Statuses => max(&mut d
+            .statuses
+            .iter()
+            .map(|s| f64::from(s.registered + s.exited + s.monitored))),
+        VillageChart::Incidence => max(&mut d
+            .incidence
+            .iter()
+            .filter_map(|y| y.incidence)
+            .map(|i| i * 100.0)),
+        VillageChart::Causes => max(&mut d.causes.iter().map(|c| f64::from(c.1))),
+        VillageChart::Coverage => {
+            max(&mut d.coverage.iter().map(|c| f64::from(c.done + c.ongoing)))
+        }
+        VillageChart::Funds => max(&mut d
+            .funds_by_source
+            .iter()
+            .map(|f| f.1)
+            .chain(d.funds_by_use.iter().map(|f| f.1))),
+        VillageChart::Visits => max(&mut d
+            .visits
+            .rows
+            .iter()
+            .flat_map(|r| r.counts.iter().map(|c| f64::from(*c)))),
+        VillageChart::Products => max(&mut d.products.iter().map(|p| p.total_yuan())),
+    }
+}
+
+/// Like [`render_rgb`], with the value axis (or colour scale) reaching at least `shared_max`
+/// (see [`value_max`]); 0 leaves the chart its own scale.
+pub fn render_rgb_shared(
+    chart: &Chart,
+    lang: Lang,
+    width: u32,
+    height: u32,
+    shared_max: f64,
+) -> Result<Vec<u8>, ChartError> {
     ensure_font()?;
     let (width, height) = (width.max(64), height.max(48));
     let mut buffer = vec![255u8; width as usize * height as usize * 3];
     {
         let root = BitMapBackend::with_buffer(&mut buffer, (width, height)).into_drawing_area();
-        draw(&root, chart, lang).map_err(draw_error)?;
+        draw(&root, chart, lang, shared_max).map_err(draw_error)?;
         root.present().map_err(draw_error)?;
     }
     Ok(buffer)
@@ -271,7 +319,7 @@ pub fn render_svg(
     let mut out = String::new();
     {
         let root = SVGBackend::with_string(&mut out, (width, height)).into_drawing_area();
-        draw(&root, chart, lang).map_err(draw_error)?;
+        draw(&root, chart, lang, 0.0).map_err(draw_error)?;
         root.present().map_err(draw_error)?;
     }
     Ok(out)
@@ -326,18 +374,21 @@ fn palette(i: usize) -> RGBColor {
 
 type DrawResult<E> = Result<(), DrawingAreaErrorKind<E>>;
 
-/// Text sizes follow the image height so that small multiples stay legible.
+/// Text sizes follow the image height so that small multiples stay legible; `shared_max` is the
+/// least top of the value scale (0: the chart's own).
 struct Sizes {
     title: f64,
     label: f64,
+    shared_max: f64,
 }
 
-fn sizes<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>) -> Sizes {
+fn sizes<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, shared_max: f64) -> Sizes {
     let (w, h) = root.dim_in_pixel();
     let base = f64::from(w.min(h * 2));
     Sizes {
         title: (base / 28.0).clamp(13.0, 26.0),
         label: (base / 40.0).clamp(11.0, 18.0),
+        shared_max,
     }
 }
 
@@ -345,9 +396,10 @@ fn draw<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     chart: &Chart,
     lang: Lang,
+    shared_max: f64,
 ) -> DrawResult<DB::ErrorType> {
     root.fill(&WHITE)?;
-    let s = sizes(root);
+    let s = sizes(root, shared_max);
     let title = chart.title(lang);
     let body = root.titled(&title, ("sans-serif", s.title).into_font().color(&BLACK))?;
     match *chart {
@@ -592,7 +644,7 @@ impl Bars {
                 }
             }
         }
-        let hi = upper(top.iter().copied().fold(0.0, f64::max));
+        let hi = upper(top.iter().copied().fold(s.shared_max, f64::max));
         let lo = bottom.iter().copied().fold(0.0, f64::min) * 1.12;
         let cats = (-0.5f64)..(n as f64 - 0.5);
         let values = lo..hi;
@@ -957,7 +1009,12 @@ fn village_incidence<DB: DrawingBackend>(
     }
     let n = data.incidence.len();
     let max_pct = data.max_incidence * 100.0;
-    let top = upper(points.iter().map(|p| p.1).fold(max_pct, f64::max));
+    let top = upper(
+        points
+            .iter()
+            .map(|p| p.1)
+            .fold(max_pct.max(s.shared_max), f64::max),
+    );
     let threshold_label = match lang {
         Lang::Zh => format!("退出标准 {}%", trim(max_pct)),
         Lang::En => format!("Exit threshold {}%", trim(max_pct)),
@@ -1110,6 +1167,7 @@ fn village_visits<DB: DrawingBackend>(
         .flat_map(|r| r.counts.iter().copied())
         .max()
         .unwrap_or(0)
+        .max(s.shared_max.round() as u32)
         .max(1);
     let cell = |count: u32| {
         // White for none, deepening blue with the count.

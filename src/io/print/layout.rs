@@ -547,7 +547,7 @@ impl Layout {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ui::fonts::CJK_FONT;
+    use crate::assets::CJK_FONT;
 
     fn layout() -> Layout {
         Layout::new(Metrics::new(CJK_FONT).unwrap())

@@ -19,12 +19,12 @@ use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
 
+use crate::assets::CJK_FONT;
 use crate::i18n::{Lang, Localize};
 use crate::model::{Helper, HouseholdRecord, Thresholds, Village, VillageWorkflow};
 use crate::rules::id_number;
 use crate::rules::income::PovertyLines;
 use crate::store::{Store, StoreError};
-use crate::ui::fonts::CJK_FONT;
 
 use layout::{Layout, Metrics};
 
