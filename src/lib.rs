@@ -5,6 +5,7 @@
 //! - [`rules`]: pure policy (ID numbers, incomes, exit checklists, data-quality checks);
 //! - [`store`]: the local SQLite database (schema, migrations, audit log);
 //! - [`demo`]: a deterministic demo village or county;
+//! - [`sync`]: signed, encrypted bundles between village devices and the county, and their merge;
 //! - [`io`]: spreadsheets in and out (survey template and import, registry export);
 //! - [`cli`] and [`ui`]: the two faces of the same binary.
 
@@ -15,4 +16,5 @@ pub mod io;
 pub mod model;
 pub mod rules;
 pub mod store;
+pub mod sync;
 pub mod ui;
