@@ -272,6 +272,9 @@ pub fn import_files(
     let tx = conn
         .transaction_with_behavior(TransactionBehavior::Immediate)
         .map_err(|e| SyncError::Store(e.into()))?;
+    // A bundle lists children and parents in any order; references are checked at commit.
+    tx.pragma_update(None, "defer_foreign_keys", "ON")
+        .map_err(|e| SyncError::Store(e.into()))?;
     let mut reports = Vec::with_capacity(paths.len());
     let mut lseq = None;
     for (n, path) in paths.iter().enumerate() {
@@ -337,7 +340,10 @@ pub fn import_files(
             stats,
         });
     }
-    tx.commit().map_err(|e| SyncError::Store(e.into()))?;
+    tx.commit().map_err(|e| SyncError::MergeRefused {
+        file: paths.last().cloned().unwrap_or_default(),
+        detail: e.to_string(),
+    })?;
     progress(Progress {
         done: paths.len(),
         total: paths.len(),
