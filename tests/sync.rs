@@ -18,6 +18,12 @@ use uuid::Uuid;
 
 const COUNTY: &str = "510824";
 
+/// Which rejection a mutated bundle must get.
+type Expect = fn(&SyncError) -> bool;
+
+/// A conflict as compared between devices: record, field, losing stamp, losing value, resolved.
+type ConflictFacts = (String, String, String, String, bool);
+
 /// A county, two laptops (A and B) of one village team, and the village's households.
 struct World {
     dir: tempfile::TempDir,
@@ -348,7 +354,7 @@ fn every_mutation_of_a_bundle_is_rejected_with_the_database_byte_identical() {
     let raw = format::read(&good).unwrap();
     let header_end = raw.signed.len() - raw.payload.len();
     let payload_start = header_end;
-    let mut cases: Vec<(&str, Vec<u8>, fn(&SyncError) -> bool)> = Vec::new();
+    let mut cases: Vec<(&str, Vec<u8>, Expect)> = Vec::new();
     for len in [0, 5, 12, header_end / 2, payload_start + 10, good.len() - 1] {
         cases.push(("truncated", good[..len].to_vec(), |e| {
             matches!(e, SyncError::Truncated { .. } | SyncError::BadHeader { .. })
@@ -386,7 +392,7 @@ fn every_mutation_of_a_bundle_is_rejected_with_the_database_byte_identical() {
     for (version, matcher) in [
         (
             0u16,
-            (|e: &SyncError| matches!(e, SyncError::FormatTooOld { .. })) as fn(&SyncError) -> bool,
+            (|e: &SyncError| matches!(e, SyncError::FormatTooOld { .. })) as Expect,
         ),
         (2u16, |e: &SyncError| {
             matches!(e, SyncError::FormatTooNew { .. })
@@ -533,4 +539,143 @@ fn inspect_reads_the_manifest_without_a_database() {
         Store::open(&w.a).unwrap().device_id()
     );
     let _ = Uuid::nil();
+}
+
+/// One step of the property test.
+#[derive(Debug, Clone)]
+enum Op {
+    /// A person on laptop A (`true`) or B edits a field of a household.
+    Edit {
+        on_a: bool,
+        household: usize,
+        field: usize,
+    },
+    /// A laptop exports its changes and the county imports them.
+    Send { from_a: bool },
+    /// The county writes the village's return bundle and a laptop imports it.
+    Receive { to_a: bool },
+    /// A bundle imported a second time.
+    Repeat { into_county: bool },
+}
+
+fn op() -> impl proptest::strategy::Strategy<Value = Op> {
+    use proptest::prelude::*;
+    prop_oneof![
+        3 => (any::<bool>(), 0..2usize, 0..3usize)
+            .prop_map(|(on_a, household, field)| Op::Edit { on_a, household, field }),
+        2 => any::<bool>().prop_map(|from_a| Op::Send { from_a }),
+        2 => any::<bool>().prop_map(|to_a| Op::Receive { to_a }),
+        1 => any::<bool>().prop_map(|into_county| Op::Repeat { into_county }),
+    ]
+}
+
+fn field_of(h: &Household, field: usize) -> String {
+    match field {
+        0 => h.address.clone(),
+        1 => h.helper_name.clone(),
+        _ => h.phone.clone(),
+    }
+}
+
+fn set_field(h: &mut Household, field: usize, n: usize) {
+    match field {
+        0 => h.address = format!("地址{n}"),
+        1 => h.helper_name = format!("帮扶人{n}"),
+        _ => h.phone = format!("1380000{n:04}"),
+    }
+}
+
+/// The conflicts of a device as a comparable set.
+fn conflict_set(w: &World, device: &Path) -> std::collections::BTreeSet<ConflictFacts> {
+    w.conflicts(device)
+        .into_iter()
+        .map(|c| {
+            let value = match c.loser_value {
+                rusqlite::types::Value::Text(t) => t,
+                other => format!("{other:?}"),
+            };
+            (
+                c.key.record_id.to_string(),
+                c.key.field,
+                c.key.loser_hlc,
+                value,
+                c.resolved,
+            )
+        })
+        .collect()
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig { cases: 24, ..Default::default() })]
+
+    /// Random edits on two laptops, exchanged through the county in any order and any number of
+    /// times, end in the same records on both, the same conflicts, and no value lost: every value
+    /// ever written is the final one, or was overwritten by someone who had it in front of them,
+    /// or is kept as a conflict.
+    #[test]
+    fn two_devices_converge_with_every_overwritten_value_kept(ops in proptest::collection::vec(op(), 1..14)) {
+        let w = World::new();
+        let mut written: Vec<(usize, usize, String)> = Vec::new();
+        let mut knowingly_replaced: std::collections::BTreeSet<(usize, usize, String)> = Default::default();
+        let mut last_bundle: [Option<PathBuf>; 2] = [None, None];
+        for (n, op) in ops.iter().enumerate() {
+            match op {
+                Op::Edit { on_a, household, field } => {
+                    let device = if *on_a { &w.a } else { &w.b };
+                    let before = field_of(&w.household_at(device, *household), *field);
+                    knowingly_replaced.insert((*household, *field, before));
+                    w.edit(device, *household, |h| set_field(h, *field, n));
+                    let after = field_of(&w.household_at(device, *household), *field);
+                    written.push((*household, *field, after));
+                }
+                Op::Send { from_a } => {
+                    let bundle = w.export(if *from_a { &w.a } else { &w.b }, false);
+                    w.import(&w.county, std::slice::from_ref(&bundle)).unwrap();
+                    last_bundle[0] = Some(bundle);
+                }
+                Op::Receive { to_a } => {
+                    let bundle = w.return_bundle();
+                    w.import(if *to_a { &w.a } else { &w.b }, std::slice::from_ref(&bundle)).unwrap();
+                    last_bundle[1] = Some((*to_a).then_some(bundle)).flatten();
+                }
+                Op::Repeat { into_county } => {
+                    if *into_county {
+                        if let Some(b) = &last_bundle[0] {
+                            let reports = w.import(&w.county, std::slice::from_ref(b)).unwrap();
+                            proptest::prop_assert!(reports[0].already_imported);
+                        }
+                    } else if let Some(b) = &last_bundle[1] {
+                        let reports = w.import(&w.a, std::slice::from_ref(b)).unwrap();
+                        proptest::prop_assert!(reports[0].already_imported);
+                    }
+                }
+            }
+        }
+        // Everyone exchanges until nothing new travels.
+        for _ in 0..2 {
+            w.send(&w.a);
+            w.send(&w.b);
+            w.receive(&w.a);
+            w.receive(&w.b);
+        }
+        for household in 0..2 {
+            let (a, b, county) = (
+                w.household_at(&w.a, household),
+                w.household_at(&w.b, household),
+                w.household_at(&w.county, household),
+            );
+            proptest::prop_assert_eq!(&a, &b);
+            proptest::prop_assert_eq!(&a, &county);
+        }
+        let conflicts_a = conflict_set(&w, &w.a);
+        proptest::prop_assert_eq!(&conflicts_a, &conflict_set(&w, &w.b));
+        let kept: std::collections::BTreeSet<String> = conflicts_a.iter().map(|c| c.3.clone()).collect();
+        for (household, field, value) in written {
+            let now = field_of(&w.household_at(&w.a, household), field);
+            proptest::prop_assert!(
+                now == value || knowingly_replaced.contains(&(household, field, value.clone())) || kept.contains(&value),
+                "value {value} of household {household} field {field} was lost (now {now})"
+            );
+        }
+    }
 }
