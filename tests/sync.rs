@@ -679,3 +679,21 @@ proptest::proptest! {
         }
     }
 }
+
+#[test]
+fn a_version_2_database_migrates_and_its_next_edits_are_tracked() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("v2.sqlite");
+    {
+        let mut conn = rusqlite::Connection::open(&path).unwrap();
+        dripline::store::schema::migrate_to(&mut conn, 2).unwrap();
+    }
+    let mut store = Store::open(&path).unwrap();
+    assert_eq!(store.schema_version().unwrap(), 3);
+    assert_eq!(store.sync_lseq().unwrap(), 0);
+    store.save_village(&village()).unwrap();
+    assert_eq!(store.sync_lseq().unwrap(), 1);
+    let st = status::status(&store).unwrap();
+    assert_eq!((st.pending_records, st.open_conflicts), (1, 0));
+    assert!(st.last_export.is_none() && !st.county_key_set);
+}
