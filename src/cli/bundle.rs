@@ -19,7 +19,8 @@ pub struct BundleArgs {
 pub enum BundleAction {
     /// Write this village device's changes since the last acknowledged export (or everything,
     /// with --full) to a signed .dripline bundle, encrypted to the county key when one is set.
-    /// A database made by `dripline demo` (bulk-loaded) must be exported with --full once.
+    /// Until the county has acknowledged an export, every export is full (so a bulk-loaded
+    /// `dripline demo` database travels whole).
     Export {
         #[arg(long, value_name = "FILE")]
         db: PathBuf,

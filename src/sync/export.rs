@@ -343,7 +343,7 @@ pub(crate) fn remember_bundle(
 }
 
 /// Exports this village device's changes since the last acknowledged export (or everything, with
-/// `full`) to `out`. Runs on any thread; `progress` is called now and then.
+/// `full` or before the first acknowledgement) to `out`. Runs on any thread; `progress` is called now and then.
 pub fn export_village(
     store: &mut Store,
     out: &Path,
@@ -364,6 +364,9 @@ pub fn export_village(
         .sync_meta(ACKED_KEY)?
         .and_then(|t| t.parse().ok())
         .unwrap_or(0);
+    // Until the county has acknowledged anything, "since the last acknowledged export" is
+    // everything, including bulk-loaded (unstamped) demo records.
+    let full = full || acked == 0;
     let from = if full { 1 } else { acked + 1 };
     let conn = store.conn();
     let ids = if full {
