@@ -107,7 +107,19 @@ pub fn run(args: BundleArgs, lang: Lang) -> Result<(), CliError> {
         }
         BundleAction::Import { db, bundles, json } => {
             let mut store = Store::open(&db)?;
-            let reports = import::import_files(&mut store, &bundles, &mut |_| {})?;
+            // A county imports hundreds of bundles at once: say how far it is, every tenth.
+            let many = bundles.len() >= 10;
+            let step = (bundles.len() / 10).max(1);
+            let reports = import::import_files(&mut store, &bundles, &mut |p| {
+                if many && p.done % step == 0 && p.done > 0 {
+                    eprintln!(
+                        "{} {}/{}",
+                        lang.pick("已核验并合并", "Verified and merged"),
+                        p.done,
+                        p.total
+                    );
+                }
+            })?;
             store.close()?;
             let mut text = String::new();
             let mut items = Vec::new();
