@@ -87,8 +87,20 @@ impl DeviceIdentity {
         let mut secret = [0u8; 32];
         getrandom::fill(&mut secret).map_err(|e| SyncError::Random(e.to_string()))?;
         let age = age::x25519::Identity::generate();
-        store.set_sync_meta(SIGNING_KEY, &hex::encode(secret))?;
-        store.set_sync_meta(AGE_KEY, age.to_string().expose_secret())?;
+        // Both keys or neither: one transaction.
+        let sql = |e: rusqlite::Error| SyncError::Store(e.into());
+        let tx = store.conn_mut().transaction().map_err(sql)?;
+        for (key, value) in [
+            (SIGNING_KEY, hex::encode(secret)),
+            (AGE_KEY, age.to_string().expose_secret().to_string()),
+        ] {
+            tx.execute(
+                "INSERT OR REPLACE INTO meta (key, value) VALUES (?1, ?2)",
+                [key, value.as_str()],
+            )
+            .map_err(sql)?;
+        }
+        tx.commit().map_err(sql)?;
         Self::load(store)?.ok_or_else(|| SyncError::BadKey(SIGNING_KEY.to_string()))
     }
 
