@@ -209,6 +209,16 @@ fn a_demo_village_travels_to_the_county_and_a_return_bundle_comes_back() {
     assert_eq!(ret_header["kind"], "return");
     assert_eq!(ret_header["counts"]["acknowledgements"], 1);
     ok(&["bundle", "import", "--db", &village, &ret]);
+    let st = json(&["bundle", "status", "--db", &village, "--json"]);
+    assert_eq!(st["pending_records"], 0, "{st}");
+    assert!(st["acked_seq"].as_i64().unwrap() > 0);
+    assert!(
+        st["last_export"]["file"]
+            .as_str()
+            .unwrap()
+            .ends_with("b1.dripline")
+    );
+    assert_eq!(st["open_conflicts"].as_array().unwrap().len(), 0);
     // Everything is acknowledged: the next incremental bundle is empty.
     let next = p("b2.dripline");
     ok(&["bundle", "export", "--db", &village, "--out", &next]);

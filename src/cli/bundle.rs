@@ -7,7 +7,7 @@ use clap::{Args, Subcommand};
 use super::{CliError, emit};
 use crate::i18n::Lang;
 use crate::store::Store;
-use crate::sync::{export, import};
+use crate::sync::{export, import, status};
 
 #[derive(Debug, Args)]
 pub struct BundleArgs {
@@ -43,6 +43,14 @@ pub enum BundleAction {
         db: PathBuf,
         #[arg(required = true, value_name = "BUNDLE")]
         bundles: Vec<PathBuf>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// This database's sync state: changes not yet acknowledged by the county, the last export
+    /// and import, and the open conflicts (kept losing values) with both values.
+    Status {
+        #[arg(long, value_name = "FILE")]
+        db: PathBuf,
         #[arg(long)]
         json: bool,
     },
@@ -182,6 +190,7 @@ pub fn run(args: BundleArgs, lang: Lang) -> Result<(), CliError> {
                 emit(&text)
             }
         }
+        BundleAction::Status { db, json } => status_run(&db, json, lang),
         BundleAction::Inspect { bundle, db, json } => {
             let (header, bytes) = import::read_header(&bundle)?;
             let full_check = match &db {
@@ -304,4 +313,84 @@ pub fn run(args: BundleArgs, lang: Lang) -> Result<(), CliError> {
             emit(&(lines.join("\n") + "\n"))
         }
     }
+}
+
+fn shown(value: &rusqlite::types::Value) -> String {
+    use rusqlite::types::Value;
+    match value {
+        Value::Null => "—".to_string(),
+        Value::Integer(i) => i.to_string(),
+        Value::Real(f) => f.to_string(),
+        Value::Text(t) => t.clone(),
+        Value::Blob(b) => format!("<{} bytes>", b.len()),
+    }
+}
+
+fn status_run(db: &std::path::Path, json: bool, lang: Lang) -> Result<(), CliError> {
+    let store = Store::open(db)?;
+    let st = status::status(&store)?;
+    let conflicts = status::conflicts(&store, false)?;
+    if json {
+        let list: Vec<serde_json::Value> = conflicts
+            .iter()
+            .map(|c| {
+                serde_json::json!({
+                    "table": c.key.table,
+                    "record_id": c.key.record_id,
+                    "field": c.key.field,
+                    "loser_hlc": c.key.loser_hlc,
+                    "kept_value": shown(&c.loser_value),
+                    "current_value": shown(&c.current_value),
+                    "detected_at": c.detected_at,
+                })
+            })
+            .collect();
+        return emit(&format!(
+            "{}\n",
+            serde_json::json!({
+                "pending_records": st.pending_records,
+                "last_seq": st.last_seq,
+                "acked_seq": st.acked_seq,
+                "last_export": st.last_export.as_ref().map(|e| serde_json::json!({"at": e.at, "file": e.file_name, "seq_to": e.seq_to})),
+                "last_import": st.last_import.as_ref().map(|e| serde_json::json!({"at": e.at, "file": e.file_name})),
+                "county_key_set": st.county_key_set,
+                "open_conflicts": list,
+            })
+        ));
+    }
+    let never = lang.pick("从未", "never");
+    let mut text = format!(
+        "{}: {}\n{}: {} / {}\n{}: {}\n{}: {}\n{}: {}\n",
+        lang.pick("待上报的记录", "Records not yet acknowledged"),
+        st.pending_records,
+        lang.pick(
+            "已确认变更号 / 当前变更号",
+            "Acknowledged / last change number"
+        ),
+        st.acked_seq,
+        st.last_seq,
+        lang.pick("上次导出", "Last export"),
+        st.last_export
+            .as_ref()
+            .map_or(never.to_string(), |e| format!("{} {}", e.at, e.file_name)),
+        lang.pick("上次导入", "Last import"),
+        st.last_import
+            .as_ref()
+            .map_or(never.to_string(), |e| format!("{} {}", e.at, e.file_name)),
+        lang.pick("待处理冲突", "Open conflicts"),
+        conflicts.len(),
+    );
+    for c in &conflicts {
+        text.push_str(&format!(
+            "  {}.{} {}: {} {} / {} {}\n",
+            c.key.table,
+            c.key.field,
+            c.key.record_id,
+            lang.pick("现值", "now"),
+            shown(&c.current_value),
+            lang.pick("保留的另一值", "kept other value"),
+            shown(&c.loser_value),
+        ));
+    }
+    emit(&text)
 }
