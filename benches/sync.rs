@@ -6,7 +6,8 @@
 //!   county database (a fresh copy each time, prepared outside the measurement).
 //! - `sync/county_import_villages`: one county import of `SYNC_BENCH_VILLAGES` (default 20) such
 //!   bundles from different devices in one run, as the county does with a batch of USB sticks.
-//!   The demo county has 802 villages; set `SYNC_BENCH_VILLAGES=802` to measure it whole.
+//!   The demo county has 802 villages; set `SYNC_BENCH_VILLAGES=802` to measure it whole, and
+//!   `SYNC_BENCH_ONCE=1` to time a single run instead of criterion's ten samples.
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -113,10 +114,27 @@ fn county_import(c: &mut Criterion) {
         "prepared {villages} village databases and bundles in {:.1} s",
         started.elapsed().as_secs_f64()
     );
+    if std::env::var_os("SYNC_BENCH_ONCE").is_some() {
+        // A county-sized batch takes minutes: one timed run instead of criterion's samples.
+        let copy = dir.path().join("county-once.sqlite");
+        std::fs::copy(&county, &copy).unwrap();
+        let start = Instant::now();
+        let mut store = Store::open(&copy).unwrap();
+        import::import_files(&mut store, &bundles, &mut |_| {}).unwrap();
+        store.close().unwrap();
+        let elapsed = start.elapsed().as_secs_f64();
+        println!(
+            "sync/county_import_{villages}_villages (one run): {elapsed:.1} s, {:.0} ms per village, county file {} MB",
+            elapsed * 1000.0 / f64::from(villages),
+            std::fs::metadata(&copy).unwrap().len() / 1_000_000
+        );
+        return;
+    }
     let mut group = c.benchmark_group("sync");
     group
         .sample_size(10)
-        .measurement_time(Duration::from_secs(60));
+        .sampling_mode(criterion::SamplingMode::Flat)
+        .measurement_time(Duration::from_secs(40));
     group.bench_function(format!("county_import_{villages}_villages"), |b| {
         b.iter_custom(|iterations| {
             let mut total = Duration::ZERO;

@@ -299,6 +299,36 @@ fn merge_conflict(
     Ok(())
 }
 
+/// Where a table comes in a parents-first order of the schema's references.
+fn parent_rank(table: &str) -> usize {
+    const ORDER: &[&str] = &[
+        "village",
+        "poverty_line",
+        "household",
+        "member",
+        "income_year",
+        "helper",
+        "household_helper",
+        "team_member",
+        "project",
+        "project_household",
+        "measure",
+        "fund_entry",
+        "visit",
+        "visit_photo",
+        "survey_state",
+        "exit_decision",
+        "product",
+        "product_producer",
+        "sale",
+        "training",
+    ];
+    ORDER
+        .iter()
+        .position(|t| *t == table)
+        .unwrap_or(ORDER.len())
+}
+
 /// Merges a verified payload inside `tx`. `attribute_to` (county mode) records which village each
 /// record came from, for that village's return bundle.
 pub(crate) fn merge_payload(
@@ -316,7 +346,11 @@ pub(crate) fn merge_payload(
     {
         observe(tx, newest)?;
     }
-    for record in &payload.records {
+    // Parents before children: with no outstanding deferred foreign-key violation, SQLite need
+    // not search child tables (some by unindexed columns) on every parent insert.
+    let mut ordered: Vec<&RecordRow> = payload.records.iter().collect();
+    ordered.sort_by_key(|r| parent_rank(&r.table));
+    for record in ordered {
         // Settings (the poverty-line table) are the county's: a village's copy is not merged.
         if attribute_to.is_some() && record.table == "poverty_line" {
             continue;
@@ -411,6 +445,17 @@ mod tests {
         );
         let (_, merged) = there.clock.unwrap();
         assert!(merged.covers(&a) && merged.covers(&b));
+    }
+
+    #[test]
+    fn every_synced_table_has_a_place_in_the_parents_first_order() {
+        for t in crate::store::sync_tables() {
+            assert!(parent_rank(t.name) < 20, "{} has no rank", t.name);
+        }
+        assert!(parent_rank("village") < parent_rank("household"));
+        assert!(parent_rank("measure") < parent_rank("fund_entry"));
+        assert!(parent_rank("product") < parent_rank("sale"));
+        assert!(parent_rank("member") < parent_rank("training"));
     }
 
     #[test]
