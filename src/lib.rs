@@ -6,6 +6,7 @@
 //! - [`rules`]: pure policy (ID numbers, incomes, exit checklists, data-quality checks);
 //! - [`store`]: the local SQLite database (schema, migrations, audit log);
 //! - [`demo`]: a deterministic demo village or county;
+//! - [`sync`]: signed, encrypted bundles between village devices and the county, and their merge;
 //! - [`io`]: spreadsheets in and out, charts, printed cards;
 //! - [`cli`] and [`ui`]: the two faces of the same binary.
 
@@ -17,4 +18,5 @@ pub mod io;
 pub mod model;
 pub mod rules;
 pub mod store;
+pub mod sync;
 pub mod ui;

@@ -3,9 +3,12 @@
 //! printed once, in the chosen language, with a non-zero exit; a failed command changes no file.
 
 mod assess;
+mod bundle;
 mod check;
+mod county;
 mod demo;
 mod export;
+mod keys;
 mod precisions;
 mod print;
 mod stress;
@@ -65,6 +68,15 @@ pub enum Command {
     /// Follow-up visits: `--due [--days N]` lists the households not visited within N days
     /// (default: the county's visit interval, 30), with their last visit or "never".
     Visits(visits::VisitsArgs),
+    /// Sync bundles: `export --db FILE --out BUNDLE [--full]`, `import --db FILE BUNDLE...`,
+    /// `inspect BUNDLE` (manifest and checks, no import).
+    Bundle(bundle::BundleArgs),
+    /// Device and county keys: `show`, `set-county KEY`, and on a county database
+    /// `register-device --village CODE KEY`, `revoke DEVICE`, `devices`. `--db FILE` (default: the
+    /// window's database in the data directory).
+    Keys(keys::KeysArgs),
+    /// County mode: `init --out FILE --county-code CODE`, `return --db FILE --village CODE --out BUNDLE`.
+    County(county::CountyArgs),
     /// (testing) Write records in a loop, printing each committed id; used by the crash test.
     #[command(hide = true)]
     StressWrite(stress::StressArgs),
@@ -81,6 +93,8 @@ pub enum CliError {
     Argument(String),
     #[error("io error: {0}")]
     Io(#[from] std::io::Error),
+    #[error(transparent)]
+    Sync(#[from] crate::sync::SyncError),
 }
 
 impl Localize for CliError {
@@ -98,6 +112,7 @@ impl Localize for CliError {
                 ),
             },
             CliError::Argument(text) => text.clone(),
+            CliError::Sync(e) => e.localize(lang),
             CliError::Io(e) => match lang {
                 Lang::Zh => format!("读写文件出错：{e}"),
                 Lang::En => format!("File error: {e}"),
@@ -174,6 +189,9 @@ pub fn run(cli: Cli) -> ExitCode {
         Some(Command::Precisions(args)) => precisions::run(args, lang),
         Some(Command::Visits(args)) => visits::run(args, lang),
         Some(Command::Print(args)) => print::run(args, lang),
+        Some(Command::Bundle(args)) => bundle::run(args, lang),
+        Some(Command::Keys(args)) => keys::run(args, lang),
+        Some(Command::County(args)) => county::run(args, lang),
         Some(Command::StressWrite(args)) => stress::run(args),
     };
     match result {

@@ -19,6 +19,7 @@ mod rows;
 pub mod schema;
 mod settings;
 mod survey;
+pub(crate) mod sync_log;
 mod villages;
 mod visits;
 mod workflow;
@@ -33,6 +34,8 @@ use crate::rules::registry::FieldError;
 use crate::rules::workflow_records::WorkFieldError;
 
 pub use record::ChangeId;
+pub use sync_log::access as sync_log_access;
+pub use sync_log::{SyncTable, sync_tables};
 pub use visits::MAX_PHOTO_BYTES;
 
 /// The stored code of a status (`registered`, `exited`, …), as written to exports.

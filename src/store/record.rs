@@ -6,6 +6,7 @@ use rusqlite::types::Value;
 use rusqlite::{OptionalExtension, Transaction, TransactionBehavior, params};
 use uuid::Uuid;
 
+use super::sync_log::{next_stamp, stamp_field};
 use super::{Result, Store, StoreError, now_text};
 
 /// Identifies one user-level change (one save, one delete, one undo): the unit of undo.
@@ -25,6 +26,10 @@ pub(crate) struct ChangeContext {
     pub at: String,
     pub actor: String,
     pub device: String,
+    /// The hybrid-logical-clock stamp of every field this change writes (see `sync::hlc`).
+    pub hlc: String,
+    /// This file's change number, by which an export finds what changed since the last one.
+    pub lseq: i64,
 }
 
 impl ChangeContext {
@@ -38,8 +43,8 @@ impl ChangeContext {
         new: &Value,
     ) -> Result<()> {
         tx.prepare_cached(
-            "INSERT INTO audit_log (change_id, at, actor, device, table_name, record_id, field, old_value, new_value)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            "INSERT INTO audit_log (change_id, at, actor, device, table_name, record_id, field, old_value, new_value, lseq)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
         )?
         .execute(params![
             self.change_id.to_string(),
@@ -50,7 +55,8 @@ impl ChangeContext {
             record,
             field,
             old,
-            new
+            new,
+            self.lseq
         ])?;
         Ok(())
     }
@@ -59,6 +65,11 @@ impl ChangeContext {
 /// The tables undo may touch. A column name read back from the audit log is used in SQL only if
 /// it is listed here, so a damaged or tampered audit row cannot inject SQL.
 pub(crate) fn table_named(name: &str) -> Option<&'static Table> {
+    all_tables().find(|t| t.name == name)
+}
+
+/// Every table written through [`write_record`] (and so carried by sync bundles).
+pub(crate) fn all_tables() -> impl Iterator<Item = &'static Table> {
     super::households::TABLES
         .iter()
         .chain(super::villages::TABLES)
@@ -71,7 +82,6 @@ pub(crate) fn table_named(name: &str) -> Option<&'static Table> {
         .chain(super::survey::TABLES)
         .chain(super::products::TABLES)
         .copied()
-        .find(|t| t.name == name)
 }
 
 fn json_of(columns: &[&str], values: &[Value]) -> String {
@@ -140,6 +150,9 @@ pub(crate) fn write_record(
                 .execute(rusqlite::params_from_iter(args))?;
             let snapshot = Value::Text(json_of(table.columns, values));
             ctx.audit(tx, table.name, &id_text, "", &Value::Null, &snapshot)?;
+            for column in table.columns {
+                stamp_field(tx, ctx, table.name, &id_text, column)?;
+            }
             Ok(true)
         }
         Some((deleted, old)) => {
@@ -148,12 +161,14 @@ pub(crate) fn write_record(
             for ((column, old), new) in table.columns.iter().zip(&old).zip(values) {
                 if old != new {
                     ctx.audit(tx, table.name, &id_text, column, old, new)?;
+                    stamp_field(tx, ctx, table.name, &id_text, column)?;
                     args.push(new.clone());
                     sets.push(format!("{column} = ?{}", args.len()));
                 }
             }
             if deleted {
                 ctx.audit(tx, table.name, &id_text, "deleted", &1.into(), &0.into())?;
+                stamp_field(tx, ctx, table.name, &id_text, "deleted")?;
                 sets.push("deleted = 0".to_string());
             }
             if sets.is_empty() {
@@ -200,12 +215,13 @@ pub(crate) fn tombstone(
             &0.into(),
             &1.into(),
         )?;
+        stamp_field(tx, ctx, table.name, &id.to_string(), "deleted")?;
     }
     Ok(changed)
 }
 
 /// Writes one column back to `value` (used by undo), with its audit row.
-fn restore_field(
+pub(crate) fn restore_field(
     tx: &Transaction,
     ctx: &ChangeContext,
     table: &Table,
@@ -229,6 +245,7 @@ fn restore_field(
         table.name
     );
     tx.execute(&update, params![value, ctx.at, ctx.device, id])?;
+    stamp_field(tx, ctx, table.name, id, field)?;
     ctx.audit(tx, table.name, id, field, &current, value)
 }
 
@@ -239,15 +256,18 @@ impl Store {
         &mut self,
         write: impl FnOnce(&Transaction, &ChangeContext) -> Result<bool>,
     ) -> Result<Option<ChangeId>> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let (hlc, lseq) = next_stamp(&tx, self.device_id)?;
         let ctx = ChangeContext {
             change_id: Uuid::new_v4(),
             at: now_text(),
             actor: self.actor.clone(),
             device: self.device_id.to_string(),
+            hlc,
+            lseq,
         };
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let changed = write(&tx, &ctx)?;
         tx.commit()?;
         Ok(changed.then_some(ChangeId(ctx.change_id)))

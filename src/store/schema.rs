@@ -352,6 +352,90 @@ pub const MIGRATIONS: &[&str] = &[
     CREATE INDEX training_village ON training(village_id);
     CREATE INDEX training_household ON training(household_id);
     "#,
+    // 3: sync. Each field write carries a hybrid-logical-clock stamp and what it had seen
+    // (sync_clock); `lseq` numbers this file's changes so that an export takes "everything since
+    // the last acknowledged one". Conflicts keep the losing value of concurrent edits; bundles
+    // already imported are remembered by hash; a county keeps the devices it accepts.
+    r#"
+    ALTER TABLE audit_log ADD COLUMN lseq INTEGER;
+    CREATE INDEX audit_lseq ON audit_log(lseq);
+
+    CREATE TABLE sync_clock (
+        table_name TEXT NOT NULL,
+        record_id TEXT NOT NULL,
+        field TEXT NOT NULL,
+        hlc TEXT NOT NULL,
+        seen TEXT NOT NULL,
+        lseq INTEGER NOT NULL,
+        PRIMARY KEY (table_name, record_id, field)
+    ) WITHOUT ROWID;
+    CREATE INDEX sync_clock_lseq ON sync_clock(lseq);
+
+    CREATE TABLE sync_conflict (
+        table_name TEXT NOT NULL,
+        record_id TEXT NOT NULL,
+        field TEXT NOT NULL,
+        loser_hlc TEXT NOT NULL,
+        loser_value,
+        winner_hlc TEXT NOT NULL,
+        winner_value,
+        detected_at TEXT NOT NULL,
+        resolved INTEGER NOT NULL DEFAULT 0,
+        lseq INTEGER NOT NULL,
+        PRIMARY KEY (table_name, record_id, field, loser_hlc)
+    );
+    CREATE INDEX sync_conflict_lseq ON sync_conflict(lseq);
+
+    CREATE TABLE sync_peer (
+        device TEXT PRIMARY KEY,
+        last_seq INTEGER NOT NULL,
+        last_import_at TEXT NOT NULL
+    );
+
+    CREATE TABLE sync_bundle (
+        sha256 TEXT PRIMARY KEY,
+        direction TEXT NOT NULL,
+        device TEXT NOT NULL,
+        village_code TEXT NOT NULL,
+        seq_from INTEGER NOT NULL,
+        seq_to INTEGER NOT NULL,
+        at TEXT NOT NULL,
+        file_name TEXT NOT NULL DEFAULT ''
+    );
+
+    CREATE TABLE county_device (
+        device TEXT PRIMARY KEY,
+        village_code TEXT NOT NULL,
+        verifying_key TEXT NOT NULL,
+        recipient TEXT NOT NULL,
+        revoked INTEGER NOT NULL DEFAULT 0,
+        registered_at TEXT NOT NULL
+    );
+
+    CREATE TABLE remote_audit (
+        device TEXT NOT NULL,
+        seq INTEGER NOT NULL,
+        change_id TEXT NOT NULL,
+        at TEXT NOT NULL,
+        actor TEXT NOT NULL,
+        table_name TEXT NOT NULL,
+        record_id TEXT NOT NULL,
+        field TEXT NOT NULL,
+        old_value,
+        new_value,
+        lseq INTEGER NOT NULL,
+        PRIMARY KEY (device, seq)
+    );
+    CREATE INDEX remote_audit_lseq ON remote_audit(lseq);
+
+    CREATE TABLE sync_record_village (
+        table_name TEXT NOT NULL,
+        record_id TEXT NOT NULL,
+        village_code TEXT NOT NULL,
+        PRIMARY KEY (table_name, record_id)
+    ) WITHOUT ROWID;
+    CREATE INDEX sync_record_village_code ON sync_record_village(village_code);
+    "#,
 ];
 
 /// The schema version this build writes.
