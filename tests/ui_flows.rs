@@ -1214,3 +1214,101 @@ fn settings_change_the_line_in_force_and_the_thresholds_with_checks() {
     assert_eq!(thresholds.visit_interval_days, 45);
     assert_eq!(thresholds.marginal_factor, 1.5);
 }
+
+/// Steps the window until its background job has finished.
+fn wait_for_job(harness: &mut Harness<'static, App>) {
+    for _ in 0..4000 {
+        harness.step();
+        if !harness.state().job_running() {
+            harness.run();
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    panic!("the background job did not finish");
+}
+
+#[test]
+fn sync_screen_exports_in_the_clear_then_encrypted_to_the_county_and_a_county_imports_it() {
+    use dripline::store::Store;
+    use dripline::sync::{county, import};
+    use dripline::ui::Action;
+
+    let dir = tempfile::tempdir().unwrap();
+    let mut harness = harness(dir.path());
+    harness.run();
+    click(&mut harness, "数据同步");
+    assert_eq!(harness.state().screen(), Screen::Sync);
+    let device_line =
+        dripline::sync::crypto::DeviceIdentity::load(harness.state().store().unwrap())
+            .unwrap()
+            .expect("opening the sync screen gives the laptop its keys")
+            .public()
+            .to_line();
+    harness.get_by_label(&device_line);
+    harness.get_by_label_contains("尚未设置县级密钥");
+
+    // Without a county key the bundle travels in the clear, and the user is told.
+    let clear = dir.path().join("clear.dripline");
+    harness.state_mut().apply(Action::ExportBundle {
+        path: clear.clone(),
+        full: true,
+    });
+    wait_for_job(&mut harness);
+    harness.get_by_label_contains("数据包未加密");
+    let (header, _) = import::read_header(&clear).unwrap();
+    assert!(
+        header.cipher_suite.ends_with("+none"),
+        "{}",
+        header.cipher_suite
+    );
+    let village_code = header.village_code.clone();
+
+    // A wrong key is refused; the county's key is taken.
+    type_into(&mut harness, "县级密钥", "not-a-key");
+    click(&mut harness, "设置密钥");
+    assert!(
+        harness
+            .query_by_label_contains("县级密钥：dripline-county")
+            .is_none()
+    );
+    let county_db = dir.path().join("county.sqlite");
+    let county_line = {
+        let mut store = Store::open_or_create(&county_db).unwrap();
+        let line = county::init_county(&mut store, "510824").unwrap().to_line();
+        county::register_device(&mut store, &village_code, &device_line).unwrap();
+        store.close().unwrap();
+        line
+    };
+    retype(&mut harness, "县级密钥", &county_line);
+    click(&mut harness, "设置密钥");
+    harness.get_by_label_contains("已设置县级密钥");
+
+    let sealed = dir.path().join("sealed");
+    harness.state_mut().apply(Action::ExportBundle {
+        path: sealed.clone(),
+        full: true,
+    });
+    wait_for_job(&mut harness);
+    let sealed = sealed.with_extension("dripline");
+    let (header, _) = import::read_header(&sealed).unwrap();
+    assert!(
+        header.cipher_suite.contains("age"),
+        "{}",
+        header.cipher_suite
+    );
+    assert!(header.counts.records > 0);
+
+    // The county opens it; a tampered copy is refused and changes nothing.
+    let mut county_store = Store::open(&county_db).unwrap();
+    let mut tampered = std::fs::read(&sealed).unwrap();
+    let last = tampered.len() - 1;
+    tampered[last] ^= 1;
+    let tampered_path = dir.path().join("tampered.dripline");
+    std::fs::write(&tampered_path, tampered).unwrap();
+    assert!(import::import_files(&mut county_store, &[tampered_path], &mut |_| {}).is_err());
+    let reports = import::import_files(&mut county_store, &[sealed], &mut |_| {})
+        .expect("the county imports the sealed bundle");
+    assert_eq!(reports.len(), 1);
+    assert!(reports[0].stats.records_inserted > 0);
+}

@@ -18,6 +18,7 @@ use super::prefs::UiPrefs;
 use super::registers::RegistersScreen;
 use super::settings::SettingsScreen;
 use super::spreadsheets::{CheckedFile, SpreadsheetsScreen};
+use super::sync::{SyncScreen, SyncView};
 use super::village::VillageScreen;
 use super::village_setup::VillageSetupScreen;
 use super::widgets::{ERROR_RED, OK_GREEN};
@@ -55,6 +56,8 @@ pub enum Screen {
     Spreadsheets,
     /// The poverty-line table and the thresholds.
     Settings,
+    /// Sync bundles for the county, and conflicts to resolve.
+    Sync,
     VillageSetup,
     /// The village's charts, or every village's side by side in a county database.
     Charts,
@@ -129,6 +132,20 @@ pub enum Action {
         out: PathBuf,
         xlsx: bool,
         full_ids: bool,
+    },
+    /// Set the county's public key: bundles are encrypted to it from then on.
+    SetCountyKey(String),
+    /// Write a sync bundle (in the background); `full` sends everything, not only new changes.
+    ExportBundle {
+        path: PathBuf,
+        full: bool,
+    },
+    /// Verify and merge sync bundles (in the background, all or none).
+    ImportBundles(Vec<PathBuf>),
+    /// Decide a conflict left by a merge.
+    ResolveConflict {
+        key: crate::sync::status::ConflictKey,
+        resolution: crate::sync::status::Resolution,
     },
     /// Show a stored photo in a window.
     OpenPhoto(Uuid),
@@ -270,6 +287,9 @@ pub struct App {
     photo: Option<OpenedPhoto>,
     spreadsheets: SpreadsheetsScreen,
     settings: SettingsScreen,
+    sync: SyncScreen,
+    /// What the sync screen shows, read when it opens and after each sync change.
+    sync_view: Option<SyncView>,
     /// The background job (survey check or import, export), while it runs.
     job: Option<Job>,
     /// A checked survey file waiting to be accepted or discarded.
@@ -320,6 +340,8 @@ impl App {
             photo: None,
             spreadsheets: SpreadsheetsScreen::default(),
             settings: SettingsScreen::default(),
+            sync: SyncScreen::default(),
+            sync_view: None,
             job: None,
             checked_survey: None,
         }
@@ -363,6 +385,14 @@ impl App {
             Action::CompleteSurvey(survey) => self.complete_survey(survey),
             Action::OpenPhoto(id) => self.open_photo(id),
             Action::WriteSurveyTemplate(path) => self.write_survey_template(&path),
+            Action::SetCountyKey(line) => self.set_county_key(&line),
+            Action::ExportBundle { path, full } => self.start_store_job(|db, lang| {
+                Job::export_bundle(db, super::sync::bundle_path(path), full, lang)
+            }),
+            Action::ImportBundles(files) => {
+                self.start_store_job(|db, lang| Job::import_bundles(db, files, lang))
+            }
+            Action::ResolveConflict { key, resolution } => self.resolve_conflict(&key, resolution),
             Action::CheckSurveyFile(path) => self.check_survey_file(path),
             Action::CommitSurvey => self.commit_survey(),
             Action::DiscardSurvey => self.checked_survey = None,
@@ -607,6 +637,80 @@ impl App {
         }
     }
 
+    /// Starts a background job on this database file (unless one is running).
+    fn start_store_job(&mut self, start: impl FnOnce(PathBuf, Lang) -> Job) {
+        let Ok(workspace) = &self.workspace else {
+            return;
+        };
+        if self.job.is_some() {
+            return;
+        }
+        self.job = Some(start(workspace.store.path().to_path_buf(), self.prefs.lang));
+    }
+
+    /// Reads what the sync screen shows.
+    fn load_sync_view(&mut self) {
+        let Ok(workspace) = &mut self.workspace else {
+            return;
+        };
+        let store = &mut workspace.store;
+        let view = (|| -> Result<SyncView, crate::sync::SyncError> {
+            let is_county = crate::sync::county::is_county(store)?;
+            Ok(SyncView {
+                status: crate::sync::status::status(store)?,
+                conflicts: crate::sync::status::conflicts(store, false)?,
+                device_line: crate::sync::crypto::DeviceIdentity::load_or_create(store)?
+                    .public()
+                    .to_line(),
+                county_line: crate::sync::county::county_key(store)?.map(|c| c.to_line()),
+                is_county,
+            })
+        })();
+        match view {
+            Ok(view) => self.sync_view = Some(view),
+            Err(e) => self.notice = Some(Notice::Failed(e.localize(self.prefs.lang))),
+        }
+    }
+
+    fn set_county_key(&mut self, line: &str) {
+        let Ok(workspace) = &mut self.workspace else {
+            return;
+        };
+        let lang = self.prefs.lang;
+        self.notice = Some(
+            match crate::sync::county::set_county_key(&mut workspace.store, line) {
+                Ok(_) => Notice::Done(
+                    lang.pick(
+                        "已设置县级密钥：此后导出的数据包只有县里能打开。",
+                        "County key set: bundles exported from now on can be opened only by the county.",
+                    )
+                    .to_string(),
+                ),
+                Err(e) => Notice::Failed(e.localize(lang)),
+            },
+        );
+        self.load_sync_view();
+    }
+
+    fn resolve_conflict(
+        &mut self,
+        key: &crate::sync::status::ConflictKey,
+        resolution: crate::sync::status::Resolution,
+    ) {
+        let Ok(workspace) = &mut self.workspace else {
+            return;
+        };
+        let lang = self.prefs.lang;
+        match crate::sync::status::resolve(&mut workspace.store, key, resolution) {
+            Ok(()) => {
+                self.notice = Some(Notice::Saved);
+                self.refresh();
+            }
+            Err(e) => self.notice = Some(Notice::Failed(e.localize(lang))),
+        }
+        self.load_sync_view();
+    }
+
     /// True while a background job (survey check or import, export) runs.
     pub fn job_running(&self) -> bool {
         self.job.is_some()
@@ -730,6 +834,77 @@ impl App {
                     Lang::En => format!("Exported {} ({})", files.join(", "), rows.join(", ")),
                 }));
             }
+            JobOutcome::BundleExported(summary) => {
+                let mut text = match lang {
+                    Lang::Zh => format!(
+                        "已导出数据包 {}（{} 条记录）",
+                        summary.path.display(),
+                        summary.header.counts.records
+                    ),
+                    Lang::En => format!(
+                        "Bundle written: {} ({} records)",
+                        summary.path.display(),
+                        summary.header.counts.records
+                    ),
+                };
+                if !summary.encrypted {
+                    text.push_str(lang.pick(
+                        "。注意：未设置县级密钥，数据包未加密，请妥善保管。",
+                        ". Note: no county key is set, so the bundle is not encrypted; keep it safe.",
+                    ));
+                }
+                self.notice = Some(Notice::Done(text));
+                self.load_sync_view();
+            }
+            JobOutcome::BundlesImported(reports) => {
+                let lines: Vec<String> = reports
+                    .iter()
+                    .map(|r| {
+                        let name = r
+                            .file
+                            .file_name()
+                            .map(|n| n.to_string_lossy().into_owned())
+                            .unwrap_or_default();
+                        let mut line = if r.already_imported {
+                            match lang {
+                                Lang::Zh => format!("{name}：此前已导入，未作改动"),
+                                Lang::En => format!("{name}: imported before, nothing changed"),
+                            }
+                        } else {
+                            match lang {
+                                Lang::Zh => format!(
+                                    "{name}：新增记录 {}，更新字段 {}，冲突 {}",
+                                    r.stats.records_inserted,
+                                    r.stats.fields_updated,
+                                    r.stats.conflicts_recorded
+                                ),
+                                Lang::En => format!(
+                                    "{name}: {} records added, {} fields updated, {} conflicts",
+                                    r.stats.records_inserted,
+                                    r.stats.fields_updated,
+                                    r.stats.conflicts_recorded
+                                ),
+                            }
+                        };
+                        if let Some((expected, found)) = r.gap {
+                            line.push_str(&match lang {
+                                Lang::Zh => format!(
+                                    "（缺少第 {expected} 至 {} 号修改，请让对方重新导出）",
+                                    found - 1
+                                ),
+                                Lang::En => format!(
+                                    " (changes {expected} to {} are missing: ask for a new export)",
+                                    found - 1
+                                ),
+                            });
+                        }
+                        line
+                    })
+                    .collect();
+                self.notice = Some(Notice::Done(lines.join(lang.pick("；", "; "))));
+                self.refresh();
+                self.load_sync_view();
+            }
             JobOutcome::Failed(message) => self.notice = Some(Notice::Failed(message)),
         }
     }
@@ -835,6 +1010,10 @@ impl App {
             Screen::Village => self.village.reset(),
             Screen::Registers => self.registers.saved(),
             Screen::Settings => self.settings.saved(),
+            Screen::Sync => {
+                self.screen = screen;
+                self.load_sync_view();
+            }
             Screen::Households
             | Screen::Checks
             | Screen::Precisions
@@ -981,6 +1160,14 @@ impl App {
                 actions.push(Action::Undo);
             }
             let selected = self.screen == Screen::Settings;
+            let syncing = self.screen == Screen::Sync;
+            if ui
+                .selectable_label(syncing, lang.pick("数据同步", "Sync"))
+                .clicked()
+                && !syncing
+            {
+                actions.push(Action::Navigate(Screen::Sync));
+            }
             if ui
                 .selectable_label(selected, lang.pick("设置", "Settings"))
                 .clicked()
@@ -1168,6 +1355,12 @@ impl eframe::App for App {
                     Screen::Precisions => self.precisions.ui(ui, lang, snapshot),
                     Screen::Registers => self.registers.ui(ui, lang, snapshot),
                     Screen::Settings => self.settings.ui(ui, lang, snapshot),
+                    Screen::Sync => self.sync.ui(
+                        ui,
+                        lang,
+                        self.sync_view.as_ref(),
+                        self.job.as_ref().map(|j| (&j.kind, j.progress.as_ref())),
+                    ),
                     Screen::Spreadsheets => self.spreadsheets.ui(
                         ui,
                         lang,

@@ -4,6 +4,8 @@
 //! spinner meanwhile, so a 20,000-row file never freezes the screen.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::{self, Receiver, TryRecvError};
 
 use chrono::NaiveDate;
@@ -16,6 +18,8 @@ use crate::io::survey;
 use crate::model::HouseholdRecord;
 use crate::store::Store;
 use crate::store::import::ImportSummary;
+use crate::sync::export::{ExportSummary, export_village};
+use crate::sync::import::{ImportReport, import_files};
 
 /// What a job was asked to do.
 #[derive(Debug, Clone, PartialEq)]
@@ -23,6 +27,8 @@ pub enum JobKind {
     CheckSurvey,
     CommitSurvey,
     Export,
+    ExportBundle,
+    ImportBundles,
 }
 
 /// What a finished job hands back to the window.
@@ -40,13 +46,39 @@ pub enum JobOutcome {
         files: Vec<PathBuf>,
         rows: Vec<(String, usize)>,
     },
+    /// A sync bundle written for the county.
+    BundleExported(ExportSummary),
+    /// Bundles verified and merged (all in one transaction).
+    BundlesImported(Vec<ImportReport>),
     /// The job failed; the message is already in the user's language. Nothing was written.
     Failed(String),
+}
+
+/// How far a job has come: `done` of `total` steps (0 of 0 until it knows).
+#[derive(Debug, Default)]
+pub struct JobProgress {
+    done: AtomicUsize,
+    total: AtomicUsize,
+}
+
+impl JobProgress {
+    pub fn get(&self) -> (usize, usize) {
+        (
+            self.done.load(Ordering::Relaxed),
+            self.total.load(Ordering::Relaxed),
+        )
+    }
+
+    fn set(&self, progress: crate::sync::Progress) {
+        self.done.store(progress.done, Ordering::Relaxed);
+        self.total.store(progress.total, Ordering::Relaxed);
+    }
 }
 
 /// A running job.
 pub struct Job {
     pub kind: JobKind,
+    pub progress: Arc<JobProgress>,
     receiver: Receiver<JobOutcome>,
 }
 
@@ -63,12 +95,61 @@ impl Job {
     }
 
     fn spawn(kind: JobKind, work: impl FnOnce() -> JobOutcome + Send + 'static) -> Job {
+        Job::spawn_with_progress(kind, |_| work())
+    }
+
+    fn spawn_with_progress(
+        kind: JobKind,
+        work: impl FnOnce(&JobProgress) -> JobOutcome + Send + 'static,
+    ) -> Job {
         let (sender, receiver) = mpsc::channel();
+        let progress = Arc::new(JobProgress::default());
+        let worker_progress = Arc::clone(&progress);
         std::thread::spawn(move || {
             // The window may have been closed meanwhile: nobody to tell, nothing lost.
-            let _ = sender.send(work());
+            let _ = sender.send(work(&worker_progress));
         });
-        Job { kind, receiver }
+        Job {
+            kind,
+            progress,
+            receiver,
+        }
+    }
+
+    /// Writes a sync bundle of the village's changes (all of them with `full`).
+    pub fn export_bundle(db: PathBuf, out: PathBuf, full: bool, lang: Lang) -> Job {
+        Job::spawn_with_progress(JobKind::ExportBundle, move |progress| {
+            let result = Store::open(&db)
+                .map_err(|e| e.localize(lang))
+                .and_then(|mut store| {
+                    let summary = export_village(&mut store, &out, full, &mut |p| progress.set(p))
+                        .map_err(|e| e.localize(lang))?;
+                    store.close().map_err(|e| e.localize(lang))?;
+                    Ok(summary)
+                });
+            match result {
+                Ok(summary) => JobOutcome::BundleExported(summary),
+                Err(message) => JobOutcome::Failed(message),
+            }
+        })
+    }
+
+    /// Verifies every bundle, then merges them all in one transaction (or none).
+    pub fn import_bundles(db: PathBuf, files: Vec<PathBuf>, lang: Lang) -> Job {
+        Job::spawn_with_progress(JobKind::ImportBundles, move |progress| {
+            let result = Store::open(&db)
+                .map_err(|e| e.localize(lang))
+                .and_then(|mut store| {
+                    let reports = import_files(&mut store, &files, &mut |p| progress.set(p))
+                        .map_err(|e| e.localize(lang))?;
+                    store.close().map_err(|e| e.localize(lang))?;
+                    Ok(reports)
+                });
+            match result {
+                Ok(reports) => JobOutcome::BundlesImported(reports),
+                Err(message) => JobOutcome::Failed(message),
+            }
+        })
     }
 
     /// Reads and checks a survey file against the village's stored households.

@@ -16,6 +16,7 @@ pub mod prefs;
 mod registers;
 mod settings;
 mod spreadsheets;
+mod sync;
 mod village;
 mod village_funds;
 mod village_products;

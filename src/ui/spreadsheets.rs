@@ -70,6 +70,9 @@ impl SpreadsheetsScreen {
                         JobKind::CheckSurvey => lang.pick("正在逐行检查调查表…", "Checking the survey row by row…"),
                         JobKind::CommitSurvey => lang.pick("正在写入…", "Writing…"),
                         JobKind::Export => lang.pick("正在导出…", "Exporting…"),
+                        JobKind::ExportBundle | JobKind::ImportBundles => {
+                            lang.pick("正在同步…", "Syncing…")
+                        }
                     });
                 });
             }

@@ -1,0 +1,193 @@
+//! Sync (数据同步): this laptop's key for the county to register, the county key that encrypts
+//! what leaves the village, the changes waiting to travel, the last export and import, bundles
+//! written and read (in the background, with progress), and the conflicts a person resolves.
+
+use std::path::PathBuf;
+
+use eframe::egui::{self, RichText};
+use rusqlite::types::Value;
+
+use super::app::Action;
+use super::jobs::{JobKind, JobProgress};
+use super::widgets::{ERROR_RED, OK_GREEN, WARN_AMBER};
+use crate::i18n::Lang;
+use crate::sync::status::{Conflict, Resolution, SyncStatus};
+
+/// What the sync screen shows, read from the store when the screen opens and after each sync
+/// change (never per frame).
+pub struct SyncView {
+    pub status: SyncStatus,
+    pub conflicts: Vec<Conflict>,
+    /// This laptop's public key line, for the county to register.
+    pub device_line: String,
+    /// The county key set on this laptop, if any.
+    pub county_line: Option<String>,
+    /// True for a county database (it imports village bundles and writes return bundles).
+    pub is_county: bool,
+}
+
+#[derive(Default)]
+pub struct SyncScreen {
+    county_key: String,
+    full: bool,
+}
+
+/// A stored value as a person reads it.
+fn value_text(value: &Value, lang: Lang) -> String {
+    match value {
+        Value::Null => lang.pick("（空）", "(empty)").to_string(),
+        Value::Integer(i) => i.to_string(),
+        Value::Real(r) => r.to_string(),
+        Value::Text(t) => t.clone(),
+        Value::Blob(b) => format!("{} bytes", b.len()),
+    }
+}
+
+impl SyncScreen {
+    pub fn ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        lang: Lang,
+        view: Option<&SyncView>,
+        running: Option<(&JobKind, &JobProgress)>,
+    ) -> Vec<Action> {
+        let mut actions = Vec::new();
+        let Some(view) = view else {
+            ui.label(lang.pick("正在读取同步状态…", "Reading the sync state…"));
+            return actions;
+        };
+        let busy = running.is_some();
+        egui::ScrollArea::vertical().show(ui, |ui| {
+            ui.heading(lang.pick("本机", "This laptop"));
+            ui.label(lang.pick(
+                "请把下面这一行发给县扶贫办登记本机；未登记的设备发出的数据包会被县里拒收。",
+                "Send this line to the county to register this laptop; bundles from unregistered devices are refused.",
+            ));
+            ui.horizontal(|ui| {
+                ui.monospace(&view.device_line);
+                if ui.small_button(lang.pick("复制", "Copy")).clicked() {
+                    ui.ctx().copy_text(view.device_line.clone());
+                }
+            });
+            if view.is_county {
+                ui.label(lang.pick(
+                    "这是县级数据库：导入各村数据包，并用命令行 dripline county return 为各村生成返回包。",
+                    "This is a county database: it imports village bundles; return bundles are written with dripline county return.",
+                ));
+            } else {
+                match &view.county_line {
+                    Some(line) => {
+                        ui.label(RichText::new(format!("{}{line}", lang.pick("县级密钥：", "County key: "))).color(OK_GREEN));
+                    }
+                    None => {
+                        ui.label(RichText::new(lang.pick(
+                            "⚠ 尚未设置县级密钥：导出的数据包不加密，个人信息将以明文传送。",
+                            "⚠ No county key: exported bundles are not encrypted and personal data travels in the clear.",
+                        )).color(WARN_AMBER));
+                    }
+                }
+                ui.horizontal(|ui| {
+                    let label_id = ui.label(lang.pick("县级密钥", "County key")).id;
+                    ui.add(egui::TextEdit::singleline(&mut self.county_key).hint_text("dripline-county:…").desired_width(420.0))
+                        .labelled_by(label_id);
+                    if ui.button(lang.pick("设置密钥", "Set the key")).clicked() && !self.county_key.trim().is_empty() {
+                        actions.push(Action::SetCountyKey(self.county_key.trim().to_string()));
+                    }
+                });
+            }
+
+            ui.add_space(8.0);
+            ui.separator();
+            ui.heading(lang.pick("数据包", "Bundles"));
+            let s = &view.status;
+            ui.label(match lang {
+                Lang::Zh => format!("待发送的修改：{} 条记录（本机修改编号 {}，县里已确认到 {}）", s.pending_records, s.last_seq, s.acked_seq),
+                Lang::En => format!("Changes waiting: {} records (change number {}, acknowledged up to {})", s.pending_records, s.last_seq, s.acked_seq),
+            });
+            let event = |label: &str, e: &Option<crate::sync::status::BundleEvent>| match e {
+                Some(e) => format!("{label}{} · {}", e.at, e.file_name),
+                None => format!("{label}{}", lang.pick("还没有", "none yet")),
+            };
+            ui.label(event(lang.pick("上次导出：", "Last export: "), &s.last_export));
+            ui.label(event(lang.pick("上次导入：", "Last import: "), &s.last_import));
+            ui.horizontal(|ui| {
+                if !view.is_county {
+                    ui.checkbox(&mut self.full, lang.pick("完整导出（不只是新修改）", "Full export (not only new changes)"));
+                    if ui
+                        .add_enabled(!busy, egui::Button::new(lang.pick("导出数据包…", "Export a bundle…")))
+                        .clicked()
+                        && let Some(path) = rfd::FileDialog::new()
+                            .set_file_name("village.dripline")
+                            .add_filter(lang.pick("数据包", "Bundle"), &["dripline"])
+                            .save_file()
+                    {
+                        actions.push(Action::ExportBundle { path, full: self.full });
+                    }
+                }
+                if ui
+                    .add_enabled(!busy, egui::Button::new(lang.pick("导入数据包…", "Import bundles…")))
+                    .clicked()
+                    && let Some(paths) = rfd::FileDialog::new()
+                        .add_filter(lang.pick("数据包", "Bundle"), &["dripline"])
+                        .pick_files()
+                {
+                    actions.push(Action::ImportBundles(paths));
+                }
+            });
+            if let Some((kind, progress)) = running {
+                let (done, total) = progress.get();
+                ui.horizontal(|ui| {
+                    ui.spinner();
+                    let what = match kind {
+                        JobKind::ExportBundle => lang.pick("正在导出", "Exporting"),
+                        JobKind::ImportBundles => lang.pick("正在核验并导入", "Verifying and importing"),
+                        _ => lang.pick("正在处理", "Working"),
+                    };
+                    ui.label(if total > 0 { format!("{what} {done}/{total}") } else { format!("{what}…") });
+                    if total > 0 {
+                        ui.add(egui::ProgressBar::new(done as f32 / total as f32).desired_width(200.0));
+                    }
+                });
+            }
+
+            ui.add_space(8.0);
+            ui.separator();
+            let open: Vec<&Conflict> = view.conflicts.iter().filter(|c| !c.resolved).collect();
+            ui.heading(match lang {
+                Lang::Zh => format!("待处理的冲突（{}）", open.len()),
+                Lang::En => format!("Conflicts to resolve ({})", open.len()),
+            });
+            if open.is_empty() {
+                ui.label(lang.pick(
+                    "没有冲突。两台电脑改了同一项时，较新的值生效，另一个值会列在这里由您决定。",
+                    "No conflicts. When two laptops change the same field, the newer value wins and the other is listed here for you to decide.",
+                ));
+            }
+            for conflict in open {
+                ui.group(|ui| {
+                    ui.label(format!("{} · {} · {}", conflict.key.table, conflict.key.field, conflict.key.record_id));
+                    ui.label(format!("{}{}", lang.pick("现在的值：", "Current value: "), value_text(&conflict.current_value, lang)));
+                    ui.label(RichText::new(format!("{}{}", lang.pick("另一台电脑的值：", "Other laptop's value: "), value_text(&conflict.loser_value, lang))).color(ERROR_RED));
+                    ui.horizontal(|ui| {
+                        if ui.button(lang.pick("保留现在的值", "Keep the current value")).clicked() {
+                            actions.push(Action::ResolveConflict { key: conflict.key.clone(), resolution: Resolution::KeepCurrent });
+                        }
+                        if ui.button(lang.pick("改用另一台电脑的值", "Use the other value")).clicked() {
+                            actions.push(Action::ResolveConflict { key: conflict.key.clone(), resolution: Resolution::KeepOther });
+                        }
+                    });
+                });
+            }
+        });
+        actions
+    }
+}
+
+/// A bundle file name for a path chosen without one (kept for the CLI and the tests alike).
+pub fn bundle_path(path: PathBuf) -> PathBuf {
+    if path.extension().is_some() {
+        path
+    } else {
+        path.with_extension("dripline")
+    }
+}
