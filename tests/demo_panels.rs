@@ -108,4 +108,15 @@ fn demo_village_zero_fills_every_panel_after_a_store_round_trip() {
     assert!(!p.results.ready.is_empty());
     assert!(!p.results.failing.is_empty());
     assert!(!p.results.at_risk.is_empty());
+
+    // The county's side-by-side line for this village: every precision has something to show.
+    let h = p.headline(records.len());
+    assert_eq!(h.households, records.len());
+    assert!(h.registered > 0 && h.incidence.is_some());
+    assert!(h.households_with_findings > 0 && h.marginal > 0);
+    assert!(h.projects_without_households > 0);
+    assert!(h.funds_total_yuan > 0.0 && h.funds_unattached > 0);
+    assert!(h.without_plan + h.ignoring_main_cause > 0);
+    assert!(h.without_helper > 0 && h.due_visits > 0);
+    assert!(h.ready + h.failing > 0 && h.at_risk > 0);
 }

@@ -1312,3 +1312,40 @@ fn sync_screen_exports_in_the_clear_then_encrypted_to_the_county_and_a_county_im
     assert_eq!(reports.len(), 1);
     assert!(reports[0].stats.records_inserted > 0);
 }
+
+#[test]
+fn a_county_database_shows_every_village_side_by_side() {
+    use dripline::demo::{self, DemoSpec};
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("county.sqlite");
+    let spec = DemoSpec {
+        villages: 3,
+        households_per_village: 40,
+        seed: 11,
+    };
+    let villages: Vec<_> = demo::villages(&spec).collect();
+    {
+        let mut store = dripline::store::Store::open_or_create(&db).unwrap();
+        for v in &villages {
+            store
+                .insert_generated_with_workflow(&v.village, &v.households, &v.workflow)
+                .unwrap();
+        }
+        store.close().unwrap();
+    }
+    let data_dir = dir.path().join("data");
+    let mut harness = Harness::builder()
+        .with_size([1280.0, 800.0])
+        .build_eframe(move |cc| App::new(cc, data_dir, Some(db)));
+    harness.run();
+    harness.get_by_label("全县汇总").click();
+    harness.step();
+    wait_for_job(&mut harness);
+    assert_eq!(harness.state().screen(), Screen::County);
+    harness.get_by_label_contains("共 3 个村");
+    for v in &villages {
+        harness.get_by_label(&format!("{} {}", v.village.township, v.village.name));
+    }
+    click(&mut harness, "无帮扶人");
+    harness.get_by_label("无帮扶人 ▼");
+}

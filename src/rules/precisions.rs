@@ -1140,3 +1140,52 @@ mod tests {
         assert!(all.targets.marginal.is_empty());
     }
 }
+
+/// One village's six precisions in a line of figures, for the county's side-by-side view.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Headline {
+    pub households: usize,
+    pub registered: usize,
+    pub incidence: Option<f64>,
+    /// Targets: households with data findings, and marginal households in the warning band.
+    pub households_with_findings: usize,
+    pub marginal: usize,
+    /// Projects: projects serving no household.
+    pub projects_without_households: usize,
+    /// Funds: the total, and the entries reaching no project or household.
+    pub funds_total_yuan: f64,
+    pub funds_unattached: usize,
+    /// Measures: registered households without a plan, or whose plan ignores the main cause.
+    pub without_plan: usize,
+    pub ignoring_main_cause: usize,
+    /// Personnel: households without a helper, and households due for a visit.
+    pub without_helper: usize,
+    pub due_visits: usize,
+    /// Results: ready to exit, failing, exited but at risk.
+    pub ready: usize,
+    pub failing: usize,
+    pub at_risk: usize,
+}
+
+impl Precisions {
+    /// The figures of each panel that a county compares across villages.
+    pub fn headline(&self, households: usize) -> Headline {
+        Headline {
+            households,
+            registered: self.measures.registered,
+            incidence: self.results.village.incidence,
+            households_with_findings: self.targets.households_with_findings,
+            marginal: self.targets.marginal.len(),
+            projects_without_households: self.projects.without_households.len(),
+            funds_total_yuan: self.funds.total_yuan,
+            funds_unattached: self.funds.unattached.len(),
+            without_plan: self.measures.without_plan.len(),
+            ignoring_main_cause: self.measures.ignoring_main_cause.len(),
+            without_helper: self.personnel.without_helper.len(),
+            due_visits: self.personnel.due_visits.len(),
+            ready: self.results.ready.len(),
+            failing: self.results.failing.len(),
+            at_risk: self.results.at_risk.len(),
+        }
+    }
+}

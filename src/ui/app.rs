@@ -10,9 +10,10 @@ use uuid::Uuid;
 
 use super::charts::{ChartId, ChartsScreen, SaveError};
 use super::checks::ChecksScreen;
+use super::county::CountyScreen;
 use super::household::HouseholdScreen;
 use super::households::HouseholdListScreen;
-use super::jobs::{Job, JobOutcome};
+use super::jobs::{Job, JobKind, JobOutcome};
 use super::precisions::PrecisionsScreen;
 use super::prefs::UiPrefs;
 use super::registers::RegistersScreen;
@@ -58,6 +59,8 @@ pub enum Screen {
     Settings,
     /// Sync bundles for the county, and conflicts to resolve.
     Sync,
+    /// Every village of a county database side by side.
+    County,
     VillageSetup,
     /// The village's charts, or every village's side by side in a county database.
     Charts,
@@ -133,6 +136,8 @@ pub enum Action {
         xlsx: bool,
         full_ids: bool,
     },
+    /// Evaluate every village's six precisions (in the background) for the county view.
+    ComputeCountyOverview,
     /// Set the county's public key: bundles are encrypted to it from then on.
     SetCountyKey(String),
     /// Write a sync bundle (in the background); `full` sends everything, not only new changes.
@@ -169,6 +174,8 @@ pub enum Action {
 /// What the screens read: the current village and everything derived from it, rebuilt whenever the
 /// data changes (never per frame).
 pub struct VillageSnapshot {
+    /// Villages in the database: more than one is a county database, which gets the county view.
+    pub village_count: usize,
     pub village: Option<Village>,
     pub records: Vec<HouseholdRecord>,
     pub summaries: Vec<HouseholdSummary>,
@@ -187,7 +194,9 @@ pub struct VillageSnapshot {
 
 impl VillageSnapshot {
     fn load(store: &Store, today: NaiveDate) -> Result<VillageSnapshot, StoreError> {
-        let village = store.villages()?.into_iter().next();
+        let villages = store.villages()?;
+        let village_count = villages.len();
+        let village = villages.into_iter().next();
         let today = village
             .as_ref()
             .map_or(today, |v| demo::evaluation_date(v, today));
@@ -219,6 +228,7 @@ impl VillageSnapshot {
             })
         });
         Ok(VillageSnapshot {
+            village_count,
             village,
             records,
             summaries,
@@ -288,6 +298,9 @@ pub struct App {
     spreadsheets: SpreadsheetsScreen,
     settings: SettingsScreen,
     sync: SyncScreen,
+    county: CountyScreen,
+    /// Every village with its headline figures, once computed.
+    county_rows: Option<Vec<(Village, crate::rules::precisions::Headline)>>,
     /// What the sync screen shows, read when it opens and after each sync change.
     sync_view: Option<SyncView>,
     /// The background job (survey check or import, export), while it runs.
@@ -341,6 +354,8 @@ impl App {
             spreadsheets: SpreadsheetsScreen::default(),
             settings: SettingsScreen::default(),
             sync: SyncScreen::default(),
+            county: CountyScreen::default(),
+            county_rows: None,
             sync_view: None,
             job: None,
             checked_survey: None,
@@ -386,6 +401,7 @@ impl App {
             Action::OpenPhoto(id) => self.open_photo(id),
             Action::WriteSurveyTemplate(path) => self.write_survey_template(&path),
             Action::SetCountyKey(line) => self.set_county_key(&line),
+            Action::ComputeCountyOverview => self.start_store_job(Job::county_overview),
             Action::ExportBundle { path, full } => self.start_store_job(|db, lang| {
                 Job::export_bundle(db, super::sync::bundle_path(path), full, lang)
             }),
@@ -902,9 +918,12 @@ impl App {
                     })
                     .collect();
                 self.notice = Some(Notice::Done(lines.join(lang.pick("；", "; "))));
+                // The villages' figures changed: the county view is computed again when opened.
+                self.county_rows = None;
                 self.refresh();
                 self.load_sync_view();
             }
+            JobOutcome::CountyOverview(rows) => self.county_rows = Some(rows),
             JobOutcome::Failed(message) => self.notice = Some(Notice::Failed(message)),
         }
     }
@@ -1013,6 +1032,11 @@ impl App {
             Screen::Sync => {
                 self.screen = screen;
                 self.load_sync_view();
+            }
+            Screen::County => {
+                if self.county_rows.is_none() {
+                    self.start_store_job(Job::county_overview);
+                }
             }
             Screen::Households
             | Screen::Checks
@@ -1160,6 +1184,16 @@ impl App {
                 actions.push(Action::Undo);
             }
             let selected = self.screen == Screen::Settings;
+            if self.snapshot().is_some_and(|s| s.village_count > 1) {
+                let selected = self.screen == Screen::County;
+                if ui
+                    .selectable_label(selected, lang.pick("全县汇总", "County"))
+                    .clicked()
+                    && !selected
+                {
+                    actions.push(Action::Navigate(Screen::County));
+                }
+            }
             let syncing = self.screen == Screen::Sync;
             if ui
                 .selectable_label(syncing, lang.pick("数据同步", "Sync"))
@@ -1355,6 +1389,16 @@ impl eframe::App for App {
                     Screen::Precisions => self.precisions.ui(ui, lang, snapshot),
                     Screen::Registers => self.registers.ui(ui, lang, snapshot),
                     Screen::Settings => self.settings.ui(ui, lang, snapshot),
+                    Screen::County => self.county.ui(
+                        ui,
+                        lang,
+                        self.county_rows.as_deref(),
+                        self.job
+                            .as_ref()
+                            .filter(|j| j.kind == JobKind::CountyOverview)
+                            .map(|j| j.progress.as_ref()),
+                        snapshot.thresholds.max_incidence,
+                    ),
                     Screen::Sync => self.sync.ui(
                         ui,
                         lang,

@@ -29,6 +29,7 @@ pub enum JobKind {
     Export,
     ExportBundle,
     ImportBundles,
+    CountyOverview,
 }
 
 /// What a finished job hands back to the window.
@@ -50,6 +51,8 @@ pub enum JobOutcome {
     BundleExported(ExportSummary),
     /// Bundles verified and merged (all in one transaction).
     BundlesImported(Vec<ImportReport>),
+    /// Every village of the database with its six precisions' headline figures.
+    CountyOverview(Vec<(crate::model::Village, crate::rules::precisions::Headline)>),
     /// The job failed; the message is already in the user's language. Nothing was written.
     Failed(String),
 }
@@ -132,6 +135,17 @@ impl Job {
                 Err(message) => JobOutcome::Failed(message),
             }
         })
+    }
+
+    /// Evaluates the six precisions of every village of the database, one village at a time.
+    pub fn county_overview(db: PathBuf, lang: Lang) -> Job {
+        Job::spawn_with_progress(
+            JobKind::CountyOverview,
+            move |progress| match county_overview(&db, progress) {
+                Ok(rows) => JobOutcome::CountyOverview(rows),
+                Err(e) => JobOutcome::Failed(e.localize(lang)),
+            },
+        )
     }
 
     /// Verifies every bundle, then merges them all in one transaction (or none).
@@ -227,4 +241,39 @@ fn export_tables(
         .map(|t| (t.sheet.to_string(), t.rows.len()))
         .collect();
     Ok(JobOutcome::Exported { files, rows })
+}
+
+fn county_overview(
+    db: &Path,
+    progress: &JobProgress,
+) -> Result<
+    Vec<(crate::model::Village, crate::rules::precisions::Headline)>,
+    crate::store::StoreError,
+> {
+    use crate::rules::plan::CauseAnswers;
+    use crate::rules::precisions::{self, PrecisionInputs, SplitHeuristic};
+    let store = Store::open(db)?;
+    let villages = store.villages()?;
+    let lines = store.poverty_lines()?;
+    let thresholds = store.thresholds()?;
+    let now = chrono::Local::now().date_naive();
+    let total = villages.len();
+    let mut rows = Vec::with_capacity(total);
+    for (done, village) in villages.into_iter().enumerate() {
+        progress.set(crate::sync::Progress { done, total });
+        let records = store.household_records(Some(village.id))?;
+        let workflow = store.village_workflow(village.id)?;
+        let evaluated = precisions::evaluate(&PrecisionInputs {
+            village: &village,
+            records: &records,
+            workflow: &workflow,
+            lines: &lines,
+            thresholds: &thresholds,
+            cause_answers: &CauseAnswers::default(),
+            split: &SplitHeuristic::default(),
+            today: crate::demo::evaluation_date(&village, now),
+        });
+        rows.push((village, evaluated.headline(records.len())));
+    }
+    Ok(rows)
 }

@@ -4,6 +4,7 @@
 pub mod app;
 pub mod charts;
 mod checks;
+mod county;
 pub mod fonts;
 mod household;
 mod household_plan;

@@ -73,6 +73,7 @@ impl SpreadsheetsScreen {
                         JobKind::ExportBundle | JobKind::ImportBundles => {
                             lang.pick("正在同步…", "Syncing…")
                         }
+                        JobKind::CountyOverview => lang.pick("正在汇总各村…", "Summing up the villages…"),
                     });
                 });
             }
