@@ -63,12 +63,11 @@ impl SyncScreen {
                 "请把下面这一行发给县扶贫办登记本机；未登记的设备发出的数据包会被县里拒收。",
                 "Send this line to the county to register this laptop; bundles from unregistered devices are refused.",
             ));
-            ui.horizontal(|ui| {
-                ui.monospace(&view.device_line);
-                if ui.small_button(lang.pick("复制", "Copy")).clicked() {
-                    ui.ctx().copy_text(view.device_line.clone());
-                }
-            });
+            if ui.button(lang.pick("复制本机标识", "Copy this laptop's key")).clicked() {
+                ui.ctx().copy_text(view.device_line.clone());
+            }
+            // The line is long: it wraps rather than pushing the screen sideways.
+            ui.add(egui::Label::new(RichText::new(&view.device_line).monospace()).wrap());
             if view.is_county {
                 ui.label(lang.pick(
                     "这是县级数据库：导入各村数据包，并用命令行 dripline county return 为各村生成返回包。",
@@ -100,10 +99,17 @@ impl SyncScreen {
             ui.separator();
             ui.heading(lang.pick("数据包", "Bundles"));
             let s = &view.status;
-            ui.label(match lang {
-                Lang::Zh => format!("待发送的修改：{} 条记录（本机修改编号 {}，县里已确认到 {}）", s.pending_records, s.last_seq, s.acked_seq),
-                Lang::En => format!("Changes waiting: {} records (change number {}, acknowledged up to {})", s.pending_records, s.last_seq, s.acked_seq),
-            });
+            if s.acked_seq == 0 {
+                ui.label(lang.pick(
+                    "县里还没有确认过本机的数据包：下一次导出包含全部数据。",
+                    "The county has not acknowledged a bundle from this laptop yet: the next export carries everything.",
+                ));
+            } else {
+                ui.label(match lang {
+                    Lang::Zh => format!("待发送的修改：{} 条记录（本机修改编号 {}，县里已确认到 {}）", s.pending_records, s.last_seq, s.acked_seq),
+                    Lang::En => format!("Changes waiting: {} records (change number {}, acknowledged up to {})", s.pending_records, s.last_seq, s.acked_seq),
+                });
+            }
             let event = |label: &str, e: &Option<crate::sync::status::BundleEvent>| match e {
                 Some(e) => format!("{label}{} · {}", e.at, e.file_name),
                 None => format!("{label}{}", lang.pick("还没有", "none yet")),
