@@ -1311,6 +1311,28 @@ fn sync_screen_exports_in_the_clear_then_encrypted_to_the_county_and_a_county_im
         .expect("the county imports the sealed bundle");
     assert_eq!(reports.len(), 1);
     assert!(reports[0].stats.records_inserted > 0);
+    county_store.close().unwrap();
+
+    // The county, in the window, writes the village's return bundle; the laptop imports it.
+    let county_dir = dir.path().join("county-data");
+    let county_db_for_app = county_db.clone();
+    let mut county_window = Harness::builder()
+        .with_size([1280.0, 800.0])
+        .build_eframe(move |cc| App::new(cc, county_dir, Some(county_db_for_app)));
+    county_window.run();
+    let returns = dir.path().join("returns");
+    std::fs::create_dir(&returns).unwrap();
+    county_window
+        .state_mut()
+        .apply(Action::WriteReturnBundles(returns.clone()));
+    wait_for_job(&mut county_window);
+    county_window.get_by_label_contains("已生成 1 个返回包");
+    let back = returns.join(format!("{village_code}-return.dripline"));
+    assert!(back.exists());
+    harness.state_mut().apply(Action::ImportBundles(vec![back]));
+    wait_for_job(&mut harness);
+    harness.get_by_label_contains(&format!("{village_code}-return.dripline："));
+    harness.get_by_label_contains("县里已确认到");
 }
 
 #[test]

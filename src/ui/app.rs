@@ -136,6 +136,8 @@ pub enum Action {
         xlsx: bool,
         full_ids: bool,
     },
+    /// Write a return bundle per village of a county database into this folder (in the background).
+    WriteReturnBundles(PathBuf),
     /// Evaluate every village's six precisions (in the background) for the county view.
     ComputeCountyOverview,
     /// Set the county's public key: bundles are encrypted to it from then on.
@@ -402,6 +404,9 @@ impl App {
             Action::WriteSurveyTemplate(path) => self.write_survey_template(&path),
             Action::SetCountyKey(line) => self.set_county_key(&line),
             Action::ComputeCountyOverview => self.start_store_job(Job::county_overview),
+            Action::WriteReturnBundles(dir) => {
+                self.start_store_job(|db, lang| Job::write_returns(db, dir, lang))
+            }
             Action::ExportBundle { path, full } => self.start_store_job(|db, lang| {
                 Job::export_bundle(db, super::sync::bundle_path(path), full, lang)
             }),
@@ -924,6 +929,31 @@ impl App {
                 self.load_sync_view();
             }
             JobOutcome::CountyOverview(rows) => self.county_rows = Some(rows),
+            JobOutcome::ReturnsWritten {
+                written,
+                without_devices,
+            } => {
+                let mut text = match lang {
+                    Lang::Zh => format!("已生成 {} 个返回包", written.len()),
+                    Lang::En => format!("{} return bundles written", written.len()),
+                };
+                if let Some(dir) = written.first().and_then(|p| p.parent()) {
+                    text.push_str(&format!("（{}）", dir.display()));
+                }
+                if !without_devices.is_empty() {
+                    text.push_str(&match lang {
+                        Lang::Zh => format!(
+                            "；以下村还没有登记设备，未生成：{}",
+                            without_devices.join("、")
+                        ),
+                        Lang::En => format!(
+                            "; these villages have no registered laptop yet: {}",
+                            without_devices.join(", ")
+                        ),
+                    });
+                }
+                self.notice = Some(Notice::Done(text));
+            }
             JobOutcome::Failed(message) => self.notice = Some(Notice::Failed(message)),
         }
     }
@@ -1395,7 +1425,9 @@ impl eframe::App for App {
                         self.county_rows.as_deref(),
                         self.job
                             .as_ref()
-                            .filter(|j| j.kind == JobKind::CountyOverview)
+                            .filter(|j| {
+                                matches!(j.kind, JobKind::CountyOverview | JobKind::WriteReturns)
+                            })
                             .map(|j| j.progress.as_ref()),
                         snapshot.thresholds.max_incidence,
                     ),

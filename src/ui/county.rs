@@ -82,6 +82,17 @@ impl CountyScreen {
             {
                 actions.push(Action::ComputeCountyOverview);
             }
+            if ui
+                .add_enabled(running.is_none(), egui::Button::new(lang.pick("为各村生成返回包…", "Write return bundles…")))
+                .on_hover_text(lang.pick(
+                    "每个已登记设备的村一个返回包：确认回执、同村其他电脑的修改、县级设置（扶贫标准表）",
+                    "One per village with registered laptops: acknowledgements, the other laptops' changes, county settings (the poverty-line table)",
+                ))
+                .clicked()
+                && let Some(dir) = rfd::FileDialog::new().pick_folder()
+            {
+                actions.push(Action::WriteReturnBundles(dir));
+            }
         });
         if let Some(progress) = running {
             let (done, total) = progress.get();

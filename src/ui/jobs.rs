@@ -30,6 +30,7 @@ pub enum JobKind {
     ExportBundle,
     ImportBundles,
     CountyOverview,
+    WriteReturns,
 }
 
 /// What a finished job hands back to the window.
@@ -53,6 +54,11 @@ pub enum JobOutcome {
     BundlesImported(Vec<ImportReport>),
     /// Every village of the database with its six precisions' headline figures.
     CountyOverview(Vec<(crate::model::Village, crate::rules::precisions::Headline)>),
+    /// Return bundles written, one per village with registered devices; the others are named.
+    ReturnsWritten {
+        written: Vec<PathBuf>,
+        without_devices: Vec<String>,
+    },
     /// The job failed; the message is already in the user's language. Nothing was written.
     Failed(String),
 }
@@ -146,6 +152,20 @@ impl Job {
                 Err(e) => JobOutcome::Failed(e.localize(lang)),
             },
         )
+    }
+
+    /// Writes a return bundle for every village of a county database into `dir`
+    /// (`<village code>-return.dripline`); villages with no registered device are skipped.
+    pub fn write_returns(db: PathBuf, dir: PathBuf, lang: Lang) -> Job {
+        Job::spawn_with_progress(JobKind::WriteReturns, move |progress| {
+            match write_returns(&db, &dir, progress) {
+                Ok((written, without_devices)) => JobOutcome::ReturnsWritten {
+                    written,
+                    without_devices,
+                },
+                Err(e) => JobOutcome::Failed(e.localize(lang)),
+            }
+        })
     }
 
     /// Verifies every bundle, then merges them all in one transaction (or none).
@@ -276,4 +296,30 @@ fn county_overview(
         rows.push((village, evaluated.headline(records.len())));
     }
     Ok(rows)
+}
+
+fn write_returns(
+    db: &Path,
+    dir: &Path,
+    progress: &JobProgress,
+) -> Result<(Vec<PathBuf>, Vec<String>), crate::sync::SyncError> {
+    use crate::sync::{SyncError, county};
+    let mut store = Store::open(db)?;
+    let villages = store.villages()?;
+    let total = villages.len();
+    let mut written = Vec::new();
+    let mut without_devices = Vec::new();
+    for (done, village) in villages.iter().enumerate() {
+        progress.set(crate::sync::Progress { done, total });
+        let out = dir.join(format!("{}-return.dripline", village.code));
+        match county::write_return(&mut store, &village.code, &out, &mut |_| {}) {
+            Ok(_) => written.push(out),
+            Err(SyncError::NoDevicesForVillage(code)) => {
+                without_devices.push(format!("{code} {}", village.name))
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    store.close()?;
+    Ok((written, without_devices))
 }

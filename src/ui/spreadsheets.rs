@@ -73,7 +73,9 @@ impl SpreadsheetsScreen {
                         JobKind::ExportBundle | JobKind::ImportBundles => {
                             lang.pick("正在同步…", "Syncing…")
                         }
-                        JobKind::CountyOverview => lang.pick("正在汇总各村…", "Summing up the villages…"),
+                        JobKind::CountyOverview | JobKind::WriteReturns => {
+                            lang.pick("正在处理各村…", "Working through the villages…")
+                        }
                     });
                 });
             }

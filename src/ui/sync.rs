@@ -189,7 +189,7 @@ impl SyncScreen {
     }
 }
 
-/// A bundle file name for a path chosen without one (kept for the CLI and the tests alike).
+/// A bundle path with the `.dripline` extension added when the chosen name has none.
 pub fn bundle_path(path: PathBuf) -> PathBuf {
     if path.extension().is_some() {
         path
