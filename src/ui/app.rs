@@ -13,7 +13,7 @@ use super::checks::ChecksScreen;
 use super::county::CountyScreen;
 use super::household::HouseholdScreen;
 use super::households::HouseholdListScreen;
-use super::jobs::{Job, JobKind, JobOutcome};
+use super::jobs::{Job, JobOutcome};
 use super::precisions::PrecisionsScreen;
 use super::prefs::UiPrefs;
 use super::registers::RegistersScreen;
@@ -1423,26 +1423,21 @@ impl eframe::App for App {
                         ui,
                         lang,
                         self.county_rows.as_deref(),
-                        self.job
-                            .as_ref()
-                            .filter(|j| {
-                                matches!(j.kind, JobKind::CountyOverview | JobKind::WriteReturns)
-                            })
-                            .map(|j| j.progress.as_ref()),
+                        self.job.as_ref(),
                         snapshot.thresholds.max_incidence,
                     ),
                     Screen::Sync => self.sync.ui(
                         ui,
                         lang,
                         self.sync_view.as_ref(),
-                        self.job.as_ref().map(|j| (&j.kind, j.progress.as_ref())),
+                        self.job.as_ref(),
                     ),
                     Screen::Spreadsheets => self.spreadsheets.ui(
                         ui,
                         lang,
                         snapshot,
                         self.checked_survey.as_ref(),
-                        self.job.as_ref().map(|j| &j.kind),
+                        self.job.as_ref(),
                     ),
                     Screen::Charts => self.charts.ui(ui, lang, snapshot),
                     Screen::VillageSetup => self.village_setup.ui(ui, lang, snapshot.village.as_ref()),

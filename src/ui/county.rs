@@ -6,7 +6,7 @@ use eframe::egui::{self, RichText};
 use egui_extras::{Column, TableBuilder};
 
 use super::app::Action;
-use super::jobs::JobProgress;
+use super::jobs::Job;
 use super::widgets::{self, ERROR_RED};
 use crate::i18n::Lang;
 use crate::model::Village;
@@ -64,7 +64,7 @@ impl CountyScreen {
         ui: &mut egui::Ui,
         lang: Lang,
         rows: Option<&[(Village, Headline)]>,
-        running: Option<&JobProgress>,
+        running: Option<&Job>,
         max_incidence: f64,
     ) -> Vec<Action> {
         let mut actions = Vec::new();
@@ -94,18 +94,8 @@ impl CountyScreen {
                 actions.push(Action::WriteReturnBundles(dir));
             }
         });
-        if let Some(progress) = running {
-            let (done, total) = progress.get();
-            ui.horizontal(|ui| {
-                ui.spinner();
-                ui.label(format!(
-                    "{} {done}/{total}",
-                    lang.pick("正在汇总各村", "Summing up villages")
-                ));
-                if total > 0 {
-                    ui.add(egui::ProgressBar::new(done as f32 / total as f32).desired_width(240.0));
-                }
-            });
+        if let Some(job) = running {
+            job.running_ui(ui, lang);
         }
         let Some(rows) = rows else {
             return actions;

@@ -285,14 +285,10 @@ impl PlanTab {
         }
         ui.add_space(8.0);
         if self.funds.is_open() {
-            if let EditorOutcome::Save(f) = self.funds.form_ui(
-                ui,
-                lang,
-                snapshot,
-                lang.pick("资金拨付", "Payment"),
-                "",
-                || unreachable!("the payment form opens from a measure"),
-            ) {
+            if let EditorOutcome::Save(f) =
+                self.funds
+                    .open_form_ui(ui, lang, snapshot, lang.pick("资金拨付", "Payment"))
+            {
                 actions.push(Action::SaveFund(f));
             }
             return;

@@ -91,7 +91,43 @@ pub struct Job {
     receiver: Receiver<JobOutcome>,
 }
 
+impl JobKind {
+    /// What the job is doing, for the line beside the spinner.
+    pub fn label(&self, lang: Lang) -> &'static str {
+        match self {
+            JobKind::CheckSurvey => {
+                lang.pick("正在逐行检查调查表", "Checking the survey row by row")
+            }
+            JobKind::CommitSurvey => lang.pick("正在写入调查表", "Writing the survey"),
+            JobKind::Export => lang.pick("正在导出表格", "Exporting the spreadsheets"),
+            JobKind::ExportBundle => lang.pick("正在导出数据包", "Writing the bundle"),
+            JobKind::ImportBundles => {
+                lang.pick("正在核验并导入数据包", "Verifying and importing bundles")
+            }
+            JobKind::CountyOverview => lang.pick("正在汇总各村", "Summing up the villages"),
+            JobKind::WriteReturns => lang.pick("正在生成各村返回包", "Writing the return bundles"),
+        }
+    }
+}
+
 impl Job {
+    /// The spinner, what the job is doing and, once it knows, how far it has come.
+    pub fn running_ui(&self, ui: &mut eframe::egui::Ui, lang: Lang) {
+        let (done, total) = self.progress.get();
+        ui.horizontal(|ui| {
+            ui.spinner();
+            let what = self.kind.label(lang);
+            if total > 0 {
+                ui.label(format!("{what} {done}/{total}"));
+                ui.add(
+                    eframe::egui::ProgressBar::new(done as f32 / total as f32).desired_width(240.0),
+                );
+            } else {
+                ui.label(format!("{what}…"));
+            }
+        });
+    }
+
     /// The result, once the worker has sent it.
     pub fn poll(&self) -> Option<JobOutcome> {
         match self.receiver.try_recv() {

@@ -8,7 +8,7 @@ use eframe::egui::{self, RichText};
 use egui_extras::{Column as TableColumn, TableBuilder};
 
 use super::app::{Action, VillageSnapshot};
-use super::jobs::JobKind;
+use super::jobs::Job;
 use super::widgets::{ERROR_RED, OK_GREEN};
 use crate::i18n::{Lang, Localize};
 use crate::io::import::ImportPlan;
@@ -32,7 +32,7 @@ impl SpreadsheetsScreen {
         lang: Lang,
         snapshot: &VillageSnapshot,
         checked: Option<&CheckedFile>,
-        running: Option<&JobKind>,
+        running: Option<&Job>,
     ) -> Vec<Action> {
         let mut actions = Vec::new();
         let busy = running.is_some();
@@ -63,21 +63,8 @@ impl SpreadsheetsScreen {
                     actions.push(Action::CheckSurveyFile(path));
                 }
             });
-            if let Some(kind) = running {
-                ui.horizontal(|ui| {
-                    ui.spinner();
-                    ui.label(match kind {
-                        JobKind::CheckSurvey => lang.pick("正在逐行检查调查表…", "Checking the survey row by row…"),
-                        JobKind::CommitSurvey => lang.pick("正在写入…", "Writing…"),
-                        JobKind::Export => lang.pick("正在导出…", "Exporting…"),
-                        JobKind::ExportBundle | JobKind::ImportBundles => {
-                            lang.pick("正在同步…", "Syncing…")
-                        }
-                        JobKind::CountyOverview | JobKind::WriteReturns => {
-                            lang.pick("正在处理各村…", "Working through the villages…")
-                        }
-                    });
-                });
+            if let Some(job) = running {
+                job.running_ui(ui, lang);
             }
             if let Some(checked) = checked {
                 checked_file_ui(ui, lang, snapshot, checked, busy, &mut actions);

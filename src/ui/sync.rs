@@ -8,7 +8,7 @@ use eframe::egui::{self, RichText};
 use rusqlite::types::Value;
 
 use super::app::Action;
-use super::jobs::{JobKind, JobProgress};
+use super::jobs::Job;
 use super::widgets::{ERROR_RED, OK_GREEN, WARN_AMBER};
 use crate::i18n::Lang;
 use crate::sync::status::{Conflict, Resolution, SyncStatus};
@@ -43,13 +43,38 @@ fn value_text(value: &Value, lang: Lang) -> String {
     }
 }
 
+/// The kind of record a conflict is on, in words (the store's table names mean nothing to a
+/// village team).
+fn record_kind(table: &str, lang: Lang) -> String {
+    let (zh, en) = match table {
+        "village" => ("村情", "Village"),
+        "household" => ("农户", "Household"),
+        "member" => ("家庭成员", "Member"),
+        "income_year" => ("年度收入", "Yearly income"),
+        "helper" | "household_helper" => ("帮扶责任人", "Helper"),
+        "team_member" => ("工作队员", "Team member"),
+        "project" | "project_household" => ("项目", "Project"),
+        "measure" => ("帮扶措施", "Measure"),
+        "fund_entry" => ("资金", "Fund entry"),
+        "visit" | "visit_photo" => ("走访记录", "Visit"),
+        "survey_state" => ("入户调查", "Survey"),
+        "exit_decision" => ("脱贫认定", "Exit decision"),
+        "product" | "product_producer" => ("特色产品", "Product"),
+        "sale" => ("销售记录", "Sale"),
+        "training" => ("培训记录", "Training"),
+        "poverty_line" => ("扶贫标准", "Poverty line"),
+        other => return other.to_string(),
+    };
+    lang.pick(zh, en).to_string()
+}
+
 impl SyncScreen {
     pub fn ui(
         &mut self,
         ui: &mut egui::Ui,
         lang: Lang,
         view: Option<&SyncView>,
-        running: Option<(&JobKind, &JobProgress)>,
+        running: Option<&Job>,
     ) -> Vec<Action> {
         let mut actions = Vec::new();
         let Some(view) = view else {
@@ -140,20 +165,8 @@ impl SyncScreen {
                     actions.push(Action::ImportBundles(paths));
                 }
             });
-            if let Some((kind, progress)) = running {
-                let (done, total) = progress.get();
-                ui.horizontal(|ui| {
-                    ui.spinner();
-                    let what = match kind {
-                        JobKind::ExportBundle => lang.pick("正在导出", "Exporting"),
-                        JobKind::ImportBundles => lang.pick("正在核验并导入", "Verifying and importing"),
-                        _ => lang.pick("正在处理", "Working"),
-                    };
-                    ui.label(if total > 0 { format!("{what} {done}/{total}") } else { format!("{what}…") });
-                    if total > 0 {
-                        ui.add(egui::ProgressBar::new(done as f32 / total as f32).desired_width(200.0));
-                    }
-                });
+            if let Some(job) = running {
+                job.running_ui(ui, lang);
             }
 
             ui.add_space(8.0);
@@ -171,7 +184,13 @@ impl SyncScreen {
             }
             for conflict in open {
                 ui.group(|ui| {
-                    ui.label(format!("{} · {} · {}", conflict.key.table, conflict.key.field, conflict.key.record_id));
+                    ui.label(format!(
+                        "{} · {}{} · {}",
+                        record_kind(&conflict.key.table, lang),
+                        lang.pick("字段 ", "field "),
+                        conflict.key.field,
+                        conflict.key.record_id
+                    ));
                     ui.label(format!("{}{}", lang.pick("现在的值：", "Current value: "), value_text(&conflict.current_value, lang)));
                     ui.label(RichText::new(format!("{}{}", lang.pick("另一台电脑的值：", "Other laptop's value: "), value_text(&conflict.loser_value, lang))).color(ERROR_RED));
                     ui.horizontal(|ui| {

@@ -4,13 +4,13 @@
 
 use std::collections::HashMap;
 
-use eframe::egui::{self, RichText, Ui};
+use eframe::egui::{RichText, Ui};
 use uuid::Uuid;
 
 use super::app::{Action, VillageSnapshot};
 use super::widgets::pickers::{self, household_name_of};
 use super::widgets::record_editor::{
-    EditorOutcome, FormErrors, RecordEditor, RecordForm, plain_number,
+    EditorOutcome, FormErrors, RecordEditor, RecordForm, newest_first_ui, plain_number,
 };
 use super::widgets::{self, FocusIf, WARN_AMBER, text_row};
 use crate::i18n::{Label, Lang};
@@ -268,57 +268,50 @@ impl FundsTab {
         }
         ui.add_space(6.0);
 
-        let mut funds: Vec<_> = snapshot.workflow.funds.iter().collect();
-        funds.sort_by_key(|f| std::cmp::Reverse(f.date));
-        let row_height = ui.text_style_height(&egui::TextStyle::Body) + 10.0;
-        egui::ScrollArea::vertical()
-            .id_salt("funds_list")
-            .auto_shrink([false, true])
-            .show_rows(ui, row_height, funds.len(), |ui, range| {
-                for f in &funds[range] {
-                    ui.horizontal(|ui| {
-                        ui.label(f.date.to_string());
-                        ui.strong(format!(
-                            "{} {}",
-                            widgets::yuan(f.amount_yuan),
-                            lang.pick("元", "yuan")
-                        ));
-                        ui.label(f.source.label(lang));
-                        ui.label(f.purpose.label(lang));
-                        let project = f
-                            .project_id
-                            .and_then(|id| snapshot.workflow.projects.iter().find(|p| p.id == id));
-                        if let Some(p) = project {
-                            ui.label(format!("{} {}", lang.pick("项目", "project"), p.name));
-                        }
-                        if let Some(h) = f.household_id {
-                            ui.label(household_name_of(&snapshot.records, h));
-                        }
-                        if panel.unattached.contains(&f.id) {
-                            ui.label(
-                                RichText::new(lang.pick("未落实到项目或户", "reaches nothing"))
-                                    .color(WARN_AMBER),
-                            );
-                        }
-                        if let Some(group) = doubled.get(&f.id) {
-                            ui.label(
-                                RichText::new(match lang {
-                                    Lang::Zh => format!("疑似重复（第 {group} 组）"),
-                                    Lang::En => format!("possibly double-counted (group {group})"),
-                                })
-                                .color(WARN_AMBER),
-                            );
-                        }
-                        if !f.note.is_empty() {
-                            ui.weak(&f.note);
-                        }
-                        if let EditorOutcome::Delete(id) =
-                            self.editor.row_buttons_ui(ui, lang, f.id, f)
-                        {
-                            actions.push(Action::DeleteFund(id));
-                        }
-                    });
+        newest_first_ui(
+            ui,
+            "funds_list",
+            &snapshot.workflow.funds,
+            |r| r.date,
+            |ui, f| {
+                ui.strong(format!(
+                    "{} {}",
+                    widgets::yuan(f.amount_yuan),
+                    lang.pick("元", "yuan")
+                ));
+                ui.label(f.source.label(lang));
+                ui.label(f.purpose.label(lang));
+                let project = f
+                    .project_id
+                    .and_then(|id| snapshot.workflow.projects.iter().find(|p| p.id == id));
+                if let Some(p) = project {
+                    ui.label(format!("{} {}", lang.pick("项目", "project"), p.name));
                 }
-            });
+                if let Some(h) = f.household_id {
+                    ui.label(household_name_of(&snapshot.records, h));
+                }
+                if panel.unattached.contains(&f.id) {
+                    ui.label(
+                        RichText::new(lang.pick("未落实到项目或户", "reaches nothing"))
+                            .color(WARN_AMBER),
+                    );
+                }
+                if let Some(group) = doubled.get(&f.id) {
+                    ui.label(
+                        RichText::new(match lang {
+                            Lang::Zh => format!("疑似重复（第 {group} 组）"),
+                            Lang::En => format!("possibly double-counted (group {group})"),
+                        })
+                        .color(WARN_AMBER),
+                    );
+                }
+                if !f.note.is_empty() {
+                    ui.weak(&f.note);
+                }
+                if let EditorOutcome::Delete(id) = self.editor.row_buttons_ui(ui, lang, f.id, f) {
+                    actions.push(Action::DeleteFund(id));
+                }
+            },
+        );
     }
 }

@@ -11,7 +11,7 @@ use super::app::{Action, VillageSnapshot};
 use super::village_funds::measure_name;
 use super::widgets::pickers::{self, household_name_of};
 use super::widgets::record_editor::{
-    EditorOutcome, FormErrors, RecordEditor, RecordForm, plain_number,
+    EditorOutcome, FormErrors, RecordEditor, RecordForm, newest_first_ui, plain_number,
 };
 use super::widgets::{self, FocusIf, text_row};
 use crate::i18n::{Label, Lang};
@@ -386,35 +386,28 @@ impl ProductsTab {
         ) {
             actions.push(Action::SaveSale(s));
         }
-        let mut rows: Vec<&Sale> = sales.iter().collect();
-        rows.sort_by_key(|r| std::cmp::Reverse(r.date));
-        let row_height = ui.text_style_height(&egui::TextStyle::Body) + 10.0;
-        egui::ScrollArea::vertical()
-            .id_salt("sales_list")
-            .auto_shrink([false, true])
-            .show_rows(ui, row_height, rows.len(), |ui, range| {
-                for s in &rows[range] {
-                    ui.horizontal(|ui| {
-                        ui.label(s.date.to_string());
-                        ui.label(household_name_of(&snapshot.records, s.household_id));
-                        let product = s
-                            .product_id
-                            .and_then(|id| snapshot.workflow.products.iter().find(|p| p.id == id))
-                            .map_or(lang.pick("其他", "other"), |p| p.name.as_str());
-                        ui.label(product);
-                        ui.label(s.channel.label(lang));
-                        ui.strong(format!(
-                            "{} {}",
-                            widgets::yuan(s.amount_yuan),
-                            lang.pick("元", "yuan")
-                        ));
-                        if let EditorOutcome::Delete(id) =
-                            self.sales.row_buttons_ui(ui, lang, s.id, s)
-                        {
-                            actions.push(Action::DeleteSale(id));
-                        }
-                    });
+        newest_first_ui(
+            ui,
+            "sales_list",
+            sales,
+            |r| r.date,
+            |ui, s| {
+                ui.label(household_name_of(&snapshot.records, s.household_id));
+                let product = s
+                    .product_id
+                    .and_then(|id| snapshot.workflow.products.iter().find(|p| p.id == id))
+                    .map_or(lang.pick("其他", "other"), |p| p.name.as_str());
+                ui.label(product);
+                ui.label(s.channel.label(lang));
+                ui.strong(format!(
+                    "{} {}",
+                    widgets::yuan(s.amount_yuan),
+                    lang.pick("元", "yuan")
+                ));
+                if let EditorOutcome::Delete(id) = self.sales.row_buttons_ui(ui, lang, s.id, s) {
+                    actions.push(Action::DeleteSale(id));
                 }
-            });
+            },
+        );
     }
 }

@@ -5,8 +5,7 @@ use eframe::egui::{RichText, Ui};
 use uuid::Uuid;
 
 use super::app::{Action, VillageSnapshot};
-use super::village_team::household_ref_name;
-use super::widgets::pickers;
+use super::widgets::pickers::{self, household_ref_name};
 use super::widgets::record_editor::{
     EditorOutcome, FormErrors, RecordEditor, RecordForm, plain_number,
 };

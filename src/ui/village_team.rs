@@ -6,12 +6,11 @@ use eframe::egui::{RichText, Ui};
 use uuid::Uuid;
 
 use super::app::{Action, VillageSnapshot};
-use super::widgets::pickers::{self, household_name_of};
+use super::widgets::pickers::{self, household_name_of, household_ref_name};
 use super::widgets::record_editor::{EditorOutcome, FormErrors, RecordEditor, RecordForm};
 use super::widgets::{self, FocusIf, WARN_AMBER, text_row};
 use crate::i18n::{Label, Lang};
 use crate::model::{Helper, TeamMember, TeamRole};
-use crate::rules::precisions::HouseholdRef;
 use crate::rules::workflow_records::{self, WorkField};
 
 struct TeamMemberForm {
@@ -313,9 +312,4 @@ impl TeamTab {
             );
         }
     }
-}
-
-/// How a household of a panel list is named: its number and its head's name.
-pub fn household_ref_name(h: &HouseholdRef) -> String {
-    format!("{} {}", h.number, h.head_name.as_deref().unwrap_or("—"))
 }

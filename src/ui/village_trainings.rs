@@ -1,13 +1,13 @@
 //! Training records (培训记录): who attended which course, when, for how many hours; a trainee is
 //! a member of a registered household or a person named by hand.
 
-use eframe::egui::{self, Ui};
+use eframe::egui::Ui;
 use uuid::Uuid;
 
 use super::app::{Action, VillageSnapshot};
 use super::widgets::pickers::{self, household_name_of};
 use super::widgets::record_editor::{
-    EditorOutcome, FormErrors, RecordEditor, RecordForm, plain_number,
+    EditorOutcome, FormErrors, RecordEditor, RecordForm, newest_first_ui, plain_number,
 };
 use super::widgets::{FocusIf, text_row};
 use crate::i18n::Lang;
@@ -174,33 +174,26 @@ impl TrainingsTab {
         ) {
             actions.push(Action::SaveTraining(t));
         }
-        let mut rows: Vec<&Training> = trainings.iter().collect();
-        rows.sort_by_key(|r| std::cmp::Reverse(r.date));
-        let row_height = ui.text_style_height(&egui::TextStyle::Body) + 10.0;
-        egui::ScrollArea::vertical()
-            .id_salt("trainings_list")
-            .auto_shrink([false, true])
-            .show_rows(ui, row_height, rows.len(), |ui, range| {
-                for t in &rows[range] {
-                    ui.horizontal(|ui| {
-                        ui.label(t.date.to_string());
-                        ui.strong(&t.person_name);
-                        if let Some(h) = t.household_id {
-                            ui.label(household_name_of(&snapshot.records, h));
-                        }
-                        ui.label(&t.course);
-                        ui.label(format!(
-                            "{} {}",
-                            plain_number(t.hours),
-                            lang.pick("学时", "h")
-                        ));
-                        if let EditorOutcome::Delete(id) =
-                            self.editor.row_buttons_ui(ui, lang, t.id, t)
-                        {
-                            actions.push(Action::DeleteTraining(id));
-                        }
-                    });
+        newest_first_ui(
+            ui,
+            "trainings_list",
+            trainings,
+            |r| r.date,
+            |ui, t| {
+                ui.strong(&t.person_name);
+                if let Some(h) = t.household_id {
+                    ui.label(household_name_of(&snapshot.records, h));
                 }
-            });
+                ui.label(&t.course);
+                ui.label(format!(
+                    "{} {}",
+                    plain_number(t.hours),
+                    lang.pick("学时", "h")
+                ));
+                if let EditorOutcome::Delete(id) = self.editor.row_buttons_ui(ui, lang, t.id, t) {
+                    actions.push(Action::DeleteTraining(id));
+                }
+            },
+        );
     }
 }

@@ -13,6 +13,11 @@ pub fn household_name(record: &HouseholdRecord) -> String {
     format!("{} {}", record.household.number, head)
 }
 
+/// The same name for a household of a six-precisions panel list.
+pub fn household_ref_name(h: &crate::rules::precisions::HouseholdRef) -> String {
+    format!("{} {}", h.number, h.head_name.as_deref().unwrap_or("—"))
+}
+
 /// The name of a household by id, for list rows.
 pub fn household_name_of(records: &[HouseholdRecord], id: Uuid) -> String {
     records

@@ -120,6 +120,31 @@ pub fn plain_number(v: f64) -> String {
     }
 }
 
+/// A long register, newest first, one row per record after its date. Only the rows on screen are
+/// drawn: a village keeps hundreds of fund entries and sales.
+pub fn newest_first_ui<T>(
+    ui: &mut Ui,
+    id_salt: &str,
+    records: &[T],
+    date: impl Fn(&T) -> NaiveDate,
+    mut row_ui: impl FnMut(&mut Ui, &T),
+) {
+    let mut rows: Vec<&T> = records.iter().collect();
+    rows.sort_by_key(|r| std::cmp::Reverse(date(r)));
+    let row_height = ui.text_style_height(&egui::TextStyle::Body) + 10.0;
+    egui::ScrollArea::vertical()
+        .id_salt(id_salt)
+        .auto_shrink([false, true])
+        .show_rows(ui, row_height, rows.len(), |ui, range| {
+            for record in &rows[range] {
+                ui.horizontal(|ui| {
+                    ui.label(date(record).to_string());
+                    row_ui(ui, record);
+                });
+            }
+        });
+}
+
 /// What a register asked for this frame.
 pub enum EditorOutcome<R> {
     Nothing,
@@ -198,10 +223,25 @@ impl<F: RecordForm> RecordEditor<F> {
         add_label: &str,
         new_record: impl FnOnce() -> F::Record,
     ) -> EditorOutcome<F::Record> {
-        let Some(form) = &mut self.form else {
+        if self.form.is_none() {
             if ui.button(add_label).clicked() {
                 self.open(&new_record());
             }
+            return EditorOutcome::Nothing;
+        }
+        self.open_form_ui(ui, lang, snapshot, title)
+    }
+
+    /// The open form, if any, with its save / cancel buttons (for a form opened from elsewhere,
+    /// e.g. a payment opened from a plan measure).
+    pub fn open_form_ui(
+        &mut self,
+        ui: &mut Ui,
+        lang: Lang,
+        snapshot: &VillageSnapshot,
+        title: &str,
+    ) -> EditorOutcome<F::Record> {
+        let Some(form) = &mut self.form else {
             return EditorOutcome::Nothing;
         };
         let mut outcome = EditorOutcome::Nothing;
