@@ -441,7 +441,7 @@ fn every_earlier_version_with_data_migrates_with_nothing_lost_and_exports_whole(
             .unwrap()
             .query_row("SELECT count(*) FROM audit_log", [], |r| r.get(0))
             .unwrap();
-        let mut store = Store::open(&path).unwrap();
+        let store = Store::open(&path).unwrap();
         assert_eq!(store.schema_version().unwrap(), schema::latest_version());
         assert!(store.integrity_check().unwrap().is_empty(), "v{version}");
         let h = uuid::Uuid::parse_str("22222222-2222-4222-8222-222222222222").unwrap();
