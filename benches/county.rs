@@ -57,10 +57,7 @@ fn county_demo(_c: &mut Criterion) {
         }
     }
     let households = f64::from(villages) * 312.0;
-    let (a, b) = (
-        reference::file_size(&county),
-        reference::file_size(&plain),
-    );
+    let (a, b) = (reference::file_size(&county), reference::file_size(&plain));
     println!(
         "county/demo_{villages}: median {:.1} s of {runs} ({:.0} B a household, {} MB)",
         median(ours.clone()).as_secs_f64(),

@@ -312,7 +312,12 @@ fn survey_import(c: &mut Criterion) {
         let stored = store.household_records(Some(village.id)).unwrap();
         b.iter(|| {
             let rows = survey::read_rows(&csv_file).unwrap();
-            let plan = import::plan(&rows, village.id, &stored, chrono::Local::now().date_naive());
+            let plan = import::plan(
+                &rows,
+                village.id,
+                &stored,
+                chrono::Local::now().date_naive(),
+            );
             assert!(plan.problems.is_empty());
             plan.households.len()
         })

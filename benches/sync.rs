@@ -152,7 +152,8 @@ fn county_import(c: &mut Criterion) {
                 let csv = reference::write_csv(&copy, &csv_dir);
                 let plain = dir.path().join("county-import.sqlite");
                 if let Some(took) = reference::sqlite3_import(&csv_dir, &plain) {
-                    let (ours, theirs) = (reference::file_size(&copy), reference::file_size(&plain));
+                    let (ours, theirs) =
+                        (reference::file_size(&copy), reference::file_size(&plain));
                     println!(
                         "county of {n} villages: {} MB; the same rows ({} MB of CSV) by sqlite3 .import into the same tables without sync bookkeeping: {} MB in {:.1} s ({:.2}×)",
                         ours / 1_000_000,

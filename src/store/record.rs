@@ -145,6 +145,51 @@ pub(crate) fn key_of(tx: &rusqlite::Connection, table: &Table, id: Uuid) -> Resu
         .optional()?)
 }
 
+/// What [`write_record_counted`] did to a record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Written {
+    Created,
+    Updated,
+    Unchanged,
+}
+
+/// The SQL of the write path of one table, built once.
+struct TableSql {
+    select: String,
+    insert: String,
+}
+
+fn sql_of(table: &Table) -> &'static TableSql {
+    static SQL: std::sync::OnceLock<Vec<(&'static str, TableSql)>> = std::sync::OnceLock::new();
+    let all = SQL.get_or_init(|| {
+        all_tables()
+            .map(|t| {
+                let placeholders: Vec<String> =
+                    (0..t.columns.len()).map(|i| format!("?{}", i + 7)).collect();
+                let sql = TableSql {
+                    select: format!(
+                        "SELECT key, sync_stamp, sync_device, deleted, {} FROM {} WHERE id = ?1",
+                        t.columns.join(", "),
+                        t.name
+                    ),
+                    insert: format!(
+                        "INSERT INTO {} (id, created_at, updated_at, updated_by, deleted, sync_stamp, sync_device, sync_change, created_change, {})
+                         VALUES (?1, ?2, ?2, ?3, 0, ?4, ?5, ?6, ?6, {})",
+                        t.name,
+                        t.columns.join(", "),
+                        placeholders.join(", ")
+                    ),
+                };
+                (t.name, sql)
+            })
+            .collect()
+    });
+    &all.iter()
+        .find(|(name, _)| *name == table.name)
+        .expect("every written table is synced")
+        .1
+}
+
 /// Inserts the record, or updates the columns whose values differ (reviving a tombstone).
 /// Returns whether anything changed.
 pub(crate) fn write_record(
@@ -154,17 +199,24 @@ pub(crate) fn write_record(
     id: Uuid,
     values: &[Value],
 ) -> Result<bool> {
+    Ok(write_record_counted(tx, ctx, table, id, values)? != Written::Unchanged)
+}
+
+/// [`write_record`], saying whether the record was created, updated or left as it was.
+pub(crate) fn write_record_counted(
+    tx: &Transaction,
+    ctx: &ChangeContext,
+    table: &Table,
+    id: Uuid,
+    values: &[Value],
+) -> Result<Written> {
     debug_assert_eq!(table.columns.len(), values.len());
+    let sql = sql_of(table);
     let id_text = id.to_string();
-    let select = format!(
-        "SELECT key, sync_stamp, sync_device, deleted, {} FROM {} WHERE id = ?1",
-        table.columns.join(", "),
-        table.name
-    );
     /// Key, record stamp (clock, device), deleted, the data columns.
     type Existing = (i64, Option<i64>, Option<i64>, bool, Vec<Value>);
     let existing: Option<Existing> = tx
-        .prepare_cached(&select)?
+        .prepare_cached(&sql.select)?
         .query_row([&id_text], |row| {
             let old = (0..table.columns.len())
                 .map(|i| row.get::<_, Value>(i + 4))
@@ -174,28 +226,21 @@ pub(crate) fn write_record(
         .optional()?;
 
     let Some((key, clock, device, deleted, old)) = existing else {
-        let placeholders: Vec<String> = (0..table.columns.len())
-            .map(|i| format!("?{}", i + 7))
-            .collect();
-        let insert = format!(
-            "INSERT INTO {} (id, created_at, updated_at, updated_by, deleted, sync_stamp, sync_device, sync_change, created_change, {})
-             VALUES (?1, ?2, ?2, ?3, 0, ?4, ?5, ?6, ?6, {})",
-            table.name,
-            table.columns.join(", "),
-            placeholders.join(", ")
-        );
-        let mut args: Vec<Value> = Vec::with_capacity(values.len() + 6);
-        args.push(id_text.into());
-        args.push(ctx.at.clone().into());
-        args.push(ctx.device.clone().into());
-        args.push(ctx.stamp.clock.into());
-        args.push(ctx.device_no.into());
-        args.push(ctx.lseq.into());
-        args.extend(values.iter().cloned());
-        tx.prepare_cached(&insert)?
+        let head: [&dyn rusqlite::ToSql; 6] = [
+            &id_text,
+            &ctx.at,
+            &ctx.device,
+            &ctx.stamp.clock,
+            &ctx.device_no,
+            &ctx.lseq,
+        ];
+        let args = head
+            .into_iter()
+            .chain(values.iter().map(|v| v as &dyn rusqlite::ToSql));
+        tx.prepare_cached(&sql.insert)?
             .execute(rusqlite::params_from_iter(args))?;
         ctx.wrote.set(true);
-        return Ok(true);
+        return Ok(Written::Created);
     };
     let record_stamp = ctx.devices.stamp(tx, clock, device)?;
     let mut sets = Vec::new();
@@ -222,10 +267,10 @@ pub(crate) fn write_record(
         sets.push("deleted = 0".to_string());
     }
     if sets.is_empty() {
-        return Ok(false);
+        return Ok(Written::Unchanged);
     }
     touch(tx, ctx, table, key, sets, args)?;
-    Ok(true)
+    Ok(Written::Updated)
 }
 
 /// Writes `sets` (with their `args`) to record `key` together with its updated/changed columns.

@@ -182,6 +182,45 @@ fn retire_same_year_line(
     Ok(())
 }
 
+/// The merge's SQL for one table, built once.
+struct MergeSql {
+    select: String,
+    insert: String,
+}
+
+fn sql_of(table: &crate::store::SyncTable) -> &'static MergeSql {
+    static SQL: std::sync::OnceLock<Vec<(&'static str, MergeSql)>> = std::sync::OnceLock::new();
+    let all = SQL.get_or_init(|| {
+        crate::store::sync_tables()
+            .into_iter()
+            .map(|t| {
+                // ?9 is `deleted` (the first value), the data columns follow.
+                let placeholders: Vec<String> =
+                    (0..t.columns.len()).map(|i| format!("?{}", i + 10)).collect();
+                let sql = MergeSql {
+                    select: format!(
+                        "SELECT key, sync_stamp, sync_device, deleted, {} FROM {} WHERE id = ?1",
+                        t.columns.join(", "),
+                        t.name
+                    ),
+                    insert: format!(
+                        "INSERT INTO {} (id, created_at, updated_at, updated_by, sync_stamp, sync_device, sync_change, created_change, deleted, {})
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, {})",
+                        t.name,
+                        t.columns.join(", "),
+                        placeholders.join(", ")
+                    ),
+                };
+                (t.name, sql)
+            })
+            .collect()
+    });
+    &all.iter()
+        .find(|(name, _)| *name == table.name)
+        .expect("every synced table")
+        .1
+}
+
 fn insert_record(
     tx: &Transaction,
     change: &ImportChange,
@@ -194,40 +233,31 @@ fn insert_record(
     if t.name == "poverty_line" {
         retire_same_year_line(tx, change, t, record)?;
     }
-    // ?9 is `deleted` (the first value), the data columns follow.
-    let placeholders: Vec<String> = (0..t.columns.len())
-        .map(|i| format!("?{}", i + 10))
-        .collect();
-    let insert = format!(
-        "INSERT INTO {} (id, created_at, updated_at, updated_by, sync_stamp, sync_device, sync_change, created_change, deleted, {})
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, {})",
-        t.name,
-        t.columns.join(", "),
-        placeholders.join(", ")
-    );
     let device = record
         .stamp
         .map(|s| devices.number(tx, s.device))
         .transpose()
         .map_err(store)?;
-    let mut args: Vec<Value> = Vec::with_capacity(record.values.len() + 7);
-    args.push(record.id.to_string().into());
-    args.push(record.created_at.clone().into());
-    args.push(record.updated_at.clone().into());
-    args.push(record.updated_by.clone().into());
-    args.push(record.stamp.map(|s| s.clock).into());
-    args.push(device.into());
     // Only a stamped record counts as changed here (and travels on): one from before sync, like
     // the county's default poverty lines, does not.
     let stamped = record.stamp.is_some() || record.fields.iter().any(|(_, c)| c.stamp.is_some());
-    args.push(if stamped {
-        change.lseq.into()
-    } else {
-        Value::Null
-    });
-    args.push(change.lseq.into());
-    args.extend(record.values.iter().cloned());
-    tx.prepare_cached(&insert)
+    let id = record.id.to_string();
+    let clock = record.stamp.map(|s| s.clock);
+    let changed = stamped.then_some(change.lseq);
+    let head: [&dyn rusqlite::ToSql; 8] = [
+        &id,
+        &record.created_at,
+        &record.updated_at,
+        &record.updated_by,
+        &clock,
+        &device,
+        &changed,
+        &change.lseq,
+    ];
+    let args = head
+        .into_iter()
+        .chain(record.values.iter().map(|v| v as &dyn rusqlite::ToSql));
+    tx.prepare_cached(&sql_of(t).insert)
         .map_err(sql)?
         .execute(rusqlite::params_from_iter(args))
         .map_err(sql)?;
@@ -249,15 +279,10 @@ fn merge_record(
 ) -> Result<(), SyncError> {
     let t = &rows.table;
     let table = crate::store::record_table(t.name);
-    let select = format!(
-        "SELECT key, sync_stamp, sync_device, deleted, {} FROM {} WHERE id = ?1",
-        t.columns.join(", "),
-        t.name
-    );
     let width = t.columns.len() + 1;
     type Local = (i64, Option<i64>, Option<i64>, Vec<Value>);
     let local: Option<Local> = tx
-        .prepare_cached(&select)
+        .prepare_cached(&sql_of(t).select)
         .map_err(sql)?
         .query_row([record.id.to_string()], |r| {
             let values = (0..width)
