@@ -10,7 +10,7 @@
 //! (default 3) runs of each, alternating, and the medians. The files live in the target
 //! directory and are removed at the end.
 
-#[path = "reference.rs"]
+#[path = "common/reference.rs"]
 mod reference;
 
 use std::process::Command;

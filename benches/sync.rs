@@ -13,7 +13,7 @@
 //!
 //! The village round also prints the size of a village bundle against the CSV of its rows.
 
-#[path = "reference.rs"]
+#[path = "common/reference.rs"]
 mod reference;
 
 use std::path::{Path, PathBuf};
