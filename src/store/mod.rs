@@ -194,7 +194,7 @@ pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 /// The page cache of an open database, KiB (pages are taken only as the file needs them).
 pub(crate) const CACHE_KIB: i64 = 64 * 1024;
 /// The page cache while many bundles merge in one transaction: the indexes of a whole county.
-pub(crate) const BULK_CACHE_KIB: i64 = 1024 * 1024;
+pub(crate) const BULK_CACHE_KIB: i64 = 2 * 1024 * 1024;
 
 /// An open Dripline database.
 pub struct Store {
