@@ -5,6 +5,8 @@
 //!   check every cell and match against the village (`io::import::plan`), and write it as one
 //!   undoable change (`io::import::apply`) into a fresh database holding only the village.
 //! - `import/survey_xlsx_20000`: the same rows as an .xlsx workbook (calamine reads it).
+//! - `import/survey_csv_20000_check`: the check only (`survey import` without `--commit`): read
+//!   the CSV, check every cell and match against the village; nothing is written.
 //!
 //! The rows are the demo generator's households (from consecutive demo villages, renumbered as one
 //! village) written in the survey layout; the few households the demo deliberately makes wrong
@@ -302,6 +304,24 @@ fn survey_import(c: &mut Criterion) {
             )
         });
     }
+    group.bench_function("survey_csv_20000_check", |b| {
+        let db = dir.join("check.sqlite");
+        let _ = std::fs::remove_file(&db);
+        empty_village_db(&db, &village);
+        let store = Store::open(&db).unwrap();
+        let stored = store.household_records(Some(village.id)).unwrap();
+        b.iter(|| {
+            let rows = survey::read_rows(&csv_file).unwrap();
+            let plan = import::plan(
+                &rows,
+                village.id,
+                &stored,
+                chrono::Local::now().date_naive(),
+            );
+            assert!(plan.problems.is_empty());
+            plan.households.len()
+        })
+    });
     group.finish();
 }
 

@@ -6,8 +6,15 @@
 //!   county database (a fresh copy each time, prepared outside the measurement).
 //! - `sync/county_import_villages`: one county import of `SYNC_BENCH_VILLAGES` (default 20) such
 //!   bundles from different devices in one run, as the county does with a batch of USB sticks.
-//!   The demo county has 802 villages; set `SYNC_BENCH_VILLAGES=802` to measure it whole, and
-//!   `SYNC_BENCH_ONCE=1` to time a single run instead of criterion's ten samples.
+//!   The demo county has 802 villages; `SYNC_BENCH_VILLAGES=10,100,802 SYNC_BENCH_ONCE=1` times
+//!   one run of each count instead of criterion's ten samples (per-village cost as the county
+//!   grows), and compares the largest county file with the same rows loaded by the `sqlite3`
+//!   shell's `.import` into the same tables without sync bookkeeping (`reference.rs`).
+//!
+//! The village round also prints the size of a village bundle against the CSV of its rows.
+
+#[path = "common/reference.rs"]
+mod reference;
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -64,11 +71,13 @@ fn village_round(c: &mut Criterion) {
     let dir = tempfile::tempdir().unwrap();
     let (county, key) = county_db(dir.path());
     let bundle = village_bundle(dir.path(), &county, &key, 0);
-    println!(
-        "village bundle: {} bytes",
-        std::fs::metadata(&bundle).unwrap().len()
-    );
     let village_db = dir.path().join("village-0.sqlite");
+    let csv = reference::write_csv(&village_db, &dir.path().join("village-csv"));
+    let bundle_bytes = std::fs::metadata(&bundle).unwrap().len();
+    println!(
+        "village bundle: {bundle_bytes} bytes; the CSV of its rows: {csv} bytes ({:.2}×)",
+        bundle_bytes as f64 / csv as f64
+    );
 
     let mut group = c.benchmark_group("sync");
     group.sample_size(10);
@@ -100,34 +109,65 @@ fn village_round(c: &mut Criterion) {
 }
 
 fn county_import(c: &mut Criterion) {
-    let villages: u32 = std::env::var("SYNC_BENCH_VILLAGES")
+    let counts: Vec<u32> = std::env::var("SYNC_BENCH_VILLAGES")
         .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(20);
-    let dir = tempfile::tempdir().unwrap();
+        .map(|v| v.split(',').filter_map(|n| n.trim().parse().ok()).collect())
+        .filter(|v: &Vec<u32>| !v.is_empty())
+        .unwrap_or_else(|| vec![20]);
+    let villages = *counts.iter().max().expect("one count at least");
+    let dir = tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")).unwrap();
     let (county, key) = county_db(dir.path());
     let started = Instant::now();
     let bundles: Vec<PathBuf> = (0..villages)
-        .map(|i| village_bundle(dir.path(), &county, &key, i))
+        .map(|i| {
+            let bundle = village_bundle(dir.path(), &county, &key, i);
+            // Only the bundle is needed: the village database would only take disk.
+            let _ = std::fs::remove_file(dir.path().join(format!("village-{i}.sqlite")));
+            bundle
+        })
         .collect();
+    let bundle_bytes: u64 = bundles.iter().map(|b| reference::file_size(b)).sum();
     println!(
-        "prepared {villages} village databases and bundles in {:.1} s",
+        "prepared {villages} village databases and bundles ({} MB) in {:.1} s",
+        bundle_bytes / 1_000_000,
         started.elapsed().as_secs_f64()
     );
     if std::env::var_os("SYNC_BENCH_ONCE").is_some() {
-        // A county-sized batch takes minutes: one timed run instead of criterion's samples.
-        let copy = dir.path().join("county-once.sqlite");
-        std::fs::copy(&county, &copy).unwrap();
-        let start = Instant::now();
-        let mut store = Store::open(&copy).unwrap();
-        import::import_files(&mut store, &bundles, &mut |_| {}).unwrap();
-        store.close().unwrap();
-        let elapsed = start.elapsed().as_secs_f64();
-        println!(
-            "sync/county_import_{villages}_villages (one run): {elapsed:.1} s, {:.0} ms per village, county file {} MB",
-            elapsed * 1000.0 / f64::from(villages),
-            std::fs::metadata(&copy).unwrap().len() / 1_000_000
-        );
+        // A county-sized batch takes a while: one timed run of each count instead of samples.
+        for &n in &counts {
+            let copy = dir.path().join(format!("county-once-{n}.sqlite"));
+            std::fs::copy(&county, &copy).unwrap();
+            let start = Instant::now();
+            let mut store = Store::open(&copy).unwrap();
+            import::import_files(&mut store, &bundles[..n as usize], &mut |_| {}).unwrap();
+            store.close().unwrap();
+            let elapsed = start.elapsed().as_secs_f64();
+            println!(
+                "sync/county_import_{n}_villages (one run): {elapsed:.1} s, {:.0} ms per village, county file {} MB",
+                elapsed * 1000.0 / f64::from(n),
+                reference::file_size(&copy) / 1_000_000
+            );
+            if n == villages {
+                let csv_dir = dir.path().join("county-csv");
+                let csv = reference::write_csv(&copy, &csv_dir);
+                let plain = dir.path().join("county-import.sqlite");
+                if let Some(took) = reference::sqlite3_import(&csv_dir, &plain) {
+                    let (ours, theirs) =
+                        (reference::file_size(&copy), reference::file_size(&plain));
+                    println!(
+                        "county of {n} villages: {} MB; the same rows ({} MB of CSV) by sqlite3 .import into the same tables without sync bookkeeping: {} MB in {:.1} s ({:.2}×)",
+                        ours / 1_000_000,
+                        csv / 1_000_000,
+                        theirs / 1_000_000,
+                        took.as_secs_f64(),
+                        ours as f64 / theirs as f64
+                    );
+                }
+                let _ = std::fs::remove_dir_all(&csv_dir);
+                let _ = std::fs::remove_file(&plain);
+            }
+            let _ = std::fs::remove_file(&copy);
+        }
         return;
     }
     let mut group = c.benchmark_group("sync");

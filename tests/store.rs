@@ -302,3 +302,193 @@ fn a_bulk_loaded_file_ends_with_every_index_and_in_wal_mode() {
     assert!(store.integrity_check().unwrap().is_empty());
     assert_eq!(store.household_count(None).unwrap(), 50);
 }
+
+/// Rows a database of schema `version` holds, written as that version's app wrote them: a
+/// village with a household, a member and an income (1), its helper, plan and visit (2), and
+/// the sync bookkeeping of a laptop that has exported and merged (3).
+fn populate(conn: &Connection, version: i64) {
+    let (v, h, m, i) = (
+        "11111111-1111-4111-8111-111111111111",
+        "22222222-2222-4222-8222-222222222222",
+        "33333333-3333-4333-8333-333333333333",
+        "44444444-4444-4444-8444-444444444444",
+    );
+    let device = "99999999-9999-4999-8999-999999999999";
+    let other = "88888888-8888-4888-8888-888888888888";
+    let at = "2026-01-05T08:00:00.000Z";
+    let member_id_number = dripline::rules::id_number::compose(
+        "510824",
+        chrono::NaiveDate::from_ymd_opt(1975, 4, 12).unwrap(),
+        11,
+        Sex::Male,
+    );
+    conn.execute_batch(&format!(
+        "INSERT INTO meta VALUES ('device_id', '{device}');
+         INSERT INTO village (id, created_at, updated_at, updated_by, code, name, township, county)
+             VALUES ('{v}', '{at}', '{at}', '{device}', '510824105201', '柳池村', '元坝镇', '苍溪县');
+         INSERT INTO household (id, created_at, updated_at, updated_by, village_id, number, phone, attribute, status,
+             housing_safe, water_safe, electricity, radio_tv, road_hardened, helper_name)
+             VALUES ('{h}', '{at}', '{at}', '{device}', '{v}', '001', '0839123', 'general', 'registered', 1, 1, 1, 1, 0, '李明');
+         INSERT INTO member (id, created_at, updated_at, updated_by, household_id, name, id_number, sex, birth_date,
+             relation, education, health, labour, work)
+             VALUES ('{m}', '{at}', '{at}', '{device}', '{h}', '王德明', '{member_id_number}', 'male', '1975-04-12',
+             'head', 'primary', 'healthy', 'ordinary', 'farming');
+         INSERT INTO income_year (id, created_at, updated_at, updated_by, household_id, year, wage_yuan)
+             VALUES ('{i}', '{at}', '{at}', '{device}', '{h}', 2019, 5000);
+         INSERT INTO audit_log (change_id, at, actor, device, table_name, record_id, field, old_value, new_value)
+             VALUES ('c1', '{at}', 'wang', '{device}', 'household', '{h}', '', NULL, '{{\"number\":\"001\"}}'),
+                    ('c2', '{at}', 'wang', '{device}', 'household', '{h}', 'phone', '', '0839123');"
+    ))
+    .unwrap();
+    if version >= 2 {
+        conn.execute_batch(&format!(
+            "INSERT INTO helper (id, created_at, updated_at, updated_by, village_id, name, unit, phone)
+                 VALUES ('55555555-5555-4555-8555-555555555555', '{at}', '{at}', '{device}', '{v}', '李明', '县农业局', '13800000000');
+             INSERT INTO household_helper (id, created_at, updated_at, updated_by, helper_id, household_id)
+                 VALUES ('66666666-6666-4666-8666-666666666666', '{at}', '{at}', '{device}', '55555555-5555-4555-8555-555555555555', '{h}');
+             INSERT INTO visit (id, created_at, updated_at, updated_by, household_id, date, kind)
+                 VALUES ('77777777-7777-4777-8777-777777777777', '{at}', '{at}', '{device}', '{h}', '2026-01-04', 'routine');"
+        ))
+        .unwrap();
+    }
+    if version >= 3 {
+        let stamp = |ms: u64, dev: &str| format!("{ms:016}-{:010}-{dev}", 0);
+        let mine = stamp(1_767_600_000_000, device);
+        let theirs = stamp(1_767_600_500_000, other);
+        let mut sql = String::new();
+        for field in [
+            "deleted",
+            "village_id",
+            "number",
+            "address",
+            "phone",
+            "helper_name",
+        ] {
+            let (hlc, seen) = if field == "address" {
+                (
+                    theirs.clone(),
+                    format!("{{\"{device}\":\"{mine}\",\"{other}\":\"{theirs}\"}}"),
+                )
+            } else {
+                (mine.clone(), format!("{{\"{device}\":\"{mine}\"}}"))
+            };
+            sql.push_str(&format!(
+                "INSERT INTO sync_clock VALUES ('household', '{h}', '{field}', '{hlc}', '{seen}', {});",
+                if field == "address" { 3 } else { 1 }
+            ));
+        }
+        sql.push_str(&format!(
+            "UPDATE household SET address = '五组' WHERE id = '{h}';
+             UPDATE audit_log SET lseq = 1 WHERE change_id = 'c2';
+             INSERT INTO audit_log (change_id, at, actor, device, table_name, record_id, field, old_value, new_value, lseq)
+                 VALUES ('c3', '{at}', 'sync', '{device}', 'household', '{h}', 'address', '', '五组', 3);
+             INSERT INTO sync_conflict VALUES ('household', '{h}', 'phone', '{theirs}', '0839000', '{mine}', '0839123', '{at}', 0, 3);
+             INSERT INTO remote_audit VALUES ('{other}', 7, 'x7', '{at}', 'zhang', 'household', '{h}', 'address', '', '五组', 3);
+             INSERT INTO sync_peer VALUES ('{other}', 4, '{at}');
+             INSERT INTO sync_bundle VALUES ('abc', 'import', '{other}', '510824105201', 1, 4, '{at}', 'r.dripline');
+             INSERT INTO meta VALUES ('sync_lseq', '3'), ('sync_hlc_last', '{theirs}');"
+        ));
+        conn.execute_batch(&sql).unwrap();
+    }
+}
+
+/// The records of every synced table the file has but the poverty lines (a new file gets the
+/// defaults, a county keeps its own), as text, for comparing files.
+fn all_rows(path: &std::path::Path) -> Vec<String> {
+    let conn = Connection::open(path).unwrap();
+    let mut out = Vec::new();
+    for t in dripline::store::sync_tables() {
+        let exists: i64 = conn
+            .query_row(
+                "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?1",
+                [t.name],
+                |r| r.get(0),
+            )
+            .unwrap();
+        if t.name == "poverty_line" || exists == 0 {
+            continue;
+        }
+        let sql = format!(
+            "SELECT id, created_at, deleted, {} FROM {} ORDER BY id",
+            t.columns.join(", "),
+            t.name
+        );
+        let mut stmt = conn.prepare(&sql).unwrap();
+        let mut rows = stmt.query([]).unwrap();
+        while let Some(r) = rows.next().unwrap() {
+            let values: Vec<String> = (0..t.columns.len() + 3)
+                .map(|i| format!("{:?}", r.get::<_, rusqlite::types::Value>(i).unwrap()))
+                .collect();
+            out.push(format!("{} {}", t.name, values.join(" | ")));
+        }
+    }
+    out
+}
+
+#[test]
+fn every_earlier_version_with_data_migrates_with_nothing_lost_and_exports_whole() {
+    use dripline::sync::{county, crypto::DeviceIdentity, export, import, status};
+    let dir = tempfile::tempdir().unwrap();
+    for version in 1..schema::latest_version() {
+        let path = dir.path().join(format!("data-v{version}.sqlite"));
+        {
+            let mut conn = Connection::open(&path).unwrap();
+            schema::migrate_to(&mut conn, version).unwrap();
+            populate(&conn, version);
+        }
+        let before = all_rows(&path);
+        let old_audit: i64 = Connection::open(&path)
+            .unwrap()
+            .query_row("SELECT count(*) FROM audit_log", [], |r| r.get(0))
+            .unwrap();
+        let store = Store::open(&path).unwrap();
+        assert_eq!(store.schema_version().unwrap(), schema::latest_version());
+        assert!(store.integrity_check().unwrap().is_empty(), "v{version}");
+        let h = uuid::Uuid::parse_str("22222222-2222-4222-8222-222222222222").unwrap();
+        let audit = store.audit_of(h).unwrap();
+        assert_eq!(
+            audit.iter().map(|a| a.field.as_str()).collect::<Vec<_>>()[..2],
+            ["", "phone"],
+            "v{version}: the old audit rows are kept"
+        );
+        assert_eq!(store.audit_len().unwrap(), old_audit, "v{version}");
+        if version >= 3 {
+            let st = status::status(&store).unwrap();
+            assert_eq!((st.last_seq, st.open_conflicts), (3, 1), "v{version}");
+            let conflict = &status::conflicts(&store, false).unwrap()[0];
+            assert_eq!(
+                conflict.loser_value,
+                rusqlite::types::Value::Text("0839000".into())
+            );
+        }
+        store.close().unwrap();
+        assert_eq!(all_rows(&path), before, "v{version}: nothing lost");
+
+        // The next export takes the whole village to a county.
+        let county_db = dir.path().join(format!("county-v{version}.sqlite"));
+        let line = {
+            let mut c = Store::open_or_create(&county_db).unwrap();
+            let line = county::init_county(&mut c, "510824").unwrap().to_line();
+            c.close().unwrap();
+            line
+        };
+        let bundle = dir.path().join(format!("v{version}.dripline"));
+        let mut store = Store::open(&path).unwrap();
+        county::set_county_key(&mut store, &line).unwrap();
+        export::export_village(&mut store, &bundle, false, &mut |_| {}).unwrap();
+        let device = DeviceIdentity::load_or_create(&mut store)
+            .unwrap()
+            .public()
+            .to_line();
+        store.close().unwrap();
+        let mut c = Store::open(&county_db).unwrap();
+        county::register_device(&mut c, "510824105201", &device).unwrap();
+        import::import_files(&mut c, &[bundle], &mut |_| {}).unwrap();
+        if version >= 3 {
+            let conflicts = status::conflicts(&c, true).unwrap();
+            assert_eq!(conflicts.len(), 1, "v{version}: the conflict travelled");
+        }
+        c.close().unwrap();
+        assert_eq!(all_rows(&path), all_rows(&county_db), "v{version}");
+    }
+}

@@ -1,10 +1,11 @@
 //! Bulk loading of generated (demo) villages: the village, its households with members and
-//! incomes, and its six-precisions workflow, in one change with prepared INSERTs and no per-field
-//! audit rows — one audit row per village says where the data came from. Each table's values come
+//! incomes, and its six-precisions workflow, in one change with prepared INSERTs: every row carries
+//! the change's stamp (one stamp per record, as any record created in one change), and one audit
+//! note per village says where the data came from. Each table's values come
 //! from the same conversions as its save path, so generated rows read back like saved ones.
 
 use rusqlite::types::Value;
-use rusqlite::{CachedStatement, Transaction, params};
+use rusqlite::{CachedStatement, Transaction};
 use uuid::Uuid;
 
 use super::households::{
@@ -17,35 +18,37 @@ use crate::model::{HouseholdRecord, Village, VillageWorkflow};
 /// A prepared plain INSERT into one table, bookkeeping columns first.
 struct Insert<'a> {
     stmt: CachedStatement<'a>,
-    at: &'a str,
-    device: &'a str,
+    ctx: &'a ChangeContext,
     rows: usize,
 }
 
 impl<'a> Insert<'a> {
     fn new(tx: &'a Transaction, ctx: &'a ChangeContext, table: &Table) -> Result<Self> {
         let placeholders: Vec<String> = (0..table.columns.len())
-            .map(|i| format!("?{}", i + 4))
+            .map(|i| format!("?{}", i + 7))
             .collect();
         let sql = format!(
-            "INSERT INTO {} (id, created_at, updated_at, updated_by, deleted, {}) VALUES (?1, ?2, ?2, ?3, 0, {})",
+            "INSERT INTO {} (id, created_at, updated_at, updated_by, deleted, sync_stamp, sync_device, sync_change, created_change, {})
+             VALUES (?1, ?2, ?2, ?3, 0, ?4, ?5, ?6, ?6, {})",
             table.name,
             table.columns.join(", "),
             placeholders.join(", ")
         );
         Ok(Insert {
             stmt: tx.prepare_cached(&sql)?,
-            at: &ctx.at,
-            device: &ctx.device,
+            ctx,
             rows: 0,
         })
     }
 
     fn row(&mut self, id: Uuid, values: Vec<Value>) -> Result<()> {
-        let mut args: Vec<Value> = Vec::with_capacity(values.len() + 3);
+        let mut args: Vec<Value> = Vec::with_capacity(values.len() + 6);
         args.push(id.to_string().into());
-        args.push(self.at.to_string().into());
-        args.push(self.device.to_string().into());
+        args.push(self.ctx.at.clone().into());
+        args.push(self.ctx.device.clone().into());
+        args.push(self.ctx.stamp.clock.into());
+        args.push(self.ctx.device_no.into());
+        args.push(self.ctx.lseq.into());
         args.extend(values);
         self.stmt.execute(rusqlite::params_from_iter(args))?;
         self.rows += 1;
@@ -186,18 +189,18 @@ impl Store {
                     records.len()
                 )
             };
-            tx.execute(
-                "INSERT INTO audit_log (change_id, at, actor, device, table_name, record_id, field, old_value, new_value)
-                 VALUES (?1, ?2, ?3, ?4, 'village', ?5, 'generated', NULL, ?6)",
-                params![
-                    ctx.change_id.to_string(),
-                    ctx.at,
-                    ctx.actor,
-                    ctx.device,
-                    village.id.to_string(),
-                    what
-                ],
+            let key = super::record::key_of(tx, &super::villages::VILLAGE, village.id)?
+                .unwrap_or_default();
+            super::sync_log::audit(
+                tx,
+                ctx.lseq,
+                &super::villages::VILLAGE,
+                key,
+                Some(super::sync_log::NOTE_FIELD),
+                &Value::Null,
+                &what.into(),
             )?;
+            ctx.wrote.set(true);
             Ok(true)
         })?;
         Ok(())

@@ -3,13 +3,13 @@
 //! undo takes the whole import back; if any record fails, nothing is written.
 
 use chrono::NaiveDate;
-use rusqlite::{OptionalExtension, Transaction};
+use rusqlite::Transaction;
 use uuid::Uuid;
 
 use super::households::{
     HOUSEHOLD, INCOME, MEMBER, household_values, income_values, member_values,
 };
-use super::record::{ChangeId, Table, write_record};
+use super::record::{ChangeId, Table, Written, write_record_counted};
 use super::{Result, Store, StoreError};
 use crate::model::HouseholdRecord;
 use crate::rules::registry;
@@ -27,15 +27,6 @@ pub struct ImportSummary {
     pub incomes_updated: usize,
 }
 
-fn exists(tx: &Transaction, table: &Table, id: Uuid) -> Result<bool> {
-    let sql = format!("SELECT 1 FROM {} WHERE id = ?1 AND deleted = 0", table.name);
-    Ok(tx
-        .prepare_cached(&sql)?
-        .query_row([id.to_string()], |_| Ok(()))
-        .optional()?
-        .is_some())
-}
-
 /// Writes one record and counts it as created or updated (an unchanged record counts as neither).
 fn write_counted(
     tx: &Transaction,
@@ -45,16 +36,17 @@ fn write_counted(
     values: &[rusqlite::types::Value],
     (created, updated): (&mut usize, &mut usize),
 ) -> Result<bool> {
-    let existed = exists(tx, table, id)?;
-    let changed = write_record(tx, ctx, table, id, values)?;
-    if changed {
-        if existed {
-            *updated += 1;
-        } else {
+    Ok(match write_record_counted(tx, ctx, table, id, values)? {
+        Written::Created => {
             *created += 1;
+            true
         }
-    }
-    Ok(changed)
+        Written::Updated => {
+            *updated += 1;
+            true
+        }
+        Written::Unchanged => false,
+    })
 }
 
 impl Store {

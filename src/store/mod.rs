@@ -1,11 +1,13 @@
 //! The local database: one SQLite file per village team (or per county), owned by [`Store`].
 //!
 //! Durability comes first: WAL with `synchronous=FULL`, so a change the app reported as saved
-//! survives a crash or a power cut. Every record is keyed by UUID and carries created/updated time,
-//! the updating device and a tombstone flag, so that sync bundles can be built on it. Every change
-//! writes audit rows (table, record, field, old, new, when, by) grouped by a change id, which is also
-//! what undo reverts.
+//! survives a crash or a power cut. Every record is identified by UUID (across devices) and an
+//! integer key (inside the file), and carries created/updated time, the updating device, a
+//! tombstone flag and its sync stamp, so that sync bundles can be built on it. Every change is
+//! numbered in a change log (when, by whom, its id, which is what undo reverts) and writes an audit
+//! row for each field it changes; the records it creates name it (`created_change`).
 
+pub mod clock;
 mod funds;
 mod generated;
 mod helpers;
@@ -19,6 +21,7 @@ mod rows;
 pub mod schema;
 mod settings;
 mod survey;
+mod sync_bookkeeping;
 pub(crate) mod sync_log;
 mod villages;
 mod visits;
@@ -34,8 +37,25 @@ use crate::rules::registry::FieldError;
 use crate::rules::workflow_records::WorkFieldError;
 
 pub use record::ChangeId;
-pub use sync_log::access as sync_log_access;
 pub use sync_log::{SyncTable, sync_tables};
+
+/// The bookkeeping number of a synced table (0 for a name that is none).
+pub(crate) fn table_number(name: &str) -> i64 {
+    record::number_of(name).unwrap_or(0)
+}
+
+/// The synced table of bookkeeping number `n`.
+pub(crate) fn table_numbered(n: i64) -> Option<SyncTable> {
+    record::table_numbered(n).map(|t| SyncTable {
+        name: t.name,
+        columns: t.columns,
+    })
+}
+
+/// The write-path description of a synced table, for the merge's audit and clock writes.
+pub(crate) fn record_table(name: &str) -> &'static record::Table {
+    record::table_named(name).expect("a synced table, checked when the bundle was read")
+}
 pub use visits::MAX_PHOTO_BYTES;
 
 /// The stored code of a status (`registered`, `exited`, …), as written to exports.
@@ -171,6 +191,11 @@ fn mebibytes(bytes: u64) -> String {
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
+/// The page cache of an open database, KiB (pages are taken only as the file needs them).
+pub(crate) const CACHE_KIB: i64 = 64 * 1024;
+/// The page cache while many bundles merge in one transaction: the indexes of a whole county.
+pub(crate) const BULK_CACHE_KIB: i64 = 2 * 1024 * 1024;
+
 /// An open Dripline database.
 pub struct Store {
     conn: Connection,
@@ -265,6 +290,9 @@ impl Store {
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "FULL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
+        // The working set of a county's indexes, not SQLite's 2 MB default: a bulk write that
+        // outgrows the cache spills and re-reads pages of its own transaction.
+        conn.pragma_update(None, "cache_size", -CACHE_KIB)?;
         schema::migrate_to(&mut conn, schema::latest_version())?;
         let device_id = settings::ensure_device_and_defaults(&conn)?;
         let actor = std::env::var("USER")
@@ -300,7 +328,8 @@ impl Store {
     pub fn start_bulk_load(&mut self) -> Result<()> {
         self.conn.pragma_update(None, "synchronous", "OFF")?;
         self.conn.pragma_update(None, "journal_mode", "OFF")?;
-        self.conn.pragma_update(None, "cache_size", -262_144)?; // 256 MiB
+        self.conn
+            .pragma_update(None, "cache_size", -BULK_CACHE_KIB)?;
         let indexes: Vec<(String, String)> = self
             .conn
             .prepare(
@@ -318,13 +347,19 @@ impl Store {
     /// Rebuilds what a bulk load dropped, folds the write-ahead log into the main file and closes
     /// it, leaving one self-contained file (before a file is copied, renamed or handed over).
     pub fn close(self) -> Result<()> {
-        for sql in &self.bulk_dropped_indexes {
-            self.conn.execute_batch(sql)?;
+        if self.bulk_dropped_indexes.is_empty() {
+            self.conn
+                .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+        } else {
+            // Cached statements would hold the tables the indexes are built on.
+            self.conn.flush_prepared_statement_cache();
+            for sql in &self.bulk_dropped_indexes {
+                self.conn.execute_batch(sql)?;
+            }
+            // Written without a journal: switching to WAL leaves an empty log behind.
+            self.conn.pragma_update(None, "journal_mode", "WAL")?;
+            self.conn.pragma_update(None, "synchronous", "FULL")?;
         }
-        self.conn.pragma_update(None, "journal_mode", "WAL")?;
-        self.conn.pragma_update(None, "synchronous", "FULL")?;
-        self.conn
-            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
         self.conn.close().map_err(|(_, e)| StoreError::Sqlite(e))
     }
 
@@ -347,31 +382,95 @@ impl Store {
             .query_row("PRAGMA user_version", [], |r| r.get(0))?)
     }
 
-    /// Number of audit rows (for tests and the status bar).
+    /// Number of audit entries: changed fields, plus one for each record a change created (for
+    /// tests and the status bar).
     pub fn audit_len(&self) -> Result<i64> {
-        Ok(self
+        let mut n: i64 = self
             .conn
-            .query_row("SELECT count(*) FROM audit_log", [], |r| r.get(0))?)
+            .query_row("SELECT count(*) FROM audit", [], |r| r.get(0))?;
+        for table in record::all_tables() {
+            n += self.conn.query_row(
+                &format!(
+                    "SELECT count(*) FROM {} WHERE created_change IS NOT NULL",
+                    table.name
+                ),
+                [],
+                |r| r.get::<_, i64>(0),
+            )?;
+        }
+        Ok(n)
     }
 
-    /// The audit rows of one record, oldest first.
+    /// The audit entries of one record, oldest first: its creation (field ""), then every field
+    /// a change wrote.
     pub fn audit_of(&self, record_id: Uuid) -> Result<Vec<AuditRow>> {
-        let mut stmt = self.conn.prepare(
-            "SELECT change_id, at, actor, table_name, field, old_value, new_value
-             FROM audit_log WHERE record_id = ?1 ORDER BY seq",
-        )?;
-        let rows = stmt.query_map([record_id.to_string()], |r| {
-            Ok(AuditRow {
-                change_id: r.get(0)?,
-                at: r.get(1)?,
-                actor: r.get(2)?,
-                table: r.get(3)?,
-                field: r.get(4)?,
-                old_value: r.get(5)?,
-                new_value: r.get(6)?,
-            })
-        })?;
-        Ok(rows.collect::<Result<_, _>>()?)
+        let mut out = Vec::new();
+        for table in record::all_tables() {
+            let sql = format!(
+                "SELECT key, created_change FROM {} WHERE id = ?1",
+                table.name
+            );
+            let found: Option<(i64, Option<i64>)> = self
+                .conn
+                .query_row(&sql, [record_id.to_string()], |r| {
+                    Ok((r.get(0)?, r.get(1)?))
+                })
+                .optional()?;
+            let Some((key, created)) = found else {
+                continue;
+            };
+            let change = |n: i64| -> Result<(String, String, String)> {
+                Ok(self.conn.query_row(
+                    "SELECT change_id, at, actor FROM change_log WHERE n = ?1",
+                    [n],
+                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+                )?)
+            };
+            if let Some(n) = created {
+                let (change_id, at, actor) = change(n)?;
+                out.push(AuditRow {
+                    change_id,
+                    at,
+                    actor,
+                    table: table.name.to_string(),
+                    field: String::new(),
+                    old_value: rusqlite::types::Value::Null,
+                    new_value: rusqlite::types::Value::Null,
+                });
+            }
+            let rows: Vec<(
+                i64,
+                Option<i64>,
+                rusqlite::types::Value,
+                rusqlite::types::Value,
+            )> = self
+                .conn
+                .prepare(
+                    "SELECT change, field, old_value, new_value FROM audit
+                         WHERE tbl = ?1 AND rec = ?2 ORDER BY seq",
+                )?
+                .query_map(rusqlite::params![table.number(), key], |r| {
+                    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+                })?
+                .collect::<rusqlite::Result<_>>()?;
+            for (n, field, old_value, new_value) in rows {
+                let (change_id, at, actor) = change(n)?;
+                let field = field
+                    .and_then(|f| usize::try_from(f).ok())
+                    .and_then(|f| table.field_name(f))
+                    .unwrap_or("");
+                out.push(AuditRow {
+                    change_id,
+                    at,
+                    actor,
+                    table: table.name.to_string(),
+                    field: field.to_string(),
+                    old_value,
+                    new_value,
+                });
+            }
+        }
+        Ok(out)
     }
 
     fn meta(&self, key: &str) -> Result<Option<String>> {

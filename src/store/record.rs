@@ -1,12 +1,19 @@
 //! The one write path of the store: insert-or-update a record column by column, tombstone it, or
-//! revert a whole change. Each of them writes the audit rows, so no caller can forget them, and undo
-//! is the same mechanism run backwards from the audit log.
+//! revert a whole change. Each of them keeps the audit and the sync bookkeeping
+//! (`super::sync_log`), so no caller can forget them, and undo is the same mechanism run backwards.
+//!
+//! A record created by a change needs no audit row: its `created_change` says which change made
+//! it, and its values are in the row. Every later change of a field writes one audit row (old and
+//! new value), and undo replays those backwards and tombstones what the change created.
+
+use std::cell::Cell;
 
 use rusqlite::types::Value;
-use rusqlite::{OptionalExtension, Transaction, TransactionBehavior, params};
+use rusqlite::{OptionalExtension, Transaction, TransactionBehavior};
 use uuid::Uuid;
 
-use super::sync_log::{next_stamp, stamp_field};
+use super::clock::{FieldClock, Stamp};
+use super::sync_log::{self, DELETED_FIELD, Devices, NOTE_FIELD};
 use super::{Result, Store, StoreError, now_text};
 
 /// Identifies one user-level change (one save, one delete, one undo): the unit of undo.
@@ -14,92 +21,173 @@ use super::{Result, Store, StoreError, now_text};
 pub struct ChangeId(pub Uuid);
 
 /// A table written through [`write_record`]: its name and the data columns after the bookkeeping
-/// columns (`id, created_at, updated_at, updated_by, deleted`).
+/// columns (`key, id, created_at, updated_at, updated_by, deleted`).
 pub(crate) struct Table {
     pub name: &'static str,
     pub columns: &'static [&'static str],
 }
 
-/// Who, when and under which change id the rows of one transaction are written.
+/// The synced tables in a parents-first order of the schema's references. A table's place here
+/// is its number in the bookkeeping (`audit.tbl`, `sync_field.tbl`): append, never reorder.
+pub(crate) const TABLE_ORDER: &[&str] = &[
+    "village",
+    "poverty_line",
+    "household",
+    "member",
+    "income_year",
+    "helper",
+    "household_helper",
+    "team_member",
+    "project",
+    "project_household",
+    "measure",
+    "fund_entry",
+    "visit",
+    "visit_photo",
+    "survey_state",
+    "exit_decision",
+    "product",
+    "product_producer",
+    "sale",
+    "training",
+];
+
+impl Table {
+    /// The table's number in the bookkeeping (1-based place in [`TABLE_ORDER`]).
+    pub fn number(&self) -> i64 {
+        number_of(self.name).expect("every synced table is in TABLE_ORDER")
+    }
+
+    /// The number of a field: 0 for `deleted`, then the data columns from 1.
+    pub fn field_number(&self, field: &str) -> Option<usize> {
+        if field == "deleted" {
+            return Some(DELETED_FIELD as usize);
+        }
+        self.columns.iter().position(|c| *c == field).map(|i| i + 1)
+    }
+
+    /// The name of field number `n` (see [`Table::field_number`]).
+    pub fn field_name(&self, n: usize) -> Option<&'static str> {
+        match n {
+            0 => Some("deleted"),
+            n => self.columns.get(n - 1).copied(),
+        }
+    }
+}
+
+/// The bookkeeping number of a synced table.
+pub(crate) fn number_of(name: &str) -> Option<i64> {
+    TABLE_ORDER
+        .iter()
+        .position(|t| *t == name)
+        .map(|i| i as i64 + 1)
+}
+
+/// Who, when and under which change the rows of one transaction are written.
 pub(crate) struct ChangeContext {
     pub change_id: Uuid,
     pub at: String,
     pub actor: String,
+    /// This installation's device id, as written to `updated_by`.
     pub device: String,
-    /// The hybrid-logical-clock stamp of every field this change writes (see `sync::hlc`).
-    pub hlc: String,
+    /// The hybrid-logical-clock stamp of every field this change writes.
+    pub stamp: Stamp,
+    /// The local number of this device (`sync_device`).
+    pub device_no: i64,
     /// This file's change number, by which an export finds what changed since the last one.
     pub lseq: i64,
+    pub devices: Devices,
+    /// Whether the change wrote a row: only then is its header kept in `change_log`.
+    pub wrote: Cell<bool>,
 }
 
-impl ChangeContext {
-    fn audit(
-        &self,
-        tx: &Transaction,
-        table: &str,
-        record: &str,
-        field: &str,
-        old: &Value,
-        new: &Value,
-    ) -> Result<()> {
-        tx.prepare_cached(
-            "INSERT INTO audit_log (change_id, at, actor, device, table_name, record_id, field, old_value, new_value, lseq)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-        )?
-        .execute(params![
-            self.change_id.to_string(),
-            self.at,
-            self.actor,
-            self.device,
-            table,
-            record,
-            field,
-            old,
-            new,
-            self.lseq
-        ])?;
-        Ok(())
-    }
-}
-
-/// The tables undo may touch. A column name read back from the audit log is used in SQL only if
-/// it is listed here, so a damaged or tampered audit row cannot inject SQL.
+/// The tables undo may touch. A column name read back from the bookkeeping is used in SQL only if
+/// it is listed here, so a damaged or tampered row cannot inject SQL.
 pub(crate) fn table_named(name: &str) -> Option<&'static Table> {
     all_tables().find(|t| t.name == name)
 }
 
-/// Every table written through [`write_record`] (and so carried by sync bundles).
-pub(crate) fn all_tables() -> impl Iterator<Item = &'static Table> {
-    super::households::TABLES
-        .iter()
-        .chain(super::villages::TABLES)
-        .chain(super::settings::TABLES)
-        .chain(super::helpers::TABLES)
-        .chain(super::projects::TABLES)
-        .chain(super::measures::TABLES)
-        .chain(super::funds::TABLES)
-        .chain(super::visits::TABLES)
-        .chain(super::survey::TABLES)
-        .chain(super::products::TABLES)
-        .copied()
+/// The table of bookkeeping number `n`.
+pub(crate) fn table_numbered(n: i64) -> Option<&'static Table> {
+    usize::try_from(n - 1)
+        .ok()
+        .and_then(|i| TABLE_ORDER.get(i))
+        .and_then(|name| table_named(name))
 }
 
-fn json_of(columns: &[&str], values: &[Value]) -> String {
-    let map: serde_json::Map<String, serde_json::Value> = columns
+/// Every table written through [`write_record`] (and so carried by sync bundles), parents first.
+pub(crate) fn all_tables() -> impl Iterator<Item = &'static Table> {
+    let every = || {
+        super::households::TABLES
+            .iter()
+            .chain(super::villages::TABLES)
+            .chain(super::settings::TABLES)
+            .chain(super::helpers::TABLES)
+            .chain(super::projects::TABLES)
+            .chain(super::measures::TABLES)
+            .chain(super::funds::TABLES)
+            .chain(super::visits::TABLES)
+            .chain(super::survey::TABLES)
+            .chain(super::products::TABLES)
+            .copied()
+    };
+    TABLE_ORDER
         .iter()
-        .zip(values)
-        .map(|(c, v)| {
-            let json = match v {
-                Value::Null => serde_json::Value::Null,
-                Value::Integer(i) => (*i).into(),
-                Value::Real(f) => (*f).into(),
-                Value::Text(t) => t.clone().into(),
-                Value::Blob(b) => format!("<{} bytes>", b.len()).into(),
-            };
-            (c.to_string(), json)
-        })
-        .collect();
-    serde_json::Value::Object(map).to_string()
+        .filter_map(move |name| every().find(|t| t.name == *name))
+}
+
+/// The integer key of record `id`, if the table has it.
+pub(crate) fn key_of(tx: &rusqlite::Connection, table: &Table, id: Uuid) -> Result<Option<i64>> {
+    let sql = format!("SELECT key FROM {} WHERE id = ?1", table.name);
+    Ok(tx
+        .prepare_cached(&sql)?
+        .query_row([id.to_string()], |r| r.get(0))
+        .optional()?)
+}
+
+/// What [`write_record_counted`] did to a record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Written {
+    Created,
+    Updated,
+    Unchanged,
+}
+
+/// The SQL of the write path of one table, built once.
+struct TableSql {
+    select: String,
+    insert: String,
+}
+
+fn sql_of(table: &Table) -> &'static TableSql {
+    static SQL: std::sync::OnceLock<Vec<(&'static str, TableSql)>> = std::sync::OnceLock::new();
+    let all = SQL.get_or_init(|| {
+        all_tables()
+            .map(|t| {
+                let placeholders: Vec<String> =
+                    (0..t.columns.len()).map(|i| format!("?{}", i + 7)).collect();
+                let sql = TableSql {
+                    select: format!(
+                        "SELECT key, sync_stamp, sync_device, deleted, {} FROM {} WHERE id = ?1",
+                        t.columns.join(", "),
+                        t.name
+                    ),
+                    insert: format!(
+                        "INSERT INTO {} (id, created_at, updated_at, updated_by, deleted, sync_stamp, sync_device, sync_change, created_change, {})
+                         VALUES (?1, ?2, ?2, ?3, 0, ?4, ?5, ?6, ?6, {})",
+                        t.name,
+                        t.columns.join(", "),
+                        placeholders.join(", ")
+                    ),
+                };
+                (t.name, sql)
+            })
+            .collect()
+    });
+    &all.iter()
+        .find(|(name, _)| *name == table.name)
+        .expect("every written table is synced")
+        .1
 }
 
 /// Inserts the record, or updates the columns whose values differ (reviving a tombstone).
@@ -111,84 +199,149 @@ pub(crate) fn write_record(
     id: Uuid,
     values: &[Value],
 ) -> Result<bool> {
+    Ok(write_record_counted(tx, ctx, table, id, values)? != Written::Unchanged)
+}
+
+/// [`write_record`], saying whether the record was created, updated or left as it was.
+pub(crate) fn write_record_counted(
+    tx: &Transaction,
+    ctx: &ChangeContext,
+    table: &Table,
+    id: Uuid,
+    values: &[Value],
+) -> Result<Written> {
     debug_assert_eq!(table.columns.len(), values.len());
+    let sql = sql_of(table);
     let id_text = id.to_string();
-    let select = format!(
-        "SELECT deleted, {} FROM {} WHERE id = ?1",
-        table.columns.join(", "),
-        table.name
-    );
-    let existing: Option<(bool, Vec<Value>)> = tx
-        .prepare_cached(&select)?
+    /// Key, record stamp (clock, device), deleted, the data columns.
+    type Existing = (i64, Option<i64>, Option<i64>, bool, Vec<Value>);
+    let existing: Option<Existing> = tx
+        .prepare_cached(&sql.select)?
         .query_row([&id_text], |row| {
-            let deleted: bool = row.get(0)?;
             let old = (0..table.columns.len())
-                .map(|i| row.get::<_, Value>(i + 1))
+                .map(|i| row.get::<_, Value>(i + 4))
                 .collect::<rusqlite::Result<Vec<_>>>()?;
-            Ok((deleted, old))
+            Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?, old))
         })
         .optional()?;
 
-    match existing {
-        None => {
-            let placeholders: Vec<String> = (0..table.columns.len())
-                .map(|i| format!("?{}", i + 4))
-                .collect();
-            let insert = format!(
-                "INSERT INTO {} (id, created_at, updated_at, updated_by, deleted, {}) VALUES (?1, ?2, ?2, ?3, 0, {})",
-                table.name,
-                table.columns.join(", "),
-                placeholders.join(", ")
-            );
-            let mut args: Vec<Value> = vec![
-                id_text.clone().into(),
-                ctx.at.clone().into(),
-                ctx.device.clone().into(),
-            ];
-            args.extend(values.iter().cloned());
-            tx.prepare_cached(&insert)?
-                .execute(rusqlite::params_from_iter(args))?;
-            let snapshot = Value::Text(json_of(table.columns, values));
-            ctx.audit(tx, table.name, &id_text, "", &Value::Null, &snapshot)?;
-            for column in table.columns {
-                stamp_field(tx, ctx, table.name, &id_text, column)?;
-            }
-            Ok(true)
-        }
-        Some((deleted, old)) => {
-            let mut sets = Vec::new();
-            let mut args: Vec<Value> = Vec::new();
-            for ((column, old), new) in table.columns.iter().zip(&old).zip(values) {
-                if old != new {
-                    ctx.audit(tx, table.name, &id_text, column, old, new)?;
-                    stamp_field(tx, ctx, table.name, &id_text, column)?;
-                    args.push(new.clone());
-                    sets.push(format!("{column} = ?{}", args.len()));
-                }
-            }
-            if deleted {
-                ctx.audit(tx, table.name, &id_text, "deleted", &1.into(), &0.into())?;
-                stamp_field(tx, ctx, table.name, &id_text, "deleted")?;
-                sets.push("deleted = 0".to_string());
-            }
-            if sets.is_empty() {
-                return Ok(false);
-            }
-            args.push(ctx.at.clone().into());
-            sets.push(format!("updated_at = ?{}", args.len()));
-            args.push(ctx.device.clone().into());
-            sets.push(format!("updated_by = ?{}", args.len()));
-            args.push(id_text.into());
-            let update = format!(
-                "UPDATE {} SET {} WHERE id = ?{}",
-                table.name,
-                sets.join(", "),
-                args.len()
-            );
-            tx.execute(&update, rusqlite::params_from_iter(args))?;
-            Ok(true)
+    let Some((key, clock, device, deleted, old)) = existing else {
+        let head: [&dyn rusqlite::ToSql; 6] = [
+            &id_text,
+            &ctx.at,
+            &ctx.device,
+            &ctx.stamp.clock,
+            &ctx.device_no,
+            &ctx.lseq,
+        ];
+        let args = head
+            .into_iter()
+            .chain(values.iter().map(|v| v as &dyn rusqlite::ToSql));
+        tx.prepare_cached(&sql.insert)?
+            .execute(rusqlite::params_from_iter(args))?;
+        ctx.wrote.set(true);
+        return Ok(Written::Created);
+    };
+    let record_stamp = ctx.devices.stamp(tx, clock, device)?;
+    let mut sets = Vec::new();
+    let mut args: Vec<Value> = Vec::new();
+    for (i, ((column, old), new)) in table.columns.iter().zip(&old).zip(values).enumerate() {
+        if old != new {
+            sync_log::audit(tx, ctx.lseq, table, key, Some(i as i64 + 1), old, new)?;
+            stamp_field(tx, ctx, table, key, record_stamp, i + 1)?;
+            args.push(new.clone());
+            sets.push(format!("{column} = ?{}", args.len()));
         }
     }
+    if deleted {
+        sync_log::audit(
+            tx,
+            ctx.lseq,
+            table,
+            key,
+            Some(DELETED_FIELD),
+            &1.into(),
+            &0.into(),
+        )?;
+        stamp_field(tx, ctx, table, key, record_stamp, 0)?;
+        sets.push("deleted = 0".to_string());
+    }
+    if sets.is_empty() {
+        return Ok(Written::Unchanged);
+    }
+    touch(tx, ctx, table, key, sets, args)?;
+    Ok(Written::Updated)
+}
+
+/// Writes `sets` (with their `args`) to record `key` together with its updated/changed columns.
+fn touch(
+    tx: &Transaction,
+    ctx: &ChangeContext,
+    table: &Table,
+    key: i64,
+    mut sets: Vec<String>,
+    mut args: Vec<Value>,
+) -> Result<()> {
+    for (column, value) in [
+        ("updated_at", Value::from(ctx.at.clone())),
+        ("updated_by", ctx.device.clone().into()),
+        ("sync_change", ctx.lseq.into()),
+    ] {
+        args.push(value);
+        sets.push(format!("{column} = ?{}", args.len()));
+    }
+    args.push(key.into());
+    let update = format!(
+        "UPDATE {} SET {} WHERE key = ?{}",
+        table.name,
+        sets.join(", "),
+        args.len()
+    );
+    tx.prepare_cached(&update)?
+        .execute(rusqlite::params_from_iter(args))?;
+    ctx.wrote.set(true);
+    Ok(())
+}
+
+/// Stamps field `field` of record `key`, written locally by the change `ctx`: the new version has
+/// seen everything the version it replaces had seen.
+fn stamp_field(
+    tx: &Transaction,
+    ctx: &ChangeContext,
+    table: &Table,
+    key: i64,
+    record_stamp: Option<Stamp>,
+    field: usize,
+) -> Result<()> {
+    let previous = sync_log::field_clocks(tx, &ctx.devices, table, key)?
+        .into_iter()
+        .find(|(f, _)| *f == field)
+        .map(|(_, c)| c)
+        .unwrap_or_else(|| FieldClock::of_record(record_stamp));
+    let mut seen = previous.seen;
+    seen.add(ctx.stamp);
+    let clock = FieldClock {
+        stamp: Some(ctx.stamp),
+        seen,
+    };
+    sync_log::set_field_clock(tx, &ctx.devices, table, key, record_stamp, field, &clock)
+}
+
+/// The record stamp of row `key`.
+fn record_stamp_of(
+    tx: &Transaction,
+    devices: &Devices,
+    table: &Table,
+    key: i64,
+) -> Result<Option<Stamp>> {
+    let sql = format!(
+        "SELECT sync_stamp, sync_device FROM {} WHERE key = ?1",
+        table.name
+    );
+    let (clock, device): (Option<i64>, Option<i64>) = tx
+        .prepare_cached(&sql)?
+        .query_row([key], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    devices.stamp(tx, clock, device)
 }
 
 /// Marks a record deleted (a tombstone, so the deletion can travel in a sync bundle).
@@ -198,55 +351,74 @@ pub(crate) fn tombstone(
     table: &Table,
     id: Uuid,
 ) -> Result<bool> {
-    let sql = format!(
-        "UPDATE {} SET deleted = 1, updated_at = ?1, updated_by = ?2 WHERE id = ?3 AND deleted = 0",
-        table.name
-    );
-    let changed = tx
-        .prepare_cached(&sql)?
-        .execute(params![ctx.at, ctx.device, id.to_string()])?
-        > 0;
-    if changed {
-        ctx.audit(
-            tx,
-            table.name,
-            &id.to_string(),
-            "deleted",
-            &0.into(),
-            &1.into(),
-        )?;
-        stamp_field(tx, ctx, table.name, &id.to_string(), "deleted")?;
+    match key_of(tx, table, id)? {
+        Some(key) => tombstone_key(tx, ctx, table, key),
+        None => Ok(false),
     }
-    Ok(changed)
 }
 
-/// Writes one column back to `value` (used by undo), with its audit row.
+fn tombstone_key(tx: &Transaction, ctx: &ChangeContext, table: &Table, key: i64) -> Result<bool> {
+    let sql = format!("SELECT deleted FROM {} WHERE key = ?1", table.name);
+    let deleted: bool = tx.prepare_cached(&sql)?.query_row([key], |r| r.get(0))?;
+    if deleted {
+        return Ok(false);
+    }
+    sync_log::audit(
+        tx,
+        ctx.lseq,
+        table,
+        key,
+        Some(DELETED_FIELD),
+        &0.into(),
+        &1.into(),
+    )?;
+    let stamp = record_stamp_of(tx, &ctx.devices, table, key)?;
+    stamp_field(tx, ctx, table, key, stamp, 0)?;
+    touch(tx, ctx, table, key, vec!["deleted = 1".into()], Vec::new())?;
+    Ok(true)
+}
+
+/// Writes field number `field` of row `key` back to `value` (undo, and taking a conflict's other
+/// value), with its audit row.
 pub(crate) fn restore_field(
     tx: &Transaction,
     ctx: &ChangeContext,
     table: &Table,
-    id: &str,
-    field: &str,
+    key: i64,
+    field: usize,
     value: &Value,
 ) -> Result<()> {
-    let select = format!("SELECT {field} FROM {} WHERE id = ?1", table.name);
+    let column = table.field_name(field).ok_or(StoreError::NothingToUndo)?;
+    let select = format!("SELECT {column} FROM {} WHERE key = ?1", table.name);
     let current: Value = tx
-        .query_row(&select, [id], |r| r.get(0))
+        .query_row(&select, [key], |r| r.get(0))
         .optional()?
         .ok_or_else(|| StoreError::NotFound {
             what: table.name,
-            id: id.to_string(),
+            id: key.to_string(),
         })?;
     if &current == value {
         return Ok(());
     }
-    let update = format!(
-        "UPDATE {} SET {field} = ?1, updated_at = ?2, updated_by = ?3 WHERE id = ?4",
-        table.name
-    );
-    tx.execute(&update, params![value, ctx.at, ctx.device, id])?;
-    stamp_field(tx, ctx, table.name, id, field)?;
-    ctx.audit(tx, table.name, id, field, &current, value)
+    sync_log::audit(
+        tx,
+        ctx.lseq,
+        table,
+        key,
+        Some(field as i64),
+        &current,
+        value,
+    )?;
+    let stamp = record_stamp_of(tx, &ctx.devices, table, key)?;
+    stamp_field(tx, ctx, table, key, stamp, field)?;
+    touch(
+        tx,
+        ctx,
+        table,
+        key,
+        vec![format!("{column} = ?1")],
+        vec![value.clone()],
+    )
 }
 
 impl Store {
@@ -259,49 +431,81 @@ impl Store {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let (hlc, lseq) = next_stamp(&tx, self.device_id)?;
+        let (stamp, lseq) = sync_log::next_stamp(&tx, self.device_id)?;
+        let devices = Devices::default();
+        let device_no = devices.number(&tx, self.device_id)?;
         let ctx = ChangeContext {
             change_id: Uuid::new_v4(),
             at: now_text(),
             actor: self.actor.clone(),
             device: self.device_id.to_string(),
-            hlc,
+            stamp,
+            device_no,
             lseq,
+            devices,
+            wrote: Cell::new(false),
         };
         let changed = write(&tx, &ctx)?;
+        if ctx.wrote.get() || changed {
+            sync_log::record_change(
+                &tx,
+                lseq,
+                ctx.change_id,
+                &ctx.at,
+                &ctx.actor,
+                Some(stamp.clock),
+            )?;
+        }
         tx.commit()?;
         Ok(changed.then_some(ChangeId(ctx.change_id)))
     }
 
-    /// Reverts every field a change wrote, newest first, as a new change (itself undoable).
+    /// Reverts every field a change wrote, newest first, and tombstones the records it created, as
+    /// a new change (itself undoable).
     pub fn undo(&mut self, change: ChangeId) -> Result<ChangeId> {
-        let rows: Vec<(String, String, String, Value)> = {
-            let mut stmt = self.conn.prepare(
-                "SELECT table_name, record_id, field, old_value FROM audit_log
-                 WHERE change_id = ?1 ORDER BY seq DESC",
-            )?;
-            stmt.query_map([change.0.to_string()], |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
-            })?
-            .collect::<rusqlite::Result<_>>()?
-        };
-        if rows.is_empty() {
+        let n: Option<i64> = self
+            .conn
+            .query_row(
+                "SELECT n FROM change_log WHERE change_id = ?1",
+                [change.0.to_string()],
+                |r| r.get(0),
+            )
+            .optional()?;
+        let n = n.ok_or(StoreError::NothingToUndo)?;
+        let rows: Vec<(i64, i64, Option<i64>, Value)> = self
+            .conn
+            .prepare(
+                "SELECT tbl, rec, field, old_value FROM audit WHERE change = ?1 ORDER BY seq DESC",
+            )?
+            .query_map([n], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        let mut created: Vec<(&'static Table, i64)> = Vec::new();
+        for table in all_tables() {
+            let sql = format!("SELECT key FROM {} WHERE created_change = ?1", table.name);
+            let keys: Vec<i64> = self
+                .conn
+                .prepare(&sql)?
+                .query_map([n], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?;
+            created.extend(keys.into_iter().map(|k| (table, k)));
+        }
+        if rows.is_empty() && created.is_empty() {
             return Err(StoreError::NothingToUndo);
         }
         let undone = self.change(|tx, ctx| {
-            for (table_name, record_id, field, old) in &rows {
-                let table = table_named(table_name).ok_or(StoreError::NothingToUndo)?;
-                if field.is_empty() {
-                    let id = Uuid::parse_str(record_id).map_err(|_| StoreError::NotFound {
-                        what: table.name,
-                        id: record_id.clone(),
-                    })?;
-                    tombstone(tx, ctx, table, id)?;
-                } else if field == "deleted" || table.columns.contains(&field.as_str()) {
-                    restore_field(tx, ctx, table, record_id, field, old)?;
-                } else {
-                    return Err(StoreError::NothingToUndo);
+            for (tbl, key, field, old) in &rows {
+                let table = table_numbered(*tbl).ok_or(StoreError::NothingToUndo)?;
+                match field {
+                    // A record created before creations were implied by `created_change`.
+                    None => {
+                        tombstone_key(tx, ctx, table, *key)?;
+                    }
+                    Some(f) if *f == NOTE_FIELD => return Err(StoreError::NothingToUndo),
+                    Some(f) => restore_field(tx, ctx, table, *key, *f as usize, old)?,
                 }
+            }
+            for (table, key) in created.iter().rev() {
+                tombstone_key(tx, ctx, table, *key)?;
             }
             Ok(true)
         })?;

@@ -3,17 +3,24 @@
 //!
 //! Append new steps at the end; never edit a step that has shipped.
 
-use rusqlite::{Connection, TransactionBehavior};
+use rusqlite::{Connection, Transaction, TransactionBehavior};
 
 use super::StoreError;
+
+/// One migration step: a script, or (for conversions SQL cannot express) a function.
+pub enum Step {
+    Sql(&'static str),
+    Code(fn(&Transaction) -> Result<(), StoreError>),
+}
 
 /// Identifies a Dripline database (`PRAGMA application_id`, the ASCII bytes "DRIP").
 pub const APPLICATION_ID: i64 = 0x4452_4950;
 
 /// Migration steps; step `n` (1-based) takes the file from version `n - 1` to `n`.
-pub const MIGRATIONS: &[&str] = &[
+pub const MIGRATIONS: &[Step] = &[
     // 1: the registry.
-    r#"
+    Step::Sql(
+        r#"
     CREATE TABLE meta (
         key   TEXT PRIMARY KEY,
         value TEXT NOT NULL
@@ -132,9 +139,11 @@ pub const MIGRATIONS: &[&str] = &[
     CREATE INDEX audit_change ON audit_log(change_id);
     CREATE INDEX audit_record ON audit_log(record_id);
     "#,
+    ),
     // 2: the six-precisions workflow. Link tables carry their own id and bookkeeping so that a
     // removed link is a tombstone a sync bundle can carry.
-    r#"
+    Step::Sql(
+        r#"
     CREATE TABLE helper (
         id TEXT PRIMARY KEY,
         created_at TEXT NOT NULL, updated_at TEXT NOT NULL, updated_by TEXT NOT NULL,
@@ -352,11 +361,13 @@ pub const MIGRATIONS: &[&str] = &[
     CREATE INDEX training_village ON training(village_id);
     CREATE INDEX training_household ON training(household_id);
     "#,
+    ),
     // 3: sync. Each field write carries a hybrid-logical-clock stamp and what it had seen
     // (sync_clock); `lseq` numbers this file's changes so that an export takes "everything since
     // the last acknowledged one". Conflicts keep the losing value of concurrent edits; bundles
     // already imported are remembered by hash; a county keeps the devices it accepts.
-    r#"
+    Step::Sql(
+        r#"
     ALTER TABLE audit_log ADD COLUMN lseq INTEGER;
     CREATE INDEX audit_lseq ON audit_log(lseq);
 
@@ -436,6 +447,12 @@ pub const MIGRATIONS: &[&str] = &[
     ) WITHOUT ROWID;
     CREATE INDEX sync_record_village_code ON sync_record_village(village_code);
     "#,
+    ),
+    // 4: sync bookkeeping that costs less than the data (issue 10): every synced table is rebuilt
+    // with an integer key beside its UUID and one stamp per record; field clocks only where a
+    // field changed on its own; a change log with an audit keyed by integers; the county's
+    // village attribution is derived from the records. See `sync_bookkeeping.rs`.
+    Step::Code(super::sync_bookkeeping::migrate),
 ];
 
 /// The schema version this build writes.
@@ -452,12 +469,53 @@ pub fn migrate_to(conn: &mut Connection, target: i64) -> Result<(), StoreError> 
             supported: latest_version(),
         });
     }
-    for version in current..target.min(latest_version()) {
-        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        tx.execute_batch(MIGRATIONS[version as usize])?;
-        tx.pragma_update(None, "user_version", version + 1)?;
-        tx.pragma_update(None, "application_id", APPLICATION_ID)?;
-        tx.commit()?;
+    let target = target.min(latest_version());
+    if current >= target {
+        return Ok(());
     }
-    Ok(())
+    // A step that rebuilds a table drops and renames tables that others reference: foreign keys
+    // are off while it runs (they cannot be switched inside a transaction) and checked before
+    // each step commits.
+    let foreign_keys: bool = conn.query_row("PRAGMA foreign_keys", [], |r| r.get(0))?;
+    conn.pragma_update(None, "foreign_keys", false)?;
+    let result = (|| {
+        let mut rebuilt = false;
+        for version in current..target {
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            match &MIGRATIONS[version as usize] {
+                Step::Sql(sql) => tx.execute_batch(sql)?,
+                Step::Code(step) => {
+                    step(&tx)?;
+                    rebuilt = true;
+                }
+            }
+            let violations: i64 =
+                tx.query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| {
+                    r.get(0)
+                })?;
+            if violations > 0 {
+                return Err(StoreError::Sqlite(rusqlite::Error::SqliteFailure(
+                    rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_CONSTRAINT_FOREIGNKEY),
+                    Some(format!(
+                        "migration {} left {violations} broken references",
+                        version + 1
+                    )),
+                )));
+            }
+            tx.pragma_update(None, "user_version", version + 1)?;
+            tx.pragma_update(None, "application_id", APPLICATION_ID)?;
+            tx.commit()?;
+        }
+        // A rebuild leaves the old tables' pages free: give them back when they are many.
+        if rebuilt {
+            let free: i64 = conn.query_row("PRAGMA freelist_count", [], |r| r.get(0))?;
+            let pages: i64 = conn.query_row("PRAGMA page_count", [], |r| r.get(0))?;
+            if free > 256 && free * 4 > pages {
+                conn.execute_batch("VACUUM")?;
+            }
+        }
+        Ok(())
+    })();
+    conn.pragma_update(None, "foreign_keys", foreign_keys)?;
+    result
 }

@@ -3,16 +3,20 @@
 //! return bundle (acknowledgements, the village's records as merged from all its devices, and the
 //! county's settings such as the poverty-line table) so that the laptops of one team converge.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashSet};
 use std::path::Path;
 
 use rusqlite::params;
 use uuid::Uuid;
 
 use super::crypto::{COUNTY_CODE, COUNTY_KEY, CountyPublic, DeviceIdentity, DevicePublic};
-use super::export::{audit_between, conflicts_between, read_records, seal_and_write};
+use super::export::{
+    Selection, conflicts_between, history_between, read_tables, seal, write_atomically,
+};
 use super::manifest::{Ack, BundleKind, Header, Payload};
 use super::{Progress, SyncError};
+use crate::store::SyncTable;
+use crate::store::sync_log::Devices;
 use crate::store::{Store, StoreError};
 
 fn sql(e: rusqlite::Error) -> SyncError {
@@ -174,38 +178,35 @@ pub fn write_return(
             .map_err(sql)
         })
         .collect::<Result<_, _>>()?;
-    let mut ids: BTreeSet<(String, String)> = conn
-        .prepare("SELECT table_name, record_id FROM sync_record_village WHERE village_code = ?1")
-        .map_err(sql)?
-        .query_map([village_code], |r| Ok((r.get(0)?, r.get(1)?)))
-        .and_then(|rows| rows.collect())
-        .map_err(sql)?;
-    let lines: Vec<String> = conn
-        .prepare("SELECT id FROM poverty_line")
-        .map_err(sql)?
-        .query_map([], |r| r.get(0))
-        .and_then(|rows| rows.collect())
-        .map_err(sql)?;
-    ids.extend(lines.into_iter().map(|id| ("poverty_line".to_string(), id)));
     let to = store.sync_lseq()?;
-    let records = read_records(conn, &ids, progress)?;
+    let devices = Devices::default();
+    let tables = read_tables(
+        conn,
+        &devices,
+        &|t| Some(of_village(t, village_code)),
+        progress,
+    )?;
+    let ids: HashSet<(&str, Uuid)> = tables
+        .iter()
+        .flat_map(|t| t.records.iter().map(move |r| (t.table.name, r.id)))
+        .collect();
     let conflicts = conflicts_between(conn, 0, to)?
         .into_iter()
-        .filter(|c| ids.contains(&(c.table.clone(), c.record_id.to_string())))
+        .filter(|c| ids.contains(&(c.table.as_str(), c.record_id)))
         .collect();
-    let device_names: BTreeSet<String> = village_devices
-        .iter()
-        .map(|d| d.device.to_string())
-        .collect();
+    let device_names: BTreeSet<Uuid> = village_devices.iter().map(|d| d.device).collect();
+    let (changes, audit) =
+        history_between(conn, i64::MIN, to, None, &|d| device_names.contains(d))?;
     let payload = Payload {
         kind: BundleKind::Return,
         device: identity.device,
         village_code: village_code.to_string(),
         seq_from: 1,
         seq_to: to,
-        records,
+        tables,
         conflicts,
-        audit: audit_between(conn, 0, to, false, Some(&device_names))?,
+        changes,
+        audit,
         acks: village_devices
             .iter()
             .filter(|d| d.last_seq > 0)
@@ -215,6 +216,42 @@ pub fn write_return(
             })
             .collect(),
     };
-    let header = seal_and_write(&identity, &payload, true, &recipients, out)?;
-    Ok(header)
+    let sealed = seal(&identity, &payload, true, &recipients)?;
+    write_atomically(out, &sealed.bytes)?;
+    Ok(sealed.header)
+}
+
+/// The rows of one village in `table`, found through the records themselves: the village by
+/// its code, a record with a `village_id` by its village, one with a `household_id` by its
+/// household's village, a photo by its visit. Every poverty line (the county's table) goes too.
+/// Tombstones go as well, so that a deletion reaches the other laptops.
+fn of_village(table: SyncTable, village_code: &str) -> Selection {
+    const VILLAGES: &str = "SELECT id FROM village WHERE code = ?1";
+    let households = format!("SELECT id FROM household WHERE village_id IN ({VILLAGES})");
+    let has = |column: &str| table.columns.contains(&column);
+    let clauses = if table.name == "poverty_line" {
+        vec!["1".to_string()]
+    } else if table.name == "village" {
+        vec!["code = ?1".to_string()]
+    } else if has("village_id") {
+        vec![format!("village_id IN ({VILLAGES})")]
+    } else if has("household_id") {
+        // Two passes where the only index on household_id leaves tombstones out.
+        vec![
+            format!("household_id IN ({households}) AND deleted = 0"),
+            format!("household_id IN ({households}) AND deleted = 1"),
+        ]
+    } else if has("visit_id") {
+        vec![format!(
+            "visit_id IN (SELECT id FROM visit WHERE household_id IN ({households}))"
+        )]
+    } else {
+        Vec::new()
+    };
+    let params = if clauses.first().is_some_and(|c| c.contains("?1")) {
+        vec![village_code.to_string().into()]
+    } else {
+        Vec::new()
+    };
+    Selection { clauses, params }
 }

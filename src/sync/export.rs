@@ -2,22 +2,22 @@
 //! changes (or everything, with `full`), signed by the device and encrypted to the county key when
 //! one is set. Also the reading side shared with the county's return bundles.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use rusqlite::types::Value;
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::{Connection, params};
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
 use super::crypto::{self, COUNTY_KEY, CountyPublic, DeviceIdentity};
-use super::format;
-use super::hlc::Seen;
 use super::manifest::{
-    Ack, AuditEntry, BundleKind, ConflictRow, FieldRow, FieldValue, Header, Payload, RecordRow,
-    SUITE_AGE, SUITE_PLAIN,
+    Ack, AuditEntry, BundleKind, ChangeEntry, ConflictRow, Header, Payload, RecordRow, SUITE_AGE,
+    SUITE_PLAIN, TableRows,
 };
-use super::{Progress, SyncError};
+use super::{Progress, SyncError, codec, format};
+use crate::store::clock::FieldClock;
+use crate::store::sync_log::{DELETED_FIELD, Devices, NOTE_FIELD};
 use crate::store::{Store, SyncTable, sync_tables};
 
 /// The highest change number of this device that the county has acknowledged.
@@ -40,10 +40,10 @@ pub fn village_code(store: &Store) -> Result<Option<String>, SyncError> {
 pub(crate) fn village_code_on(conn: &Connection) -> Result<Option<String>, SyncError> {
     let codes: Vec<String> = conn
         .prepare("SELECT code FROM village WHERE deleted = 0")
-        .map_err(crate::store::StoreError::from)?
+        .map_err(sql)?
         .query_map([], |r| r.get(0))
         .and_then(|rows| rows.collect())
-        .map_err(crate::store::StoreError::from)?;
+        .map_err(sql)?;
     match codes.len() {
         0 => Ok(None),
         1 => Ok(codes.into_iter().next()),
@@ -55,117 +55,130 @@ pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
     hex::encode(Sha256::digest(bytes))
 }
 
-fn sql(e: rusqlite::Error) -> SyncError {
+pub(crate) fn sql(e: rusqlite::Error) -> SyncError {
     SyncError::Store(e.into())
+}
+
+fn store_error(e: crate::store::StoreError) -> SyncError {
+    SyncError::Store(e)
 }
 
 pub(crate) fn table(name: &str) -> Option<SyncTable> {
     sync_tables().into_iter().find(|t| t.name == name)
 }
 
-/// Reads one record with every field's clock.
-pub(crate) fn read_record(
-    conn: &Connection,
-    table: SyncTable,
-    id: &str,
-) -> Result<Option<RecordRow>, SyncError> {
-    let select = format!(
-        "SELECT created_at, updated_at, updated_by, deleted, {} FROM {} WHERE id = ?1",
-        table.columns.join(", "),
-        table.name
-    );
-    let row = conn
-        .prepare_cached(&select)
-        .map_err(sql)?
-        .query_row([id], |r| {
-            let mut values = Vec::with_capacity(table.columns.len() + 1);
-            for i in 0..=table.columns.len() {
-                values.push(r.get::<_, Value>(3 + i)?);
-            }
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-                values,
-            ))
-        })
-        .optional()
-        .map_err(sql)?;
-    let Some((created_at, updated_at, updated_by, values)) = row else {
-        return Ok(None);
-    };
-    let mut clocks: HashMap<String, (String, String)> = conn
-        .prepare_cached(
-            "SELECT field, hlc, seen FROM sync_clock WHERE table_name = ?1 AND record_id = ?2",
-        )
-        .map_err(sql)?
-        .query_map(params![table.name, id], |r| {
-            Ok((r.get(0)?, (r.get(1)?, r.get(2)?)))
-        })
-        .and_then(|rows| rows.collect())
-        .map_err(sql)?;
-    let names = std::iter::once("deleted").chain(table.columns.iter().copied());
-    let fields = names
-        .zip(values)
-        .map(|(name, value)| {
-            let (hlc, seen) = clocks.remove(name).unwrap_or_default();
-            FieldRow {
-                name: name.to_string(),
-                value: value.into(),
-                seen: if seen.is_empty() {
-                    Seen::default()
-                } else {
-                    Seen::from_json(&seen)
-                },
-                hlc,
-            }
-        })
-        .collect();
-    Ok(Some(RecordRow {
-        table: table.name.to_string(),
-        id: Uuid::parse_str(id).map_err(|_| SyncError::BadKey(id.to_string()))?,
-        created_at,
-        updated_at,
-        updated_by,
-        fields,
-    }))
+/// Which rows of a table to read: one or more WHERE clauses (their results are joined) and
+/// their parameters.
+pub(crate) struct Selection {
+    pub clauses: Vec<String>,
+    pub params: Vec<Value>,
 }
 
-/// The (table, id) of every record with a field stamped in change numbers `from..=to`.
-pub(crate) fn changed_records(
-    conn: &Connection,
-    from: i64,
-    to: i64,
-) -> Result<BTreeSet<(String, String)>, SyncError> {
-    conn.prepare(
-        "SELECT DISTINCT table_name, record_id FROM sync_clock WHERE lseq BETWEEN ?1 AND ?2",
-    )
-    .map_err(sql)?
-    .query_map([from, to], |r| Ok((r.get(0)?, r.get(1)?)))
-    .and_then(|rows| rows.collect())
-    .map_err(sql)
+impl Selection {
+    pub fn all() -> Selection {
+        Selection {
+            clauses: vec!["1".into()],
+            params: Vec::new(),
+        }
+    }
+
+    /// Rows touched by change numbers `from..=to`.
+    pub fn changed(from: i64, to: i64) -> Selection {
+        Selection {
+            clauses: vec!["sync_change BETWEEN ?1 AND ?2".into()],
+            params: vec![from.into(), to.into()],
+        }
+    }
 }
 
-/// The (table, id) of every record in the file.
-fn all_records(conn: &Connection) -> Result<BTreeSet<(String, String)>, SyncError> {
-    let mut out = BTreeSet::new();
-    for t in sync_tables() {
-        let ids: Vec<String> = conn
-            .prepare(&format!("SELECT id FROM {}", t.name))
-            .map_err(sql)?
-            .query_map([], |r| r.get(0))
-            .and_then(|rows| rows.collect())
-            .map_err(sql)?;
-        out.extend(ids.into_iter().map(|id| (t.name.to_string(), id)));
+/// Reads the rows `select` picks from every synced table, with their clocks.
+pub(crate) fn read_tables(
+    conn: &Connection,
+    devices: &Devices,
+    select: &dyn Fn(SyncTable) -> Option<Selection>,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<Vec<TableRows>, SyncError> {
+    let mut out = Vec::new();
+    let tables = sync_tables();
+    for (n, t) in tables.iter().enumerate() {
+        progress(Progress {
+            done: n,
+            total: tables.len(),
+        });
+        let Some(selection) = select(*t) else {
+            continue;
+        };
+        let number = crate::store::table_number(t.name);
+        let mut clocks: HashMap<i64, Vec<(usize, FieldClock)>> = HashMap::new();
+        {
+            type Row = (i64, i64, Option<i64>, Option<i64>, Option<Vec<u8>>);
+            let rows: Vec<Row> = conn
+                .prepare_cached(
+                    "SELECT rec, field, stamp, device, seen FROM sync_field WHERE tbl = ?1 ORDER BY rec, field",
+                )
+                .map_err(sql)?
+                .query_map([number], |r| {
+                    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+                })
+                .and_then(|rows| rows.collect())
+                .map_err(sql)?;
+            for (rec, field, clock, device, seen) in rows {
+                let stamp = devices.stamp(conn, clock, device).map_err(store_error)?;
+                let seen = devices
+                    .decode_seen(conn, stamp, seen.as_deref())
+                    .map_err(store_error)?;
+                clocks
+                    .entry(rec)
+                    .or_default()
+                    .push((field as usize, FieldClock { stamp, seen }));
+            }
+        }
+        let width = t.columns.len() + 1;
+        let mut records = Vec::new();
+        let mut seen_keys = HashSet::new();
+        for clause in &selection.clauses {
+            let query = format!(
+                "SELECT key, id, created_at, updated_at, updated_by, sync_stamp, sync_device, deleted, {}
+                 FROM {} WHERE {clause}",
+                t.columns.join(", "),
+                t.name
+            );
+            let mut stmt = conn.prepare_cached(&query).map_err(sql)?;
+            let mut rows = stmt
+                .query(rusqlite::params_from_iter(selection.params.iter()))
+                .map_err(sql)?;
+            while let Some(r) = rows.next().map_err(sql)? {
+                let key: i64 = r.get(0).map_err(sql)?;
+                if !seen_keys.insert(key) {
+                    continue;
+                }
+                let id: String = r.get(1).map_err(sql)?;
+                let values = (0..width)
+                    .map(|i| r.get::<_, Value>(7 + i))
+                    .collect::<rusqlite::Result<Vec<_>>>()
+                    .map_err(sql)?;
+                let stamp = devices
+                    .stamp(conn, r.get(5).map_err(sql)?, r.get(6).map_err(sql)?)
+                    .map_err(store_error)?;
+                records.push(RecordRow {
+                    id: Uuid::parse_str(&id).map_err(|_| SyncError::BadKey(id.clone()))?,
+                    created_at: r.get(2).map_err(sql)?,
+                    updated_at: r.get(3).map_err(sql)?,
+                    updated_by: r.get(4).map_err(sql)?,
+                    stamp,
+                    values,
+                    fields: clocks.remove(&key).unwrap_or_default(),
+                });
+            }
+        }
+        if !records.is_empty() {
+            out.push(TableRows { table: *t, records });
+        }
     }
     Ok(out)
 }
 
-fn value_at(r: &rusqlite::Row, i: usize) -> rusqlite::Result<FieldValue> {
-    Ok(r.get::<_, Value>(i)?.into())
-}
-
-/// Conflicts recorded or resolved in change numbers `from..=to`, optionally only of `records`.
+/// Conflicts recorded or resolved in change numbers `from..=to`.
 pub(crate) fn conflicts_between(
     conn: &Connection,
     from: i64,
@@ -183,9 +196,9 @@ pub(crate) fn conflicts_between(
             record_id: Uuid::parse_str(&r.get::<_, String>(1)?).unwrap_or_default(),
             field: r.get(2)?,
             loser_hlc: r.get(3)?,
-            loser_value: value_at(r, 4)?,
+            loser_value: r.get(4)?,
             winner_hlc: r.get(5)?,
-            winner_value: value_at(r, 6)?,
+            winner_value: r.get(6)?,
             detected_at: r.get(7)?,
             resolved: r.get(8)?,
         })
@@ -194,90 +207,165 @@ pub(crate) fn conflicts_between(
     .map_err(sql)
 }
 
-/// Audit rows written in change numbers `from..=to`: this file's own and those it received.
-/// With `full`, also the unnumbered ones (written before sync existed, or by a bulk load).
-pub(crate) fn audit_between(
+/// The changes and audit rows numbered `from..=to` here: this file's own (if `own` is given,
+/// its device) and those received from the devices `remote` accepts.
+pub(crate) fn history_between(
     conn: &Connection,
     from: i64,
     to: i64,
-    full: bool,
-    devices: Option<&BTreeSet<String>>,
-) -> Result<Vec<AuditEntry>, SyncError> {
-    let local_sql = if full {
-        "SELECT device, seq, change_id, at, actor, table_name, record_id, field, old_value, new_value
-         FROM audit_log WHERE lseq IS NULL OR lseq BETWEEN ?1 AND ?2 ORDER BY seq"
-    } else {
-        "SELECT device, seq, change_id, at, actor, table_name, record_id, field, old_value, new_value
-         FROM audit_log WHERE lseq BETWEEN ?1 AND ?2 ORDER BY seq"
-    };
-    let remote_sql = "SELECT device, seq, change_id, at, actor, table_name, record_id, field, old_value, new_value
-         FROM remote_audit WHERE lseq BETWEEN ?1 AND ?2 ORDER BY lseq, seq";
-    let mut out = Vec::new();
-    for query in [local_sql, remote_sql] {
-        let rows: Vec<AuditEntry> = conn
-            .prepare(query)
+    own: Option<Uuid>,
+    remote: &dyn Fn(&Uuid) -> bool,
+) -> Result<(Vec<ChangeEntry>, Vec<AuditEntry>), SyncError> {
+    let mut changes = Vec::new();
+    let mut audit = Vec::new();
+    if let Some(me) = own {
+        changes = conn
+            .prepare("SELECT n, change_id, at, actor, stamp FROM change_log WHERE n BETWEEN ?1 AND ?2 ORDER BY n")
             .map_err(sql)?
             .query_map([from, to], |r| {
-                Ok(AuditEntry {
-                    device: Uuid::parse_str(&r.get::<_, String>(0)?).unwrap_or_default(),
-                    seq: r.get(1)?,
-                    change_id: r.get(2)?,
-                    at: r.get(3)?,
-                    actor: r.get(4)?,
-                    table: r.get(5)?,
-                    record_id: r.get(6)?,
-                    field: r.get(7)?,
-                    old_value: value_at(r, 8)?,
-                    new_value: value_at(r, 9)?,
+                Ok(ChangeEntry {
+                    device: me,
+                    n: r.get(0)?,
+                    change_id: r.get(1)?,
+                    at: r.get(2)?,
+                    actor: r.get(3)?,
+                    stamp: r.get(4)?,
                 })
             })
             .and_then(|rows| rows.collect())
             .map_err(sql)?;
-        out.extend(
-            rows.into_iter()
-                .filter(|a| devices.is_none_or(|d| d.contains(&a.device.to_string()))),
+        type Row = (
+            i64,
+            String,
+            String,
+            String,
+            i64,
+            i64,
+            Option<i64>,
+            Value,
+            Value,
         );
-    }
-    Ok(out)
-}
-
-/// Reads the records named in `ids` (skipping tables this build does not sync).
-pub(crate) fn read_records(
-    conn: &Connection,
-    ids: &BTreeSet<(String, String)>,
-    progress: &mut dyn FnMut(Progress),
-) -> Result<Vec<RecordRow>, SyncError> {
-    let mut records = Vec::with_capacity(ids.len());
-    for (n, (table_name, id)) in ids.iter().enumerate() {
-        if let Some(t) = table(table_name)
-            && let Some(record) = read_record(conn, t, id)?
-        {
-            records.push(record);
-        }
-        if n % 1000 == 0 {
-            progress(Progress {
-                done: n,
-                total: ids.len(),
+        let rows: Vec<Row> = conn
+            .prepare(
+                "SELECT a.seq, c.change_id, c.at, c.actor, a.tbl, a.rec, a.field, a.old_value, a.new_value
+                 FROM audit a JOIN change_log c ON c.n = a.change
+                 WHERE a.change BETWEEN ?1 AND ?2 ORDER BY a.seq",
+            )
+            .map_err(sql)?
+            .query_map([from, to], |r| {
+                Ok((
+                    r.get(0)?,
+                    r.get(1)?,
+                    r.get(2)?,
+                    r.get(3)?,
+                    r.get(4)?,
+                    r.get(5)?,
+                    r.get(6)?,
+                    r.get(7)?,
+                    r.get(8)?,
+                ))
+            })
+            .and_then(|rows| rows.collect())
+            .map_err(sql)?;
+        for (seq, change_id, at, actor, tbl, rec, field, old_value, new_value) in rows {
+            let Some(t) = crate::store::table_numbered(tbl) else {
+                continue;
+            };
+            let record_id: String = conn
+                .prepare_cached(&format!("SELECT id FROM {} WHERE key = ?1", t.name))
+                .map_err(sql)?
+                .query_row([rec], |r| r.get(0))
+                .unwrap_or_default();
+            let field = match field {
+                None => String::new(),
+                Some(NOTE_FIELD) => "note".to_string(),
+                Some(DELETED_FIELD) => "deleted".to_string(),
+                Some(f) => t
+                    .columns
+                    .get(f as usize - 1)
+                    .map_or_else(String::new, |c| c.to_string()),
+            };
+            audit.push(AuditEntry {
+                device: me,
+                seq,
+                change_id,
+                at,
+                actor,
+                table: t.name.to_string(),
+                record_id,
+                field,
+                old_value,
+                new_value,
             });
         }
     }
-    Ok(records)
+    let remote_changes: Vec<ChangeEntry> = conn
+        .prepare(
+            "SELECT device, n, change_id, at, actor, stamp FROM remote_change
+             WHERE lseq BETWEEN ?1 AND ?2 ORDER BY lseq, device, n",
+        )
+        .map_err(sql)?
+        .query_map([from, to], |r| {
+            Ok(ChangeEntry {
+                device: Uuid::parse_str(&r.get::<_, String>(0)?).unwrap_or_default(),
+                n: r.get(1)?,
+                change_id: r.get(2)?,
+                at: r.get(3)?,
+                actor: r.get(4)?,
+                stamp: r.get(5)?,
+            })
+        })
+        .and_then(|rows| rows.collect())
+        .map_err(sql)?;
+    changes.extend(remote_changes.into_iter().filter(|c| remote(&c.device)));
+    let remote_audit: Vec<AuditEntry> = conn
+        .prepare(
+            "SELECT device, seq, change_id, at, actor, table_name, record_id, field, old_value, new_value
+             FROM remote_audit WHERE lseq BETWEEN ?1 AND ?2 ORDER BY lseq, seq",
+        )
+        .map_err(sql)?
+        .query_map([from, to], |r| {
+            Ok(AuditEntry {
+                device: Uuid::parse_str(&r.get::<_, String>(0)?).unwrap_or_default(),
+                seq: r.get(1)?,
+                change_id: r.get(2)?,
+                at: r.get(3)?,
+                actor: r.get(4)?,
+                table: r.get(5)?,
+                record_id: r.get(6)?,
+                field: r.get(7)?,
+                old_value: r.get(8)?,
+                new_value: r.get(9)?,
+            })
+        })
+        .and_then(|rows| rows.collect())
+        .map_err(sql)?;
+    audit.extend(remote_audit.into_iter().filter(|a| remote(&a.device)));
+    Ok((changes, audit))
 }
 
-/// Serialises, encrypts (to `recipients`, if any), signs and writes a bundle atomically.
-pub(crate) fn seal_and_write(
+/// A sealed bundle, ready to be written.
+pub(crate) struct Sealed {
+    pub header: Header,
+    pub bytes: Vec<u8>,
+    /// What identifies the bundle (the hash of what its signature covers), remembered by import.
+    pub identity: String,
+}
+
+/// Serialises, encrypts (to `recipients`, if any) and signs a bundle.
+pub(crate) fn seal(
     identity: &DeviceIdentity,
     payload: &Payload,
     full: bool,
     recipients: &[String],
-    out: &Path,
-) -> Result<Header, SyncError> {
-    let plaintext = serde_json::to_vec(payload).expect("a payload serialises");
+) -> Result<Sealed, SyncError> {
+    let plaintext = codec::encode(payload);
     let (suite, stored) = if recipients.is_empty() {
-        (SUITE_PLAIN, plaintext.clone())
+        (SUITE_PLAIN, plaintext)
     } else {
         (SUITE_AGE, crypto::encrypt(recipients, &plaintext)?)
     };
+    let payload_hash: [u8; 32] = Sha256::digest(&stored).into();
     let header = Header {
         format_version: format::FORMAT_VERSION,
         kind: payload.kind,
@@ -290,18 +378,22 @@ pub(crate) fn seal_and_write(
         full,
         created_at: crate::store::now_text(),
         counts: payload.counts(),
-        payload_sha256: sha256_hex(&stored),
-        content_sha256: sha256_hex(&plaintext),
+        payload_sha256: hex::encode(payload_hash),
+        content_sha256: String::new(),
     };
     let mut bytes = format::write_unsigned(&header, &stored);
-    let signature = identity.sign(&bytes);
-    bytes.extend_from_slice(&signature);
-    write_atomically(out, &bytes)?;
-    Ok(header)
+    let header_len = format::header_part_len(&bytes).expect("a header was just written");
+    let message = format::signed_message(&bytes[..header_len], &payload_hash);
+    bytes.extend_from_slice(&identity.sign(&message));
+    Ok(Sealed {
+        header,
+        bytes,
+        identity: sha256_hex(&message),
+    })
 }
 
 /// Writes beside the target and renames, so a reader never sees half a bundle.
-fn write_atomically(out: &Path, bytes: &[u8]) -> Result<(), SyncError> {
+pub(crate) fn write_atomically(out: &Path, bytes: &[u8]) -> Result<(), SyncError> {
     let io = |source| SyncError::Io {
         file: out.to_path_buf(),
         source,
@@ -316,26 +408,29 @@ fn write_atomically(out: &Path, bytes: &[u8]) -> Result<(), SyncError> {
     })
 }
 
-/// Records a written or imported bundle (for "last export" and idempotent import).
+/// Records a written or imported bundle (for "last export" and idempotent import); `change` is
+/// the local change an import made of it.
 pub(crate) fn remember_bundle(
     conn: &Connection,
     direction: &str,
     header: &Header,
-    sha256: &str,
+    identity: &str,
     file: &Path,
+    change: Option<i64>,
 ) -> Result<(), SyncError> {
     conn.execute(
-        "INSERT OR REPLACE INTO sync_bundle (sha256, direction, device, village_code, seq_from, seq_to, at, file_name)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        "INSERT OR REPLACE INTO sync_bundle (sha256, direction, device, village_code, seq_from, seq_to, at, file_name, change)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
         params![
-            sha256,
+            identity,
             direction,
             header.device.to_string(),
             header.village_code,
             header.seq_from,
             header.seq_to,
             crate::store::now_text(),
-            file.display().to_string()
+            file.display().to_string(),
+            change
         ],
     )
     .map_err(sql)?;
@@ -365,41 +460,55 @@ pub fn export_village(
         .and_then(|t| t.parse().ok())
         .unwrap_or(0);
     // Until the county has acknowledged anything, "since the last acknowledged export" is
-    // everything, including bulk-loaded (unstamped) demo records.
+    // everything, including records from before sync existed.
     let full = full || acked == 0;
     let from = if full { 1 } else { acked + 1 };
     let conn = store.conn();
-    let ids = if full {
-        all_records(conn)?
-    } else {
-        changed_records(conn, from, to)?
-    };
-    let records = read_records(conn, &ids, progress)?;
+    let devices = Devices::default();
+    let tables = read_tables(
+        conn,
+        &devices,
+        &|_| {
+            Some(if full {
+                Selection::all()
+            } else {
+                Selection::changed(from, to)
+            })
+        },
+        progress,
+    )?;
+    // A full export also carries the history from before change numbers (numbered below 1).
+    let history_from = if full { i64::MIN } else { from };
+    let (changes, audit) =
+        history_between(conn, history_from, to, Some(identity.device), &|_| true)?;
     let payload = Payload {
         kind: BundleKind::Village,
         device: identity.device,
         village_code: village,
         seq_from: from,
         seq_to: to,
-        records,
+        tables,
         conflicts: conflicts_between(conn, if full { 0 } else { from }, to)?,
-        audit: audit_between(conn, from, to, full, None)?,
+        changes,
+        audit,
         acks: Vec::<Ack>::new(),
     };
     let recipients: Vec<String> = county.iter().map(|c| c.recipient.clone()).collect();
-    let header = seal_and_write(&identity, &payload, full, &recipients, out)?;
-    let sha = sha256_hex(&std::fs::read(out).map_err(|source| SyncError::Io {
-        file: out.to_path_buf(),
-        source,
-    })?);
-    remember_bundle(store.conn(), "export", &header, &sha, out)?;
-    progress(Progress {
-        done: ids.len(),
-        total: ids.len(),
-    });
+    let sealed = seal(&identity, &payload, full, &recipients)?;
+    write_atomically(out, &sealed.bytes)?;
+    remember_bundle(
+        store.conn(),
+        "export",
+        &sealed.header,
+        &sealed.identity,
+        out,
+        None,
+    )?;
+    let total = payload.counts().records;
+    progress(Progress { done: total, total });
     Ok(ExportSummary {
         path: out.to_path_buf(),
-        header,
+        header: sealed.header,
         encrypted: county.is_some(),
     })
 }

@@ -1,9 +1,14 @@
-//! The file layout of a `.dripline` bundle, format version [`FORMAT_VERSION`]:
+//! The file layout of a `.dripline` bundle, format versions [`OLDEST_FORMAT`] to
+//! [`FORMAT_VERSION`]:
 //!
 //! ```text
 //! magic "DRIPBNDL" (8 bytes) | format version u16 LE | header length u32 LE | header (JSON)
-//! | payload length u64 LE | payload | Ed25519 signature (64 bytes) over everything before it
+//! | payload length u64 LE | payload | Ed25519 signature (64 bytes)
 //! ```
+//!
+//! Format 2 signs the header part (magic to the end of the header) followed by the SHA-256 of the
+//! payload ([`signed_message`]), so the payload is hashed once and the signature still fails when a
+//! payload byte changes; format 1 signed every byte before the signature.
 //!
 //! Reading checks the structure only (magic, version, lengths); the caller checks the signature
 //! and the hashes before trusting a byte of it.
@@ -11,7 +16,12 @@
 use super::manifest::Header;
 
 pub const MAGIC: &[u8; 8] = b"DRIPBNDL";
-pub const FORMAT_VERSION: u16 = 1;
+/// The format this build writes.
+pub const FORMAT_VERSION: u16 = 2;
+/// The oldest format this build still reads.
+pub const OLDEST_FORMAT: u16 = 1;
+/// Put before the header part and the payload hash in the message a format-2 signature covers.
+const SIGNATURE_CONTEXT: &[u8] = b"dripline bundle format 2 signature\0";
 pub const SIGNATURE_LEN: usize = 64;
 /// A header is a few hundred bytes; anything near this is not ours.
 const MAX_HEADER_LEN: usize = 1 << 20;
@@ -28,8 +38,12 @@ pub enum LayoutError {
 
 /// A bundle split into its parts (not yet verified).
 pub struct RawBundle<'a> {
+    pub version: u16,
     pub header: Header,
-    /// Everything the signature covers.
+    /// Magic, version, header length and header: what a format-2 signature covers with the
+    /// payload's hash.
+    pub header_part: &'a [u8],
+    /// Everything before the signature (what a format-1 signature covers).
     pub signed: &'a [u8],
     pub payload: &'a [u8],
     pub signature: [u8; SIGNATURE_LEN],
@@ -59,7 +73,7 @@ pub fn read(bytes: &[u8]) -> Result<RawBundle<'_>, LayoutError> {
     }
     let mut at = MAGIC.len();
     let version = u16::from_le_bytes(take::<2>(bytes, &mut at)?);
-    if version < FORMAT_VERSION {
+    if version < OLDEST_FORMAT {
         return Err(LayoutError::TooOld(version));
     }
     if version > FORMAT_VERSION {
@@ -73,6 +87,7 @@ pub fn read(bytes: &[u8]) -> Result<RawBundle<'_>, LayoutError> {
         .get(at..at + header_len)
         .ok_or(LayoutError::Truncated)?;
     at += header_len;
+    let header_end = at;
     let payload_len = u64::from_le_bytes(take::<8>(bytes, &mut at)?);
     let payload_end = usize::try_from(payload_len)
         .ok()
@@ -96,11 +111,28 @@ pub fn read(bytes: &[u8]) -> Result<RawBundle<'_>, LayoutError> {
         )));
     }
     Ok(RawBundle {
+        version,
         header,
+        header_part: &bytes[..header_end],
         signed: &bytes[..payload_end],
         payload: &bytes[at..payload_end],
         signature: bytes[payload_end..].try_into().expect("length checked"),
     })
+}
+
+/// The message a format-2 signature covers: the header part and the payload's SHA-256.
+pub fn signed_message(header_part: &[u8], payload_sha256: &[u8; 32]) -> Vec<u8> {
+    let mut message = Vec::with_capacity(SIGNATURE_CONTEXT.len() + header_part.len() + 32);
+    message.extend_from_slice(SIGNATURE_CONTEXT);
+    message.extend_from_slice(header_part);
+    message.extend_from_slice(payload_sha256);
+    message
+}
+
+/// The length of the header part of a bundle laid out by [`write_unsigned`].
+pub fn header_part_len(bytes: &[u8]) -> Option<usize> {
+    let len = u32::from_le_bytes(bytes.get(10..14)?.try_into().ok()?) as usize;
+    Some(14 + len)
 }
 
 fn take<const N: usize>(bytes: &[u8], at: &mut usize) -> Result<[u8; N], LayoutError> {
@@ -174,8 +206,14 @@ mod tests {
         old[8..10].copy_from_slice(&0u16.to_le_bytes());
         assert_eq!(read(&old).err(), Some(LayoutError::TooOld(0)));
         let mut new = bundle();
-        new[8..10].copy_from_slice(&2u16.to_le_bytes());
-        assert_eq!(read(&new).err(), Some(LayoutError::TooNew(2)));
+        new[8..10].copy_from_slice(&3u16.to_le_bytes());
+        assert_eq!(read(&new).err(), Some(LayoutError::TooNew(3)));
+        let mut first = bundle();
+        first[8..10].copy_from_slice(&1u16.to_le_bytes());
+        assert!(
+            matches!(read(&first), Err(LayoutError::BadHeader(_))),
+            "a format-1 file whose header says format 2"
+        );
         let mut long = bundle();
         long.push(0);
         assert!(matches!(read(&long), Err(LayoutError::BadHeader(_))));

@@ -2,26 +2,33 @@
 //! version, signer, signature, payload hash, village, decryption, payload against header, record
 //! shapes, photo hashes), then merge all given bundles in one transaction. A rejection names the
 //! check and the file, and leaves the database as it was.
+//!
+//! Verifying (reading, hashing, decrypting, decoding) runs on a worker thread one bundle ahead of
+//! the merge, so a batch of village bundles keeps both cores busy; the worker reads the keys and
+//! the registry it needs once, before the merge starts.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
+use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
 use super::crypto::{self, COUNTY_CODE, COUNTY_KEY, CountyPublic, DeviceIdentity};
-use super::export::{ACKED_KEY, remember_bundle, sha256_hex, table, village_code_on};
+use super::export::{ACKED_KEY, remember_bundle, sha256_hex, sql, village_code_on};
 use super::format::{self, FORMAT_VERSION, LayoutError};
-use super::manifest::{BundleKind, FieldValue, Header, Payload, SUITE_AGE, SUITE_PLAIN};
+use super::manifest::{BundleKind, Header, Payload, SUITE_AGE, SUITE_PLAIN};
 use super::merge::{ImportChange, MergeStats, merge_payload};
-use super::{Progress, SyncError};
+use super::{Progress, SyncError, codec, format1};
 use crate::store::Store;
-use crate::store::sync_log_access::next_change_number;
+use crate::store::sync_log::{Devices, next_lseq, record_change};
 
 /// A bundle that passed every check, ready to merge.
 #[derive(Debug)]
 pub struct Verified {
     pub file: PathBuf,
+    /// What identifies the bundle for "imported before" (format 2: the hash of what its signature
+    /// covers; format 1: the hash of the file).
     pub sha256: String,
     pub header: Header,
     pub payload: Payload,
@@ -47,7 +54,7 @@ fn layout_error(file: &Path, e: LayoutError) -> SyncError {
         LayoutError::TooOld(found) => SyncError::FormatTooOld {
             file,
             found,
-            supported: FORMAT_VERSION,
+            supported: format::OLDEST_FORMAT,
         },
         LayoutError::TooNew(found) => SyncError::FormatTooNew {
             file,
@@ -58,12 +65,16 @@ fn layout_error(file: &Path, e: LayoutError) -> SyncError {
     }
 }
 
-/// Reads a bundle's header after checking its layout only (no key needed): for `bundle inspect`.
-pub fn read_header(path: &Path) -> Result<(Header, Vec<u8>), SyncError> {
-    let bytes = std::fs::read(path).map_err(|source| SyncError::Io {
+fn read_file(path: &Path) -> Result<Vec<u8>, SyncError> {
+    std::fs::read(path).map_err(|source| SyncError::Io {
         file: path.to_path_buf(),
         source,
-    })?;
+    })
+}
+
+/// Reads a bundle's header after checking its layout only (no key needed): for `bundle inspect`.
+pub fn read_header(path: &Path) -> Result<(Header, Vec<u8>), SyncError> {
+    let bytes = read_file(path)?;
     let raw = format::read(&bytes).map_err(|e| layout_error(path, e))?;
     let header = raw.header.clone();
     if sha256_hex(raw.payload) != header.payload_sha256 {
@@ -74,23 +85,76 @@ pub fn read_header(path: &Path) -> Result<(Header, Vec<u8>), SyncError> {
     Ok((header, bytes))
 }
 
-/// Runs every check on `path` against this database, changing nothing.
-pub fn verify(store: &Store, path: &Path) -> Result<Verified, SyncError> {
-    verify_on(store.conn(), store.device_id(), path)
+/// A registered village device, as the county's registry holds it.
+struct Registered {
+    village: String,
+    key: String,
+    revoked: bool,
+}
+
+/// What verification needs from the database, read once before a batch.
+pub(crate) struct VerifyContext {
+    /// Set in a county database.
+    county_code: Option<String>,
+    registry: HashMap<Uuid, Registered>,
+    /// The county key of a village device.
+    county_key: Option<String>,
+    /// The village of a village device (none before its first return bundle).
+    village: Option<String>,
+    identity: Option<DeviceIdentity>,
 }
 
 fn meta(conn: &Connection, key: &str) -> Result<Option<String>, SyncError> {
     conn.query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
         .optional()
-        .map_err(|e| SyncError::Store(e.into()))
+        .map_err(sql)
 }
 
-fn verify_on(conn: &Connection, device: Uuid, path: &Path) -> Result<Verified, SyncError> {
+impl VerifyContext {
+    pub(crate) fn load(conn: &Connection, device: Uuid) -> Result<VerifyContext, SyncError> {
+        let county_code = meta(conn, COUNTY_CODE)?;
+        let mut registry = HashMap::new();
+        let village = if county_code.is_some() {
+            let rows: Vec<(String, String, String, bool)> = conn
+                .prepare("SELECT device, village_code, verifying_key, revoked FROM county_device")
+                .map_err(sql)?
+                .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+                .and_then(|rows| rows.collect())
+                .map_err(sql)?;
+            for (device, village, key, revoked) in rows {
+                if let Ok(device) = Uuid::parse_str(&device) {
+                    registry.insert(
+                        device,
+                        Registered {
+                            village,
+                            key,
+                            revoked,
+                        },
+                    );
+                }
+            }
+            None
+        } else {
+            village_code_on(conn)?
+        };
+        Ok(VerifyContext {
+            county_code,
+            registry,
+            county_key: meta(conn, COUNTY_KEY)?,
+            village,
+            identity: DeviceIdentity::load_on(conn, device)?,
+        })
+    }
+}
+
+/// Runs every check on `path` against this database, changing nothing.
+pub fn verify(store: &Store, path: &Path) -> Result<Verified, SyncError> {
+    verify_with(&VerifyContext::load(store.conn(), store.device_id())?, path)
+}
+
+pub(crate) fn verify_with(ctx: &VerifyContext, path: &Path) -> Result<Verified, SyncError> {
     let file = path.to_path_buf();
-    let bytes = std::fs::read(path).map_err(|source| SyncError::Io {
-        file: file.clone(),
-        source,
-    })?;
+    let bytes = read_file(path)?;
     let raw = format::read(&bytes).map_err(|e| layout_error(path, e))?;
     let header = raw.header.clone();
     if header.cipher_suite != SUITE_PLAIN && header.cipher_suite != SUITE_AGE {
@@ -99,38 +163,29 @@ fn verify_on(conn: &Connection, device: Uuid, path: &Path) -> Result<Verified, S
             suite: header.cipher_suite,
         });
     }
-    let county_code = meta(conn, COUNTY_CODE)?;
     // Who may have signed it, and for which village.
-    let (signer, expected_village) = if county_code.is_some() {
+    let (signer, expected_village) = if ctx.county_code.is_some() {
         if header.kind != BundleKind::Village {
             return Err(SyncError::WrongKind {
                 file,
                 found: "return".into(),
             });
         }
-        let registered: Option<(String, String, bool)> = conn
-            .query_row(
-                "SELECT village_code, verifying_key, revoked FROM county_device WHERE device = ?1",
-                [header.device.to_string()],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-            )
-            .optional()
-            .map_err(|e| SyncError::Store(e.into()))?;
-        let Some((village, key, revoked)) = registered else {
+        let Some(registered) = ctx.registry.get(&header.device) else {
             return Err(SyncError::UnknownDevice {
                 file,
                 device: header.device,
             });
         };
-        if revoked {
+        if registered.revoked {
             return Err(SyncError::RevokedDevice {
                 file,
                 device: header.device,
             });
         }
-        let key =
-            parse_key_hex(&key).map_err(|()| SyncError::KeyMismatch { file: file.clone() })?;
-        (key, Some(village))
+        let key = parse_key_hex(&registered.key)
+            .map_err(|()| SyncError::KeyMismatch { file: file.clone() })?;
+        (key, Some(registered.village.clone()))
     } else {
         if header.kind != BundleKind::Return {
             return Err(SyncError::WrongKind {
@@ -138,18 +193,29 @@ fn verify_on(conn: &Connection, device: Uuid, path: &Path) -> Result<Verified, S
                 found: "village".into(),
             });
         }
-        let county =
-            meta(conn, COUNTY_KEY)?.ok_or_else(|| SyncError::NoCountyKey { file: file.clone() })?;
-        let county = CountyPublic::parse(&county)?;
-        (county.verifying_key, village_code_on(conn)?)
+        let county = ctx
+            .county_key
+            .as_deref()
+            .ok_or_else(|| SyncError::NoCountyKey { file: file.clone() })?;
+        let county = CountyPublic::parse(county)?;
+        (county.verifying_key, ctx.village.clone())
     };
     if crypto::fingerprint(&signer) != header.key_fingerprint {
         return Err(SyncError::KeyMismatch { file });
     }
-    if !crypto::verify(&signer, raw.signed, &raw.signature) {
+    // The payload is hashed once: format 2 signs that hash with the header.
+    let payload_hash: [u8; 32] = Sha256::digest(raw.payload).into();
+    let (signed, identity) = if raw.version == 1 {
+        (raw.signed.to_vec(), sha256_hex(&bytes))
+    } else {
+        let message = format::signed_message(raw.header_part, &payload_hash);
+        let identity = sha256_hex(&message);
+        (message, identity)
+    };
+    if !crypto::verify(&signer, &signed, &raw.signature) {
         return Err(SyncError::BadSignature { file });
     }
-    if sha256_hex(raw.payload) != header.payload_sha256 {
+    if hex::encode(payload_hash) != header.payload_sha256 {
         return Err(SyncError::PayloadHash { file });
     }
     if let Some(expected) = expected_village
@@ -162,7 +228,8 @@ fn verify_on(conn: &Connection, device: Uuid, path: &Path) -> Result<Verified, S
         });
     }
     let plaintext = if header.cipher_suite == SUITE_AGE {
-        DeviceIdentity::load_on(conn, device)?
+        ctx.identity
+            .as_ref()
             .and_then(|identity| identity.decrypt(raw.payload))
             .ok_or_else(|| SyncError::CannotDecrypt { file: file.clone() })?
     } else {
@@ -172,22 +239,29 @@ fn verify_on(conn: &Connection, device: Uuid, path: &Path) -> Result<Verified, S
         file: file.clone(),
         detail,
     };
-    if sha256_hex(&plaintext) != header.content_sha256 {
-        return Err(bad("content hash".into()));
-    }
-    let payload: Payload = serde_json::from_slice(&plaintext).map_err(|e| bad(e.to_string()))?;
+    let payload = if raw.version == 1 {
+        if sha256_hex(&plaintext) != header.content_sha256 {
+            return Err(bad("content hash".into()));
+        }
+        format1::decode(&header, &plaintext).map_err(bad)?
+    } else {
+        codec::decode(&plaintext).map_err(bad)?
+    };
     check_payload(&header, &payload).map_err(bad)?;
-    for record in payload.records.iter().filter(|r| r.table == "visit_photo") {
-        let field = |name: &str| {
-            record
-                .fields
+    for (t, record) in payload.records() {
+        if t.table.name != "visit_photo" {
+            continue;
+        }
+        let column = |name: &str| {
+            t.table
+                .columns
                 .iter()
-                .find(|f| f.name == name)
-                .map(|f| &f.value)
+                .position(|c| *c == name)
+                .and_then(|i| record.values.get(i + 1))
         };
-        let matches = match (field("sha256"), field("bytes")) {
-            (Some(FieldValue::Text(hash)), Some(FieldValue::Blob(bytes))) => {
-                *hash == sha256_hex(bytes)
+        let matches = match (column("sha256"), column("bytes")) {
+            (Some(rusqlite::types::Value::Text(hash)), Some(rusqlite::types::Value::Blob(b))) => {
+                *hash == sha256_hex(b)
             }
             _ => false,
         };
@@ -200,7 +274,7 @@ fn verify_on(conn: &Connection, device: Uuid, path: &Path) -> Result<Verified, S
     }
     Ok(Verified {
         file,
-        sha256: sha256_hex(&bytes),
+        sha256: identity,
         header,
         payload,
     })
@@ -214,7 +288,7 @@ fn parse_key_hex(text: &str) -> Result<ed25519_dalek::VerifyingKey, ()> {
     ed25519_dalek::VerifyingKey::from_bytes(&bytes).map_err(|_| ())
 }
 
-/// The payload must say what the signed header says, and hold only records this build knows.
+/// The payload must say what the signed header says, and hold each record once.
 fn check_payload(header: &Header, payload: &Payload) -> Result<(), String> {
     if payload.kind != header.kind {
         return Err("kind differs from the signed header".into());
@@ -232,23 +306,13 @@ fn check_payload(header: &Header, payload: &Payload) -> Result<(), String> {
         return Err("counts differ from the signed header".into());
     }
     let mut seen_ids = BTreeSet::new();
-    for record in &payload.records {
-        let Some(t) = table(&record.table) else {
-            return Err(format!("unknown table {}", record.table));
-        };
-        let expected = std::iter::once("deleted").chain(t.columns.iter().copied());
-        if !record.fields.iter().map(|f| f.name.as_str()).eq(expected) {
-            return Err(format!(
-                "fields of {} {} do not match",
-                record.table, record.id
-            ));
-        }
-        if !seen_ids.insert((record.table.as_str(), record.id)) {
-            return Err(format!("{} {} appears twice", record.table, record.id));
+    for (t, record) in payload.records() {
+        if !seen_ids.insert((t.table.name, record.id)) {
+            return Err(format!("{} {} appears twice", t.table.name, record.id));
         }
     }
     for c in &payload.conflicts {
-        let known = table(&c.table)
+        let known = super::export::table(&c.table)
             .is_some_and(|t| c.field == "deleted" || t.columns.contains(&c.field.as_str()));
         if !known {
             return Err(format!("conflict on unknown field {}.{}", c.table, c.field));
@@ -257,89 +321,137 @@ fn check_payload(header: &Header, payload: &Payload) -> Result<(), String> {
     Ok(())
 }
 
-/// Imports bundles: each is verified, then all are merged in one transaction, so that a bad file
+/// Imports bundles: each is verified, then merged, all in one transaction, so that a bad file
 /// (named in the error) leaves the database exactly as it was. A bundle imported before is
-/// skipped (reported as such).
+/// skipped (reported as such). Each merged bundle is one change of this file (undoable), and the
+/// county remembers per bundle which change it made.
 pub fn import_files(
     store: &mut Store,
     paths: &[PathBuf],
     progress: &mut dyn FnMut(Progress),
 ) -> Result<Vec<ImportReport>, SyncError> {
-    let county = store.sync_meta(COUNTY_CODE)?.is_some();
     let device = store.device_id();
-    let actor = "sync".to_string();
+    let context = VerifyContext::load(store.conn(), device)?;
+    let county = context.county_code.is_some();
     let conn = store.conn_mut();
+    conn.pragma_update(None, "cache_size", -crate::store::BULK_CACHE_KIB)
+        .map_err(sql)?;
+    let result = merge_all(conn, &context, device, county, paths, progress);
+    conn.pragma_update(None, "cache_size", -crate::store::CACHE_KIB)
+        .map_err(sql)?;
+    result
+}
+
+fn merge_all(
+    conn: &mut Connection,
+    context: &VerifyContext,
+    device: Uuid,
+    county: bool,
+    paths: &[PathBuf],
+    progress: &mut dyn FnMut(Progress),
+) -> Result<Vec<ImportReport>, SyncError> {
     let tx = conn
         .transaction_with_behavior(TransactionBehavior::Immediate)
-        .map_err(|e| SyncError::Store(e.into()))?;
+        .map_err(sql)?;
     // A bundle lists children and parents in any order; references are checked at commit.
     tx.pragma_update(None, "defer_foreign_keys", "ON")
-        .map_err(|e| SyncError::Store(e.into()))?;
-    let mut reports = Vec::with_capacity(paths.len());
-    let mut lseq = None;
-    for (n, path) in paths.iter().enumerate() {
-        progress(Progress {
-            done: n,
-            total: paths.len(),
-        });
-        let verified = verify_on(&tx, device, path)?;
-        let known: bool = tx
-            .query_row(
-                "SELECT count(*) FROM sync_bundle WHERE sha256 = ?1 AND direction = 'import'",
-                [&verified.sha256],
-                |r| r.get::<_, i64>(0),
-            )
-            .map_err(|e| SyncError::Store(e.into()))?
-            > 0;
-        if known {
-            reports.push(ImportReport {
-                file: path.clone(),
-                header: verified.header,
-                already_imported: true,
-                gap: None,
-                stats: MergeStats::default(),
-            });
-            continue;
-        }
-        let lseq = match lseq {
-            Some(l) => l,
-            None => *lseq.insert(next_change_number(&tx)?),
-        };
-        let change = ImportChange {
-            change_id: Uuid::new_v4(),
-            at: crate::store::now_text(),
-            actor: actor.clone(),
-            device: device.to_string(),
-            lseq,
-        };
-        let header = &verified.header;
-        let attribute = county.then_some(header.village_code.as_str());
-        let stats =
-            merge_payload(&tx, &change, &verified.payload, attribute).map_err(|e| match e {
-                SyncError::Store(crate::store::StoreError::Sqlite(err)) => {
-                    SyncError::MergeRefused {
-                        file: path.clone(),
-                        detail: err.to_string(),
+        .map_err(sql)?;
+    let devices = Devices::default();
+    let reports =
+        std::thread::scope(|scope| -> Result<Vec<ImportReport>, SyncError> {
+            let (send, verified) = std::sync::mpsc::sync_channel(1);
+            scope.spawn(move || {
+                for path in paths {
+                    let result = verify_with(context, path);
+                    let failed = result.is_err();
+                    if send.send(result).is_err() || failed {
+                        break;
                     }
                 }
-                other => other,
-            })?;
-        let gap = advance_peer(&tx, header, &change.at)?;
-        if !county {
-            let mine = verified.payload.acks.iter().find(|a| a.device == device);
-            if let Some(ack) = mine {
-                acknowledge(&tx, ack.seq)?;
+            });
+            let mut reports = Vec::with_capacity(paths.len());
+            let mut village = context.village.clone();
+            for (n, verified) in verified.iter().enumerate() {
+                progress(Progress {
+                    done: n,
+                    total: paths.len(),
+                });
+                let verified = verified?;
+                let path = &verified.file;
+                let known: bool = tx
+                .query_row(
+                    "SELECT count(*) FROM sync_bundle WHERE sha256 = ?1 AND direction = 'import'",
+                    [&verified.sha256],
+                    |r| r.get::<_, i64>(0),
+                )
+                .map_err(sql)?
+                > 0;
+                if known {
+                    reports.push(ImportReport {
+                        file: path.clone(),
+                        header: verified.header,
+                        already_imported: true,
+                        gap: None,
+                        stats: MergeStats::default(),
+                    });
+                    continue;
+                }
+                let header = &verified.header;
+                // A village device's first return bundles must all be of one village.
+                if !county {
+                    match &village {
+                        Some(expected) if *expected != header.village_code => {
+                            return Err(SyncError::WrongVillage {
+                                file: path.clone(),
+                                expected: expected.clone(),
+                                found: header.village_code.clone(),
+                            });
+                        }
+                        _ => village = Some(header.village_code.clone()),
+                    }
+                }
+                let change = ImportChange {
+                    change_id: Uuid::new_v4(),
+                    at: crate::store::now_text(),
+                    device: device.to_string(),
+                    lseq: next_lseq(&tx)?,
+                };
+                record_change(&tx, change.lseq, change.change_id, &change.at, "sync", None)?;
+                let stats = merge_payload(&tx, &change, &devices, &verified.payload, county)
+                    .map_err(|e| match e {
+                        SyncError::Store(crate::store::StoreError::Sqlite(err)) => {
+                            SyncError::MergeRefused {
+                                file: path.clone(),
+                                detail: err.to_string(),
+                            }
+                        }
+                        other => other,
+                    })?;
+                let gap = advance_peer(&tx, header, &change.at)?;
+                if !county {
+                    let mine = verified.payload.acks.iter().find(|a| a.device == device);
+                    if let Some(ack) = mine {
+                        acknowledge(&tx, ack.seq)?;
+                    }
+                }
+                remember_bundle(
+                    &tx,
+                    "import",
+                    header,
+                    &verified.sha256,
+                    path,
+                    Some(change.lseq),
+                )?;
+                reports.push(ImportReport {
+                    file: path.clone(),
+                    header: verified.header,
+                    already_imported: false,
+                    gap,
+                    stats,
+                });
             }
-        }
-        remember_bundle(&tx, "import", header, &verified.sha256, path)?;
-        reports.push(ImportReport {
-            file: path.clone(),
-            header: verified.header,
-            already_imported: false,
-            gap,
-            stats,
-        });
-    }
+            Ok(reports)
+        })?;
     tx.commit().map_err(|e| SyncError::MergeRefused {
         file: paths.last().cloned().unwrap_or_default(),
         detail: e.to_string(),
@@ -359,7 +471,6 @@ fn advance_peer(
     header: &Header,
     at: &str,
 ) -> Result<Option<(i64, i64)>, SyncError> {
-    let sql = |e: rusqlite::Error| SyncError::Store(e.into());
     let last: Option<i64> = tx
         .query_row(
             "SELECT last_seq FROM sync_peer WHERE device = ?1",
@@ -393,7 +504,7 @@ fn acknowledge(tx: &rusqlite::Transaction, seq: i64) -> Result<(), SyncError> {
             r.get::<_, String>(0)
         })
         .optional()
-        .map_err(|e| SyncError::Store(e.into()))?
+        .map_err(sql)?
         .and_then(|t| t.parse().ok())
         .unwrap_or(0);
     if seq > current {
@@ -401,7 +512,7 @@ fn acknowledge(tx: &rusqlite::Transaction, seq: i64) -> Result<(), SyncError> {
             "INSERT OR REPLACE INTO meta (key, value) VALUES (?1, ?2)",
             params![ACKED_KEY, seq.to_string()],
         )
-        .map_err(|e| SyncError::Store(e.into()))?;
+        .map_err(sql)?;
     }
     Ok(())
 }

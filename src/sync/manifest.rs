@@ -1,13 +1,16 @@
-//! What a bundle says about itself (the signed [`Header`]) and what it carries (the [`Payload`]),
-//! as serde types. The header travels in the clear so that `bundle inspect` and the importer can
-//! check it before decrypting anything; the payload repeats device, village and sequence so that a
-//! payload moved under another header is caught.
+//! What a bundle says about itself (the signed [`Header`], JSON in the clear so that
+//! `bundle inspect` and the importer can check it before decrypting anything) and what it carries
+//! (the [`Payload`]: records table by table with their clocks, conflicts, the senders' changes and
+//! audit rows, acknowledgements). The payload repeats device, village and sequence so that a
+//! payload moved under another header is caught. On disk the payload is the binary encoding of
+//! `codec.rs` (format 2) or the JSON of `format1.rs` (format 1, still read).
 
-use base64::Engine;
+use rusqlite::types::Value;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::hlc::Seen;
+use crate::store::SyncTable;
+use crate::store::clock::{FieldClock, Stamp};
 
 /// The cipher suite of a bundle without a county key: signed, not encrypted.
 pub const SUITE_PLAIN: &str = "ed25519+none";
@@ -56,98 +59,78 @@ pub struct Header {
     pub counts: Counts,
     /// SHA-256 of the payload bytes as stored in the file (encrypted or not), hex.
     pub payload_sha256: String,
-    /// SHA-256 of the plaintext payload, hex.
+    /// Format 1 only: SHA-256 of the plaintext payload, hex (format 2 relies on the encryption's
+    /// own authentication and the signed payload hash, so the payload is hashed once).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub content_sha256: String,
 }
 
-/// A stored value, typed as SQLite stores it. Blobs (photos) travel as base64.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "t", content = "v", rename_all = "snake_case")]
-pub enum FieldValue {
-    Null,
-    Int(i64),
-    Real(f64),
-    Text(String),
-    Blob(#[serde(with = "base64_bytes")] Vec<u8>),
+/// The records of one table: the schema (the table's columns) once, then the rows.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TableRows {
+    pub table: SyncTable,
+    pub records: Vec<RecordRow>,
 }
 
-mod base64_bytes {
-    use super::*;
-    pub fn serialize<S: serde::Serializer>(bytes: &[u8], s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&base64::engine::general_purpose::STANDARD.encode(bytes))
-    }
-    pub fn deserialize<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<u8>, D::Error> {
-        let text = String::deserialize(d)?;
-        base64::engine::general_purpose::STANDARD
-            .decode(text)
-            .map_err(serde::de::Error::custom)
-    }
-}
-
-impl From<rusqlite::types::Value> for FieldValue {
-    fn from(v: rusqlite::types::Value) -> Self {
-        use rusqlite::types::Value;
-        match v {
-            Value::Null => FieldValue::Null,
-            Value::Integer(i) => FieldValue::Int(i),
-            Value::Real(f) => FieldValue::Real(f),
-            Value::Text(t) => FieldValue::Text(t),
-            Value::Blob(b) => FieldValue::Blob(b),
-        }
-    }
-}
-
-impl From<FieldValue> for rusqlite::types::Value {
-    fn from(v: FieldValue) -> Self {
-        use rusqlite::types::Value;
-        match v {
-            FieldValue::Null => Value::Null,
-            FieldValue::Int(i) => Value::Integer(i),
-            FieldValue::Real(f) => Value::Real(f),
-            FieldValue::Text(t) => Value::Text(t),
-            FieldValue::Blob(b) => Value::Blob(b),
-        }
-    }
-}
-
-/// One field of a record with its clock. An empty `hlc` is an unstamped (bulk-loaded) value.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct FieldRow {
-    pub name: String,
-    pub value: FieldValue,
-    #[serde(default)]
-    pub hlc: String,
-    #[serde(default)]
-    pub seen: Seen,
-}
-
-/// One record: every data column plus `deleted`, each with its clock.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// One record: `deleted` and every data column of its table (in the table's order), the record's
+/// stamp, and the clocks of the fields changed on their own since (field 0 is `deleted`).
+#[derive(Debug, Clone, PartialEq)]
 pub struct RecordRow {
-    pub table: String,
     pub id: Uuid,
     pub created_at: String,
     pub updated_at: String,
     pub updated_by: String,
-    pub fields: Vec<FieldRow>,
+    /// The stamp of the change that created the record (`None`: written before sync existed).
+    pub stamp: Option<Stamp>,
+    pub values: Vec<Value>,
+    pub fields: Vec<(usize, FieldClock)>,
+}
+
+impl RecordRow {
+    /// The clock of field `field`.
+    pub fn clock(&self, field: usize) -> FieldClock {
+        self.fields
+            .iter()
+            .find(|(f, _)| *f == field)
+            .map(|(_, c)| c.clone())
+            .unwrap_or_else(|| FieldClock::of_record(self.stamp))
+    }
+
+    pub fn is_tombstone(&self) -> bool {
+        self.values.first() == Some(&Value::Integer(1))
+    }
 }
 
 /// A losing value kept for a person to resolve.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ConflictRow {
     pub table: String,
     pub record_id: Uuid,
     pub field: String,
     pub loser_hlc: String,
-    pub loser_value: FieldValue,
+    pub loser_value: Value,
     pub winner_hlc: String,
-    pub winner_value: FieldValue,
+    pub winner_value: Value,
     pub detected_at: String,
     pub resolved: bool,
 }
 
-/// One audit row of the originating device (who changed what, when).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// One change of a device: who made it and when (the records it created carry its stamp).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChangeEntry {
+    pub device: Uuid,
+    /// The device's change number.
+    pub n: i64,
+    pub change_id: String,
+    pub at: String,
+    pub actor: String,
+    /// The clock of the change's stamp (`None` for an import or a change from before sync).
+    pub stamp: Option<i64>,
+}
+
+/// One audit row of the originating device: a field that a change changed (`field` is empty
+/// for a record created before creations were implied by the change log).
+#[derive(Debug, Clone, PartialEq)]
 pub struct AuditEntry {
     pub device: Uuid,
     pub seq: i64,
@@ -157,8 +140,8 @@ pub struct AuditEntry {
     pub table: String,
     pub record_id: String,
     pub field: String,
-    pub old_value: FieldValue,
-    pub new_value: FieldValue,
+    pub old_value: Value,
+    pub new_value: Value,
 }
 
 /// The county's acknowledgement: it has imported `device`'s changes up to `seq`.
@@ -169,42 +152,55 @@ pub struct Ack {
 }
 
 /// What a bundle carries.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Payload {
     pub kind: BundleKind,
     pub device: Uuid,
     pub village_code: String,
     pub seq_from: i64,
     pub seq_to: i64,
-    pub records: Vec<RecordRow>,
+    pub tables: Vec<TableRows>,
     pub conflicts: Vec<ConflictRow>,
+    pub changes: Vec<ChangeEntry>,
     pub audit: Vec<AuditEntry>,
     pub acks: Vec<Ack>,
 }
 
 impl Payload {
+    /// Every record, table by table.
+    pub fn records(&self) -> impl Iterator<Item = (&TableRows, &RecordRow)> {
+        self.tables
+            .iter()
+            .flat_map(|t| t.records.iter().map(move |r| (t, r)))
+    }
+
     /// The counts a header states for this payload.
     pub fn counts(&self) -> Counts {
         Counts {
-            records: self.records.len(),
-            tombstones: self
-                .records
-                .iter()
-                .filter(|r| {
-                    r.fields
-                        .iter()
-                        .any(|f| f.name == "deleted" && f.value == FieldValue::Int(1))
-                })
-                .count(),
-            fields: self.records.iter().map(|r| r.fields.len()).sum(),
+            records: self.records().count(),
+            tombstones: self.records().filter(|(_, r)| r.is_tombstone()).count(),
+            fields: self.records().map(|(_, r)| r.values.len()).sum(),
             conflicts: self.conflicts.len(),
             audit_rows: self.audit.len(),
             attachments: self
-                .records
-                .iter()
-                .filter(|r| r.table == "visit_photo")
+                .records()
+                .filter(|(t, _)| t.table.name == "visit_photo")
                 .count(),
             acknowledgements: self.acks.len(),
         }
+    }
+
+    /// The newest clock the payload names (records, fields, seen maps, changes).
+    pub fn newest_clock(&self) -> Option<i64> {
+        let records = self.records().flat_map(|(_, r)| {
+            r.stamp.map(|s| s.clock).into_iter().chain(
+                r.fields
+                    .iter()
+                    .flat_map(|(_, c)| c.seen.stamps().iter().map(|s| s.clock)),
+            )
+        });
+        records
+            .chain(self.changes.iter().filter_map(|c| c.stamp))
+            .max()
     }
 }

@@ -5,16 +5,21 @@
 //! concurrent edits: the newer wins and the older value is kept in `sync_conflict` for a person to
 //! resolve. Conflicts, their resolution and audit rows are sets that only grow, so any order and
 //! any number of repetitions of the same bundles leave every device in the same state.
+//!
+//! A record new here is inserted as it came, with its stamp and field clocks, and names the
+//! import's change (`created_change`): that, and the bundle's row in `sync_bundle`, is the
+//! provenance of what an import brought, with no audit row per record. A field an import changes
+//! gets an audit row (old and new value) under that change, as a local edit does.
 
 use rusqlite::types::Value;
-use rusqlite::{Transaction, params};
+use rusqlite::{OptionalExtension, Transaction, params};
 use uuid::Uuid;
 
 use super::SyncError;
-use super::export::{read_record, table};
-use super::hlc::Seen;
-use super::manifest::{ConflictRow, FieldRow, Payload, RecordRow};
-use crate::store::sync_log_access::{field_seen_write, observe};
+use super::export::sql;
+use super::manifest::{ConflictRow, Payload, RecordRow, TableRows};
+use crate::store::clock::{FieldClock, Stamp};
+use crate::store::sync_log::{self, Devices, RowClocks};
 
 /// What one merge did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -25,66 +30,42 @@ pub struct MergeStats {
     pub audit_rows: usize,
 }
 
-/// The bookkeeping of one import: its change id (undo) and change number (re-export).
+/// The bookkeeping of one imported bundle: its change id (undo) and change number (re-export).
 pub(crate) struct ImportChange {
     pub change_id: Uuid,
     pub at: String,
-    pub actor: String,
     pub device: String,
     pub lseq: i64,
 }
 
-fn sql(e: rusqlite::Error) -> SyncError {
-    SyncError::Store(e.into())
+fn store(e: crate::store::StoreError) -> SyncError {
+    SyncError::Store(e)
 }
 
-impl ImportChange {
-    fn audit(
-        &self,
-        tx: &Transaction,
-        table: &str,
-        record: &str,
-        field: &str,
-        old: &Value,
-        new: &Value,
-    ) -> Result<(), SyncError> {
-        tx.prepare_cached(
-            "INSERT INTO audit_log (change_id, at, actor, device, table_name, record_id, field, old_value, new_value, lseq)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-        )
-        .map_err(sql)?
-        .execute(params![
-            self.change_id.to_string(),
-            self.at,
-            self.actor,
-            self.device,
-            table,
-            record,
-            field,
-            old,
-            new,
-            self.lseq
-        ])
-        .map_err(sql)?;
-        Ok(())
-    }
+/// One side of a field: its value and clock.
+struct Side<'a> {
+    value: &'a Value,
+    clock: FieldClock,
 }
 
 /// The outcome for one field.
 struct Decision {
     apply: bool,
-    /// The losing side of a concurrent edit: (loser, winner).
-    conflict: Option<(FieldRow, FieldRow)>,
+    /// The losing side of a concurrent edit: (loser value, loser stamp, winner value, winner stamp).
+    conflict: Option<(Value, Option<Stamp>, Value, Option<Stamp>)>,
     /// The clock to store, when it changed.
-    clock: Option<(String, Seen)>,
+    clock: Option<FieldClock>,
 }
 
-fn decide(incoming: &FieldRow, local: &FieldRow) -> Decision {
-    let (inc, loc) = (incoming.hlc.as_str(), local.hlc.as_str());
-    let union = local.seen.union(&incoming.seen);
+fn decide(incoming: &Side, local: &Side) -> Decision {
+    let (inc, loc) = (incoming.clock.stamp, local.clock.stamp);
+    let union = local.clock.seen.union(&incoming.clock.seen);
     if inc == loc {
-        // The same version (or both unstamped, i.e. the same bulk-loaded record).
-        let clock = (!inc.is_empty() && union != local.seen).then(|| (loc.to_string(), union));
+        // The same version (or both unstamped, i.e. the same record from before sync).
+        let clock = (inc.is_some() && union != local.clock.seen).then_some(FieldClock {
+            stamp: loc,
+            seen: union,
+        });
         return Decision {
             apply: false,
             conflict: None,
@@ -92,31 +73,49 @@ fn decide(incoming: &FieldRow, local: &FieldRow) -> Decision {
         };
     }
     let differs = incoming.value != local.value;
+    let pair = |loser: &Side, winner: &Side| {
+        (
+            loser.value.clone(),
+            loser.clock.stamp,
+            winner.value.clone(),
+            winner.clock.stamp,
+        )
+    };
     if inc > loc {
-        let concurrent = !incoming.seen.covers(loc);
+        let concurrent = !incoming.clock.seen.covers(loc);
         Decision {
             apply: differs,
-            conflict: (concurrent && differs).then(|| (local.clone(), incoming.clone())),
-            clock: Some((inc.to_string(), union)),
+            conflict: (concurrent && differs).then(|| pair(local, incoming)),
+            clock: Some(FieldClock {
+                stamp: inc,
+                seen: union,
+            }),
         }
     } else {
-        let concurrent = !local.seen.covers(inc);
+        let concurrent = !local.clock.seen.covers(inc);
         Decision {
             apply: false,
-            conflict: (concurrent && differs).then(|| (incoming.clone(), local.clone())),
-            clock: (union != local.seen).then(|| (loc.to_string(), union)),
+            conflict: (concurrent && differs).then(|| pair(incoming, local)),
+            clock: (union != local.clock.seen).then_some(FieldClock {
+                stamp: loc,
+                seen: union,
+            }),
         }
     }
 }
 
+fn stamp_text(stamp: Option<Stamp>) -> String {
+    stamp.map(|s| s.to_string()).unwrap_or_default()
+}
+
+#[allow(clippy::too_many_arguments)]
 fn record_conflict(
     tx: &Transaction,
     change: &ImportChange,
     table: &str,
     record: Uuid,
     field: &str,
-    loser: &FieldRow,
-    winner: &FieldRow,
+    (loser, loser_stamp, winner, winner_stamp): &(Value, Option<Stamp>, Value, Option<Stamp>),
 ) -> Result<bool, SyncError> {
     let inserted = tx
         .prepare_cached(
@@ -129,10 +128,10 @@ fn record_conflict(
             table,
             record.to_string(),
             field,
-            loser.hlc,
-            Value::from(loser.value.clone()),
-            winner.hlc,
-            Value::from(winner.value.clone()),
+            stamp_text(*loser_stamp),
+            loser,
+            stamp_text(*winner_stamp),
+            winner,
             change.at,
             change.lseq
         ])
@@ -145,25 +144,127 @@ fn record_conflict(
 fn retire_same_year_line(
     tx: &Transaction,
     change: &ImportChange,
+    table: &crate::store::SyncTable,
     record: &RecordRow,
 ) -> Result<(), SyncError> {
-    let Some(year) = record.fields.iter().find(|f| f.name == "year") else {
+    let Some(year) = table
+        .columns
+        .iter()
+        .position(|c| *c == "year")
+        .and_then(|i| record.values.get(i + 1))
+    else {
         return Ok(());
     };
-    let year = Value::from(year.value.clone());
-    let others: Vec<String> = tx
-        .prepare_cached("SELECT id FROM poverty_line WHERE year = ?1 AND deleted = 0 AND id <> ?2")
+    let others: Vec<i64> = tx
+        .prepare_cached("SELECT key FROM poverty_line WHERE year = ?1 AND deleted = 0 AND id <> ?2")
         .map_err(sql)?
         .query_map(params![year, record.id.to_string()], |r| r.get(0))
         .and_then(|rows| rows.collect())
         .map_err(sql)?;
-    for id in others {
+    let lines = crate::store::record_table("poverty_line");
+    for key in others {
         tx.execute(
-            "UPDATE poverty_line SET deleted = 1, updated_at = ?1, updated_by = ?2 WHERE id = ?3",
-            params![change.at, change.device, id],
+            "UPDATE poverty_line SET deleted = 1, updated_at = ?1, updated_by = ?2 WHERE key = ?3",
+            params![change.at, change.device, key],
         )
         .map_err(sql)?;
-        change.audit(tx, "poverty_line", &id, "deleted", &0.into(), &1.into())?;
+        sync_log::audit(
+            tx,
+            change.lseq,
+            lines,
+            key,
+            Some(sync_log::DELETED_FIELD),
+            &0.into(),
+            &1.into(),
+        )
+        .map_err(store)?;
+    }
+    Ok(())
+}
+
+/// The merge's SQL for one table, built once.
+struct MergeSql {
+    select: String,
+    insert: String,
+}
+
+fn sql_of(table: &crate::store::SyncTable) -> &'static MergeSql {
+    static SQL: std::sync::OnceLock<Vec<(&'static str, MergeSql)>> = std::sync::OnceLock::new();
+    let all = SQL.get_or_init(|| {
+        crate::store::sync_tables()
+            .into_iter()
+            .map(|t| {
+                // ?9 is `deleted` (the first value), the data columns follow.
+                let placeholders: Vec<String> =
+                    (0..t.columns.len()).map(|i| format!("?{}", i + 10)).collect();
+                let sql = MergeSql {
+                    select: format!(
+                        "SELECT key, sync_stamp, sync_device, deleted, {} FROM {} WHERE id = ?1",
+                        t.columns.join(", "),
+                        t.name
+                    ),
+                    insert: format!(
+                        "INSERT INTO {} (id, created_at, updated_at, updated_by, sync_stamp, sync_device, sync_change, created_change, deleted, {})
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, {})",
+                        t.name,
+                        t.columns.join(", "),
+                        placeholders.join(", ")
+                    ),
+                };
+                (t.name, sql)
+            })
+            .collect()
+    });
+    &all.iter()
+        .find(|(name, _)| *name == table.name)
+        .expect("every synced table")
+        .1
+}
+
+fn insert_record(
+    tx: &Transaction,
+    change: &ImportChange,
+    devices: &Devices,
+    rows: &TableRows,
+    record: &RecordRow,
+) -> Result<(), SyncError> {
+    let t = &rows.table;
+    let table = crate::store::record_table(t.name);
+    if t.name == "poverty_line" {
+        retire_same_year_line(tx, change, t, record)?;
+    }
+    let device = record
+        .stamp
+        .map(|s| devices.number(tx, s.device))
+        .transpose()
+        .map_err(store)?;
+    // Only a stamped record counts as changed here (and travels on): one from before sync, like
+    // the county's default poverty lines, does not.
+    let stamped = record.stamp.is_some() || record.fields.iter().any(|(_, c)| c.stamp.is_some());
+    let id = record.id.to_string();
+    let clock = record.stamp.map(|s| s.clock);
+    let changed = stamped.then_some(change.lseq);
+    let head: [&dyn rusqlite::ToSql; 8] = [
+        &id,
+        &record.created_at,
+        &record.updated_at,
+        &record.updated_by,
+        &clock,
+        &device,
+        &changed,
+        &change.lseq,
+    ];
+    let args = head
+        .into_iter()
+        .chain(record.values.iter().map(|v| v as &dyn rusqlite::ToSql));
+    tx.prepare_cached(&sql_of(t).insert)
+        .map_err(sql)?
+        .execute(rusqlite::params_from_iter(args))
+        .map_err(sql)?;
+    let key = tx.last_insert_rowid();
+    for (field, clock) in &record.fields {
+        sync_log::set_field_clock(tx, devices, table, key, record.stamp, *field, clock)
+            .map_err(store)?;
     }
     Ok(())
 }
@@ -171,83 +272,91 @@ fn retire_same_year_line(
 fn merge_record(
     tx: &Transaction,
     change: &ImportChange,
+    devices: &Devices,
+    rows: &TableRows,
     record: &RecordRow,
     stats: &mut MergeStats,
 ) -> Result<(), SyncError> {
-    let t = table(&record.table).expect("tables are checked before the merge");
-    let id = record.id.to_string();
-    let Some(local) = read_record(tx, t, &id)? else {
-        if t.name == "poverty_line" {
-            retire_same_year_line(tx, change, record)?;
-        }
-        let names: Vec<&str> = record.fields.iter().map(|f| f.name.as_str()).collect();
-        let placeholders: Vec<String> = (0..names.len()).map(|i| format!("?{}", i + 5)).collect();
-        let insert = format!(
-            "INSERT INTO {} (id, created_at, updated_at, updated_by, {}) VALUES (?1, ?2, ?3, ?4, {})",
-            t.name,
-            names.join(", "),
-            placeholders.join(", ")
-        );
-        let mut args: Vec<Value> = vec![
-            id.clone().into(),
-            record.created_at.clone().into(),
-            record.updated_at.clone().into(),
-            record.updated_by.clone().into(),
-        ];
-        args.extend(record.fields.iter().map(|f| Value::from(f.value.clone())));
-        tx.prepare_cached(&insert)
-            .map_err(sql)?
-            .execute(rusqlite::params_from_iter(args))
-            .map_err(sql)?;
-        for f in record.fields.iter().filter(|f| !f.hlc.is_empty()) {
-            field_seen_write(tx, t.name, &id, &f.name, &f.hlc, &f.seen, change.lseq)?;
-        }
-        change.audit(
-            tx,
-            t.name,
-            &id,
-            "",
-            &Value::Null,
-            &Value::Text(format!("imported from device {}", record.updated_by)),
-        )?;
+    let t = &rows.table;
+    let table = crate::store::record_table(t.name);
+    let width = t.columns.len() + 1;
+    type Local = (i64, Option<i64>, Option<i64>, Vec<Value>);
+    let local: Option<Local> = tx
+        .prepare_cached(&sql_of(t).select)
+        .map_err(sql)?
+        .query_row([record.id.to_string()], |r| {
+            let values = (0..width)
+                .map(|i| r.get::<_, Value>(3 + i))
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, values))
+        })
+        .optional()
+        .map_err(sql)?;
+    let Some((key, clock, device, values)) = local else {
+        insert_record(tx, change, devices, rows, record)?;
         stats.records_inserted += 1;
         return Ok(());
     };
+    let here = RowClocks {
+        stamp: devices.stamp(tx, clock, device).map_err(store)?,
+        fields: sync_log::field_clocks(tx, devices, table, key).map_err(store)?,
+    };
     let mut sets = Vec::new();
     let mut args: Vec<Value> = Vec::new();
-    for (incoming, local) in record.fields.iter().zip(&local.fields) {
-        let decision = decide(incoming, local);
-        if let Some((loser, winner)) = &decision.conflict
-            && record_conflict(tx, change, t.name, record.id, &incoming.name, loser, winner)?
+    let mut clocks_changed = false;
+    for (field, (incoming_value, local_value)) in record.values.iter().zip(&values).enumerate() {
+        let incoming = Side {
+            value: incoming_value,
+            clock: record.clock(field),
+        };
+        let local = Side {
+            value: local_value,
+            clock: here.clock(field),
+        };
+        let decision = decide(&incoming, &local);
+        let name = table.field_name(field).expect("field of the table");
+        if let Some(conflict) = &decision.conflict
+            && record_conflict(tx, change, t.name, record.id, name, conflict)?
         {
             stats.conflicts_recorded += 1;
         }
         if decision.apply {
-            let new = Value::from(incoming.value.clone());
-            change.audit(
+            sync_log::audit(
                 tx,
-                t.name,
-                &id,
-                &incoming.name,
-                &Value::from(local.value.clone()),
-                &new,
-            )?;
-            args.push(new);
-            sets.push(format!("{} = ?{}", incoming.name, args.len()));
+                change.lseq,
+                table,
+                key,
+                Some(field as i64),
+                local.value,
+                incoming.value,
+            )
+            .map_err(store)?;
+            args.push(incoming.value.clone());
+            sets.push(format!("{name} = ?{}", args.len()));
             stats.fields_updated += 1;
         }
-        if let Some((hlc, seen)) = &decision.clock {
-            field_seen_write(tx, t.name, &id, &incoming.name, hlc, seen, change.lseq)?;
+        if let Some(clock) = &decision.clock {
+            sync_log::set_field_clock(tx, devices, table, key, here.stamp, field, clock)
+                .map_err(store)?;
+            clocks_changed = true;
         }
     }
     if !sets.is_empty() {
-        args.push(record.updated_at.clone().into());
-        sets.push(format!("updated_at = ?{}", args.len()));
-        args.push(record.updated_by.clone().into());
+        for value in [
+            Value::from(record.updated_at.clone()),
+            record.updated_by.clone().into(),
+        ] {
+            args.push(value);
+        }
+        sets.push(format!("updated_at = ?{}", args.len() - 1));
         sets.push(format!("updated_by = ?{}", args.len()));
-        args.push(id.into());
+    }
+    if !sets.is_empty() || clocks_changed {
+        args.push(change.lseq.into());
+        sets.push(format!("sync_change = ?{}", args.len()));
+        args.push(key.into());
         let update = format!(
-            "UPDATE {} SET {} WHERE id = ?{}",
+            "UPDATE {} SET {} WHERE key = ?{}",
             t.name,
             sets.join(", "),
             args.len()
@@ -276,9 +385,9 @@ fn merge_conflict(
             c.record_id.to_string(),
             c.field,
             c.loser_hlc,
-            Value::from(c.loser_value.clone()),
+            c.loser_value,
             c.winner_hlc,
-            Value::from(c.winner_value.clone()),
+            c.winner_value,
             c.detected_at,
             c.resolved,
             change.lseq
@@ -299,72 +408,53 @@ fn merge_conflict(
     Ok(())
 }
 
-/// Where a table comes in a parents-first order of the schema's references.
-fn parent_rank(table: &str) -> usize {
-    const ORDER: &[&str] = &[
-        "village",
-        "poverty_line",
-        "household",
-        "member",
-        "income_year",
-        "helper",
-        "household_helper",
-        "team_member",
-        "project",
-        "project_household",
-        "measure",
-        "fund_entry",
-        "visit",
-        "visit_photo",
-        "survey_state",
-        "exit_decision",
-        "product",
-        "product_producer",
-        "sale",
-        "training",
-    ];
-    ORDER
-        .iter()
-        .position(|t| *t == table)
-        .unwrap_or(ORDER.len())
-}
-
-/// Merges a verified payload inside `tx`. `attribute_to` (county mode) records which village each
-/// record came from, for that village's return bundle.
+/// Merges a verified payload inside `tx`. A county (`county`) keeps its own poverty-line table.
 pub(crate) fn merge_payload(
     tx: &Transaction,
     change: &ImportChange,
+    devices: &Devices,
     payload: &Payload,
-    attribute_to: Option<&str>,
+    county: bool,
 ) -> Result<MergeStats, SyncError> {
     let mut stats = MergeStats::default();
-    if let Some(newest) = payload
-        .records
-        .iter()
-        .flat_map(|r| r.fields.iter().map(|f| f.hlc.as_str()))
-        .max()
-    {
-        observe(tx, newest)?;
+    if let Some(newest) = payload.newest_clock() {
+        sync_log::observe(tx, newest).map_err(store)?;
     }
     // Parents before children: with no outstanding deferred foreign-key violation, SQLite need
     // not search child tables (some by unindexed columns) on every parent insert.
-    let mut ordered: Vec<&RecordRow> = payload.records.iter().collect();
-    ordered.sort_by_key(|r| parent_rank(&r.table));
-    for record in ordered {
+    let mut ordered: Vec<&TableRows> = payload.tables.iter().collect();
+    ordered.sort_by_key(|t| crate::store::table_number(t.table.name));
+    for rows in ordered {
         // Settings (the poverty-line table) are the county's: a village's copy is not merged.
-        if attribute_to.is_some() && record.table == "poverty_line" {
+        if county && rows.table.name == "poverty_line" {
             continue;
         }
-        merge_record(tx, change, record, &mut stats)?;
-        if let Some(code) = attribute_to {
-            tx.prepare_cached("INSERT OR IGNORE INTO sync_record_village (table_name, record_id, village_code) VALUES (?1, ?2, ?3)")
-                .map_err(sql)?
-                .execute(params![record.table, record.id.to_string(), code])
-                .map_err(sql)?;
+        for record in &rows.records {
+            merge_record(tx, change, devices, rows, record, &mut stats)?;
         }
     }
     for c in &payload.conflicts {
         merge_conflict(tx, change, c, &mut stats)?;
+    }
+    for c in &payload.changes {
+        if c.device.to_string() == change.device {
+            continue;
+        }
+        tx.prepare_cached(
+            "INSERT OR IGNORE INTO remote_change (device, n, change_id, at, actor, stamp, lseq)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        )
+        .map_err(sql)?
+        .execute(params![
+            c.device.to_string(),
+            c.n,
+            c.change_id,
+            c.at,
+            c.actor,
+            c.stamp,
+            change.lseq
+        ])
+        .map_err(sql)?;
     }
     for a in &payload.audit {
         if a.device.to_string() == change.device {
@@ -386,8 +476,8 @@ pub(crate) fn merge_payload(
                 a.table,
                 a.record_id,
                 a.field,
-                Value::from(a.old_value.clone()),
-                Value::from(a.new_value.clone()),
+                a.old_value,
+                a.new_value,
                 change.lseq
             ])
             .map_err(sql)?;
@@ -398,76 +488,90 @@ pub(crate) fn merge_payload(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sync::hlc::Hlc;
-    use crate::sync::manifest::FieldValue;
+    use crate::store::clock::Seen;
 
-    fn stamp(ms: u64, dev: u8) -> String {
-        Hlc::next(None, ms, Uuid::from_bytes([dev; 16])).to_string()
+    fn stamp(ms: u64, dev: u8) -> Stamp {
+        Stamp::next(None, ms, Uuid::from_bytes([dev; 16]))
     }
 
-    fn version(value: &str, hlc: &str, seen_stamps: &[&str]) -> FieldRow {
-        let mut seen = Seen::default();
-        for s in seen_stamps {
-            seen.add(s);
-        }
-        FieldRow {
-            name: "phone".into(),
-            value: FieldValue::Text(value.into()),
-            hlc: hlc.into(),
-            seen,
+    fn clock(stamp: Option<Stamp>, seen: &[Stamp]) -> FieldClock {
+        FieldClock {
+            stamp,
+            seen: seen.iter().copied().collect::<Seen>(),
         }
     }
 
     #[test]
     fn a_newer_edit_that_saw_the_local_one_replaces_it_without_conflict() {
-        let a = stamp(10, 1);
-        let b = stamp(20, 2);
-        let local = version("1", &a, &[&a]);
-        let incoming = version("2", &b, &[&a, &b]);
+        let (a, b) = (stamp(10, 1), stamp(20, 2));
+        let (one, two) = (Value::from("1".to_string()), Value::from("2".to_string()));
+        let local = Side {
+            value: &one,
+            clock: clock(Some(a), &[a]),
+        };
+        let incoming = Side {
+            value: &two,
+            clock: clock(Some(b), &[a, b]),
+        };
         let d = decide(&incoming, &local);
         assert!(d.apply && d.conflict.is_none());
     }
 
     #[test]
     fn concurrent_edits_keep_the_older_value_as_a_conflict_whichever_side_holds_it() {
-        let a = stamp(10, 1);
-        let b = stamp(20, 2);
-        let older = version("1", &a, &[&a]);
-        let newer = version("2", &b, &[&b]);
-        let here = decide(&newer, &older);
+        let (a, b) = (stamp(10, 1), stamp(20, 2));
+        let (one, two) = (Value::from("1".to_string()), Value::from("2".to_string()));
+        let older = || Side {
+            value: &one,
+            clock: clock(Some(a), &[a]),
+        };
+        let newer = || Side {
+            value: &two,
+            clock: clock(Some(b), &[b]),
+        };
+        let here = decide(&newer(), &older());
         assert!(here.apply);
-        assert_eq!(here.conflict.unwrap().0.value, FieldValue::Text("1".into()));
-        let there = decide(&older, &newer);
+        assert_eq!(here.conflict.unwrap().0, one);
+        let there = decide(&older(), &newer());
         assert!(!there.apply);
-        assert_eq!(
-            there.conflict.unwrap().0.value,
-            FieldValue::Text("1".into())
-        );
-        let (_, merged) = there.clock.unwrap();
-        assert!(merged.covers(&a) && merged.covers(&b));
+        assert_eq!(there.conflict.unwrap().0, one);
+        let merged = there.clock.unwrap().seen;
+        assert!(merged.covers(Some(a)) && merged.covers(Some(b)));
     }
 
     #[test]
     fn every_synced_table_has_a_place_in_the_parents_first_order() {
         for t in crate::store::sync_tables() {
-            assert!(parent_rank(t.name) < 20, "{} has no rank", t.name);
+            assert!(
+                crate::store::table_number(t.name) > 0,
+                "{} has no rank",
+                t.name
+            );
         }
-        assert!(parent_rank("village") < parent_rank("household"));
-        assert!(parent_rank("measure") < parent_rank("fund_entry"));
-        assert!(parent_rank("product") < parent_rank("sale"));
-        assert!(parent_rank("member") < parent_rank("training"));
+        let rank = crate::store::table_number;
+        assert!(rank("village") < rank("household"));
+        assert!(rank("household") < rank("member"));
+        assert!(rank("measure") < rank("fund_entry"));
+        assert!(rank("member") < rank("training"));
     }
 
     #[test]
     fn the_same_version_or_an_unstamped_one_changes_nothing() {
         let a = stamp(10, 1);
-        let v = version("1", &a, &[&a]);
-        let d = decide(&v, &v);
+        let (one, zero) = (Value::from("1".to_string()), Value::from("0".to_string()));
+        let v = || Side {
+            value: &one,
+            clock: clock(Some(a), &[a]),
+        };
+        let d = decide(&v(), &v());
         assert!(!d.apply && d.conflict.is_none() && d.clock.is_none());
-        let bulk = version("0", "", &[]);
-        let d = decide(&bulk, &v);
+        let bulk = || Side {
+            value: &zero,
+            clock: FieldClock::default(),
+        };
+        let d = decide(&bulk(), &v());
         assert!(!d.apply && d.conflict.is_none());
-        let d = decide(&v, &bulk);
+        let d = decide(&v(), &bulk());
         assert!(d.apply && d.conflict.is_none());
     }
 }

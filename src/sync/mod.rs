@@ -2,19 +2,22 @@
 //! USB stick or through a messenger, and how they merge. The format is described, with its
 //! version rules, in `docs/bundle-format.md`.
 //!
-//! - [`hlc`]: hybrid logical clocks (pure);
 //! - [`manifest`] and [`format`]: what a bundle holds and how it is laid out in a file;
+//!   [`codec`] the binary payload of format 2, [`format1`] the JSON payload of format 1 (read
+//!   only); the clocks themselves are the store's (`store::clock`);
 //! - [`crypto`]: device and county keys, Ed25519 signatures, age encryption;
 //! - [`export`]: a village device's bundle (incremental or full);
-//! - [`import`]: verify everything, then merge in one transaction ([`merge`]);
+//! - [`import`]: verify (on a worker thread, one bundle ahead), then merge in one transaction
+//!   ([`merge`]);
 //! - [`county`]: county databases, the device registry and return bundles;
 //! - [`status`]: what the sync screen shows (pending changes, last export, conflicts).
 
+pub mod codec;
 pub mod county;
 pub mod crypto;
 pub mod export;
 pub mod format;
-pub mod hlc;
+pub mod format1;
 pub mod import;
 pub mod manifest;
 mod merge;

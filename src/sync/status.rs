@@ -7,7 +7,7 @@ use uuid::Uuid;
 
 use super::SyncError;
 use super::export::ACKED_KEY;
-use super::hlc::Hlc;
+use crate::store::clock::Stamp;
 use crate::store::{Store, StoreError};
 
 fn sql(e: rusqlite::Error) -> SyncError {
@@ -65,13 +65,16 @@ pub fn status(store: &Store) -> Result<SyncStatus, SyncError> {
         .and_then(|t| t.parse().ok())
         .unwrap_or(0);
     let conn = store.conn();
-    let pending_records = conn
-        .query_row(
-            "SELECT count(*) FROM (SELECT DISTINCT table_name, record_id FROM sync_clock WHERE lseq > ?1)",
-            [acked_seq],
-            |r| r.get(0),
-        )
-        .map_err(sql)?;
+    let mut pending_records = 0;
+    for t in crate::store::sync_tables() {
+        pending_records += conn
+            .query_row(
+                &format!("SELECT count(*) FROM {} WHERE sync_change > ?1", t.name),
+                [acked_seq],
+                |r| r.get::<_, i64>(0),
+            )
+            .map_err(sql)?;
+    }
     let open_conflicts = conn
         .query_row(
             "SELECT count(*) FROM sync_conflict WHERE resolved = 0",
@@ -157,8 +160,8 @@ pub fn conflicts(store: &Store, include_resolved: bool) -> Result<Vec<Conflict>,
             _ => Value::Null,
         };
         out.push(Conflict {
-            loser_device: Hlc::parse(&key.loser_hlc).map(|h| h.device),
-            winner_device: Hlc::parse(&winner_hlc).map(|h| h.device),
+            loser_device: Stamp::parse(&key.loser_hlc).map(|h| h.device),
+            winner_device: Stamp::parse(&winner_hlc).map(|h| h.device),
             key,
             loser_value,
             winner_value,

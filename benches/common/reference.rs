@@ -1,0 +1,80 @@
+//! The yardstick the sync and county benchmarks compare against: the same rows as CSV, and the
+//! `sqlite3` shell's `.import` of that CSV into the same tables as they are without any sync
+//! bookkeeping (the tables and indexes of schema 2, before sync existed).
+
+use std::path::Path;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use rusqlite::Connection;
+use rusqlite::types::ValueRef;
+
+/// Writes one CSV file per synced table of `db` into `dir` (a header line, then every row's
+/// `id, created_at, updated_at, updated_by, deleted` and data columns) and returns their bytes.
+pub fn write_csv(db: &Path, dir: &Path) -> u64 {
+    std::fs::create_dir_all(dir).unwrap();
+    let conn = Connection::open(db).unwrap();
+    let mut total = 0;
+    for t in dripline::store::sync_tables() {
+        let columns: Vec<&str> = ["id", "created_at", "updated_at", "updated_by", "deleted"]
+            .into_iter()
+            .chain(t.columns.iter().copied())
+            .collect();
+        let path = dir.join(format!("{}.csv", t.name));
+        let mut writer = csv::Writer::from_path(&path).unwrap();
+        writer.write_record(&columns).unwrap();
+        let sql = format!("SELECT {} FROM {}", columns.join(", "), t.name);
+        let mut stmt = conn.prepare(&sql).unwrap();
+        let mut rows = stmt.query([]).unwrap();
+        while let Some(r) = rows.next().unwrap() {
+            let fields: Vec<Vec<u8>> = (0..columns.len())
+                .map(|i| match r.get_ref(i).unwrap() {
+                    ValueRef::Null => Vec::new(),
+                    ValueRef::Integer(v) => v.to_string().into_bytes(),
+                    ValueRef::Real(v) => v.to_string().into_bytes(),
+                    ValueRef::Text(v) => v.to_vec(),
+                    ValueRef::Blob(v) => hex::encode(v).into_bytes(),
+                })
+                .collect();
+            writer.write_record(&fields).unwrap();
+        }
+        writer.flush().unwrap();
+        total += std::fs::metadata(&path).unwrap().len();
+    }
+    total
+}
+
+/// Creates `reference` with the tables of schema 2 and times the `sqlite3` shell's `.import` of
+/// the CSV files in `dir` into them. `None` when the shell is not installed.
+pub fn sqlite3_import(dir: &Path, reference: &Path) -> Option<Duration> {
+    Command::new("sqlite3").arg("--version").output().ok()?;
+    let _ = std::fs::remove_file(reference);
+    {
+        let mut conn = Connection::open(reference).unwrap();
+        dripline::store::schema::migrate_to(&mut conn, 2).unwrap();
+    }
+    let mut script = String::from(".mode csv\n");
+    for t in dripline::store::sync_tables() {
+        script.push_str(&format!(
+            ".import --skip 1 '{}' {}\n",
+            dir.join(format!("{}.csv", t.name)).display(),
+            t.name
+        ));
+    }
+    let script_path = dir.join("import.sql");
+    std::fs::write(&script_path, script).unwrap();
+    let start = Instant::now();
+    let status = Command::new("sqlite3")
+        .arg(reference)
+        .arg(format!(".read '{}'", script_path.display()))
+        .status()
+        .unwrap();
+    let elapsed = start.elapsed();
+    assert!(status.success(), "sqlite3 .import failed");
+    Some(elapsed)
+}
+
+/// The size of a database file (after its write-ahead log was folded in).
+pub fn file_size(path: &Path) -> u64 {
+    std::fs::metadata(path).map(|m| m.len()).unwrap_or(0)
+}
