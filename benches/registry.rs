@@ -6,17 +6,16 @@
 //!   802 villages × 312 households and building the list lines (what the window does on a change).
 //! - `list/whole_county`: loading all ~250,000 households of the county with members and incomes.
 //! - `snapshot/village_of_county`: everything the window rebuilds after a change in one village
-//!   of that county: households, data checks, list lines, the workflow records (helpers, plans,
-//!   funds, visits…) and the six precisions' panels.
+//!   of that county (`VillageView::load`): households, data checks, list lines, the village
+//!   assessment, the workflow records (helpers, plans, funds, visits…) and the six precisions.
 
 use std::time::Duration;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use dripline::demo::{self, DemoSpec};
-use dripline::rules::plan::CauseAnswers;
-use dripline::rules::precisions::{self, PrecisionInputs, SplitHeuristic};
 use dripline::rules::{quality, summary};
 use dripline::store::Store;
+use dripline::workspace::VillageView;
 
 const HOUSEHOLDS_PER_VILLAGE: u32 = 312;
 const COUNTY_VILLAGES: u32 = 802;
@@ -74,8 +73,7 @@ fn county_list(c: &mut Criterion) {
     let lines = store.poverty_lines().unwrap();
     let thresholds = store.thresholds().unwrap();
     let today = demo::demo_today();
-    let middle_village = villages[villages.len() / 2].clone();
-    let middle = middle_village.id;
+    let middle = villages[villages.len() / 2].id;
 
     let mut group = c.benchmark_group("list");
     group.bench_function("village_of_county", |b| {
@@ -90,21 +88,8 @@ fn county_list(c: &mut Criterion) {
     let mut group = c.benchmark_group("snapshot");
     group.bench_function("village_of_county", |b| {
         b.iter(|| {
-            let records = store.household_records(Some(middle)).unwrap();
-            let findings = quality::check_village(&records, today, &thresholds);
-            let summaries = summary::summarize(&records, &lines, &thresholds, &findings);
-            let workflow = store.village_workflow(middle).unwrap();
-            let panels = precisions::evaluate(&PrecisionInputs {
-                village: &middle_village,
-                records: &records,
-                workflow: &workflow,
-                lines: &lines,
-                thresholds: &thresholds,
-                cause_answers: &CauseAnswers::default(),
-                split: &SplitHeuristic::default(),
-                today,
-            });
-            (summaries.len(), panels.measures.registered)
+            let view = VillageView::load(&store, middle, today).unwrap();
+            (view.summaries.len(), view.precisions.measures.registered)
         })
     });
     group.finish();

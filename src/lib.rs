@@ -8,7 +8,9 @@
 //! - [`demo`]: a deterministic demo village or county;
 //! - [`sync`]: signed, encrypted bundles between village devices and the county, and their merge;
 //! - [`io`]: spreadsheets in and out, charts, printed cards;
-//! - [`cli`] and [`ui`]: the two faces of the same binary.
+//! - [`workspace`]: the application core both faces share — data paths, a village evaluated at
+//!   its date, data actions, long jobs and their reports;
+//! - [`cli`] and [`ui`]: the two faces of the same binary (see `ARCHITECTURE.md`).
 
 pub mod assets;
 pub mod cli;
@@ -20,3 +22,4 @@ pub mod rules;
 pub mod store;
 pub mod sync;
 pub mod ui;
+pub mod workspace;

@@ -1,10 +1,41 @@
 //! `dripline`: with no subcommand, opens the window; with one, runs it headless (see `--help`).
 
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Parser;
+use dripline::i18n::Lang;
+use dripline::workspace::{paths, prefs};
 
 fn main() -> ExitCode {
     let cli = dripline::cli::Cli::parse();
-    dripline::cli::run(cli)
+    let lang = prefs::choose_lang(cli.lang.as_deref());
+    match cli.command {
+        Some(command) => dripline::cli::run(command, lang),
+        None => window(cli.db, lang),
+    }
+}
+
+/// Opens the window on `db`, or on the database of the data directory.
+fn window(db: Option<PathBuf>, lang: Lang) -> ExitCode {
+    let Some(dir) = paths::data_dir() else {
+        eprintln!(
+            "{}",
+            lang.pick(
+                "找不到用户数据目录，请用 --db 指定数据库文件。",
+                "No user data directory found; pass --db FILE."
+            )
+        );
+        return ExitCode::FAILURE;
+    };
+    match dripline::ui::run(dir, db) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!(
+                "{}: {e}",
+                lang.pick("无法打开窗口", "Cannot open the window")
+            );
+            ExitCode::FAILURE
+        }
+    }
 }

@@ -2,6 +2,8 @@
 //! poverty line and the warning band where the figures put them, and the SVG carries the
 //! Chinese title, legend and axis values.
 
+mod common;
+
 use dripline::i18n::Lang;
 use dripline::io::charts::data::{
     HelperVisits, HouseholdChartData, IncidenceYear, IncomePoint, StatusYear, VillageChartData,
@@ -25,16 +27,12 @@ struct Image {
 
 impl Image {
     fn decode(png_bytes: &[u8]) -> Image {
-        let decoder = png::Decoder::new(std::io::Cursor::new(png_bytes));
-        let mut reader = decoder.read_info().expect("a PNG");
-        let mut rgb = vec![0; reader.output_buffer_size().expect("size")];
-        let info = reader.next_frame(&mut rgb).expect("a frame");
-        assert_eq!(info.color_type, png::ColorType::Rgb);
-        rgb.truncate(info.buffer_size());
+        let png = common::files::decode_png(png_bytes);
+        assert_eq!(png.color, png::ColorType::Rgb);
         Image {
-            width: info.width as usize,
-            height: info.height as usize,
-            rgb,
+            width: png.width as usize,
+            height: png.height as usize,
+            rgb: png.pixels,
         }
     }
 

@@ -1,25 +1,10 @@
 //! The command line, run as county IT staff would: the built binary, its output and its files.
 
+mod common;
+
+use common::cli::{dripline, json, text};
+
 use std::path::Path;
-use std::process::{Command, Output};
-
-fn dripline(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_dripline"))
-        .args(args)
-        .env("LANG", "zh_CN.UTF-8")
-        // Keep the user's real preferences out of the test.
-        .env("HOME", std::env::temp_dir())
-        .env(
-            "XDG_DATA_HOME",
-            std::env::temp_dir().join("dripline-cli-test-data"),
-        )
-        .output()
-        .expect("run dripline")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
 
 fn demo(path: &Path, villages: &str, households: &str, seed: &str) {
     let out = dripline(&[
@@ -34,16 +19,6 @@ fn demo(path: &Path, villages: &str, households: &str, seed: &str) {
         seed,
     ]);
     assert!(out.status.success(), "demo failed: {}", text(&out.stderr));
-}
-
-fn json(args: &[&str]) -> serde_json::Value {
-    let out = dripline(args);
-    assert!(
-        out.status.success(),
-        "{args:?} failed: {}",
-        text(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).expect("valid JSON")
 }
 
 #[test]
@@ -203,4 +178,28 @@ fn a_file_that_is_not_a_database_is_refused_and_left_alone() {
     let out = dripline(&["check", "--db", missing.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(1));
     assert!(!missing.exists(), "a failed command creates no file");
+}
+
+#[test]
+fn county_overview_puts_every_village_side_by_side_as_the_window_does() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("county.sqlite");
+    demo(&db, "3", "40", "9");
+    let db = db.to_str().unwrap();
+    let rows = json(&["county", "overview", "--db", db, "--json"]);
+    let rows = rows.as_array().unwrap();
+    assert_eq!(rows.len(), 3);
+    for row in rows {
+        assert_eq!(row["households"], 40, "{row}");
+        assert!(row["village_code"].as_str().unwrap().starts_with("510824"));
+        assert!(row["incidence"].as_f64().unwrap() > 0.0);
+        assert!(row["registered"].as_u64().unwrap() <= 40);
+    }
+    let out = dripline(&["county", "overview", "--db", db]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let plain = text(&out.stdout);
+    let lines: Vec<&str> = plain.lines().collect();
+    assert_eq!(lines.len(), 4, "a header and a line per village: {plain}");
+    assert!(lines[0].contains("贫困发生率") && lines[0].contains("返贫风险"));
+    assert!(lines[1].contains('%'));
 }

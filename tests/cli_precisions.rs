@@ -4,9 +4,10 @@
 
 mod common;
 
+use common::cli::{dripline, json, text};
+
 use std::collections::BTreeSet;
 use std::path::Path;
-use std::process::{Command, Output};
 
 use chrono::{Duration, NaiveDate};
 use common::*;
@@ -14,23 +15,6 @@ use dripline::model::*;
 use dripline::store::Store;
 use serde_json::Value;
 use uuid::Uuid;
-
-fn dripline(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_dripline"))
-        .args(args)
-        .env("LANG", "zh_CN.UTF-8")
-        .env("HOME", std::env::temp_dir())
-        .env(
-            "XDG_DATA_HOME",
-            std::env::temp_dir().join("dripline-cli-test-data"),
-        )
-        .output()
-        .expect("run dripline")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
 
 fn demo(path: &Path, seed: &str) {
     let out = dripline(&[
@@ -45,16 +29,6 @@ fn demo(path: &Path, seed: &str) {
         seed,
     ]);
     assert!(out.status.success(), "demo failed: {}", text(&out.stderr));
-}
-
-fn json(args: &[&str]) -> Value {
-    let out = dripline(args);
-    assert!(
-        out.status.success(),
-        "{args:?} failed: {}",
-        text(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).expect("valid JSON")
 }
 
 fn list<'a>(v: &'a Value, key: &str) -> &'a Vec<Value> {

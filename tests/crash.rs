@@ -3,9 +3,11 @@
 //!
 //! `DRIPLINE_CRASH_ROUNDS` sets the number of kills (default 200, as CI runs it).
 
+mod common;
+
 use std::collections::HashSet;
 use std::io::{BufRead, BufReader};
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::sync::mpsc;
 use std::time::Duration;
 
@@ -25,7 +27,7 @@ fn killed_writer_never_loses_a_reported_commit() {
     let mut committed: HashSet<(Uuid, Uuid)> = HashSet::new();
 
     for round in 0..rounds {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_dripline"))
+        let mut child = common::cli::command()
             .args(["stress-write", "--db"])
             .arg(&db)
             .stdout(Stdio::piped())

@@ -1,22 +1,17 @@
 //! The demo village 0 exercises every panel of the six precisions once loaded into a store and
 //! read back (issue 3: "The demo data must exercise every panel").
 
+mod common;
+
 use dripline::demo::{self, DemoSpec, demo_today};
-use dripline::rules::plan::CauseAnswers;
-use dripline::rules::precisions::{self, PrecisionInputs, SplitHeuristic};
 use dripline::store::Store;
+use dripline::workspace::VillageView;
 
 #[test]
 fn demo_village_zero_fills_every_panel_after_a_store_round_trip() {
     let generated = demo::generate_village(&DemoSpec::default(), 0);
     let mut store = Store::in_memory().unwrap();
-    store
-        .insert_generated_with_workflow(
-            &generated.village,
-            &generated.households,
-            &generated.workflow,
-        )
-        .unwrap();
+    common::insert_demo(&mut store, &generated);
 
     let village = generated.village.clone();
     let records = store.household_records(Some(village.id)).unwrap();
@@ -36,18 +31,10 @@ fn demo_village_zero_fills_every_panel_after_a_store_round_trip() {
     assert_eq!(workflow.trainings.len(), w.trainings.len());
     assert!(workflow.photos.is_empty());
 
-    let lines = store.poverty_lines().unwrap();
-    let thresholds = store.thresholds().unwrap();
-    let p = precisions::evaluate(&PrecisionInputs {
-        village: &village,
-        records: &records,
-        workflow: &workflow,
-        lines: &lines,
-        thresholds: &thresholds,
-        cause_answers: &CauseAnswers::default(),
-        split: &SplitHeuristic::default(),
-        today: demo_today(),
-    });
+    // Evaluated as the window and the CLI evaluate it (the demo village at its fixed date).
+    let p = VillageView::load(&store, village.id, demo_today())
+        .unwrap()
+        .precisions;
     println!(
         "targets: findings {} ({} households), marginal {}, duplicate ids {}, elderly splits {}",
         p.targets.findings.len(),

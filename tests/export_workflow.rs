@@ -3,8 +3,9 @@
 
 mod common;
 
+use common::cli::dripline;
+
 use std::path::Path;
-use std::process::{Command, Output};
 
 use calamine::{Data, Reader};
 use chrono::NaiveDate;
@@ -15,19 +16,6 @@ use uuid::Uuid;
 
 fn date(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).unwrap()
-}
-
-fn dripline(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_dripline"))
-        .args(args)
-        .env("LANG", "zh_CN.UTF-8")
-        .env("HOME", std::env::temp_dir())
-        .env(
-            "XDG_DATA_HOME",
-            std::env::temp_dir().join("dripline-export-workflow-test-data"),
-        )
-        .output()
-        .expect("run dripline")
 }
 
 /// Household 007 (王建国) with a helper, a project, a measure, a fund entry, a finished visit and

@@ -3,8 +3,10 @@
 
 mod common;
 
+use common::cli::{dripline, text as out_text};
+use common::files::pdf_text;
+
 use std::path::Path;
-use std::process::{Command, Output};
 
 use chrono::NaiveDate;
 use common::*;
@@ -17,15 +19,6 @@ use uuid::Uuid;
 
 fn date(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).unwrap()
-}
-
-/// The PDF's text with all whitespace removed: extraction may split or space CJK runs.
-fn pdf_text(pdf: &[u8]) -> String {
-    pdf_extract::extract_text_from_mem(pdf)
-        .expect("the PDF's text can be extracted")
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .collect()
 }
 
 fn squeeze(s: &str) -> String {
@@ -323,23 +316,6 @@ fn writing_is_atomic_and_leaves_no_temporary_file() {
 }
 
 // ---------------------------------------------------------------- the command line
-
-fn dripline(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_dripline"))
-        .args(args)
-        .env("LANG", "zh_CN.UTF-8")
-        .env("HOME", std::env::temp_dir())
-        .env(
-            "XDG_DATA_HOME",
-            std::env::temp_dir().join("dripline-print-test-data"),
-        )
-        .output()
-        .expect("run dripline")
-}
-
-fn out_text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
 
 #[test]
 fn cli_prints_a_card_and_a_visit_sheet() {

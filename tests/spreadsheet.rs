@@ -4,8 +4,10 @@
 
 mod common;
 
+use common::cli::{dripline, json, ok, text};
+use common::window::wait_for_job;
+
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
 use calamine::{Data, Reader};
 use chrono::NaiveDate;
@@ -16,38 +18,6 @@ use dripline::rules::id_number;
 use dripline::rules::registry::IncomeItem;
 use dripline::store::Store;
 use rust_xlsxwriter::Workbook;
-
-fn dripline(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_dripline"))
-        .args(args)
-        .env("LANG", "zh_CN.UTF-8")
-        .env("HOME", std::env::temp_dir())
-        .env(
-            "XDG_DATA_HOME",
-            std::env::temp_dir().join("dripline-spreadsheet-test-data"),
-        )
-        .output()
-        .expect("run dripline")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
-
-fn ok(args: &[&str]) -> String {
-    let out = dripline(args);
-    assert!(
-        out.status.success(),
-        "{args:?} failed: {}{}",
-        text(&out.stdout),
-        text(&out.stderr)
-    );
-    text(&out.stdout)
-}
-
-fn json(args: &[&str]) -> serde_json::Value {
-    serde_json::from_str(&ok(args)).expect("valid JSON")
-}
 
 fn s(path: &Path) -> &str {
     path.to_str().unwrap()
@@ -729,32 +699,16 @@ fn several_villages_need_village() {
     assert_eq!(report["summary"]["households_created"], 2);
 }
 
-/// Steps the window until its background job has finished.
-fn wait_for_job(harness: &mut egui_kittest::Harness<'static, dripline::ui::App>) {
-    for _ in 0..2000 {
-        harness.step();
-        if !harness.state().job_running() {
-            harness.run();
-            return;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(5));
-    }
-    panic!("the background job did not finish");
-}
-
 #[test]
 fn the_window_writes_the_template_checks_a_file_row_by_row_imports_and_exports() {
-    use dripline::ui::{Action, App, Screen};
+    use dripline::ui::{Action, Screen};
     use egui_kittest::kittest::{NodeT, Queryable};
 
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("village.sqlite");
     empty_village_db(&db);
     let data_dir = dir.path().join("data");
-    let db_for_app = db.clone();
-    let mut harness = egui_kittest::Harness::builder()
-        .with_size([1280.0, 800.0])
-        .build_eframe(move |cc| App::new(cc, data_dir, Some(db_for_app)));
+    let mut harness = common::window::harness(&data_dir, Some(db.clone()));
     harness.run();
     harness.get_by_label("表格导入导出").click();
     harness.run();
@@ -836,4 +790,103 @@ fn the_window_writes_the_template_checks_a_file_row_by_row_imports_and_exports()
     harness.get_by_label("撤销").click();
     harness.run();
     assert!(household_ids(&db).is_empty());
+}
+
+/// A new household whose child was born in 2022: after the demo's evaluation date (2020-12-31),
+/// before today.
+fn household_with_a_child_born_in_2022() -> Vec<Vec<(Column, V)>> {
+    use Column::*;
+    use V::*;
+    vec![
+        vec![
+            (HouseholdNumber, T("900")),
+            (Name, T("赵德明")),
+            (IdNumber, S(id((1968, 5, 4), 61, Sex::Male))),
+            (Relation, T("户主")),
+            (Address, T("元坝镇青龙村九组")),
+            (Status, T("非贫困户")),
+            (IncomeYear, N(2019.0)),
+            (Income(IncomeItem::Wage), N(30000.0)),
+        ],
+        vec![
+            (HouseholdNumber, T("900")),
+            (Name, T("赵小雨")),
+            (IdNumber, S(id((2022, 3, 1), 62, Sex::Female))),
+            (Relation, T("子女")),
+        ],
+    ]
+}
+
+/// The demo village is evaluated at 2020-12-31: its member form refuses a child born in 2022,
+/// and so must its survey import (which once checked against the computer's date), from the
+/// command line and from the window alike; a real village, evaluated today, accepts the child.
+#[test]
+fn the_demo_village_imports_at_the_date_its_forms_check_against() {
+    use dripline::ui::Action;
+    use dripline::workspace::{VillageView, clock_today};
+    use egui_kittest::kittest::Queryable;
+
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("born-2022.csv");
+    write_csv(&file, &household_with_a_child_born_in_2022());
+
+    // The member form's rule, at the demo's date.
+    let child = dripline::model::Member::new(
+        uuid::Uuid::new_v4(),
+        "赵小雨",
+        id((2022, 3, 1), 62, Sex::Female),
+        Sex::Female,
+        NaiveDate::from_ymd_opt(2022, 3, 1).unwrap(),
+        dripline::model::Relation::Child,
+    );
+    let demo_date = dripline::demo::demo_today();
+    assert!(!dripline::rules::registry::validate_member(&child, demo_date).is_empty());
+
+    // The command line, on a demo village.
+    let demo_db = dir.path().join("demo.sqlite");
+    ok(&[
+        "demo",
+        "--out",
+        s(&demo_db),
+        "--households-per-village",
+        "30",
+    ]);
+    let out = dripline(&["survey", "import", "--db", s(&demo_db), s(&file), "--json"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    let report: serde_json::Value = serde_json::from_str(&text(&out.stdout)).unwrap();
+    let problems = report["problems"].as_array().unwrap();
+    assert!(
+        problems
+            .iter()
+            .any(|p| p["row"] == 3 && p["message"].as_str().unwrap().contains("2022-03-01")),
+        "the child's row is refused: {problems:?}"
+    );
+
+    // The same view the window checks against.
+    let store = Store::open(&demo_db).unwrap();
+    let village = store.villages().unwrap().remove(0);
+    let view = VillageView::load(&store, village.id, clock_today()).unwrap();
+    assert_eq!(view.today, demo_date);
+    let checked = dripline::workspace::survey::check(&file, &view).unwrap();
+    assert_eq!(checked.plan.problems.len(), problems.len());
+    drop(store);
+
+    // The window, on its generated demo village.
+    let data_dir = dir.path().join("data");
+    let mut harness = common::window::harness(&data_dir, None);
+    harness.run();
+    harness.get_by_label("表格导入导出").click();
+    harness.run();
+    harness
+        .state_mut()
+        .apply(Action::CheckSurveyFile(file.clone()));
+    wait_for_job(&mut harness);
+    harness.get_by_label_contains("2022-03-01");
+    assert!(harness.query_by_label_contains("问题 0 处").is_none());
+
+    // A real village is evaluated today: the child is accepted.
+    let real_db = dir.path().join("real.sqlite");
+    empty_village_db(&real_db);
+    let report = json(&["survey", "import", "--db", s(&real_db), s(&file), "--json"]);
+    assert_eq!(report["problems"].as_array().unwrap().len(), 0, "{report}");
 }

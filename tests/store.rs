@@ -286,9 +286,7 @@ fn a_bulk_loaded_file_ends_with_every_index_and_in_wal_mode() {
         seed: 3,
     };
     let village = dripline::demo::generate_village(&spec, 0);
-    store
-        .insert_generated_with_workflow(&village.village, &village.households, &village.workflow)
-        .unwrap();
+    insert_demo(&mut store, &village);
     store.close().unwrap();
 
     assert_eq!(index_sql(&bulk), index_sql(&fresh));

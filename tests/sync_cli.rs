@@ -1,41 +1,13 @@
 //! The sync commands as county IT staff and village teams run them: the built binary, its output
 //! and its files.
 
+mod common;
+
+use common::cli::{dripline, json, ok, text};
+
 use std::path::Path;
-use std::process::{Command, Output};
 
 use sha2::{Digest, Sha256};
-
-fn dripline(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_dripline"))
-        .args(args)
-        .env("LANG", "zh_CN.UTF-8")
-        .env("HOME", std::env::temp_dir())
-        .env(
-            "XDG_DATA_HOME",
-            std::env::temp_dir().join("dripline-sync-cli-test-data"),
-        )
-        .output()
-        .expect("run dripline")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
-
-fn ok(args: &[&str]) -> String {
-    let out = dripline(args);
-    assert!(
-        out.status.success(),
-        "{args:?} failed: {}",
-        text(&out.stderr)
-    );
-    text(&out.stdout)
-}
-
-fn json(args: &[&str]) -> serde_json::Value {
-    serde_json::from_str(&ok(args)).expect("valid JSON")
-}
 
 fn sha256_of(path: &Path) -> String {
     hex::encode(Sha256::digest(std::fs::read(path).unwrap()))

@@ -3,45 +3,20 @@
 //! `SaveChart` action (what the save dialog emits) as PNG or SVG; a database of several villages
 //! shows them side by side.
 
+mod common;
+
+use common::files::decode_png;
+use common::window::{build, builder, click, shown};
+
 use dripline::io::charts::render::{REGISTERED_COLOR, SAVE_SIZE, VillageChart};
 use dripline::ui::charts::ChartId;
-use dripline::ui::{Action, App, Screen};
-use egui_kittest::Harness;
+use dripline::ui::{Action, DataAction, Screen};
 use egui_kittest::kittest::Queryable;
-
-fn harness(data_dir: &std::path::Path, db: Option<std::path::PathBuf>) -> Harness<'static, App> {
-    let dir = data_dir.to_path_buf();
-    Harness::builder()
-        .with_size([1280.0, 800.0])
-        // A county page fills in one village per frame.
-        .with_max_steps(32)
-        .build_eframe(move |cc| App::new(cc, dir, db))
-}
-
-fn shown(harness: &Harness<'static, App>, label: &str) -> bool {
-    harness.query_all_by_label(label).next().is_some()
-}
-
-fn click(harness: &mut Harness<'static, App>, label: &str) {
-    harness.get_by_label(label).click();
-    harness.run();
-}
-
-/// Decodes a PNG file: (width, height, RGB bytes).
-fn decode(path: &std::path::Path) -> (u32, u32, Vec<u8>) {
-    let bytes = std::fs::read(path).unwrap();
-    let decoder = png::Decoder::new(std::io::Cursor::new(bytes));
-    let mut reader = decoder.read_info().unwrap();
-    let mut rgb = vec![0; reader.output_buffer_size().unwrap()];
-    let info = reader.next_frame(&mut rgb).unwrap();
-    rgb.truncate(info.buffer_size());
-    (info.width, info.height, rgb)
-}
 
 #[test]
 fn village_charts_draw_once_and_save_as_png_and_svg() {
     let dir = tempfile::tempdir().unwrap();
-    let mut harness = harness(dir.path(), None);
+    let mut harness = build(builder().with_max_steps(32), dir.path(), None);
     harness.run();
     click(&mut harness, "图表");
     assert_eq!(harness.state().screen(), Screen::Charts);
@@ -73,7 +48,8 @@ fn village_charts_draw_once_and_save_as_png_and_svg() {
         &harness,
         &format!("图表已保存：{}", png_path.display())
     ));
-    let (w, h, rgb) = decode(&png_path);
+    let png = decode_png(&std::fs::read(&png_path).unwrap());
+    let (w, h, rgb) = (png.width, png.height, png.pixels);
     assert_eq!((w, h), SAVE_SIZE);
     let red = rgb
         .chunks(3)
@@ -120,7 +96,7 @@ fn village_charts_draw_once_and_save_as_png_and_svg() {
 #[test]
 fn household_charts_redraw_when_its_data_changes() {
     let dir = tempfile::tempdir().unwrap();
-    let mut harness = harness(dir.path(), None);
+    let mut harness = build(builder().with_max_steps(32), dir.path(), None);
     harness.run();
     let records = harness
         .state()
@@ -146,7 +122,7 @@ fn household_charts_redraw_when_its_data_changes() {
     // A changed income: the charts are drawn again, once.
     let mut income = record.latest_income().unwrap().clone();
     income.wage_yuan += 6000.0;
-    harness.state_mut().apply(Action::SaveIncome(income));
+    harness.state_mut().apply(DataAction::SaveIncome(income));
     harness.run();
     harness.run();
     assert_eq!(harness.state().chart_renders(), 6);
@@ -159,7 +135,8 @@ fn household_charts_redraw_when_its_data_changes() {
         ),
         path: path.clone(),
     });
-    let (w, h, _) = decode(&path);
+    let png = decode_png(&std::fs::read(&path).unwrap());
+    let (w, h) = (png.width, png.height);
     assert_eq!((w, h), SAVE_SIZE);
 }
 
@@ -172,15 +149,8 @@ fn a_county_database_shows_villages_side_by_side() {
         households_per_village: 40,
         seed: 7,
     };
-    {
-        let mut store = dripline::store::Store::open_or_create(&db).unwrap();
-        for v in dripline::demo::villages(&spec) {
-            store
-                .insert_generated_with_workflow(&v.village, &v.households, &v.workflow)
-                .unwrap();
-        }
-    }
-    let mut harness = harness(dir.path(), Some(db));
+    common::demo_db(&db, &spec);
+    let mut harness = build(builder().with_max_steps(32), dir.path(), Some(db));
     harness.run();
     click(&mut harness, "图表");
     harness.run();

@@ -1,6 +1,10 @@
 //! UI flows driven like a user, without a window: egui_kittest finds widgets by their labels,
 //! clicks and types, then the test checks what is shown and what is stored.
 
+mod common;
+
+use common::window::{click, harness, shown, type_into, wait_for_job};
+
 use chrono::NaiveDate;
 use dripline::model::{Relation, Sex};
 use dripline::rules::id_number;
@@ -10,37 +14,10 @@ use egui::accesskit::Role;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 
-fn harness(data_dir: &std::path::Path) -> Harness<'static, App> {
-    let dir = data_dir.to_path_buf();
-    Harness::builder()
-        .with_size([1280.0, 800.0])
-        .build_eframe(move |cc| App::new(cc, dir, None))
-}
-
-fn type_into(harness: &mut Harness<'static, App>, label: &str, text: &str) {
-    let field = harness.get_by_role_and_label(Role::TextInput, label);
-    field.focus();
-    harness.run();
-    harness
-        .get_by_role_and_label(Role::TextInput, label)
-        .type_text(text);
-    harness.run();
-}
-
-/// Whether some widget with exactly this label is on screen (a heading and a tab may share one).
-fn shown(harness: &Harness<'static, App>, label: &str) -> bool {
-    harness.query_all_by_label(label).next().is_some()
-}
-
-fn click(harness: &mut Harness<'static, App>, label: &str) {
-    harness.get_by_label(label).click();
-    harness.run();
-}
-
 #[test]
 fn first_start_opens_the_demo_village() {
     let dir = tempfile::tempdir().unwrap();
-    let mut harness = harness(dir.path());
+    let mut harness = harness(dir.path(), None);
     harness.run();
     assert_eq!(harness.state().screen(), Screen::Households);
     assert!(shown(&harness, "农户名册"));
@@ -60,7 +37,7 @@ fn first_start_opens_the_demo_village() {
 #[test]
 fn add_household_then_member_with_wrong_id_then_fix_it() {
     let dir = tempfile::tempdir().unwrap();
-    let mut harness = harness(dir.path());
+    let mut harness = harness(dir.path(), None);
     harness.run();
     let households_before = harness
         .state()
@@ -163,7 +140,7 @@ fn add_household_then_member_with_wrong_id_then_fix_it() {
 fn switching_language_changes_the_ui_and_is_remembered() {
     let dir = tempfile::tempdir().unwrap();
     {
-        let mut harness = harness(dir.path());
+        let mut harness = harness(dir.path(), None);
         harness.run();
         assert!(shown(&harness, "农户名册"));
         click(&mut harness, "English");
@@ -171,7 +148,7 @@ fn switching_language_changes_the_ui_and_is_remembered() {
         harness.get_by_label("Create my village");
         assert!(!shown(&harness, "农户名册"));
     }
-    let mut harness = harness(dir.path());
+    let mut harness = harness(dir.path(), None);
     harness.run();
     assert!(shown(&harness, "Households"));
     click(&mut harness, "中文");
@@ -181,7 +158,7 @@ fn switching_language_changes_the_ui_and_is_remembered() {
 #[test]
 fn creating_a_village_leaves_the_demo_for_a_database_of_its_own() {
     let dir = tempfile::tempdir().unwrap();
-    let mut harness = harness(dir.path());
+    let mut harness = harness(dir.path(), None);
     harness.run();
     click(&mut harness, "创建我的村");
     assert_eq!(harness.state().screen(), Screen::VillageSetup);
@@ -220,13 +197,13 @@ fn creating_a_village_leaves_the_demo_for_a_database_of_its_own() {
 }
 
 fn harness_again(dir: &std::path::Path) -> Harness<'static, App> {
-    harness(dir)
+    harness(dir, None)
 }
 
 #[test]
 fn search_filters_the_list_as_you_type() {
     let dir = tempfile::tempdir().unwrap();
-    let mut harness = harness(dir.path());
+    let mut harness = harness(dir.path(), None);
     harness.run();
     let store = harness.state().store().unwrap();
     let records = store.household_records(None).unwrap();
@@ -252,7 +229,7 @@ fn search_filters_the_list_as_you_type() {
 #[test]
 fn income_with_text_in_a_number_field_is_refused_then_saved_and_the_exit_check_explains() {
     let dir = tempfile::tempdir().unwrap();
-    let mut harness = harness(dir.path());
+    let mut harness = harness(dir.path(), None);
     harness.run();
     click(&mut harness, "＋ 新增农户");
     click(&mut harness, "保存基本情况");
@@ -316,7 +293,7 @@ fn income_with_text_in_a_number_field_is_refused_then_saved_and_the_exit_check_e
 #[test]
 fn village_facilities_are_saved_and_the_exit_standard_reevaluated() {
     let dir = tempfile::tempdir().unwrap();
-    let mut harness = harness(dir.path());
+    let mut harness = harness(dir.path(), None);
     harness.run();
     click(&mut harness, "村情（一低五有）");
     harness.get_by_label_contains("村情与退出标准");
@@ -344,7 +321,7 @@ fn village_facilities_are_saved_and_the_exit_standard_reevaluated() {
 #[test]
 fn six_precisions_screen_lists_households_that_open_on_click() {
     let dir = tempfile::tempdir().unwrap();
-    let mut harness = harness(dir.path());
+    let mut harness = harness(dir.path(), None);
     harness.run();
     click(&mut harness, "六个精准");
     assert_eq!(harness.state().screen(), Screen::Precisions);
@@ -394,7 +371,7 @@ fn open_household(harness: &mut Harness<'static, App>, record: &dripline::model:
 #[test]
 fn a_measure_is_added_to_the_plan_with_its_amount_checked() {
     let dir = tempfile::tempdir().unwrap();
-    let mut harness = harness(dir.path());
+    let mut harness = harness(dir.path(), None);
     harness.run();
     let records = harness
         .state()
@@ -465,7 +442,7 @@ fn a_measure_is_added_to_the_plan_with_its_amount_checked() {
 #[test]
 fn a_visit_with_a_risk_event_flags_an_exited_household_and_drafts_are_autosaved() {
     let dir = tempfile::tempdir().unwrap();
-    let mut harness = harness(dir.path());
+    let mut harness = harness(dir.path(), None);
     harness.run();
     let records = harness
         .state()
@@ -560,7 +537,7 @@ fn a_visit_with_a_risk_event_flags_an_exited_household_and_drafts_are_autosaved(
 fn an_exit_fails_with_reasons_then_after_the_fix_is_proposed_and_confirmed() {
     use dripline::rules::exit::{self, Criterion};
     let dir = tempfile::tempdir().unwrap();
-    let mut harness = harness(dir.path());
+    let mut harness = harness(dir.path(), None);
     harness.run();
     // A registered household of the demo that fails the exit check only on living conditions.
     let store = harness.state().store().unwrap();
@@ -630,7 +607,7 @@ fn an_exit_fails_with_reasons_then_after_the_fix_is_proposed_and_confirmed() {
 #[test]
 fn completing_a_survey_sets_the_identification_from_the_rules() {
     let dir = tempfile::tempdir().unwrap();
-    let mut harness = harness(dir.path());
+    let mut harness = harness(dir.path(), None);
     harness.run();
     click(&mut harness, "＋ 新增农户");
     click(&mut harness, "保存基本情况");
@@ -697,7 +674,7 @@ fn completing_a_survey_sets_the_identification_from_the_rules() {
 #[test]
 fn removing_a_member_asks_for_confirmation_and_can_be_undone() {
     let dir = tempfile::tempdir().unwrap();
-    let mut harness = harness(dir.path());
+    let mut harness = harness(dir.path(), None);
     harness.run();
     let records = harness
         .state()
@@ -767,7 +744,7 @@ fn choose(harness: &mut Harness<'static, App>, label: &str, option: &str) {
 #[test]
 fn a_plan_measure_with_its_helper_and_a_payment_recorded_against_it() {
     let dir = tempfile::tempdir().unwrap();
-    let mut harness = harness(dir.path());
+    let mut harness = harness(dir.path(), None);
     harness.run();
     let store = harness.state().store().unwrap();
     let records = store.household_records(None).unwrap();
@@ -860,7 +837,7 @@ fn a_plan_measure_with_its_helper_and_a_payment_recorded_against_it() {
 #[test]
 fn registers_keep_the_team_projects_products_and_trainings() {
     let dir = tempfile::tempdir().unwrap();
-    let mut harness = harness(dir.path());
+    let mut harness = harness(dir.path(), None);
     harness.run();
     let store = harness.state().store().unwrap();
     let village = store.villages().unwrap().remove(0);
@@ -986,7 +963,7 @@ fn registers_keep_the_team_projects_products_and_trainings() {
 #[test]
 fn visit_photos_are_copied_in_shown_and_refused_when_unreadable_or_too_large() {
     let dir = tempfile::tempdir().unwrap();
-    let mut harness = harness(dir.path());
+    let mut harness = harness(dir.path(), None);
     harness.run();
     let store = harness.state().store().unwrap();
     let village = store.villages().unwrap().remove(0);
@@ -1081,7 +1058,7 @@ fn visit_photos_are_copied_in_shown_and_refused_when_unreadable_or_too_large() {
 #[test]
 fn sales_of_the_year_bring_the_production_income_up_to_them() {
     let dir = tempfile::tempdir().unwrap();
-    let mut harness = harness(dir.path());
+    let mut harness = harness(dir.path(), None);
     harness.run();
     let records = harness
         .state()
@@ -1109,7 +1086,7 @@ fn sales_of_the_year_bring_the_production_income_up_to_them() {
     let amount = income_2020.production_yuan - sales_2020 + 5000.0;
     harness
         .state_mut()
-        .apply(dripline::ui::Action::SaveSale(dripline::model::Sale {
+        .apply(dripline::ui::DataAction::SaveSale(dripline::model::Sale {
             id: uuid::Uuid::new_v4(),
             household_id: record.household.id,
             product_id: None,
@@ -1169,7 +1146,7 @@ fn retype(harness: &mut Harness<'static, App>, label: &str, text: &str) {
 #[test]
 fn settings_change_the_line_in_force_and_the_thresholds_with_checks() {
     let dir = tempfile::tempdir().unwrap();
-    let mut harness = harness(dir.path());
+    let mut harness = harness(dir.path(), None);
     harness.run();
     click(&mut harness, "设置");
     assert_eq!(harness.state().screen(), Screen::Settings);
@@ -1215,19 +1192,6 @@ fn settings_change_the_line_in_force_and_the_thresholds_with_checks() {
     assert_eq!(thresholds.marginal_factor, 1.5);
 }
 
-/// Steps the window until its background job has finished.
-fn wait_for_job(harness: &mut Harness<'static, App>) {
-    for _ in 0..4000 {
-        harness.step();
-        if !harness.state().job_running() {
-            harness.run();
-            return;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(5));
-    }
-    panic!("the background job did not finish");
-}
-
 #[test]
 fn sync_screen_exports_in_the_clear_then_encrypted_to_the_county_and_a_county_imports_it() {
     use dripline::store::Store;
@@ -1235,7 +1199,7 @@ fn sync_screen_exports_in_the_clear_then_encrypted_to_the_county_and_a_county_im
     use dripline::ui::Action;
 
     let dir = tempfile::tempdir().unwrap();
-    let mut harness = harness(dir.path());
+    let mut harness = harness(dir.path(), None);
     harness.run();
     click(&mut harness, "数据同步");
     assert_eq!(harness.state().screen(), Screen::Sync);
@@ -1316,9 +1280,7 @@ fn sync_screen_exports_in_the_clear_then_encrypted_to_the_county_and_a_county_im
     // The county, in the window, writes the village's return bundle; the laptop imports it.
     let county_dir = dir.path().join("county-data");
     let county_db_for_app = county_db.clone();
-    let mut county_window = Harness::builder()
-        .with_size([1280.0, 800.0])
-        .build_eframe(move |cc| App::new(cc, county_dir, Some(county_db_for_app)));
+    let mut county_window = common::window::harness(&county_dir, Some(county_db_for_app));
     county_window.run();
     let returns = dir.path().join("returns");
     std::fs::create_dir(&returns).unwrap();
@@ -1346,19 +1308,9 @@ fn a_county_database_shows_every_village_side_by_side() {
         seed: 11,
     };
     let villages: Vec<_> = demo::villages(&spec).collect();
-    {
-        let mut store = dripline::store::Store::open_or_create(&db).unwrap();
-        for v in &villages {
-            store
-                .insert_generated_with_workflow(&v.village, &v.households, &v.workflow)
-                .unwrap();
-        }
-        store.close().unwrap();
-    }
+    common::demo_db(&db, &spec);
     let data_dir = dir.path().join("data");
-    let mut harness = Harness::builder()
-        .with_size([1280.0, 800.0])
-        .build_eframe(move |cc| App::new(cc, data_dir, Some(db)));
+    let mut harness = harness(&data_dir, Some(db));
     harness.run();
     harness.get_by_label("全县汇总").click();
     harness.step();

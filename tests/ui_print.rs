@@ -2,35 +2,19 @@
 //! (what the buttons emit once the save dialog has a path) writes a PDF whose text is the
 //! household's and says so in the notice.
 
+mod common;
+
+use common::files::pdf_file_text as pdf_text;
+use common::window::{harness, shown};
+
 use dripline::io::print::PaperKind;
-use dripline::ui::{Action, App, Screen};
-use egui_kittest::Harness;
+use dripline::ui::{Action, Screen};
 use egui_kittest::kittest::Queryable;
-
-fn harness(data_dir: &std::path::Path) -> Harness<'static, App> {
-    let dir = data_dir.to_path_buf();
-    Harness::builder()
-        .with_size([1280.0, 800.0])
-        .build_eframe(move |cc| App::new(cc, dir, None))
-}
-
-fn shown(harness: &Harness<'static, App>, label: &str) -> bool {
-    harness.query_all_by_label(label).next().is_some()
-}
-
-fn pdf_text(path: &std::path::Path) -> String {
-    let bytes = std::fs::read(path).expect("the PDF was written");
-    pdf_extract::extract_text_from_mem(&bytes)
-        .expect("the PDF's text can be extracted")
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .collect()
-}
 
 #[test]
 fn printing_a_card_and_a_visit_sheet_from_the_household_screen() {
     let dir = tempfile::tempdir().unwrap();
-    let mut harness = harness(dir.path());
+    let mut harness = harness(dir.path(), None);
     harness.run();
     // The demo village: take its first household with a head.
     let record = harness
@@ -89,7 +73,7 @@ fn printing_a_card_and_a_visit_sheet_from_the_household_screen() {
 #[test]
 fn a_print_that_cannot_be_written_says_why() {
     let dir = tempfile::tempdir().unwrap();
-    let mut harness = harness(dir.path());
+    let mut harness = harness(dir.path(), None);
     harness.run();
     let id = harness
         .state()

@@ -3,6 +3,7 @@
 
 use std::path::PathBuf;
 
+use chrono::NaiveDate;
 use clap::Args;
 use serde_json::json;
 
@@ -12,6 +13,7 @@ use super::{CliError, emit};
 use crate::i18n::{Label, Lang, Localize};
 use crate::rules::{exit, income};
 use crate::store::Store;
+use crate::workspace::VillageView;
 
 #[derive(Debug, Args)]
 pub struct AssessArgs {
@@ -26,23 +28,21 @@ pub struct AssessArgs {
     pub json: bool,
 }
 
-pub fn run(args: AssessArgs, lang: Lang) -> Result<(), CliError> {
+pub fn run(args: AssessArgs, lang: Lang, today: NaiveDate) -> Result<(), CliError> {
     let store = Store::open(&args.db)?;
     let mut out = String::new();
-    let thresholds = store.thresholds()?;
-    let lines = store.poverty_lines()?;
-    let today = chrono::Local::now().date_naive();
     let villages = store.villages()?;
     let mut json_rows = Vec::new();
     let mut passed = 0usize;
     let mut total = 0usize;
     for village in &villages {
-        let today = crate::demo::evaluation_date(village, today);
-        for record in store.household_records(Some(village.id))? {
+        let view = VillageView::load(&store, village.id, today)?;
+        let (lines, thresholds, today) = (&view.lines, &view.thresholds, view.today);
+        for record in &view.records {
             total += 1;
             let year = args.year.or_else(|| record.latest_income().map(|i| i.year));
-            let figures = year.and_then(|y| income::figures(&record, y, &lines, &thresholds));
-            let assessment = year.map(|y| exit::assess(&record, y, &lines, &thresholds, today));
+            let figures = year.and_then(|y| income::figures(record, y, lines, thresholds));
+            let assessment = year.map(|y| exit::assess(record, y, lines, thresholds, today));
             if assessment.as_ref().is_some_and(|a| a.passed) {
                 passed += 1;
             }

@@ -5,9 +5,10 @@ use std::path::PathBuf;
 use clap::{Args, Subcommand};
 
 use super::{CliError, emit};
-use crate::i18n::Lang;
+use crate::i18n::{Lang, Localize};
 use crate::store::Store;
-use crate::sync::{export, import, status};
+use crate::sync::{import, status};
+use crate::workspace::bundles as workspace_bundles;
 
 #[derive(Debug, Args)]
 pub struct BundleArgs {
@@ -78,47 +79,29 @@ pub fn run(args: BundleArgs, lang: Lang) -> Result<(), CliError> {
             if out.exists() && !force {
                 return Err(CliError::OutputExists(out));
             }
-            let mut store = Store::open(&db)?;
-            let summary = export::export_village(&mut store, &out, full, &mut |_| {})?;
-            store.close()?;
-            if !summary.encrypted {
-                eprintln!(
-                    "{}",
-                    lang.pick(
-                        "警告：尚未设置县级公钥（keys set-county），同步包未加密，其中的个人信息以明文传递。请妥善保管该文件。",
-                        "Warning: no county key is set (keys set-county), so the bundle is not encrypted and personal data travels in the clear. Keep the file safe."
-                    )
-                );
+            let written = workspace_bundles::export(Store::open(&db)?, &out, full, &mut |_| {})?;
+            if let Some(warning) = written.warning(lang) {
+                eprintln!("{warning}");
             }
-            let h = &summary.header;
+            let summary = &written.0;
             if json {
                 emit(&format!(
                     "{}\n",
                     serde_json::json!({
                         "file": summary.path,
                         "encrypted": summary.encrypted,
-                        "header": h,
+                        "header": summary.header,
                     })
                 ))
             } else {
-                emit(&format!(
-                    "{} {}: {} {}, {} {}–{}\n",
-                    lang.pick("已导出", "Exported"),
-                    summary.path.display(),
-                    h.counts.records,
-                    lang.pick("条记录", "records"),
-                    lang.pick("变更号", "changes"),
-                    h.seq_from,
-                    h.seq_to
-                ))
+                emit(&format!("{}\n", written.localize(lang)))
             }
         }
         BundleAction::Import { db, bundles, json } => {
-            let mut store = Store::open(&db)?;
             // A county imports hundreds of bundles at once: say how far it is, every tenth.
             let many = bundles.len() >= 10;
             let step = (bundles.len() / 10).max(1);
-            let reports = import::import_files(&mut store, &bundles, &mut |p| {
+            let read = workspace_bundles::import(Store::open(&db)?, &bundles, &mut |p| {
                 if many && p.done % step == 0 && p.done > 0 {
                     eprintln!(
                         "{} {}/{}",
@@ -128,67 +111,35 @@ pub fn run(args: BundleArgs, lang: Lang) -> Result<(), CliError> {
                     );
                 }
             })?;
-            store.close()?;
-            let mut text = String::new();
-            let mut items = Vec::new();
-            for r in &reports {
-                let s = &r.stats;
-                if let Some((expected, found)) = r.gap {
-                    eprintln!(
-                        "{}",
-                        match lang {
-                            Lang::Zh => format!(
-                                "注意：{} 来自设备 {}，其变更号从 {found} 开始，而本库只收到 {} 之前的变更；中间的变更包可能丢失，设备下次导出时会重新带上。",
-                                r.file.display(),
-                                r.header.device,
-                                expected
-                            ),
-                            Lang::En => format!(
-                                "Note: {} from device {} starts at change {found}, but changes up to {} only have arrived here; a bundle in between may be lost. The device will send them again in its next export.",
-                                r.file.display(),
-                                r.header.device,
-                                expected - 1
-                            ),
-                        }
-                    );
-                }
-                if r.already_imported {
-                    text.push_str(&format!(
-                        "{}: {}\n",
-                        r.file.display(),
-                        lang.pick("已导入过，未做改动", "already imported, nothing changed")
-                    ));
-                } else {
-                    text.push_str(&format!(
-                        "{}: {} {}, {} {}, {} {}\n",
-                        r.file.display(),
-                        s.records_inserted,
-                        lang.pick("条新记录", "new records"),
-                        s.fields_updated,
-                        lang.pick("个字段更新", "fields updated"),
-                        s.conflicts_recorded,
-                        lang.pick("个冲突待处理", "conflicts to resolve"),
-                    ));
-                }
-                items.push(serde_json::json!({
-                    "file": r.file,
-                    "village_code": r.header.village_code,
-                    "device": r.header.device,
-                    "seq_from": r.header.seq_from,
-                    "seq_to": r.header.seq_to,
-                    "already_imported": r.already_imported,
-                    "gap": r.gap.map(|(expected, found)| serde_json::json!({"expected_from": expected, "found_from": found})),
-                    "records_inserted": s.records_inserted,
-                    "fields_updated": s.fields_updated,
-                    "conflicts_recorded": s.conflicts_recorded,
-                    "audit_rows": s.audit_rows,
-                }));
+            for gap in read.gaps(lang) {
+                eprintln!("{gap}");
             }
-            if json {
-                emit(&format!("{}\n", serde_json::Value::Array(items)))
-            } else {
-                emit(&text)
+            if !json {
+                let mut text = read.lines(lang).join("\n");
+                text.push('\n');
+                return emit(&text);
             }
+            let items: Vec<serde_json::Value> = read
+                .0
+                .iter()
+                .map(|r| {
+                    let s = &r.stats;
+                    serde_json::json!({
+                        "file": r.file,
+                        "village_code": r.header.village_code,
+                        "device": r.header.device,
+                        "seq_from": r.header.seq_from,
+                        "seq_to": r.header.seq_to,
+                        "already_imported": r.already_imported,
+                        "gap": r.gap.map(|(expected, found)| serde_json::json!({"expected_from": expected, "found_from": found})),
+                        "records_inserted": s.records_inserted,
+                        "fields_updated": s.fields_updated,
+                        "conflicts_recorded": s.conflicts_recorded,
+                        "audit_rows": s.audit_rows,
+                    })
+                })
+                .collect();
+            emit(&format!("{}\n", serde_json::Value::Array(items)))
         }
         BundleAction::Status { db, json } => status_run(&db, json, lang),
         BundleAction::Inspect { bundle, db, json } => {

@@ -2,6 +2,7 @@
 
 use std::path::PathBuf;
 
+use chrono::NaiveDate;
 use clap::Args;
 use serde_json::json;
 
@@ -9,8 +10,8 @@ use std::fmt::Write;
 
 use super::{CliError, emit};
 use crate::i18n::{Label, Lang, Localize};
-use crate::rules::quality;
 use crate::store::Store;
+use crate::workspace::VillageView;
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {
@@ -22,16 +23,13 @@ pub struct CheckArgs {
     pub json: bool,
 }
 
-pub fn run(args: CheckArgs, lang: Lang) -> Result<(), CliError> {
+pub fn run(args: CheckArgs, lang: Lang, today: NaiveDate) -> Result<(), CliError> {
     let store = Store::open(&args.db)?;
     let mut out = String::new();
-    let thresholds = store.thresholds()?;
-    let today = chrono::Local::now().date_naive();
     let mut rows = Vec::new();
     for village in store.villages()? {
-        let today = crate::demo::evaluation_date(&village, today);
-        let records = store.household_records(Some(village.id))?;
-        for finding in quality::check_village(&records, today, &thresholds) {
+        let view = VillageView::load(&store, village.id, today)?;
+        for finding in view.findings {
             rows.push((village.code.clone(), finding));
         }
     }

@@ -4,21 +4,23 @@
 
 use std::path::PathBuf;
 
+use chrono::NaiveDate;
 use clap::{Args, Subcommand};
 
 use super::{CliError, emit};
 use crate::i18n::{Lang, Localize};
-use crate::io::export::{self, ExportError, Table};
+use crate::io::export::ExportError;
 use crate::store::Store;
+use crate::workspace::export::{self, ExportFormat};
 
 #[derive(Debug, Args)]
 pub struct ExportArgs {
     #[command(subcommand)]
-    pub format: ExportFormat,
+    pub format: ExportFormatArg,
 }
 
 #[derive(Debug, Subcommand)]
-pub enum ExportFormat {
+pub enum ExportFormatArg {
     /// One .xlsx workbook, a sheet per table.
     Xlsx(ExportTarget),
     /// A directory with one UTF-8 (with BOM) .csv file per table.
@@ -48,53 +50,21 @@ fn export_error(e: ExportError, lang: Lang) -> CliError {
     }
 }
 
-pub fn run(args: ExportArgs, lang: Lang) -> Result<(), CliError> {
-    let (target, is_xlsx) = match args.format {
-        ExportFormat::Xlsx(t) => (t, true),
-        ExportFormat::Csv(t) => (t, false),
+pub fn run(args: ExportArgs, lang: Lang, today: NaiveDate) -> Result<(), CliError> {
+    let (target, format) = match args.format {
+        ExportFormatArg::Xlsx(t) => (t, ExportFormat::Xlsx),
+        ExportFormatArg::Csv(t) => (t, ExportFormat::CsvFolder),
     };
     let store = Store::open(&target.db)?;
-    let mut tables = export::registry_tables(&store, target.full_ids)?;
-    tables.extend(crate::io::export_workflow::workflow_tables(&store)?);
+    let tables = export::tables(&store, target.full_ids, today)?;
     drop(store);
-    let written = if is_xlsx {
-        if target.out.exists() && !target.force {
-            return Err(CliError::OutputExists(target.out));
-        }
-        export::write_xlsx(&target.out, &tables).map_err(|e| export_error(e, lang))?;
-        vec![target.out.clone()]
-    } else {
-        if !target.force
-            && let Some(existing) = tables
-                .iter()
-                .map(|t| target.out.join(format!("{}.csv", t.file_stem)))
-                .find(|p| p.exists())
-        {
-            return Err(CliError::OutputExists(existing));
-        }
-        export::write_csv_dir(&target.out, &tables).map_err(|e| export_error(e, lang))?
-    };
-    let counts: Vec<String> = tables.iter().map(|t| count_line(t, lang)).collect();
-    let files: Vec<String> = written.iter().map(|p| p.display().to_string()).collect();
-    let line = match lang {
-        Lang::Zh => format!("已导出 {}：{}\n", files.join("、"), counts.join("，")),
-        Lang::En => format!("Exported {}: {}\n", files.join(", "), counts.join(", ")),
-    };
-    emit(&line)
-}
-
-fn count_line(table: &Table, lang: Lang) -> String {
-    let name = match table.file_stem {
-        "households" => lang.pick("户", "households"),
-        "members" => lang.pick("人", "members"),
-        "incomes" => lang.pick("条收入记录", "income records"),
-        "plans" => lang.pick("项帮扶措施", "measures"),
-        "visits" => lang.pick("次走访", "visits"),
-        "funds" => lang.pick("笔资金", "fund entries"),
-        _ => lang.pick("条六个精准清单记录", "six-precisions list rows"),
-    };
-    match lang {
-        Lang::Zh => format!("{} {name}", table.rows.len()),
-        Lang::En => format!("{} {name}", table.rows.len()),
+    if !target.force
+        && let Some(existing) = export::existing_files(&target.out, format, &tables)
+            .into_iter()
+            .next()
+    {
+        return Err(CliError::OutputExists(existing));
     }
+    let report = export::write(&target.out, format, &tables).map_err(|e| export_error(e, lang))?;
+    emit(&format!("{}\n", report.localize(lang)))
 }

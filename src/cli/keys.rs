@@ -71,8 +71,8 @@ pub enum KeysAction {
 fn resolve_db(arg: DbArg, lang: Lang) -> Result<PathBuf, CliError> {
     match arg.db {
         Some(db) => Ok(db),
-        None => super::data_dir()
-            .map(|d| d.join(crate::ui::app::VILLAGE_DB))
+        None => crate::workspace::paths::data_dir()
+            .map(|d| crate::workspace::paths::village_db(&d))
             .ok_or_else(|| {
                 CliError::Argument(
                     lang.pick(

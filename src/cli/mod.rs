@@ -132,67 +132,24 @@ fn emit(text: &str) -> Result<(), CliError> {
     }
 }
 
-/// The language for this run: `--lang`, else the window's saved preference, else `LANG`.
-fn choose_lang(flag: Option<&str>) -> Lang {
-    if let Some(lang) = flag.and_then(Lang::from_tag) {
-        return lang;
-    }
-    if let Some(dir) = data_dir() {
-        let prefs_file = dir.join("ui-prefs.json");
-        if prefs_file.exists() {
-            return crate::ui::prefs::UiPrefs::load(&dir).lang;
-        }
-    }
-    std::env::var("LANG")
-        .ok()
-        .as_deref()
-        .and_then(Lang::from_tag)
-        .unwrap_or_default()
-}
-
-/// The platform data directory (e.g. `~/.local/share/dripline`, `%APPDATA%\dripline\Dripline\data`).
-pub fn data_dir() -> Option<PathBuf> {
-    directories::ProjectDirs::from("cn", "dripline", "Dripline").map(|d| d.data_dir().to_path_buf())
-}
-
-/// Runs the parsed command line; returns the process exit code.
-pub fn run(cli: Cli) -> ExitCode {
-    let lang = choose_lang(cli.lang.as_deref());
-    let result = match cli.command {
-        None => {
-            let Some(dir) = data_dir() else {
-                eprintln!(
-                    "{}",
-                    lang.pick(
-                        "找不到用户数据目录，请用 --db 指定数据库文件。",
-                        "No user data directory found; pass --db FILE."
-                    )
-                );
-                return ExitCode::FAILURE;
-            };
-            return match crate::ui::run(dir, cli.db) {
-                Ok(()) => ExitCode::SUCCESS,
-                Err(e) => {
-                    eprintln!(
-                        "{}: {e}",
-                        lang.pick("无法打开窗口", "Cannot open the window")
-                    );
-                    ExitCode::FAILURE
-                }
-            };
-        }
-        Some(Command::Demo(args)) => demo::run(args, lang),
-        Some(Command::Check(args)) => check::run(args, lang),
-        Some(Command::Assess(args)) => assess::run(args, lang),
-        Some(Command::Survey(args)) => survey::run(args, lang),
-        Some(Command::Export(args)) => export::run(args, lang),
-        Some(Command::Precisions(args)) => precisions::run(args, lang),
-        Some(Command::Visits(args)) => visits::run(args, lang),
-        Some(Command::Print(args)) => print::run(args, lang),
-        Some(Command::Bundle(args)) => bundle::run(args, lang),
-        Some(Command::Keys(args)) => keys::run(args, lang),
-        Some(Command::County(args)) => county::run(args, lang),
-        Some(Command::StressWrite(args)) => stress::run(args),
+/// Runs one subcommand in `lang` (see [`crate::workspace::prefs::choose_lang`]); returns the
+/// process exit code. With no subcommand the binary opens the window instead (`main.rs`).
+pub fn run(command: Command, lang: Lang) -> ExitCode {
+    // The one clock read of a run; every village is evaluated at its date from this one.
+    let today = crate::workspace::clock_today();
+    let result = match command {
+        Command::Demo(args) => demo::run(args, lang),
+        Command::Check(args) => check::run(args, lang, today),
+        Command::Assess(args) => assess::run(args, lang, today),
+        Command::Survey(args) => survey::run(args, lang, today),
+        Command::Export(args) => export::run(args, lang, today),
+        Command::Precisions(args) => precisions::run(args, lang, today),
+        Command::Visits(args) => visits::run(args, lang, today),
+        Command::Print(args) => print::run(args, lang, today),
+        Command::Bundle(args) => bundle::run(args, lang),
+        Command::Keys(args) => keys::run(args, lang),
+        Command::County(args) => county::run(args, lang, today),
+        Command::StressWrite(args) => stress::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

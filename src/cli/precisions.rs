@@ -8,19 +8,18 @@ use std::path::PathBuf;
 use chrono::NaiveDate;
 use clap::Args;
 use serde_json::{Value, json};
-use uuid::Uuid;
 
 use super::{CliError, emit};
 use crate::i18n::{Label, Lang, Localize};
-use crate::model::{HouseholdRecord, Village};
+use crate::model::Village;
 use crate::rules::exit::Criterion;
-use crate::rules::plan::{CauseAnswers, PlanGap};
-use crate::rules::precisions::{
-    self, AtRiskReason, HouseholdRef, PrecisionInputs, Precisions, SplitHeuristic,
-};
+use crate::rules::plan::PlanGap;
+use crate::rules::precisions::lists::{self, Entry};
+use crate::rules::precisions::{AtRiskReason, HouseholdRef};
 use crate::rules::village::VillageCriterion;
 use crate::rules::visits::UnstableReason;
 use crate::store::Store;
+use crate::workspace::VillageView;
 
 #[derive(Debug, Args)]
 pub struct PrecisionsArgs {
@@ -66,53 +65,12 @@ pub(super) fn select_villages(
     }))
 }
 
-/// One village, evaluated.
-struct Evaluated {
-    village: Village,
-    today: NaiveDate,
-    records: Vec<HouseholdRecord>,
-    visit_interval_days: u32,
-    max_incidence: f64,
-    p: Precisions,
-}
-
-impl Evaluated {
-    fn record(&self, id: Uuid) -> Option<&HouseholdRecord> {
-        self.records.iter().find(|r| r.household.id == id)
-    }
-}
-
-pub fn run(args: PrecisionsArgs, lang: Lang) -> Result<(), CliError> {
+pub fn run(args: PrecisionsArgs, lang: Lang, today: NaiveDate) -> Result<(), CliError> {
     let store = Store::open(&args.db)?;
     let villages = select_villages(&store, args.village.as_deref(), lang)?;
-    let lines = store.poverty_lines()?;
-    let thresholds = store.thresholds()?;
-    let cause_answers = CauseAnswers::default();
-    let split = SplitHeuristic::default();
-    let now = chrono::Local::now().date_naive();
     let mut evaluated = Vec::new();
     for village in villages {
-        let today = crate::demo::evaluation_date(&village, now);
-        let records = store.household_records(Some(village.id))?;
-        let workflow = store.village_workflow(village.id)?;
-        let p = precisions::evaluate(&PrecisionInputs {
-            village: &village,
-            records: &records,
-            workflow: &workflow,
-            lines: &lines,
-            thresholds: &thresholds,
-            cause_answers: &cause_answers,
-            split: &split,
-            today,
-        });
-        evaluated.push(Evaluated {
-            village,
-            today,
-            records,
-            visit_interval_days: thresholds.visit_interval_days,
-            max_incidence: thresholds.max_incidence,
-            p,
-        });
+        evaluated.push(VillageView::load(&store, village.id, today)?);
     }
     let mut out = String::new();
     if args.json {
@@ -179,66 +137,6 @@ fn fen(yuan: f64) -> f64 {
     (yuan * 100.0).round() / 100.0 + 0.0
 }
 
-/// An amount as text ("1200.00"), never "-0.00".
-fn money(yuan: f64) -> String {
-    crate::rules::income::yuan(yuan + 0.0)
-}
-
-fn marginal_reason(m: &precisions::MarginalHousehold, lang: Lang) -> String {
-    // The same words as an exited household's income below the band.
-    AtRiskReason::LatestIncome {
-        year: m.year,
-        per_capita_yuan: m.per_capita_yuan,
-        warning_line_yuan: m.warning_line_yuan,
-    }
-    .localize(lang)
-}
-
-fn no_helper_reason(lang: Lang) -> String {
-    lang.pick(
-        "没有帮扶责任人，请安排结对帮扶。",
-        "No helper is assigned; assign one.",
-    )
-    .to_string()
-}
-
-fn ready_reason(year: i32, lang: Lang) -> String {
-    match lang {
-        Lang::Zh => format!("按{year}年收入达到“一超六有”标准，可以申请退出。"),
-        Lang::En => format!("Meets the exit standard on the income of {year}; may apply to exit."),
-    }
-}
-
-fn failing_reason(f: &precisions::ExitFailing, lang: Lang) -> String {
-    f.assessment
-        .failed()
-        .map(|item| {
-            let reasons: Vec<String> = item.reasons.iter().map(|r| r.localize(lang)).collect();
-            format!(
-                "{}{}{}",
-                item.criterion.label(lang),
-                lang.pick("：", ": "),
-                reasons.join(lang.pick("", " "))
-            )
-        })
-        .collect::<Vec<_>>()
-        .join(lang.pick("", " "))
-}
-
-fn at_risk_reason(a: &precisions::AtRisk, lang: Lang) -> String {
-    a.reasons
-        .iter()
-        .map(|r| r.localize(lang))
-        .collect::<Vec<_>>()
-        .join(lang.pick("", " "))
-}
-
-fn head_or_none(h: &HouseholdRef, lang: Lang) -> &str {
-    h.head_name
-        .as_deref()
-        .unwrap_or(lang.pick("（无户主）", "(no head)"))
-}
-
 // ---------------------------------------------------------------- JSON
 
 /// A household line: number, id, head, the reason in `lang`, plus the fields of `extra`.
@@ -259,8 +157,8 @@ fn household(h: &HouseholdRef) -> Value {
     json!({"household_number": h.number, "household_id": h.household_id, "head": h.head_name})
 }
 
-fn village_json(e: &Evaluated, lang: Lang) -> Value {
-    let p = &e.p;
+fn village_json(e: &VillageView, lang: Lang) -> Value {
+    let p = &e.precisions;
     let finding_line = |f: &crate::rules::quality::Finding| {
         let h = e
             .record(f.household_id)
@@ -286,7 +184,7 @@ fn village_json(e: &Evaluated, lang: Lang) -> Value {
         "elderly_split_count": t.elderly_splits.len(),
         "suspicious_households": t.suspicious_households(),
         "findings": t.findings.iter().map(finding_line).collect::<Vec<_>>(),
-        "marginal": t.marginal.iter().map(|m| line(&m.household, marginal_reason(m, lang), json!({
+        "marginal": t.marginal.iter().map(|m| line(&m.household, lists::marginal_reason(m, lang), json!({
             "year": m.year,
             "per_capita_yuan": fen(m.per_capita_yuan),
             "warning_line_yuan": fen(m.warning_line_yuan),
@@ -366,7 +264,7 @@ fn village_json(e: &Evaluated, lang: Lang) -> Value {
         "team_count": pe.team.len(),
         "helper_count": pe.helpers.len(),
         "without_helper_count": pe.without_helper.len(),
-        "visit_interval_days": e.visit_interval_days,
+        "visit_interval_days": e.thresholds.visit_interval_days,
         "due_visit_count": pe.due_visits.len(),
         "team": pe.team.iter().map(|t| json!({
             "name": t.name,
@@ -383,7 +281,7 @@ fn village_json(e: &Evaluated, lang: Lang) -> Value {
             "unit": h.unit,
             "households": h.households.iter().map(household).collect::<Vec<_>>(),
         })).collect::<Vec<_>>(),
-        "without_helper": pe.without_helper.iter().map(|h| line(h, no_helper_reason(lang), json!({
+        "without_helper": pe.without_helper.iter().map(|h| line(h, lists::no_helper_reason(lang), json!({
             "kind": "no_helper",
         }))).collect::<Vec<_>>(),
         "due_visits": pe.due_visits.iter().map(|d| {
@@ -410,7 +308,7 @@ fn village_json(e: &Evaluated, lang: Lang) -> Value {
             "poor_people": v.poor_people,
             "population": v.population,
             "incidence": v.incidence,
-            "max_incidence": e.max_incidence,
+            "max_incidence": e.thresholds.max_incidence,
             "passed": v.passed,
             "items": v.items.iter().map(|i| json!({
                 "criterion": village_criterion_code(i.criterion),
@@ -419,10 +317,10 @@ fn village_json(e: &Evaluated, lang: Lang) -> Value {
                 "reason": i.reason.as_ref().map(|x| x.localize(lang)),
             })).collect::<Vec<_>>(),
         },
-        "ready": r.ready.iter().map(|x| line(&x.household, ready_reason(x.year, lang), json!({
+        "ready": r.ready.iter().map(|x| line(&x.household, lists::ready_reason(x.year, lang), json!({
             "year": x.year,
         }))).collect::<Vec<_>>(),
-        "failing": r.failing.iter().map(|x| line(&x.household, failing_reason(x, lang), json!({
+        "failing": r.failing.iter().map(|x| line(&x.household, lists::failing_reason(x, lang), json!({
             "year": x.assessment.year,
             "failed": x.assessment.failed().map(|i| json!({
                 "criterion": criterion_code(i.criterion),
@@ -430,7 +328,7 @@ fn village_json(e: &Evaluated, lang: Lang) -> Value {
                 "reasons": i.reasons.iter().map(|r| r.localize(lang)).collect::<Vec<_>>(),
             })).collect::<Vec<_>>(),
         }))).collect::<Vec<_>>(),
-        "at_risk": r.at_risk.iter().map(|x| line(&x.household, at_risk_reason(x, lang), json!({
+        "at_risk": r.at_risk.iter().map(|x| line(&x.household, lists::at_risk_reason(x, lang), json!({
             "reasons": x.reasons.iter().map(|r| json!({
                 "kind": at_risk_code(r),
                 "message": r.localize(lang),
@@ -453,41 +351,7 @@ fn village_json(e: &Evaluated, lang: Lang) -> Value {
 
 // ---------------------------------------------------------------- text
 
-struct Text<'a> {
-    out: &'a mut String,
-    lang: Lang,
-}
-
-impl Text<'_> {
-    fn panel(&mut self, zh: &str, en: &str) {
-        writeln!(self.out, "[{}]", self.lang.pick(zh, en)).expect("writing to a String");
-    }
-
-    fn figure(&mut self, zh: &str, en: &str, value: impl std::fmt::Display) {
-        let text = match self.lang {
-            Lang::Zh => format!("{zh}：{value}"),
-            Lang::En => format!("{en}: {value}"),
-        };
-        writeln!(self.out, "  {text}").expect("writing to a String");
-    }
-
-    fn note(&mut self, text: &str) {
-        writeln!(self.out, "  {text}").expect("writing to a String");
-    }
-
-    fn household(&mut self, h: &HouseholdRef, reason: &str) {
-        let head = head_or_none(h, self.lang);
-        if reason.is_empty() {
-            writeln!(self.out, "    {} {head}", h.number)
-        } else {
-            writeln!(self.out, "    {} {head} — {reason}", h.number)
-        }
-        .expect("writing to a String");
-    }
-}
-
-fn village_text(out: &mut String, e: &Evaluated, lang: Lang) {
-    let p = &e.p;
+fn village_text(out: &mut String, e: &VillageView, lang: Lang) {
     writeln!(
         out,
         "== {} {} · {} {} ==",
@@ -497,234 +361,49 @@ fn village_text(out: &mut String, e: &Evaluated, lang: Lang) {
         e.today
     )
     .expect("writing to a String");
-    let mut w = Text { out, lang };
-
-    let t = &p.targets;
-    w.panel("1 扶持对象精准", "1 Precise targets");
-    w.figure(
-        "有数据问题的户",
-        "Households with data problems",
-        t.households_with_findings,
-    );
-    for f in &t.findings {
-        let h = e
-            .record(f.household_id)
-            .map(HouseholdRef::of)
-            .unwrap_or(HouseholdRef {
-                household_id: f.household_id,
-                number: f.household_number.clone(),
-                head_name: None,
-            });
-        w.household(&h, &f.localize(lang));
-    }
-    w.figure(
-        "边缘易致贫户（未建档、收入在监测线内）",
-        "Marginal households within the warning band",
-        t.marginal.len(),
-    );
-    for m in &t.marginal {
-        w.household(&m.household, &marginal_reason(m, lang));
-    }
-    w.figure(
-        "识别存疑的户",
-        "Suspicious identifications",
-        t.suspicious_households(),
-    );
-    for f in &t.duplicate_ids {
-        if let Some(r) = e.record(f.household_id) {
-            w.household(&HouseholdRef::of(r), &f.localize(lang));
-        }
-    }
-    for s in &t.elderly_splits {
-        w.household(&s.household, &s.localize(lang));
-    }
-
-    let pr = &p.projects;
-    w.panel("2 项目安排精准", "2 Precise projects");
-    w.figure("项目", "Projects", pr.projects.len());
-    w.figure(
-        "预算合计（元）",
-        "Budget in total (yuan)",
-        money(pr.total_budget_yuan),
-    );
-    w.figure(
-        "未关联任何农户的项目",
-        "Projects serving no household",
-        pr.without_households.len(),
-    );
-    for x in &pr.projects {
-        let text = format!(
-            "{} · {} · {} {}",
-            x.name,
-            x.kind.label(lang),
-            money(x.budget_yuan),
-            lang.pick("元", "yuan")
-        );
-        w.note(&text);
-        for h in &x.households {
-            w.household(h, "");
-        }
-    }
-
-    let f = &p.funds;
-    let amounts = |items: Vec<(&str, f64)>| -> String {
-        if items.is_empty() {
-            return "—".into();
-        }
-        items
-            .iter()
-            .map(|(label, a)| format!("{label} {}", money(*a)))
-            .collect::<Vec<_>>()
-            .join(lang.pick("，", ", "))
-    };
-    w.panel("3 资金使用精准", "3 Precise use of funds");
-    w.figure(
-        "资金合计（元）",
-        "Funds in total (yuan)",
-        money(f.total_yuan),
-    );
-    w.figure(
-        "按来源",
-        "By source",
-        amounts(
-            f.by_source
-                .iter()
-                .map(|(s, a)| (s.label(lang), *a))
-                .collect(),
-        ),
-    );
-    w.figure(
-        "按用途",
-        "By use",
-        amounts(f.by_use.iter().map(|(k, a)| (k.label(lang), *a)).collect()),
-    );
-    w.figure(
-        "未落到项目或农户的资金（分散资金）",
-        "Entries tied to no project or household (scattered)",
-        f.unattached.len(),
-    );
-    w.figure(
-        "疑似重复记账的资金组",
-        "Groups of possibly double-counted entries",
-        f.double_counted.len(),
-    );
-
-    let m = &p.measures;
-    w.panel("4 措施到户精准", "4 Precise measures per household");
-    w.figure("建档立卡户", "Registered households", m.registered);
-    w.figure(
-        "没有帮扶计划的建档立卡户",
-        "Registered households without a plan",
-        m.without_plan.len(),
-    );
-    for h in &m.without_plan {
-        w.household(h, &PlanGap::NoMeasures.localize(lang));
-    }
-    w.figure(
-        "措施未针对主要致贫原因",
-        "Plans ignoring the main cause",
-        m.ignoring_main_cause.len(),
-    );
-    for g in &m.ignoring_main_cause {
-        w.household(&g.household, &g.gap.localize(lang));
-    }
-    w.figure(
-        "多头重复帮扶",
-        "Repeated assistance from several units",
-        m.repeated.len(),
-    );
-    for r in &m.repeated {
-        w.household(&r.household, &r.localize(lang));
-    }
-
-    let pe = &p.personnel;
-    w.panel("5 因村派人精准", "5 Precise personnel");
-    w.note(if pe.first_secretary_serving {
-        lang.pick("第一书记在岗", "First secretary serving")
-    } else {
-        lang.pick("没有在岗的第一书记", "No first secretary serving")
-    });
-    w.figure("在岗工作队员", "Team members serving", pe.serving);
-    w.figure("帮扶责任人", "Assigned helpers", pe.helpers.len());
-    w.figure(
-        "没有帮扶责任人的户",
-        "Households with no helper",
-        pe.without_helper.len(),
-    );
-    for h in &pe.without_helper {
-        w.household(h, &no_helper_reason(lang));
-    }
-    let days = e.visit_interval_days;
-    w.figure(
-        &format!("超过{days}天未走访的户"),
-        &format!("Households not visited within {days} days"),
-        pe.due_visits.len(),
-    );
-    for d in &pe.due_visits {
-        if let Some(r) = e.record(d.household_id) {
-            w.household(&HouseholdRef::of(r), &d.localize(lang));
-        }
-    }
-
-    let r = &p.results;
-    w.panel("6 脱贫成效精准", "6 Precise results");
-    let incidence = r
-        .village
-        .incidence
-        .map(|i| format!("{:.2}%", i * 100.0))
-        .unwrap_or_else(|| "—".into());
-    let standard = format!("{:.0}%", e.max_incidence * 100.0);
-    w.figure(
-        "贫困发生率",
-        "Poverty incidence",
-        match lang {
-            Lang::Zh => format!("{incidence}（标准 < {standard}）"),
-            Lang::En => format!("{incidence} (standard < {standard})"),
-        },
-    );
-    w.figure(
-        "村退出（一低五有）",
-        "Village exit standard",
-        if r.village.passed {
-            lang.pick("达标", "met")
+    let household = |out: &mut String, h: &HouseholdRef, reason: &str| {
+        let head = h
+            .head_name
+            .as_deref()
+            .unwrap_or(lang.pick("（无户主）", "(no head)"));
+        if reason.is_empty() {
+            writeln!(out, "    {} {head}", h.number)
         } else {
-            lang.pick("未达标", "not met")
-        },
-    );
-    for item in r.village.failed() {
-        if let Some(reason) = &item.reason {
-            let text = format!(
-                "  ✗ {}{}{}",
-                item.criterion.label(lang),
-                lang.pick("：", ": "),
-                reason.localize(lang)
-            );
-            w.note(&text);
+            writeln!(out, "    {} {head} — {reason}", h.number)
+        }
+        .expect("writing to a String");
+    };
+    for panel in lists::panels(&e.precisions, &e.records, &e.thresholds, lang) {
+        writeln!(out, "[{}]", panel.panel.title(lang)).expect("writing to a String");
+        for entry in &panel.entries {
+            match entry {
+                Entry::Figure { text, .. } | Entry::Note { text, .. } => {
+                    writeln!(out, "  {text}").expect("writing to a String")
+                }
+                Entry::Amounts { label, items } => {
+                    let items = if items.is_empty() {
+                        "—".to_string()
+                    } else {
+                        items.join(lang.pick("，", ", "))
+                    };
+                    writeln!(out, "  {label}{}{items}", lang.pick("：", ": "))
+                        .expect("writing to a String")
+                }
+                Entry::Project {
+                    text, households, ..
+                } => {
+                    writeln!(out, "  {text}").expect("writing to a String");
+                    for h in households {
+                        household(out, h, "");
+                    }
+                }
+                Entry::Line {
+                    household: h,
+                    reason,
+                    ..
+                } => household(out, h, reason),
+            }
         }
     }
-    w.figure(
-        "达到脱贫标准、可以申请退出的户",
-        "Households ready to exit",
-        r.ready.len(),
-    );
-    for x in &r.ready {
-        w.household(&x.household, &ready_reason(x.year, lang));
-    }
-    w.figure(
-        "未达标的建档立卡户",
-        "Registered households failing the standard",
-        r.failing.len(),
-    );
-    for x in &r.failing {
-        w.household(&x.household, &failing_reason(x, lang));
-    }
-    w.figure(
-        "已脱贫但有返贫风险的户",
-        "Exited households at risk",
-        r.at_risk.len(),
-    );
-    for x in &r.at_risk {
-        w.household(&x.household, &at_risk_reason(x, lang));
-    }
-    writeln!(w.out).expect("writing to a String");
+    writeln!(out).expect("writing to a String");
 }

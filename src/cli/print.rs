@@ -4,12 +4,14 @@
 
 use std::path::PathBuf;
 
+use chrono::NaiveDate;
 use clap::{Args, Subcommand};
 
 use super::{CliError, emit};
 use crate::i18n::{Lang, Localize};
 use crate::io::print::{self, PaperKind, PrintError, PrintOptions};
 use crate::store::Store;
+use crate::workspace::VillageView;
 
 #[derive(Debug, Args)]
 pub struct PrintArgs {
@@ -54,7 +56,7 @@ fn print_error(e: PrintError, lang: Lang) -> CliError {
     }
 }
 
-pub fn run(args: PrintArgs, lang: Lang) -> Result<(), CliError> {
+pub fn run(args: PrintArgs, lang: Lang, today: NaiveDate) -> Result<(), CliError> {
     let (kind, target) = match args.paper {
         Paper::Card(t) => (PaperKind::Card, t),
         Paper::VisitSheet(t) => (PaperKind::VisitSheet, t),
@@ -63,30 +65,20 @@ pub fn run(args: PrintArgs, lang: Lang) -> Result<(), CliError> {
         return Err(CliError::OutputExists(target.out));
     }
     let store = Store::open(&target.db)?;
-    let loaded = print::load_household(&store, target.village.as_deref(), &target.household)
+    let found = print::find_household(&store, target.village.as_deref(), &target.household)
         .map_err(|e| print_error(e, lang))?;
+    let view = VillageView::load(&store, found.village_id, today)?;
     drop(store);
-    let today = crate::demo::evaluation_date(&loaded.village, chrono::Local::now().date_naive());
     let options = PrintOptions {
         lang,
         full_ids: target.full_ids,
     };
-    let pdf =
-        print::render(kind, &loaded.inputs(today), &options).map_err(|e| print_error(e, lang))?;
-    print::write_atomically(&target.out, &pdf).map_err(|e| print_error(e, lang))?;
-    let head = loaded.record.head().map_or("", |m| m.name.as_str());
-    let number = &loaded.record.household.number;
-    let out = target.out.display();
-    emit(&match lang {
-        Lang::Zh => format!(
-            "已生成{}：{number}号户 {head} → {out}（{} 字节）\n",
-            kind.name(lang),
-            pdf.len()
-        ),
-        Lang::En => format!(
-            "Printed the {} of household {number} {head} to {out} ({} bytes)\n",
-            kind.name(lang),
-            pdf.len()
-        ),
-    })
+    let printed =
+        crate::workspace::print::print(&view, found.household_id, kind, &target.out, &options)
+            .map_err(|e| print_error(e, lang))?;
+    emit(&format!(
+        "{}\n{}\n",
+        printed.localize(lang),
+        printed.what(lang)
+    ))
 }

@@ -4,16 +4,18 @@
 use std::fmt::Write;
 use std::path::PathBuf;
 
+use chrono::NaiveDate;
 use clap::{Args, Subcommand};
 use serde_json::json;
 
 use super::{CliError, emit};
 use crate::i18n::{Lang, Localize};
-use crate::io::import::{self, ImportPlan};
+use crate::io::import::ApplyError;
 use crate::io::survey;
 use crate::model::Village;
 use crate::store::Store;
-use crate::store::import::ImportSummary;
+use crate::workspace::VillageView;
+use crate::workspace::survey::{self as workspace_survey, CheckedSurvey, SurveyWritten};
 
 #[derive(Debug, Args)]
 pub struct SurveyArgs {
@@ -60,10 +62,10 @@ pub struct ImportArgs {
     pub json: bool,
 }
 
-pub fn run(args: SurveyArgs, lang: Lang) -> Result<(), CliError> {
+pub fn run(args: SurveyArgs, lang: Lang, today: NaiveDate) -> Result<(), CliError> {
     match args.command {
         SurveyCommand::Template(args) => template(args, lang),
-        SurveyCommand::Import(args) => import_file(args, lang),
+        SurveyCommand::Import(args) => import_file(args, lang, today),
     }
 }
 
@@ -72,11 +74,10 @@ fn template(args: TemplateArgs, lang: Lang) -> Result<(), CliError> {
         return Err(CliError::OutputExists(args.out));
     }
     survey::write_template(&args.out).map_err(|e| CliError::Argument(e.localize(lang)))?;
-    let line = match lang {
-        Lang::Zh => format!("已写入入户调查模板 {}\n", args.out.display()),
-        Lang::En => format!("Wrote the survey template {}\n", args.out.display()),
-    };
-    emit(&line)
+    emit(&format!(
+        "{}\n",
+        workspace_survey::template_written(&args.out, lang)
+    ))
 }
 
 /// The village to import into: the one named by `--village`, or the only one in the database.
@@ -125,17 +126,16 @@ fn choose_village(
     }
 }
 
-fn import_file(args: ImportArgs, lang: Lang) -> Result<(), CliError> {
+fn import_file(args: ImportArgs, lang: Lang, today: NaiveDate) -> Result<(), CliError> {
     let mut store = Store::open(&args.db)?;
     let village = choose_village(store.villages()?, args.village.as_deref(), lang)?;
-    let rows = survey::read_rows(&args.input).map_err(|e| CliError::Argument(e.localize(lang)))?;
-    let today = chrono::Local::now().date_naive();
-    let stored = store.household_records(Some(village.id))?;
-    let plan = import::plan(&rows, village.id, &stored, today);
-    let summary = if args.commit && plan.problems.is_empty() {
+    let view = VillageView::load(&store, village.id, today)?;
+    let checked = workspace_survey::check(&args.input, &view)
+        .map_err(|e| CliError::Argument(e.localize(lang)))?;
+    let written = if args.commit && checked.refusal().is_none() {
         Some(
-            import::apply(&mut store, &plan, today).map_err(|e| match e {
-                import::ApplyError::Store(e) => CliError::Store(e),
+            workspace_survey::commit(&mut store, &checked, view.today).map_err(|e| match e {
+                ApplyError::Store(e) => CliError::Store(e),
                 e => CliError::Argument(e.localize(lang)),
             })?,
         )
@@ -145,36 +145,25 @@ fn import_file(args: ImportArgs, lang: Lang) -> Result<(), CliError> {
     // Fold the write-ahead log back so the file is whole again for whoever copies it next.
     store.close()?;
     let out = if args.json {
-        json_report(&plan, &village, summary.as_ref(), lang)
+        json_report(&checked, &village, written.as_ref(), lang)
     } else {
-        text_report(&plan, &village, summary.as_ref(), args.commit, lang)
+        text_report(&checked, written.as_ref(), args.commit, lang)
     };
     emit(&out)?;
-    if plan.problems.is_empty() {
-        Ok(())
-    } else {
-        Err(CliError::Argument(
-            import::ApplyError::HasProblems {
-                count: plan.problems.len(),
-            }
-            .localize(lang),
-        ))
+    match checked.refusal() {
+        None => Ok(()),
+        Some(refusal) => Err(CliError::Argument(refusal.localize(lang))),
     }
 }
 
-fn members_of(plan: &ImportPlan) -> (usize, usize) {
-    let total = plan.households.iter().map(|h| h.record.members.len()).sum();
-    let matched = plan.households.iter().map(|h| h.members_matched).sum();
-    (total, matched)
-}
-
 fn json_report(
-    plan: &ImportPlan,
+    checked: &CheckedSurvey,
     village: &Village,
-    summary: Option<&ImportSummary>,
+    written: Option<&SurveyWritten>,
     lang: Lang,
 ) -> String {
-    let (members, members_matched) = members_of(plan);
+    let plan = &checked.plan;
+    let (members, members_matched) = checked.members();
     let problems: Vec<_> = plan
         .problems
         .iter()
@@ -187,7 +176,7 @@ fn json_report(
             })
         })
         .collect();
-    let summary = summary.map(|s| {
+    let summary = written.map(|w| &w.summary).map(|s| {
         json!({
             "households_created": s.households_created,
             "households_updated": s.households_updated,
@@ -213,65 +202,18 @@ fn json_report(
 }
 
 fn text_report(
-    plan: &ImportPlan,
-    village: &Village,
-    summary: Option<&ImportSummary>,
+    checked: &CheckedSurvey,
+    written: Option<&SurveyWritten>,
     commit: bool,
     lang: Lang,
 ) -> String {
     let mut out = String::new();
-    let (members, members_matched) = members_of(plan);
-    for p in &plan.problems {
+    for p in &checked.plan.problems {
         writeln!(out, "{}", p.localize(lang)).expect("writing to a String");
     }
-    let line = match lang {
-        Lang::Zh => format!(
-            "{} {}：读取 {} 行，{} 户（新增 {} 户，更新 {} 户），{} 人（其中已登记 {} 人），问题 {} 处",
-            village.code,
-            village.name,
-            plan.rows_read,
-            plan.households.len(),
-            plan.households_new(),
-            plan.households_matched(),
-            members,
-            members_matched,
-            plan.problems.len()
-        ),
-        Lang::En => format!(
-            "{} {}: {} rows, {} households ({} new, {} to update), {} members ({} already registered), {} problems",
-            village.code,
-            village.name,
-            plan.rows_read,
-            plan.households.len(),
-            plan.households_new(),
-            plan.households_matched(),
-            members,
-            members_matched,
-            plan.problems.len()
-        ),
-    };
-    writeln!(out, "{line}").expect("writing to a String");
-    let last = match (summary, commit) {
-        (Some(s), _) => match lang {
-            Lang::Zh => format!(
-                "已写入（一次操作，可撤销）：新增 {} 户、更新 {} 户；新增成员 {} 人、更新 {} 人；新增收入 {} 条、更新 {} 条",
-                s.households_created,
-                s.households_updated,
-                s.members_created,
-                s.members_updated,
-                s.incomes_created,
-                s.incomes_updated
-            ),
-            Lang::En => format!(
-                "Written (one undoable change): {} households created, {} updated; {} members created, {} updated; {} income records created, {} updated",
-                s.households_created,
-                s.households_updated,
-                s.members_created,
-                s.members_updated,
-                s.incomes_created,
-                s.incomes_updated
-            ),
-        },
+    writeln!(out, "{}", checked.localize(lang)).expect("writing to a String");
+    let last = match (written, commit) {
+        (Some(w), _) => w.localize(lang),
         (None, true) => lang
             .pick("未写入任何数据。", "Nothing was written.")
             .to_string(),

@@ -5,6 +5,7 @@
 use std::fmt::Write;
 use std::path::PathBuf;
 
+use chrono::NaiveDate;
 use clap::Args;
 use serde_json::json;
 
@@ -14,6 +15,7 @@ use crate::i18n::{Label, Lang, Localize};
 use crate::model::Thresholds;
 use crate::rules::visits;
 use crate::store::Store;
+use crate::workspace::VillageView;
 
 #[derive(Debug, Args)]
 pub struct VisitsArgs {
@@ -35,7 +37,7 @@ pub struct VisitsArgs {
     pub json: bool,
 }
 
-pub fn run(args: VisitsArgs, lang: Lang) -> Result<(), CliError> {
+pub fn run(args: VisitsArgs, lang: Lang, today: NaiveDate) -> Result<(), CliError> {
     let store = Store::open(&args.db)?;
     let villages = select_villages(&store, args.village.as_deref(), lang)?;
     let stored = store.thresholds()?;
@@ -44,15 +46,13 @@ pub fn run(args: VisitsArgs, lang: Lang) -> Result<(), CliError> {
         visit_interval_days: days,
         ..stored
     };
-    let now = chrono::Local::now().date_naive();
     let mut out = String::new();
     let mut rows = Vec::new();
     let mut total = 0usize;
     for village in &villages {
-        let today = crate::demo::evaluation_date(village, now);
-        let records = store.household_records(Some(village.id))?;
-        let workflow = store.village_workflow(village.id)?;
-        for due in visits::due_for_visit(&records, &workflow.visits, today, &thresholds) {
+        let view = VillageView::load(&store, village.id, today)?;
+        let (records, today) = (&view.records, view.today);
+        for due in visits::due_for_visit(records, &view.workflow.visits, today, &thresholds) {
             total += 1;
             let record = records.iter().find(|r| r.household.id == due.household_id);
             let head = record.and_then(|r| r.head()).map(|m| m.name.as_str());

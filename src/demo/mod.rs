@@ -86,13 +86,6 @@ pub fn demo_today() -> NaiveDate {
     NaiveDate::from_ymd_opt(DEMO_YEAR, 12, 31).expect("valid date")
 }
 
-/// The date a village's data is evaluated against (ages, school age, ID dates): for a generated
-/// demo village its reference date, because its members' ages and school attendance describe the
-/// end of 2020; for a real village, `today`.
-pub fn evaluation_date(village: &Village, today: NaiveDate) -> NaiveDate {
-    if village.is_demo { demo_today() } else { today }
-}
-
 /// What to generate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct DemoSpec {

@@ -12,13 +12,10 @@ use uuid::Uuid;
 
 use super::export::{Cell, Table};
 use super::survey::{NO, YES};
-use crate::i18n::{Label, Lang, Localize};
-use crate::model::{HouseholdRecord, Village, VillageWorkflow};
-use crate::rules::plan::{CauseAnswers, PlanGap};
-use crate::rules::precisions::{
-    self, AtRisk, ExitFailing, HouseholdRef, PrecisionInputs, Precisions, SplitHeuristic,
-};
-use crate::store::{Store, StoreError};
+use crate::i18n::{Label, Lang};
+use crate::model::{HouseholdRecord, Thresholds, Village, VillageWorkflow};
+use crate::rules::precisions::lists::{self, Entry, ListKind, Panel};
+use crate::rules::precisions::{HouseholdRef, Precisions};
 
 fn text(value: impl Into<String>) -> Cell {
     Cell::Text(value.into())
@@ -49,14 +46,19 @@ const VILLAGE_CODE: (&str, &str) = ("行政区划代码", "Village code");
 const NUMBER: (&str, &str) = ("户编号", "Household number");
 const HEAD_NAME: (&str, &str) = ("户主姓名", "Head's name");
 
-/// One village's records, as the tables read them.
-struct VillageData {
-    village: Village,
-    records: Vec<HouseholdRecord>,
-    workflow: VillageWorkflow,
+/// One village's records and six precisions, as the tables read them (the caller evaluates the
+/// village; this module only lays the rows out).
+#[derive(Debug, Clone, Copy)]
+pub struct VillageData<'a> {
+    pub village: &'a Village,
+    pub records: &'a [HouseholdRecord],
+    pub workflow: &'a VillageWorkflow,
+    pub precisions: &'a Precisions,
+    /// The county's thresholds (the visit interval names a list).
+    pub thresholds: &'a Thresholds,
 }
 
-impl VillageData {
+impl VillageData<'_> {
     /// (number, head) cells of a household; empty for a link to a deleted household.
     fn household_cells(&self, id: Option<Uuid>) -> [Cell; 2] {
         match id.and_then(|id| self.records.iter().find(|r| r.household.id == id)) {
@@ -78,123 +80,119 @@ impl VillageData {
     }
 }
 
-/// The four tables (plans, visits, funds, six-precisions lists) of every village in the store.
-pub fn workflow_tables(store: &Store) -> Result<Vec<Table>, StoreError> {
-    let lines = store.poverty_lines()?;
-    let thresholds = store.thresholds()?;
-    let now = chrono::Local::now().date_naive();
-    let mut plans = Vec::new();
-    let mut visits = Vec::new();
-    let mut funds = Vec::new();
-    let mut lists = Vec::new();
-    for village in store.villages()? {
-        let data = VillageData {
-            records: store.household_records(Some(village.id))?,
-            workflow: store.village_workflow(village.id)?,
-            village,
-        };
-        plans.extend(plan_rows(&data));
-        visits.extend(visit_rows(&data));
-        funds.extend(fund_rows(&data));
-        let today = crate::demo::evaluation_date(&data.village, now);
-        let p = precisions::evaluate(&PrecisionInputs {
-            village: &data.village,
-            records: &data.records,
-            workflow: &data.workflow,
-            lines: &lines,
-            thresholds: &thresholds,
-            cause_answers: &CauseAnswers::default(),
-            split: &SplitHeuristic::default(),
-            today,
-        });
-        lists.extend(precision_rows(&data, &p, thresholds.visit_interval_days));
-    }
-
-    Ok(vec![
-        Table {
-            sheet: "帮扶计划 Plans",
-            file_stem: "plans",
-            headers: vec![
-                VILLAGE_CODE,
-                NUMBER,
-                HEAD_NAME,
-                ("措施类别", "Measure kind"),
-                ("帮扶内容", "Description"),
-                ("帮扶责任人", "Helper"),
-                ("帮扶单位", "Helper unit"),
-                ("项目", "Project"),
-                ("资金来源", "Fund source"),
-                ("金额（元）", "Amount (yuan)"),
-                ("开始日期", "Start"),
-                ("计划完成日期", "Due"),
-                ("预期增收（元）", "Expected income gain (yuan)"),
-                ("进度", "Status"),
-            ],
-            rows: plans,
-        },
-        Table {
-            sheet: "走访记录 Visits",
-            file_stem: "visits",
-            headers: vec![
-                VILLAGE_CODE,
-                NUMBER,
-                HEAD_NAME,
-                ("走访日期", "Date"),
-                ("走访人", "Visitors"),
-                ("走访类型", "Kind"),
-                ("不愁吃", "Food"),
-                ("不愁穿", "Clothing"),
-                ("义务教育有保障", "Education"),
-                ("基本医疗有保障", "Medical care"),
-                ("住房安全有保障", "Safe housing"),
-                ("收入年度", "Income year"),
-                ("工资性收入", "Wage income"),
-                ("生产经营性收入", "Production income"),
-                ("财产性收入", "Property income"),
-                ("转移性收入", "Transfer income"),
-                ("生产经营性支出", "Production expenses"),
-                ("风险事件", "Risk events"),
-                ("存在问题", "Problems"),
-                ("下一步措施", "Next actions"),
-                ("备注", "Notes"),
-            ],
-            rows: visits,
-        },
-        Table {
-            sheet: "资金 Funds",
-            file_stem: "funds",
-            headers: vec![
-                VILLAGE_CODE,
-                ("日期", "Date"),
-                ("资金来源", "Source"),
-                ("金额（元）", "Amount (yuan)"),
-                ("用途", "Purpose"),
-                ("项目", "Project"),
-                NUMBER,
-                HEAD_NAME,
-                ("对应措施", "Measure"),
-                ("备注", "Note"),
-            ],
-            rows: funds,
-        },
-        Table {
-            sheet: "六个精准清单 Precisions",
-            file_stem: "precisions",
-            headers: vec![
-                VILLAGE_CODE,
-                ("村", "Village"),
-                ("精准", "Precision"),
-                ("清单", "List"),
-                NUMBER,
-                HEAD_NAME,
-                ("说明", "Detail"),
-            ],
-            rows: lists,
-        },
-    ])
+/// The four tables (plans, visits, funds, six-precisions lists), filled a village at a time so
+/// that a county's villages need not be held in memory together.
+#[derive(Debug, Default)]
+pub struct WorkflowTables {
+    plans: Vec<Vec<Cell>>,
+    visits: Vec<Vec<Cell>>,
+    funds: Vec<Vec<Cell>>,
+    lists: Vec<Vec<Cell>>,
 }
 
-fn plan_rows(d: &VillageData) -> Vec<Vec<Cell>> {
+impl WorkflowTables {
+    /// Adds one village's rows.
+    pub fn add(&mut self, data: &VillageData<'_>) {
+        self.plans.extend(plan_rows(data));
+        self.visits.extend(visit_rows(data));
+        self.funds.extend(fund_rows(data));
+        self.lists.extend(precision_rows(data));
+    }
+
+    /// The tables, villages in the order they were added.
+    pub fn finish(self) -> Vec<Table> {
+        let WorkflowTables {
+            plans,
+            visits,
+            funds,
+            lists,
+        } = self;
+        vec![
+            Table {
+                sheet: "帮扶计划 Plans",
+                file_stem: "plans",
+                headers: vec![
+                    VILLAGE_CODE,
+                    NUMBER,
+                    HEAD_NAME,
+                    ("措施类别", "Measure kind"),
+                    ("帮扶内容", "Description"),
+                    ("帮扶责任人", "Helper"),
+                    ("帮扶单位", "Helper unit"),
+                    ("项目", "Project"),
+                    ("资金来源", "Fund source"),
+                    ("金额（元）", "Amount (yuan)"),
+                    ("开始日期", "Start"),
+                    ("计划完成日期", "Due"),
+                    ("预期增收（元）", "Expected income gain (yuan)"),
+                    ("进度", "Status"),
+                ],
+                rows: plans,
+            },
+            Table {
+                sheet: "走访记录 Visits",
+                file_stem: "visits",
+                headers: vec![
+                    VILLAGE_CODE,
+                    NUMBER,
+                    HEAD_NAME,
+                    ("走访日期", "Date"),
+                    ("走访人", "Visitors"),
+                    ("走访类型", "Kind"),
+                    ("不愁吃", "Food"),
+                    ("不愁穿", "Clothing"),
+                    ("义务教育有保障", "Education"),
+                    ("基本医疗有保障", "Medical care"),
+                    ("住房安全有保障", "Safe housing"),
+                    ("收入年度", "Income year"),
+                    ("工资性收入", "Wage income"),
+                    ("生产经营性收入", "Production income"),
+                    ("财产性收入", "Property income"),
+                    ("转移性收入", "Transfer income"),
+                    ("生产经营性支出", "Production expenses"),
+                    ("风险事件", "Risk events"),
+                    ("存在问题", "Problems"),
+                    ("下一步措施", "Next actions"),
+                    ("备注", "Notes"),
+                ],
+                rows: visits,
+            },
+            Table {
+                sheet: "资金 Funds",
+                file_stem: "funds",
+                headers: vec![
+                    VILLAGE_CODE,
+                    ("日期", "Date"),
+                    ("资金来源", "Source"),
+                    ("金额（元）", "Amount (yuan)"),
+                    ("用途", "Purpose"),
+                    ("项目", "Project"),
+                    NUMBER,
+                    HEAD_NAME,
+                    ("对应措施", "Measure"),
+                    ("备注", "Note"),
+                ],
+                rows: funds,
+            },
+            Table {
+                sheet: "六个精准清单 Precisions",
+                file_stem: "precisions",
+                headers: vec![
+                    VILLAGE_CODE,
+                    ("村", "Village"),
+                    ("精准", "Precision"),
+                    ("清单", "List"),
+                    NUMBER,
+                    HEAD_NAME,
+                    ("说明", "Detail"),
+                ],
+                rows: lists,
+            },
+        ]
+    }
+}
+
+fn plan_rows(d: &VillageData<'_>) -> Vec<Vec<Cell>> {
     let order = d.order();
     let mut measures: Vec<_> = d.workflow.measures.iter().collect();
     measures.sort_by_key(|m| (order.get(&m.household_id).copied(), m.start, m.kind));
@@ -232,7 +230,7 @@ fn plan_rows(d: &VillageData) -> Vec<Vec<Cell>> {
         .collect()
 }
 
-fn visit_rows(d: &VillageData) -> Vec<Vec<Cell>> {
+fn visit_rows(d: &VillageData<'_>) -> Vec<Vec<Cell>> {
     let order = d.order();
     let mut visits: Vec<_> = d.workflow.visits.iter().filter(|v| !v.is_draft).collect();
     visits.sort_by_key(|v| (order.get(&v.household_id).copied(), v.date));
@@ -270,7 +268,7 @@ fn visit_rows(d: &VillageData) -> Vec<Vec<Cell>> {
         .collect()
 }
 
-fn fund_rows(d: &VillageData) -> Vec<Vec<Cell>> {
+fn fund_rows(d: &VillageData<'_>) -> Vec<Vec<Cell>> {
     let mut funds: Vec<_> = d.workflow.funds.iter().collect();
     funds.sort_by_key(|f| f.date);
     funds
@@ -303,129 +301,41 @@ fn fund_rows(d: &VillageData) -> Vec<Vec<Cell>> {
         .collect()
 }
 
-/// One row per household on each panel's list, in the order the window shows the panels.
-fn precision_rows(d: &VillageData, p: &Precisions, visit_days: u32) -> Vec<Vec<Cell>> {
+/// One row per household on each panel's list, in the order the window shows the panels, in the
+/// words of `rules::precisions::lists`.
+fn precision_rows(d: &VillageData<'_>) -> Vec<Vec<Cell>> {
     let zh = Lang::Zh;
+    let days = d.thresholds.visit_interval_days;
     let mut rows = Vec::new();
-    let by_id = |id: Uuid| d.records.iter().find(|r| r.household.id == id);
-    let mut push = |panel: &str, list: &str, h: &HouseholdRef, detail: String| {
+    let mut push = |panel: Panel, list: ListKind, h: &HouseholdRef, detail: &str| {
         rows.push(vec![
             text(&d.village.code),
             text(&d.village.name),
-            text(panel),
-            text(list),
+            text(panel.name(zh)),
+            text(list.name(zh, days)),
             text(&h.number),
             h.head_name.as_deref().map_or(Cell::Empty, text),
             text(detail),
         ]);
     };
-
-    const TARGETS: &str = "扶持对象精准";
-    for f in &p.targets.findings {
-        let h = by_id(f.household_id)
-            .map(HouseholdRef::of)
-            .unwrap_or(HouseholdRef {
-                household_id: f.household_id,
-                number: f.household_number.clone(),
-                head_name: None,
-            });
-        push(TARGETS, "数据问题", &h, f.localize(zh));
-    }
-    for m in &p.targets.marginal {
-        let detail = precisions::AtRiskReason::LatestIncome {
-            year: m.year,
-            per_capita_yuan: m.per_capita_yuan,
-            warning_line_yuan: m.warning_line_yuan,
+    for panel in lists::panels(d.precisions, d.records, d.thresholds, zh) {
+        for entry in &panel.entries {
+            match entry {
+                Entry::Line {
+                    list,
+                    household,
+                    reason,
+                } => push(panel.panel, *list, household, reason),
+                Entry::Project {
+                    detail, households, ..
+                } => {
+                    for h in households {
+                        push(panel.panel, ListKind::ProjectHouseholds, h, detail);
+                    }
+                }
+                Entry::Figure { .. } | Entry::Note { .. } | Entry::Amounts { .. } => {}
+            }
         }
-        .localize(zh);
-        push(TARGETS, "边缘易致贫户", &m.household, detail);
-    }
-    for f in &p.targets.duplicate_ids {
-        if let Some(r) = by_id(f.household_id) {
-            push(TARGETS, "识别存疑", &HouseholdRef::of(r), f.localize(zh));
-        }
-    }
-    for s in &p.targets.elderly_splits {
-        push(TARGETS, "识别存疑", &s.household, s.localize(zh));
-    }
-
-    const PROJECTS: &str = "项目安排精准";
-    for x in &p.projects.projects {
-        for h in &x.households {
-            push(
-                PROJECTS,
-                "项目受益户",
-                h,
-                format!("{}（{}）", x.name, x.kind.label(zh)),
-            );
-        }
-    }
-
-    const MEASURES: &str = "措施到户精准";
-    for h in &p.measures.without_plan {
-        push(
-            MEASURES,
-            "没有帮扶计划",
-            h,
-            PlanGap::NoMeasures.localize(zh),
-        );
-    }
-    for g in &p.measures.ignoring_main_cause {
-        push(
-            MEASURES,
-            "措施未针对主要致贫原因",
-            &g.household,
-            g.gap.localize(zh),
-        );
-    }
-    for r in &p.measures.repeated {
-        push(MEASURES, "多头重复帮扶", &r.household, r.localize(zh));
-    }
-
-    const PERSONNEL: &str = "因村派人精准";
-    for h in &p.personnel.without_helper {
-        push(
-            PERSONNEL,
-            "没有帮扶责任人",
-            h,
-            "没有帮扶责任人，请安排结对帮扶。".to_string(),
-        );
-    }
-    let due_list = format!("超过{visit_days}天未走访");
-    for due in &p.personnel.due_visits {
-        if let Some(r) = by_id(due.household_id) {
-            push(PERSONNEL, &due_list, &HouseholdRef::of(r), due.localize(zh));
-        }
-    }
-
-    const RESULTS: &str = "脱贫成效精准";
-    for x in &p.results.ready {
-        push(
-            RESULTS,
-            "可申请退出",
-            &x.household,
-            format!("按{}年收入达到“一超六有”标准，可以申请退出。", x.year),
-        );
-    }
-    for x in &p.results.failing {
-        push(RESULTS, "未达脱贫标准", &x.household, failing_detail(x));
-    }
-    for x in &p.results.at_risk {
-        push(RESULTS, "返贫风险", &x.household, at_risk_detail(x));
     }
     rows
-}
-
-fn failing_detail(f: &ExitFailing) -> String {
-    f.assessment
-        .failed()
-        .map(|item| {
-            let reasons: Vec<String> = item.reasons.iter().map(|r| r.localize(Lang::Zh)).collect();
-            format!("{}：{}", item.criterion.label(Lang::Zh), reasons.join(""))
-        })
-        .collect()
-}
-
-fn at_risk_detail(a: &AtRisk) -> String {
-    a.reasons.iter().map(|r| r.localize(Lang::Zh)).collect()
 }

@@ -74,6 +74,26 @@ pub fn yuan(amount: f64) -> String {
     format!("{amount:.2}")
 }
 
+/// Yuan as screens and reports show them: thousands separators, fen only when there are any
+/// (12,345 or 3,999.60). Never rounds to whole yuan, so 3,999.60 is not shown as the line 4,000
+/// it fails to reach.
+pub fn grouped_yuan(amount: f64) -> String {
+    let fen = (amount * 100.0).round() as i64;
+    let whole = (fen.unsigned_abs() / 100).to_string();
+    let mut out = String::new();
+    for (i, c) in whole.chars().enumerate() {
+        if i > 0 && (whole.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    let cents = fen.unsigned_abs() % 100;
+    if cents != 0 {
+        out.push_str(&format!(".{cents:02}"));
+    }
+    if fen < 0 { format!("-{out}") } else { out }
+}
+
 /// The poverty-line table (one national rural line per income year), as the county edited it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PovertyLines {

@@ -5,6 +5,8 @@
 //! Every county-adjustable figure arrives in [`PrecisionInputs`]: the poverty lines, the
 //! thresholds, the cause → measure table and the heuristic for elderly-only households.
 
+pub mod lists;
+
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::{Datelike, NaiveDate};

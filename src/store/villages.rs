@@ -90,6 +90,23 @@ impl Store {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
+    /// The live village with this id.
+    pub fn village(&self, id: Uuid) -> Result<Village> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id, code, name, township, county, rural_population, is_demo, collective_income_yuan,
+                    hardened_road, clinic, cultural_room, network
+             FROM village WHERE deleted = 0 AND id = ?1",
+        )?;
+        stmt.query_row([id.to_string()], village_from)
+            .map_err(|e| match e {
+                rusqlite::Error::QueryReturnedNoRows => StoreError::NotFound {
+                    what: "village",
+                    id: id.to_string(),
+                },
+                e => e.into(),
+            })
+    }
+
     /// Inserts or updates a village after validating it.
     pub fn save_village(&mut self, v: &Village) -> Result<Option<ChangeId>> {
         let errors = registry::validate_village(v);

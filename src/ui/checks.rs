@@ -4,17 +4,19 @@
 use eframe::egui::{self, RichText};
 use egui_extras::{Column, TableBuilder};
 
-use super::app::{Action, Screen, VillageSnapshot};
-use super::widgets::OK_GREEN;
+use super::action::{Action, Screen};
+use super::widgets::{self, OK_GREEN};
 use crate::i18n::{Label, Lang, Localize};
+use crate::workspace::VillageView;
 
+#[derive(Default)]
 pub struct ChecksScreen;
 
 impl ChecksScreen {
-    pub fn ui(&mut self, ui: &mut egui::Ui, lang: Lang, snapshot: &VillageSnapshot) -> Vec<Action> {
+    pub fn ui(&mut self, ui: &mut egui::Ui, lang: Lang, view: &VillageView) -> Vec<Action> {
         let mut actions = Vec::new();
         ui.heading(lang.pick("数据检查", "Data checks"));
-        if snapshot.findings.is_empty() {
+        if view.findings.is_empty() {
             ui.label(
                 RichText::new(lang.pick("没有发现问题。", "No problems found.")).color(OK_GREEN),
             );
@@ -23,11 +25,11 @@ impl ChecksScreen {
         ui.label(match lang {
             Lang::Zh => format!(
                 "发现 {} 个问题。点击户编号打开该户修改。",
-                snapshot.findings.len()
+                view.findings.len()
             ),
             Lang::En => format!(
                 "{} problems found. Click a household number to open and fix it.",
-                snapshot.findings.len()
+                view.findings.len()
             ),
         });
         TableBuilder::new(ui)
@@ -38,20 +40,19 @@ impl ChecksScreen {
             .column(Column::initial(80.0))
             .column(Column::remainder().at_least(200.0))
             .header(24.0, |mut header| {
-                for text in [
-                    lang.pick("问题类型", "Kind"),
-                    lang.pick("户编号", "No."),
-                    lang.pick("成员", "Member"),
-                    lang.pick("说明", "Details"),
-                ] {
-                    header.col(|ui| {
-                        ui.strong(text);
-                    });
-                }
+                widgets::header_cells(
+                    &mut header,
+                    &[
+                        lang.pick("问题类型", "Kind"),
+                        lang.pick("户编号", "No."),
+                        lang.pick("成员", "Member"),
+                        lang.pick("说明", "Details"),
+                    ],
+                );
             })
             .body(|body| {
-                body.rows(24.0, snapshot.findings.len(), |mut row| {
-                    let f = &snapshot.findings[row.index()];
+                body.rows(24.0, view.findings.len(), |mut row| {
+                    let f = &view.findings[row.index()];
                     row.col(|ui| {
                         ui.label(f.kind.label(lang));
                     });

@@ -5,57 +5,18 @@
 use eframe::egui::{self, RichText};
 use egui_extras::{Column, TableBuilder};
 
-use super::app::Action;
+use super::action::Action;
 use super::jobs::Job;
-use super::widgets::{self, ERROR_RED};
+use super::widgets::ERROR_RED;
 use crate::i18n::Lang;
 use crate::model::Village;
 use crate::rules::precisions::Headline;
-
-/// The columns, each with its zh/en header and how it reads a row.
-const COLUMNS: [(&str, &str); 16] = [
-    ("户数", "Households"),
-    ("建档户", "Registered"),
-    ("贫困发生率", "Incidence"),
-    ("数据问题户", "With findings"),
-    ("边缘户", "Marginal"),
-    ("无受益户项目", "Projects serving none"),
-    ("资金合计(元)", "Funds (yuan)"),
-    ("未落实资金", "Scattered funds"),
-    ("无帮扶计划", "No plan"),
-    ("未针对主因", "Plan misses cause"),
-    ("无帮扶人", "No helper"),
-    ("待走访", "Visit due"),
-    ("可脱贫", "Ready to exit"),
-    ("未达标", "Failing"),
-    ("返贫风险", "At risk"),
-    ("", ""),
-];
-
-fn figure(h: &Headline, column: usize) -> f64 {
-    match column {
-        0 => h.households as f64,
-        1 => h.registered as f64,
-        2 => h.incidence.unwrap_or(0.0),
-        3 => h.households_with_findings as f64,
-        4 => h.marginal as f64,
-        5 => h.projects_without_households as f64,
-        6 => h.funds_total_yuan,
-        7 => h.funds_unattached as f64,
-        8 => h.without_plan as f64,
-        9 => h.ignoring_main_cause as f64,
-        10 => h.without_helper as f64,
-        11 => h.due_visits as f64,
-        12 => h.ready as f64,
-        13 => h.failing as f64,
-        _ => h.at_risk as f64,
-    }
-}
+use crate::workspace::county::OverviewColumn;
 
 #[derive(Default)]
 pub struct CountyScreen {
     /// The column sorted on (descending), or `None` for the villages' own order.
-    sort: Option<usize>,
+    sort: Option<OverviewColumn>,
 }
 
 impl CountyScreen {
@@ -103,7 +64,9 @@ impl CountyScreen {
         let mut order: Vec<usize> = (0..rows.len()).collect();
         if let Some(column) = self.sort {
             order.sort_by(|a, b| {
-                figure(&rows[*b].1, column).total_cmp(&figure(&rows[*a].1, column))
+                column
+                    .value(&rows[*b].1)
+                    .total_cmp(&column.value(&rows[*a].1))
             });
         }
         ui.label(match lang {
@@ -118,22 +81,25 @@ impl CountyScreen {
             .id_salt("county_overview")
             .striped(true)
             .column(Column::initial(200.0).at_least(120.0))
-            .columns(Column::initial(78.0).at_least(50.0), COLUMNS.len() - 1)
+            .columns(
+                Column::initial(78.0).at_least(50.0),
+                OverviewColumn::ALL.len(),
+            )
             .header(row_height * 1.4, |mut header| {
                 header.col(|ui| {
                     if ui.button(lang.pick("村", "Village")).clicked() {
                         self.sort = None;
                     }
                 });
-                for (i, (zh, en)) in COLUMNS.iter().take(COLUMNS.len() - 1).enumerate() {
+                for column in OverviewColumn::ALL {
                     header.col(|ui| {
-                        let text = if self.sort == Some(i) {
-                            format!("{} ▼", lang.pick(zh, en))
+                        let text = if self.sort == Some(column) {
+                            format!("{} ▼", column.label(lang))
                         } else {
-                            lang.pick(zh, en).to_string()
+                            column.label(lang).to_string()
                         };
                         if ui.button(text).clicked() {
-                            self.sort = Some(i);
+                            self.sort = Some(column);
                         }
                     });
                 }
@@ -144,25 +110,12 @@ impl CountyScreen {
                     row.col(|ui| {
                         ui.label(format!("{} {}", village.township, village.name));
                     });
-                    for column in 0..COLUMNS.len() - 1 {
-                        row.col(|ui| match column {
-                            2 => {
-                                let text = h
-                                    .incidence
-                                    .map_or("—".to_string(), |i| format!("{:.2}%", i * 100.0));
-                                let over = h.incidence.is_some_and(|i| i >= max_incidence);
-                                ui.label(if over {
-                                    RichText::new(text).color(ERROR_RED)
-                                } else {
-                                    RichText::new(text)
-                                });
-                            }
-                            6 => {
-                                ui.label(widgets::yuan(h.funds_total_yuan));
-                            }
-                            _ => {
-                                ui.label(format!("{}", figure(h, column) as u64));
-                            }
+                    for column in OverviewColumn::ALL {
+                        row.col(|ui| {
+                            let text = RichText::new(column.text(h));
+                            let over = column == OverviewColumn::Incidence
+                                && h.incidence.is_some_and(|i| i >= max_incidence);
+                            ui.label(if over { text.color(ERROR_RED) } else { text });
                         });
                     }
                 });

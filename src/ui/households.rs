@@ -4,12 +4,13 @@
 use eframe::egui::{self, RichText, Sense};
 use egui_extras::{Column, TableBuilder};
 
-use super::app::{Action, Screen, VillageSnapshot};
+use super::action::{Action, Screen};
 use super::widgets::{self, ERROR_RED, OK_GREEN, WARN_AMBER};
 use crate::i18n::{Label, Lang};
 use crate::model::{Cause, HouseholdStatus};
 use crate::rules::income::IncomeStanding;
 use crate::rules::summary::{self, HouseholdSummary, ListFilter, SortKey, StatusFilter};
+use crate::workspace::VillageView;
 
 pub struct HouseholdListScreen {
     filter: ListFilter,
@@ -74,39 +75,34 @@ pub fn income_cell_ui(ui: &mut egui::Ui, summary: &HouseholdSummary, lang: Lang)
 }
 
 impl HouseholdListScreen {
-    pub fn ui(&mut self, ui: &mut egui::Ui, lang: Lang, snapshot: &VillageSnapshot) -> Vec<Action> {
+    pub fn ui(&mut self, ui: &mut egui::Ui, lang: Lang, view: &VillageView) -> Vec<Action> {
         let mut actions = Vec::new();
-        self.figures_ui(ui, lang, snapshot);
+        self.figures_ui(ui, lang, view);
         self.filters_ui(ui, lang, &mut actions);
 
-        let mut rows: Vec<&HouseholdSummary> = snapshot
+        let mut rows: Vec<&HouseholdSummary> = view
             .summaries
             .iter()
             .filter(|s| self.filter.matches(s))
             .collect();
         summary::sort(&mut rows, self.sort_key, self.ascending);
         ui.label(match lang {
-            Lang::Zh => format!("共 {} 户，显示 {} 户", snapshot.summaries.len(), rows.len()),
-            Lang::En => format!(
-                "{} households, {} shown",
-                snapshot.summaries.len(),
-                rows.len()
-            ),
+            Lang::Zh => format!("共 {} 户，显示 {} 户", view.summaries.len(), rows.len()),
+            Lang::En => format!("{} households, {} shown", view.summaries.len(), rows.len()),
         });
         ui.separator();
         self.table_ui(ui, lang, &rows, &mut actions);
         actions
     }
 
-    fn figures_ui(&self, ui: &mut egui::Ui, lang: Lang, snapshot: &VillageSnapshot) {
+    fn figures_ui(&self, ui: &mut egui::Ui, lang: Lang, view: &VillageView) {
         let count = |f: StatusFilter| {
-            snapshot
-                .summaries
+            view.summaries
                 .iter()
                 .filter(|s| f.matches(s.status))
                 .count()
         };
-        let marginal = snapshot.summaries.iter().filter(|s| s.marginal).count();
+        let marginal = view.summaries.iter().filter(|s| s.marginal).count();
         ui.horizontal_wrapped(|ui| {
             ui.heading(lang.pick("农户名册", "Households"));
             ui.separator();
@@ -114,7 +110,8 @@ impl HouseholdListScreen {
                 ui.label(format!("{} {}", status_filter_label(f, lang), count(f)));
             }
             ui.label(format!("{} {marginal}", lang.pick("边缘户", "Marginal")));
-            if let Some(a) = &snapshot.assessment {
+            {
+                let a = &view.assessment;
                 ui.separator();
                 let incidence = a
                     .incidence
@@ -122,7 +119,7 @@ impl HouseholdListScreen {
                     .unwrap_or_else(|| "—".into());
                 let color = if a
                     .incidence
-                    .is_some_and(|i| i < snapshot.thresholds.max_incidence)
+                    .is_some_and(|i| i < view.thresholds.max_incidence)
                 {
                     OK_GREEN
                 } else {
@@ -132,11 +129,11 @@ impl HouseholdListScreen {
                     RichText::new(match lang {
                         Lang::Zh => format!(
                             "贫困发生率 {incidence}（退出标准 < {:.0}%）",
-                            snapshot.thresholds.max_incidence * 100.0
+                            view.thresholds.max_incidence * 100.0
                         ),
                         Lang::En => format!(
                             "Poverty incidence {incidence} (exit standard < {:.0}%)",
-                            snapshot.thresholds.max_incidence * 100.0
+                            view.thresholds.max_incidence * 100.0
                         ),
                     })
                     .color(color),

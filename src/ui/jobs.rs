@@ -1,25 +1,25 @@
-//! Long work off the frame loop: checking or importing a survey file, exporting the registry.
-//! A job runs on a worker thread with its own database connection (SQLite in WAL mode lets the
-//! window keep reading) and sends one result back; the window polls for it each frame and shows a
-//! spinner meanwhile, so a 20,000-row file never freezes the screen.
+//! Long work off the frame loop: checking or importing a survey file, exporting, sync bundles,
+//! the county overview. A job runs a `workspace` function on a worker thread with its own database
+//! connection (SQLite in WAL mode lets the window keep reading) and sends one result back; the
+//! window polls for it each frame and shows a spinner meanwhile, so a 20,000-row file never
+//! freezes the screen. What a finished job says is the workspace report's, in the user's language.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::{self, Receiver, TryRecvError};
 
 use chrono::NaiveDate;
-use uuid::Uuid;
 
 use crate::i18n::{Lang, Localize};
-use crate::io::export;
-use crate::io::import::{self, ImportPlan};
-use crate::io::survey;
-use crate::model::HouseholdRecord;
+use crate::model::{HouseholdRecord, Village};
+use crate::rules::precisions::Headline;
 use crate::store::Store;
-use crate::store::import::ImportSummary;
-use crate::sync::export::{ExportSummary, export_village};
-use crate::sync::import::{ImportReport, import_files};
+use crate::sync::Progress;
+use crate::workspace::bundles::{self, BundleWritten, BundlesRead};
+use crate::workspace::county::{self, ReturnsWritten};
+use crate::workspace::export::{self, ExportFormat, ExportReport};
+use crate::workspace::survey::{self, CheckedSurvey, SurveyWritten};
 
 /// What a job was asked to do.
 #[derive(Debug, Clone, PartialEq)]
@@ -37,28 +37,16 @@ pub enum JobKind {
 #[derive(Debug)]
 pub enum JobOutcome {
     /// A survey file checked against the village: what would be written and every problem.
-    Checked { file: PathBuf, plan: ImportPlan },
+    Checked(CheckedSurvey),
     /// The checked file written as one undoable change.
-    Committed {
-        file: PathBuf,
-        summary: ImportSummary,
-    },
-    /// Export finished: the files written and the rows per table.
-    Exported {
-        files: Vec<PathBuf>,
-        rows: Vec<(String, usize)>,
-    },
-    /// A sync bundle written for the county.
-    BundleExported(ExportSummary),
+    Committed(SurveyWritten),
+    Exported(ExportReport),
+    BundleExported(BundleWritten),
     /// Bundles verified and merged (all in one transaction).
-    BundlesImported(Vec<ImportReport>),
+    BundlesImported(BundlesRead),
     /// Every village of the database with its six precisions' headline figures.
-    CountyOverview(Vec<(crate::model::Village, crate::rules::precisions::Headline)>),
-    /// Return bundles written, one per village with registered devices; the others are named.
-    ReturnsWritten {
-        written: Vec<PathBuf>,
-        without_devices: Vec<String>,
-    },
+    CountyOverview(Vec<(Village, Headline)>),
+    ReturnsWritten(ReturnsWritten),
     /// The job failed; the message is already in the user's language. Nothing was written.
     Failed(String),
 }
@@ -78,7 +66,7 @@ impl JobProgress {
         )
     }
 
-    fn set(&self, progress: crate::sync::Progress) {
+    fn set(&self, progress: Progress) {
         self.done.store(progress.done, Ordering::Relaxed);
         self.total.store(progress.total, Ordering::Relaxed);
     }
@@ -139,20 +127,20 @@ impl Job {
         }
     }
 
-    fn spawn(kind: JobKind, work: impl FnOnce() -> JobOutcome + Send + 'static) -> Job {
-        Job::spawn_with_progress(kind, |_| work())
-    }
-
-    fn spawn_with_progress(
+    /// Runs `work` on a worker thread; an error is put into words in `lang`.
+    fn spawn<E: Localize>(
         kind: JobKind,
-        work: impl FnOnce(&JobProgress) -> JobOutcome + Send + 'static,
+        lang: Lang,
+        work: impl FnOnce(&mut dyn FnMut(Progress)) -> Result<JobOutcome, E> + Send + 'static,
     ) -> Job {
         let (sender, receiver) = mpsc::channel();
         let progress = Arc::new(JobProgress::default());
         let worker_progress = Arc::clone(&progress);
         std::thread::spawn(move || {
+            let outcome = work(&mut |p| worker_progress.set(p))
+                .unwrap_or_else(|e| JobOutcome::Failed(e.localize(lang)));
             // The window may have been closed meanwhile: nobody to tell, nothing lost.
-            let _ = sender.send(work(&worker_progress));
+            let _ = sender.send(outcome);
         });
         Job {
             kind,
@@ -163,199 +151,79 @@ impl Job {
 
     /// Writes a sync bundle of the village's changes (all of them with `full`).
     pub fn export_bundle(db: PathBuf, out: PathBuf, full: bool, lang: Lang) -> Job {
-        Job::spawn_with_progress(JobKind::ExportBundle, move |progress| {
-            let result = Store::open(&db)
-                .map_err(|e| e.localize(lang))
-                .and_then(|mut store| {
-                    let summary = export_village(&mut store, &out, full, &mut |p| progress.set(p))
-                        .map_err(|e| e.localize(lang))?;
-                    store.close().map_err(|e| e.localize(lang))?;
-                    Ok(summary)
-                });
-            match result {
-                Ok(summary) => JobOutcome::BundleExported(summary),
-                Err(message) => JobOutcome::Failed(message),
-            }
+        Job::spawn(JobKind::ExportBundle, lang, move |progress| {
+            let store = Store::open(&db)?;
+            bundles::export(store, &out, full, progress).map(JobOutcome::BundleExported)
         })
     }
 
     /// Evaluates the six precisions of every village of the database, one village at a time.
-    pub fn county_overview(db: PathBuf, lang: Lang) -> Job {
-        Job::spawn_with_progress(
-            JobKind::CountyOverview,
-            move |progress| match county_overview(&db, progress) {
-                Ok(rows) => JobOutcome::CountyOverview(rows),
-                Err(e) => JobOutcome::Failed(e.localize(lang)),
-            },
-        )
+    pub fn county_overview(db: PathBuf, clock_today: NaiveDate, lang: Lang) -> Job {
+        Job::spawn(JobKind::CountyOverview, lang, move |progress| {
+            let store = Store::open(&db)?;
+            county::overview(&store, clock_today, progress).map(JobOutcome::CountyOverview)
+        })
     }
 
-    /// Writes a return bundle for every village of a county database into `dir`
-    /// (`<village code>-return.dripline`); villages with no registered device are skipped.
+    /// Writes a return bundle for every village of a county database into `dir`.
     pub fn write_returns(db: PathBuf, dir: PathBuf, lang: Lang) -> Job {
-        Job::spawn_with_progress(JobKind::WriteReturns, move |progress| {
-            match write_returns(&db, &dir, progress) {
-                Ok((written, without_devices)) => JobOutcome::ReturnsWritten {
-                    written,
-                    without_devices,
-                },
-                Err(e) => JobOutcome::Failed(e.localize(lang)),
-            }
+        Job::spawn(JobKind::WriteReturns, lang, move |progress| {
+            let store = Store::open(&db)?;
+            county::write_returns(store, &dir, progress).map(JobOutcome::ReturnsWritten)
         })
     }
 
     /// Verifies every bundle, then merges them all in one transaction (or none).
     pub fn import_bundles(db: PathBuf, files: Vec<PathBuf>, lang: Lang) -> Job {
-        Job::spawn_with_progress(JobKind::ImportBundles, move |progress| {
-            let result = Store::open(&db)
-                .map_err(|e| e.localize(lang))
-                .and_then(|mut store| {
-                    let reports = import_files(&mut store, &files, &mut |p| progress.set(p))
-                        .map_err(|e| e.localize(lang))?;
-                    store.close().map_err(|e| e.localize(lang))?;
-                    Ok(reports)
-                });
-            match result {
-                Ok(reports) => JobOutcome::BundlesImported(reports),
-                Err(message) => JobOutcome::Failed(message),
-            }
+        Job::spawn(JobKind::ImportBundles, lang, move |progress| {
+            let store = Store::open(&db)?;
+            bundles::import(store, &files, progress).map(JobOutcome::BundlesImported)
         })
     }
 
-    /// Reads and checks a survey file against the village's stored households.
+    /// Reads and checks a survey file against the village's stored households, at the village's
+    /// evaluation date.
     pub fn check_survey(
         file: PathBuf,
-        village_id: Uuid,
+        village: Village,
         stored: Vec<HouseholdRecord>,
-        today: NaiveDate,
+        evaluated_on: NaiveDate,
         lang: Lang,
     ) -> Job {
-        Job::spawn(JobKind::CheckSurvey, move || {
-            match survey::read_rows(&file) {
-                Ok(rows) => {
-                    let plan = import::plan(&rows, village_id, &stored, today);
-                    JobOutcome::Checked { file, plan }
-                }
-                Err(e) => JobOutcome::Failed(e.localize(lang)),
-            }
+        Job::spawn(JobKind::CheckSurvey, lang, move |_| {
+            survey::check_against(&file, &village, &stored, evaluated_on).map(JobOutcome::Checked)
         })
     }
 
-    /// Writes a checked, problem-free plan into the database at `db`.
+    /// Writes a checked, problem-free survey into the database at `db`.
     pub fn commit_survey(
         db: PathBuf,
-        file: PathBuf,
-        plan: ImportPlan,
-        today: NaiveDate,
+        checked: CheckedSurvey,
+        evaluated_on: NaiveDate,
         lang: Lang,
     ) -> Job {
-        Job::spawn(JobKind::CommitSurvey, move || {
-            let result = Store::open(&db)
-                .map_err(|e| e.localize(lang))
-                .and_then(|mut store| {
-                    let summary =
-                        import::apply(&mut store, &plan, today).map_err(|e| e.localize(lang))?;
-                    store.close().map_err(|e| e.localize(lang))?;
-                    Ok(summary)
-                });
-            match result {
-                Ok(summary) => JobOutcome::Committed { file, summary },
-                Err(message) => JobOutcome::Failed(message),
-            }
+        Job::spawn(JobKind::CommitSurvey, lang, move |_| {
+            let mut store = Store::open(&db)?;
+            let written = survey::commit(&mut store, &checked, evaluated_on)?;
+            store.close()?;
+            Ok::<_, crate::io::import::ApplyError>(JobOutcome::Committed(written))
         })
     }
 
-    /// Exports the registry to one .xlsx file, or to a folder of .csv files.
-    pub fn export(db: PathBuf, out: PathBuf, xlsx: bool, full_ids: bool, lang: Lang) -> Job {
-        Job::spawn(JobKind::Export, move || {
-            match export_tables(&db, &out, xlsx, full_ids, lang) {
-                Ok(outcome) => outcome,
-                Err(message) => JobOutcome::Failed(message),
-            }
+    /// Exports the registry and the work records to one .xlsx file, or to a folder of .csv files.
+    pub fn export(
+        db: PathBuf,
+        out: PathBuf,
+        format: ExportFormat,
+        full_ids: bool,
+        clock_today: NaiveDate,
+        lang: Lang,
+    ) -> Job {
+        Job::spawn(JobKind::Export, lang, move |_| {
+            let store = Store::open(&db)?;
+            let tables = export::tables(&store, full_ids, clock_today)?;
+            drop(store);
+            export::write(&out, format, &tables).map(JobOutcome::Exported)
         })
     }
-}
-
-fn export_tables(
-    db: &Path,
-    out: &Path,
-    xlsx: bool,
-    full_ids: bool,
-    lang: Lang,
-) -> Result<JobOutcome, String> {
-    let store = Store::open(db).map_err(|e| e.localize(lang))?;
-    let tables = export::registry_tables(&store, full_ids).map_err(|e| e.localize(lang))?;
-    drop(store);
-    let files = if xlsx {
-        export::write_xlsx(out, &tables).map_err(|e| e.localize(lang))?;
-        vec![out.to_path_buf()]
-    } else {
-        export::write_csv_dir(out, &tables).map_err(|e| e.localize(lang))?
-    };
-    let rows = tables
-        .iter()
-        .map(|t| (t.sheet.to_string(), t.rows.len()))
-        .collect();
-    Ok(JobOutcome::Exported { files, rows })
-}
-
-fn county_overview(
-    db: &Path,
-    progress: &JobProgress,
-) -> Result<
-    Vec<(crate::model::Village, crate::rules::precisions::Headline)>,
-    crate::store::StoreError,
-> {
-    use crate::rules::plan::CauseAnswers;
-    use crate::rules::precisions::{self, PrecisionInputs, SplitHeuristic};
-    let store = Store::open(db)?;
-    let villages = store.villages()?;
-    let lines = store.poverty_lines()?;
-    let thresholds = store.thresholds()?;
-    let now = chrono::Local::now().date_naive();
-    let total = villages.len();
-    let mut rows = Vec::with_capacity(total);
-    for (done, village) in villages.into_iter().enumerate() {
-        progress.set(crate::sync::Progress { done, total });
-        let records = store.household_records(Some(village.id))?;
-        let workflow = store.village_workflow(village.id)?;
-        let evaluated = precisions::evaluate(&PrecisionInputs {
-            village: &village,
-            records: &records,
-            workflow: &workflow,
-            lines: &lines,
-            thresholds: &thresholds,
-            cause_answers: &CauseAnswers::default(),
-            split: &SplitHeuristic::default(),
-            today: crate::demo::evaluation_date(&village, now),
-        });
-        rows.push((village, evaluated.headline(records.len())));
-    }
-    Ok(rows)
-}
-
-fn write_returns(
-    db: &Path,
-    dir: &Path,
-    progress: &JobProgress,
-) -> Result<(Vec<PathBuf>, Vec<String>), crate::sync::SyncError> {
-    use crate::sync::{SyncError, county};
-    let mut store = Store::open(db)?;
-    let villages = store.villages()?;
-    let total = villages.len();
-    let mut written = Vec::new();
-    let mut without_devices = Vec::new();
-    for (done, village) in villages.iter().enumerate() {
-        progress.set(crate::sync::Progress { done, total });
-        let out = dir.join(format!("{}-return.dripline", village.code));
-        match county::write_return(&mut store, &village.code, &out, &mut |_| {}) {
-            Ok(_) => written.push(out),
-            Err(SyncError::NoDevicesForVillage(code)) => {
-                without_devices.push(format!("{code} {}", village.name))
-            }
-            Err(e) => return Err(e),
-        }
-    }
-    store.close()?;
-    Ok((written, without_devices))
 }

@@ -1,33 +1,31 @@
-//! The window (eframe/egui). Thin by design: each screen draws from a snapshot of the village and
-//! returns actions; [`app::App`] applies them through the store.
+//! The window (eframe/egui). Thin by design: each screen draws from the session's
+//! [`crate::workspace::VillageView`] and returns [`Action`]s; [`app::App`] carries them out, data
+//! actions through the workspace's session (and so the store's audit log).
 
+pub mod action;
 pub mod app;
 pub mod charts;
 mod checks;
 mod county;
 pub mod fonts;
 mod household;
-mod household_plan;
-mod household_survey;
-mod household_visits;
 mod households;
 mod jobs;
+mod notice;
+mod photo;
 mod precisions;
-pub mod prefs;
 mod registers;
+mod screens;
 mod settings;
 mod spreadsheets;
 mod sync;
+mod toolbar;
 mod village;
-mod village_funds;
-mod village_products;
-mod village_projects;
 mod village_setup;
-mod village_team;
-mod village_trainings;
 pub mod widgets;
 
-pub use app::{Action, App, Screen};
+pub use action::{Action, DataAction, Screen};
+pub use app::App;
 
 use std::path::PathBuf;
 

@@ -4,11 +4,13 @@
 
 use eframe::egui::{self, RichText};
 
-use super::app::{Action, VillageSnapshot};
+use super::action::Action;
+use super::action::DataAction;
 use super::widgets::record_editor::plain_number;
 use super::widgets::{self, ERROR_RED, text_row};
 use crate::i18n::{Lang, Localize};
 use crate::model::{PovertyLine, Thresholds};
+use crate::rules::income::PovertyLines;
 use crate::rules::registry::Problem;
 use crate::rules::settings::{self, SettingField};
 
@@ -89,13 +91,19 @@ pub struct SettingsScreen {
 }
 
 impl SettingsScreen {
-    /// After a save or an undo: forms show what is stored.
-    pub fn saved(&mut self) {
+    /// After a change of the data: forms show what is stored.
+    pub fn reset(&mut self) {
         self.line_form = LineForm::default();
         self.thresholds_form = None;
     }
 
-    pub fn ui(&mut self, ui: &mut egui::Ui, lang: Lang, snapshot: &VillageSnapshot) -> Vec<Action> {
+    pub fn ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        lang: Lang,
+        lines: &PovertyLines,
+        thresholds: &Thresholds,
+    ) -> Vec<Action> {
         let mut actions = Vec::new();
         egui::ScrollArea::vertical().show(ui, |ui| {
             ui.label(
@@ -115,7 +123,7 @@ impl SettingsScreen {
                     ui.strong(lang.pick("标准（元）", "Line (yuan)"));
                     ui.label("");
                     ui.end_row();
-                    for line in snapshot.lines.rows() {
+                    for line in lines.rows() {
                         ui.label(line.year.to_string());
                         ui.label(widgets::yuan(line.line_yuan));
                         if ui.small_button(lang.pick("修改", "Edit")).clicked() {
@@ -157,7 +165,7 @@ impl SettingsScreen {
                         .map(|(f, p)| (f, p.localize(lang)))
                         .collect();
                     if form.problems.is_empty() {
-                        actions.push(Action::SavePovertyLine(line));
+                        actions.push(Action::Data(DataAction::SavePovertyLine(line)));
                     }
                 }
             }
@@ -167,7 +175,7 @@ impl SettingsScreen {
             ui.heading(lang.pick("判定参数", "Thresholds"));
             let form = self
                 .thresholds_form
-                .get_or_insert_with(|| ThresholdsForm::of(&snapshot.thresholds));
+                .get_or_insert_with(|| ThresholdsForm::of(thresholds));
             egui::Grid::new("thresholds_form").num_columns(2).spacing([12.0, 6.0]).show(ui, |ui| {
                 let e = beside(&form.problems, SettingField::MarginalFactor, lang);
                 text_row(ui, lang.pick("监测预警线（标准的倍数）", "Warning band (times the line)"), &mut form.marginal_factor, e.as_deref());
@@ -183,7 +191,7 @@ impl SettingsScreen {
             if ui.button(lang.pick("保存判定参数", "Save the thresholds")).clicked()
                 && let Some(t) = form.build(lang)
             {
-                actions.push(Action::SaveThresholds(t));
+                actions.push(Action::Data(DataAction::SaveThresholds(t)));
             }
             if !form.problems.is_empty() {
                 ui.label(RichText::new(lang.pick("请改正标红的项目。", "Correct the fields marked in red.")).color(ERROR_RED));

@@ -2,22 +2,14 @@
 //! one (every bad cell listed with its row, column and reason; nothing written until the user
 //! accepts a file without problems), and the export of the registry to Excel or CSV.
 
-use std::path::PathBuf;
-
 use eframe::egui::{self, RichText};
 use egui_extras::{Column as TableColumn, TableBuilder};
 
-use super::app::{Action, VillageSnapshot};
+use super::action::Action;
 use super::jobs::Job;
 use super::widgets::{ERROR_RED, OK_GREEN};
 use crate::i18n::{Lang, Localize};
-use crate::io::import::ImportPlan;
-
-/// A checked survey file, waiting for the user to accept or discard it.
-pub struct CheckedFile {
-    pub file: PathBuf,
-    pub plan: ImportPlan,
-}
+use crate::workspace::survey::CheckedSurvey;
 
 #[derive(Default)]
 pub struct SpreadsheetsScreen {
@@ -30,8 +22,8 @@ impl SpreadsheetsScreen {
         &mut self,
         ui: &mut egui::Ui,
         lang: Lang,
-        snapshot: &VillageSnapshot,
-        checked: Option<&CheckedFile>,
+        village_id: Option<uuid::Uuid>,
+        checked: Option<&CheckedSurvey>,
         running: Option<&Job>,
     ) -> Vec<Action> {
         let mut actions = Vec::new();
@@ -67,7 +59,7 @@ impl SpreadsheetsScreen {
                 job.running_ui(ui, lang);
             }
             if let Some(checked) = checked {
-                checked_file_ui(ui, lang, snapshot, checked, busy, &mut actions);
+                checked_file_ui(ui, lang, village_id, checked, busy, &mut actions);
             }
 
             ui.add_space(12.0);
@@ -107,8 +99,8 @@ impl SpreadsheetsScreen {
 fn checked_file_ui(
     ui: &mut egui::Ui,
     lang: Lang,
-    snapshot: &VillageSnapshot,
-    checked: &CheckedFile,
+    village_id: Option<uuid::Uuid>,
+    checked: &CheckedSurvey,
     busy: bool,
     actions: &mut Vec<Action>,
 ) {
@@ -116,27 +108,7 @@ fn checked_file_ui(
     ui.add_space(8.0);
     ui.group(|ui| {
         ui.strong(checked.file.display().to_string());
-        let members: usize = plan.households.iter().map(|h| h.record.members.len()).sum();
-        ui.label(match lang {
-            Lang::Zh => format!(
-                "读取 {} 行：{} 户（新增 {} 户，更新 {} 户），{} 人；问题 {} 处",
-                plan.rows_read,
-                plan.households.len(),
-                plan.households_new(),
-                plan.households_matched(),
-                members,
-                plan.problems.len()
-            ),
-            Lang::En => format!(
-                "{} rows read: {} households ({} new, {} updated), {} members; {} problems",
-                plan.rows_read,
-                plan.households.len(),
-                plan.households_new(),
-                plan.households_matched(),
-                members,
-                plan.problems.len()
-            ),
-        });
+        ui.label(checked.localize(lang));
         if plan.problems.is_empty() {
             ui.label(
                 RichText::new(lang.pick(
@@ -190,7 +162,7 @@ fn checked_file_ui(
         ui.horizontal(|ui| {
             let can_write = plan.problems.is_empty()
                 && !plan.households.is_empty()
-                && snapshot.village.as_ref().is_some_and(|v| v.id == plan.village_id);
+                && village_id == Some(plan.village_id);
             if ui
                 .add_enabled(
                     can_write && !busy,

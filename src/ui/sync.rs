@@ -7,24 +7,13 @@ use std::path::PathBuf;
 use eframe::egui::{self, RichText};
 use rusqlite::types::Value;
 
-use super::app::Action;
+use super::action::Action;
+use super::action::DataAction;
 use super::jobs::Job;
 use super::widgets::{ERROR_RED, OK_GREEN, WARN_AMBER};
 use crate::i18n::Lang;
-use crate::sync::status::{Conflict, Resolution, SyncStatus};
-
-/// What the sync screen shows, read from the store when the screen opens and after each sync
-/// change (never per frame).
-pub struct SyncView {
-    pub status: SyncStatus,
-    pub conflicts: Vec<Conflict>,
-    /// This laptop's public key line, for the county to register.
-    pub device_line: String,
-    /// The county key set on this laptop, if any.
-    pub county_line: Option<String>,
-    /// True for a county database (it imports village bundles and writes return bundles).
-    pub is_county: bool,
-}
+use crate::sync::status::{Conflict, Resolution};
+use crate::workspace::bundles::SyncView;
 
 #[derive(Default)]
 pub struct SyncScreen {
@@ -115,7 +104,7 @@ impl SyncScreen {
                     ui.add(egui::TextEdit::singleline(&mut self.county_key).hint_text("dripline-county:…").desired_width(420.0))
                         .labelled_by(label_id);
                     if ui.button(lang.pick("设置密钥", "Set the key")).clicked() && !self.county_key.trim().is_empty() {
-                        actions.push(Action::SetCountyKey(self.county_key.trim().to_string()));
+                        actions.push(Action::Data(DataAction::SetCountyKey(self.county_key.trim().to_string())));
                     }
                 });
             }
@@ -195,10 +184,10 @@ impl SyncScreen {
                     ui.label(RichText::new(format!("{}{}", lang.pick("另一台电脑的值：", "Other laptop's value: "), value_text(&conflict.loser_value, lang))).color(ERROR_RED));
                     ui.horizontal(|ui| {
                         if ui.button(lang.pick("保留现在的值", "Keep the current value")).clicked() {
-                            actions.push(Action::ResolveConflict { key: conflict.key.clone(), resolution: Resolution::KeepCurrent });
+                            actions.push(Action::Data(DataAction::ResolveConflict { key: conflict.key.clone(), resolution: Resolution::KeepCurrent }));
                         }
                         if ui.button(lang.pick("改用另一台电脑的值", "Use the other value")).clicked() {
-                            actions.push(Action::ResolveConflict { key: conflict.key.clone(), resolution: Resolution::KeepOther });
+                            actions.push(Action::Data(DataAction::ResolveConflict { key: conflict.key.clone(), resolution: Resolution::KeepOther }));
                         }
                     });
                 });

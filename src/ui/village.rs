@@ -3,10 +3,12 @@
 
 use eframe::egui::{self, RichText};
 
-use super::app::{Action, VillageSnapshot};
+use super::action::Action;
+use super::action::DataAction;
 use super::widgets::{self, ERROR_RED, OK_GREEN, text_row};
 use crate::i18n::{Label, Lang, Localize};
 use crate::model::Village;
+use crate::workspace::VillageView;
 
 /// The facilities form: the village being edited plus the texts of its number fields.
 #[derive(Default)]
@@ -23,16 +25,14 @@ struct Form {
 }
 
 impl VillageScreen {
-    /// Reloads the form from the stored village (after a save, an undo or a village switch).
+    /// Reloads the form from the stored village (after a change of the data or a village switch).
     pub fn reset(&mut self) {
         self.form = None;
     }
 
-    pub fn ui(&mut self, ui: &mut egui::Ui, lang: Lang, snapshot: &VillageSnapshot) -> Vec<Action> {
+    pub fn ui(&mut self, ui: &mut egui::Ui, lang: Lang, view: &VillageView) -> Vec<Action> {
         let mut actions = Vec::new();
-        let Some(village) = &snapshot.village else {
-            return actions;
-        };
+        let village = &view.village;
         let form = self.form.get_or_insert_with(|| Form {
             village: village.clone(),
             population: village
@@ -62,7 +62,8 @@ impl VillageScreen {
         ));
         ui.add_space(6.0);
 
-        if let Some(a) = &snapshot.assessment {
+        {
+            let a = &view.assessment;
             let (verdict, color) = if a.passed {
                 (
                     lang.pick("达到贫困村退出标准", "Meets the village exit standard"),
@@ -168,7 +169,7 @@ impl VillageScreen {
                 let mut village = form.village.clone();
                 village.rural_population = rural_population;
                 village.facilities.collective_income_yuan = income;
-                actions.push(Action::SaveVillage(village));
+                actions.push(Action::Data(DataAction::SaveVillage(village)));
             }
         }
         actions

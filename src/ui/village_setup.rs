@@ -3,9 +3,10 @@
 use eframe::egui::{self, RichText};
 use uuid::Uuid;
 
-use super::app::Action;
-use super::widgets::{self, ERROR_RED, text_row};
-use crate::i18n::{Lang, Localize};
+use super::action::Action;
+use super::widgets::record_editor::FormErrors;
+use super::widgets::{ERROR_RED, text_row};
+use crate::i18n::Lang;
 use crate::model::{Village, VillageFacilities};
 use crate::rules::registry::{self, Field, FieldError};
 
@@ -16,17 +17,13 @@ pub struct VillageSetupScreen {
     county: String,
     code: String,
     population: String,
-    errors: Vec<FieldError>,
+    errors: FormErrors<FieldError>,
     population_error: bool,
 }
 
 impl VillageSetupScreen {
-    fn error(&self, field: Field, lang: Lang) -> Option<String> {
-        let errors = self
-            .errors
-            .iter()
-            .map(|e| (e.field, e.problem.localize(lang)));
-        widgets::errors_beside(lang, field, errors)
+    fn error(&mut self, field: Field, lang: Lang) -> Option<String> {
+        self.errors.beside(field, lang)
     }
 
     /// `current` is the village now open (to say that a demo village will be left behind).
@@ -116,18 +113,14 @@ impl VillageSetupScreen {
                 is_demo: false,
                 facilities: VillageFacilities::default(),
             };
-            self.errors = registry::validate_village(&village);
-            if self.errors.is_empty() && !self.population_error {
+            self.errors.start();
+            let valid = self.errors.finish(registry::validate_village(&village));
+            if valid && !self.population_error {
                 actions.push(Action::CreateVillage(village));
             }
         }
-        for e in self.errors.iter().filter(|e| {
-            !matches!(
-                e.field,
-                Field::VillageName | Field::Township | Field::County | Field::VillageCode
-            )
-        }) {
-            ui.label(RichText::new(e.localize(lang)).color(ERROR_RED));
+        for text in self.errors.unplaced(lang) {
+            ui.label(RichText::new(text).color(ERROR_RED));
         }
         actions
     }

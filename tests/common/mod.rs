@@ -1,5 +1,11 @@
-//! Builders shared by the integration tests.
+//! What the integration tests share: the records they build (here), the command-line runner
+//! ([`cli`]), the window harness and its user-like helpers ([`window`]), and readers of the files
+//! the app writes ([`files`]). Every test file starts with `mod common;`.
 #![allow(dead_code)]
+
+pub mod cli;
+pub mod files;
+pub mod window;
 
 use chrono::NaiveDate;
 use dripline::model::*;
@@ -66,4 +72,21 @@ pub fn income(household_id: Uuid, year: i32, wage: f64) -> IncomeYear {
         transfer_yuan: 800.0,
         production_expense_yuan: 400.0,
     }
+}
+
+/// Writes a demo village (households and workflow) into `store`.
+pub fn insert_demo(store: &mut dripline::store::Store, village: &dripline::demo::DemoVillage) {
+    store
+        .insert_generated_with_workflow(&village.village, &village.households, &village.workflow)
+        .unwrap();
+}
+
+/// A closed database at `path` holding the demo villages of `spec` (a county when there are
+/// several).
+pub fn demo_db(path: &std::path::Path, spec: &dripline::demo::DemoSpec) {
+    let mut store = dripline::store::Store::open_or_create(path).unwrap();
+    for v in dripline::demo::villages(spec) {
+        insert_demo(&mut store, &v);
+    }
+    store.close().unwrap();
 }

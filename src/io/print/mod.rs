@@ -251,13 +251,20 @@ impl LoadedHousehold {
     }
 }
 
+/// Where a household of the register is: its village and its id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FoundHousehold {
+    pub village_id: uuid::Uuid,
+    pub household_id: uuid::Uuid,
+}
+
 /// Finds the household numbered `number` (as the register shows it; leading zeros may be left
 /// out) in the village with code `village_code`, or in the only village holding that number.
-pub fn load_household(
+pub fn find_household(
     store: &Store,
     village_code: Option<&str>,
     number: &str,
-) -> Result<LoadedHousehold, PrintError> {
+) -> Result<FoundHousehold, PrintError> {
     let number = number.trim();
     let mut villages = store.villages()?;
     if let Some(code) = village_code.map(str::trim) {
@@ -285,7 +292,7 @@ pub fn load_household(
             .into_iter()
             .find(|r| same_number(&r.household.number))
         {
-            found.push((village, record));
+            found.push((village, record.household.id));
         }
     }
     examples.truncate(3);
@@ -295,13 +302,10 @@ pub fn load_household(
             examples,
         }),
         1 => {
-            let (village, record) = found.pop().expect("one found");
-            Ok(LoadedHousehold {
-                workflow: store.village_workflow(village.id)?,
-                lines: store.poverty_lines()?,
-                thresholds: store.thresholds()?,
-                village,
-                record,
+            let (village, household_id) = found.pop().expect("one found");
+            Ok(FoundHousehold {
+                village_id: village.id,
+                household_id,
             })
         }
         _ => Err(PrintError::AmbiguousHousehold {
@@ -312,4 +316,20 @@ pub fn load_household(
                 .collect(),
         }),
     }
+}
+
+/// Finds a household as [`find_household`] does and loads what printing it needs.
+pub fn load_household(
+    store: &Store,
+    village_code: Option<&str>,
+    number: &str,
+) -> Result<LoadedHousehold, PrintError> {
+    let found = find_household(store, village_code, number)?;
+    Ok(LoadedHousehold {
+        village: store.village(found.village_id)?,
+        record: store.household_record(found.household_id)?,
+        workflow: store.village_workflow(found.village_id)?,
+        lines: store.poverty_lines()?,
+        thresholds: store.thresholds()?,
+    })
 }

@@ -5,6 +5,7 @@ use eframe::egui::{self, Color32, Response, RichText, Ui};
 
 use crate::i18n::{Label, Lang};
 
+pub mod chart;
 pub mod pickers;
 pub mod record_editor;
 
@@ -42,6 +43,29 @@ pub fn text_row(ui: &mut Ui, label: &str, value: &mut String, error: Option<&str
         .inner;
     ui.end_row();
     response
+}
+
+/// Whether Enter was pressed in this single-line field (submit the form from the keyboard).
+pub fn entered(ui: &Ui, response: &Response) -> bool {
+    response.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter))
+}
+
+/// The header row of a table: each text in bold.
+pub fn header_cells(header: &mut egui_extras::TableRow<'_, '_>, texts: &[&str]) {
+    for text in texts {
+        header.col(|ui| {
+            ui.strong(*text);
+        });
+    }
+}
+
+/// "Yes" or "No".
+pub fn yes_no(v: bool, lang: Lang) -> &'static str {
+    if v {
+        lang.pick("是", "Yes")
+    } else {
+        lang.pick("否", "No")
+    }
 }
 
 /// A form row with a combo box over coded values.
@@ -182,24 +206,7 @@ pub fn edit_remove_ui_without_edit(ui: &mut Ui, lang: Lang, confirming: bool) ->
     RowChoice::Nothing
 }
 
-/// Yuan with thousands separators, with fen only when there are any: 12,345 or 3,999.60.
-/// Never rounds to whole yuan, so 3,999.60 is not shown as the line 4,000 it fails to reach.
-pub fn yuan(amount: f64) -> String {
-    let fen = (amount * 100.0).round() as i64;
-    let whole = (fen.unsigned_abs() / 100).to_string();
-    let mut out = String::new();
-    for (i, c) in whole.chars().enumerate() {
-        if i > 0 && (whole.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    let cents = fen.unsigned_abs() % 100;
-    if cents != 0 {
-        out.push_str(&format!(".{cents:02}"));
-    }
-    if fen < 0 { format!("-{out}") } else { out }
-}
+pub use crate::rules::income::grouped_yuan as yuan;
 
 /// Parses an amount typed by a person: empty means 0; commas and a trailing 元 are allowed.
 pub fn parse_amount(text: &str) -> Option<f64> {

@@ -1,15 +1,23 @@
 //! The village registers (村级台账): work team and helpers, projects, funds, products and sales,
 //! trainings — one tab each, every tab a register of its own file.
 
+pub mod funds;
+mod helpers;
+mod products;
+mod projects;
+mod team;
+mod trainings;
+
 use eframe::egui;
 
-use super::app::{Action, VillageSnapshot};
-use super::village_funds::FundsTab;
-use super::village_products::ProductsTab;
-use super::village_projects::ProjectsTab;
-use super::village_team::TeamTab;
-use super::village_trainings::TrainingsTab;
 use crate::i18n::Lang;
+use crate::ui::action::Action;
+use crate::workspace::VillageView;
+use funds::FundsTab;
+use products::ProductsTab;
+use projects::ProjectsTab;
+use team::TeamTab;
+use trainings::TrainingsTab;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum RegisterTab {
@@ -52,8 +60,8 @@ pub struct RegistersScreen {
 }
 
 impl RegistersScreen {
-    /// After a save or an undo: open forms close, so what is shown is what is stored.
-    pub fn saved(&mut self) {
+    /// After a change of the data: open forms close, so what is shown is what is stored.
+    pub fn reset(&mut self) {
         self.team.close_forms();
         self.projects.close_forms();
         self.funds.close_forms();
@@ -61,7 +69,7 @@ impl RegistersScreen {
         self.trainings.close_forms();
     }
 
-    pub fn ui(&mut self, ui: &mut egui::Ui, lang: Lang, snapshot: &VillageSnapshot) -> Vec<Action> {
+    pub fn ui(&mut self, ui: &mut egui::Ui, lang: Lang, view: &VillageView) -> Vec<Action> {
         let mut actions = Vec::new();
         ui.horizontal(|ui| {
             for tab in RegisterTab::ALL {
@@ -72,11 +80,11 @@ impl RegistersScreen {
         egui::ScrollArea::vertical()
             .id_salt(("registers", self.tab as u8))
             .show(ui, |ui| match self.tab {
-                RegisterTab::Team => self.team.ui(ui, lang, snapshot, &mut actions),
-                RegisterTab::Projects => self.projects.ui(ui, lang, snapshot, &mut actions),
-                RegisterTab::Funds => self.funds.ui(ui, lang, snapshot, &mut actions),
-                RegisterTab::Products => self.products.ui(ui, lang, snapshot, &mut actions),
-                RegisterTab::Trainings => self.trainings.ui(ui, lang, snapshot, &mut actions),
+                RegisterTab::Team => self.team.ui(ui, lang, view, &mut actions),
+                RegisterTab::Projects => self.projects.ui(ui, lang, view, &mut actions),
+                RegisterTab::Funds => self.funds.ui(ui, lang, view, &mut actions),
+                RegisterTab::Products => self.products.ui(ui, lang, view, &mut actions),
+                RegisterTab::Trainings => self.trainings.ui(ui, lang, view, &mut actions),
             });
         actions
     }

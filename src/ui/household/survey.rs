@@ -7,12 +7,15 @@ use chrono::Datelike;
 use eframe::egui::{self, RichText};
 use uuid::Uuid;
 
-use super::app::{Action, VillageSnapshot};
-use super::widgets::{self, ERROR_RED, OK_GREEN, WARN_AMBER, text_row};
 use crate::i18n::{Label, Lang, Localize};
 use crate::model::{HouseholdRecord, Identification, SurveyState, SurveyStatus};
 use crate::rules::workflow_records::{self, WorkField, WorkFieldError};
 use crate::rules::{identification, registry};
+use crate::ui::action::Action;
+use crate::ui::action::DataAction;
+use crate::ui::widgets::record_editor::FormErrors;
+use crate::ui::widgets::{self, ERROR_RED, OK_GREEN, WARN_AMBER, text_row};
+use crate::workspace::VillageView;
 
 #[derive(Default)]
 pub struct SurveyTab {
@@ -20,14 +23,14 @@ pub struct SurveyTab {
     confirmed: Option<Identification>,
     override_reason: String,
     confirmed_by: String,
-    errors: Vec<WorkFieldError>,
+    errors: FormErrors<WorkFieldError>,
     /// "Complete" was pressed without choosing the confirmed identification.
     missing_confirmation: bool,
 }
 
 impl SurveyTab {
     pub fn saved(&mut self) {
-        self.errors.clear();
+        self.errors.start();
         self.missing_confirmation = false;
     }
 
@@ -36,14 +39,14 @@ impl SurveyTab {
         ui: &mut egui::Ui,
         lang: Lang,
         record: &HouseholdRecord,
-        snapshot: &VillageSnapshot,
+        view: &VillageView,
         actions: &mut Vec<Action>,
     ) {
         let default_year = record
             .latest_income()
-            .map_or(snapshot.today.year() - 1, |i| i.year);
+            .map_or(view.today.year() - 1, |i| i.year);
         let year = *self.year.get_or_insert(default_year);
-        let existing = snapshot
+        let existing = view
             .workflow
             .surveys
             .iter()
@@ -76,7 +79,7 @@ impl SurveyTab {
         let member_problems = record
             .members
             .iter()
-            .filter(|m| !registry::validate_member(m, snapshot.today).is_empty())
+            .filter(|m| !registry::validate_member(m, view.today).is_empty())
             .count();
         let items = [
             (
@@ -111,16 +114,11 @@ impl SurveyTab {
             });
         }
 
-        let computed =
-            identification::identify(record, year, &snapshot.lines, &snapshot.thresholds);
+        let computed = identification::identify(record, year, &view.lines, &view.thresholds);
         match &computed {
             Ok(ident) => {
-                let figures = crate::rules::income::figures(
-                    record,
-                    year,
-                    &snapshot.lines,
-                    &snapshot.thresholds,
-                );
+                let figures =
+                    crate::rules::income::figures(record, year, &view.lines, &view.thresholds);
                 let detail = figures
                     .map(|f| {
                         format!(
@@ -168,11 +166,7 @@ impl SurveyTab {
                     Identification::ALL,
                 );
                 ui.end_row();
-                let e = self
-                    .errors
-                    .iter()
-                    .find(|e| e.field == WorkField::OverrideReason)
-                    .map(|e| e.problem.localize(lang));
+                let e = self.errors.beside(WorkField::OverrideReason, lang);
                 text_row(
                     ui,
                     lang.pick("与测算不同的理由", "Reason for overriding"),
@@ -195,12 +189,8 @@ impl SurveyTab {
                 .color(ERROR_RED),
             );
         }
-        for e in self
-            .errors
-            .iter()
-            .filter(|e| e.field != WorkField::OverrideReason)
-        {
-            ui.label(RichText::new(e.localize(lang)).color(ERROR_RED));
+        for text in self.errors.unplaced(lang) {
+            ui.label(RichText::new(text).color(ERROR_RED));
         }
         ui.horizontal(|ui| {
             draft = ui
@@ -225,15 +215,18 @@ impl SurveyTab {
                 confirmed_identification: if complete { self.confirmed } else { None },
                 override_reason: self.override_reason.trim().to_string(),
                 confirmed_by: self.confirmed_by.trim().to_string(),
-                confirmed_on: complete.then_some(snapshot.today),
+                confirmed_on: complete.then_some(view.today),
             };
-            self.errors = workflow_records::validate_survey(&survey, snapshot.today);
+            self.errors.start();
+            let valid = self
+                .errors
+                .finish(workflow_records::validate_survey(&survey, view.today));
             self.missing_confirmation = complete && survey.confirmed_identification.is_none();
-            if self.errors.is_empty() && !self.missing_confirmation {
+            if valid && !self.missing_confirmation {
                 actions.push(if complete {
-                    Action::CompleteSurvey(survey)
+                    Action::Data(DataAction::CompleteSurvey(survey))
                 } else {
-                    Action::SaveSurvey(survey)
+                    Action::Data(DataAction::SaveSurvey(survey))
                 });
             }
         }

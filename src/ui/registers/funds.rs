@@ -7,15 +7,17 @@ use std::collections::HashMap;
 use eframe::egui::{RichText, Ui};
 use uuid::Uuid;
 
-use super::app::{Action, VillageSnapshot};
-use super::widgets::pickers::{self, household_name_of};
-use super::widgets::record_editor::{
-    EditorOutcome, FormErrors, RecordEditor, RecordForm, newest_first_ui, plain_number,
-};
-use super::widgets::{self, FocusIf, WARN_AMBER, text_row};
 use crate::i18n::{Label, Lang};
 use crate::model::{FundEntry, FundSource, Measure, MeasureKind};
-use crate::rules::workflow_records::{self, WorkField};
+use crate::rules::workflow_records::{self, WorkField, WorkFieldError};
+use crate::ui::action::Action;
+use crate::ui::action::DataAction;
+use crate::ui::widgets::pickers::{self, household_name_of};
+use crate::ui::widgets::record_editor::{
+    EditorOutcome, FormErrors, RecordEditor, RecordForm, newest_first_ui, plain_number,
+};
+use crate::ui::widgets::{self, FocusIf, WARN_AMBER, text_row};
+use crate::workspace::VillageView;
 
 pub struct FundForm {
     fund: FundEntry,
@@ -26,6 +28,7 @@ pub struct FundForm {
 
 impl RecordForm for FundForm {
     type Record = FundEntry;
+    type Problem = WorkFieldError;
 
     fn of(f: &FundEntry) -> Self {
         FundForm {
@@ -36,13 +39,7 @@ impl RecordForm for FundForm {
         }
     }
 
-    fn fields_ui(
-        &mut self,
-        ui: &mut Ui,
-        lang: Lang,
-        snapshot: &VillageSnapshot,
-        focus_first: bool,
-    ) {
+    fn fields_ui(&mut self, ui: &mut Ui, lang: Lang, view: &VillageView, focus_first: bool) {
         let e = self.errors.beside(WorkField::Amount, lang);
         text_row(
             ui,
@@ -73,7 +70,7 @@ impl RecordForm for FundForm {
             MeasureKind::ALL,
         );
         let none = lang.pick("（无）", "(none)");
-        let projects: Vec<(Uuid, String)> = snapshot
+        let projects: Vec<(Uuid, String)> = view
             .workflow
             .projects
             .iter()
@@ -86,7 +83,7 @@ impl RecordForm for FundForm {
             &mut self.fund.project_id,
             &projects,
         );
-        let households = pickers::household_options(&snapshot.records);
+        let households = pickers::household_options(&view.records);
         if pickers::choice_row(
             ui,
             lang.pick("受益农户", "Household"),
@@ -96,7 +93,7 @@ impl RecordForm for FundForm {
         ) {
             self.fund.measure_id = None;
         }
-        let measures: Vec<(Uuid, String)> = snapshot
+        let measures: Vec<(Uuid, String)> = view
             .workflow
             .measures
             .iter()
@@ -113,7 +110,7 @@ impl RecordForm for FundForm {
         text_row(ui, lang.pick("备注", "Note"), &mut self.fund.note, None);
     }
 
-    fn build(&mut self, lang: Lang, _snapshot: &VillageSnapshot) -> Option<FundEntry> {
+    fn build(&mut self, lang: Lang, _view: &VillageView) -> Option<FundEntry> {
         self.errors.start();
         let mut f = self.fund.clone();
         f.amount_yuan = self.errors.amount(lang, &self.amount, WorkField::Amount);
@@ -175,29 +172,19 @@ impl FundsTab {
         self.editor.close();
     }
 
-    pub fn ui(
-        &mut self,
-        ui: &mut Ui,
-        lang: Lang,
-        snapshot: &VillageSnapshot,
-        actions: &mut Vec<Action>,
-    ) {
-        let Some(village) = &snapshot.village else {
-            return;
-        };
-        let Some(panel) = snapshot.precisions.as_ref().map(|p| &p.funds) else {
-            return;
-        };
+    pub fn ui(&mut self, ui: &mut Ui, lang: Lang, view: &VillageView, actions: &mut Vec<Action>) {
+        let village = &view.village;
+        let panel = &view.precisions.funds;
         ui.heading(lang.pick("资金台账", "Fund entries"));
         ui.label(match lang {
             Lang::Zh => format!(
                 "共 {} 笔，合计 {} 元",
-                snapshot.workflow.funds.len(),
+                view.workflow.funds.len(),
                 widgets::yuan(panel.total_yuan)
             ),
             Lang::En => format!(
                 "{} entries, {} yuan in all",
-                snapshot.workflow.funds.len(),
+                view.workflow.funds.len(),
                 widgets::yuan(panel.total_yuan)
             ),
         });
@@ -243,7 +230,7 @@ impl FundsTab {
         ui.add_space(6.0);
 
         // The form sits above the list: a village has hundreds of entries.
-        let today = snapshot.today;
+        let today = view.today;
         let new_fund = || FundEntry {
             id: Uuid::new_v4(),
             village_id: village.id,
@@ -259,19 +246,19 @@ impl FundsTab {
         if let EditorOutcome::Save(f) = self.editor.form_ui(
             ui,
             lang,
-            snapshot,
+            view,
             lang.pick("资金", "Fund entry"),
             lang.pick("＋ 记录一笔资金", "+ Record a fund entry"),
             new_fund,
         ) {
-            actions.push(Action::SaveFund(f));
+            actions.push(Action::Data(DataAction::SaveFund(f)));
         }
         ui.add_space(6.0);
 
         newest_first_ui(
             ui,
             "funds_list",
-            &snapshot.workflow.funds,
+            &view.workflow.funds,
             |r| r.date,
             |ui, f| {
                 ui.strong(format!(
@@ -283,12 +270,12 @@ impl FundsTab {
                 ui.label(f.purpose.label(lang));
                 let project = f
                     .project_id
-                    .and_then(|id| snapshot.workflow.projects.iter().find(|p| p.id == id));
+                    .and_then(|id| view.workflow.projects.iter().find(|p| p.id == id));
                 if let Some(p) = project {
                     ui.label(format!("{} {}", lang.pick("项目", "project"), p.name));
                 }
                 if let Some(h) = f.household_id {
-                    ui.label(household_name_of(&snapshot.records, h));
+                    ui.label(household_name_of(&view.records, h));
                 }
                 if panel.unattached.contains(&f.id) {
                     ui.label(
@@ -309,7 +296,7 @@ impl FundsTab {
                     ui.weak(&f.note);
                 }
                 if let EditorOutcome::Delete(id) = self.editor.row_buttons_ui(ui, lang, f.id, f) {
-                    actions.push(Action::DeleteFund(id));
+                    actions.push(Action::Data(DataAction::DeleteFund(id)));
                 }
             },
         );

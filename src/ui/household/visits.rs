@@ -2,16 +2,17 @@
 //! draft every few seconds so that a crash or a power cut loses at most those seconds. A draft can
 //! be resumed later; only a finished visit counts in the rules.
 
-use chrono::NaiveDate;
 use eframe::egui::{self, RichText};
 use uuid::Uuid;
 
-use super::app::{Action, VillageSnapshot};
-use super::widgets::record_editor::date_hint;
-use super::widgets::{self, ERROR_RED, WARN_AMBER, text_row};
-use crate::i18n::{Label, Lang, Localize};
+use crate::i18n::{Label, Lang};
 use crate::model::{HouseholdRecord, RiskEvent, Visit, VisitChecklist, VisitKind};
 use crate::rules::workflow_records::{self, WorkField, WorkFieldError};
+use crate::ui::action::Action;
+use crate::ui::action::DataAction;
+use crate::ui::widgets::record_editor::{FormErrors, date_hint, parse_date};
+use crate::ui::widgets::{self, ERROR_RED, WARN_AMBER, text_row};
+use crate::workspace::VillageView;
 
 /// Seconds between two draft saves of an open visit form.
 pub const AUTOSAVE_SECS: f64 = 5.0;
@@ -19,8 +20,7 @@ pub const AUTOSAVE_SECS: f64 = 5.0;
 struct VisitForm {
     visit: Visit,
     date: String,
-    errors: Vec<WorkFieldError>,
-    date_error: bool,
+    errors: FormErrors<WorkFieldError>,
     /// The visit as last saved as a draft (to save only when something changed).
     last_saved: Option<Visit>,
     /// `egui` time of the last draft save.
@@ -32,23 +32,23 @@ impl VisitForm {
         VisitForm {
             visit: v.clone(),
             date: v.date.to_string(),
-            errors: Vec::new(),
-            date_error: false,
+            errors: FormErrors::default(),
             last_saved: v.is_draft.then(|| v.clone()),
             last_save_secs: now_secs,
         }
     }
 
     /// The visit as typed so far (the date only if it parses).
-    fn current(&mut self) -> Visit {
+    fn current(&mut self, lang: Lang) -> Visit {
         let mut v = self.visit.clone();
-        match NaiveDate::parse_from_str(self.date.trim(), "%Y-%m-%d") {
-            Ok(d) => {
-                v.date = d;
-                self.date_error = false;
-            }
-            Err(_) => self.date_error = true,
+        let date = parse_date(&self.date);
+        if let Some(d) = date {
+            v.date = d;
         }
+        self.errors.set_input(
+            WorkField::Date,
+            date.is_none().then(|| date_hint(lang).to_string()),
+        );
         v
     }
 }
@@ -84,11 +84,11 @@ impl VisitsTab {
         ui: &mut egui::Ui,
         lang: Lang,
         record: &HouseholdRecord,
-        snapshot: &VillageSnapshot,
+        view: &VillageView,
         actions: &mut Vec<Action>,
     ) {
         let now_secs = ui.input(|i| i.time);
-        let mut visits: Vec<&Visit> = snapshot
+        let mut visits: Vec<&Visit> = view
             .workflow
             .visits
             .iter()
@@ -117,7 +117,7 @@ impl VisitsTab {
                     ui.label(RichText::new(&v.notes).weak());
                 }
             });
-            self.photos_ui(ui, lang, v, snapshot, actions);
+            self.photos_ui(ui, lang, v, view, actions);
         }
         ui.add_space(8.0);
         let Some(form) = &mut self.form else {
@@ -128,7 +128,7 @@ impl VisitsTab {
                 let visit = Visit {
                     id: Uuid::new_v4(),
                     household_id: record.household.id,
-                    date: snapshot.today,
+                    date: view.today,
                     visitors: String::new(),
                     kind: VisitKind::ALL[0],
                     notes: String::new(),
@@ -152,14 +152,14 @@ impl VisitsTab {
                 .num_columns(2)
                 .spacing([12.0, 6.0])
                 .show(ui, |ui| {
-                    let e = form.date_error.then(|| date_hint(lang).to_string());
+                    let e = form.errors.beside(WorkField::Date, lang);
                     text_row(
                         ui,
                         lang.pick("走访日期", "Date"),
                         &mut form.date,
                         e.as_deref(),
                     );
-                    let e = errors_of(&form.errors, WorkField::Visitors, lang);
+                    let e = form.errors.beside(WorkField::Visitors, lang);
                     text_row(
                         ui,
                         lang.pick("走访人", "Visitors"),
@@ -227,9 +227,8 @@ impl VisitsTab {
                         None,
                     );
                 });
-            let shown = [WorkField::Visitors];
-            for e in form.errors.iter().filter(|e| !shown.contains(&e.field)) {
-                ui.label(RichText::new(e.localize(lang)).color(ERROR_RED));
+            for text in form.errors.unplaced(lang) {
+                ui.label(RichText::new(text).color(ERROR_RED));
             }
             ui.horizontal(|ui| {
                 finish = ui.button(lang.pick("保存走访", "Save visit")).clicked();
@@ -246,26 +245,28 @@ impl VisitsTab {
             );
         });
 
-        let current = form.current();
+        let current = form.current(lang);
         if finish {
             let done = Visit {
                 is_draft: false,
                 ..current
             };
-            form.errors = workflow_records::validate_visit(&done, snapshot.today);
-            if form.errors.is_empty() && !form.date_error {
+            let valid = form
+                .errors
+                .finish(workflow_records::validate_visit(&done, view.today));
+            if valid {
                 form.visit = done.clone();
-                actions.push(Action::SaveVisit(done));
+                actions.push(Action::Data(DataAction::SaveVisit(done)));
             }
             return;
         }
         // Autosave: a changed draft is written every AUTOSAVE_SECS, and at once when closing.
         let changed = form.last_saved.as_ref() != Some(&current);
         let due = now_secs - form.last_save_secs >= AUTOSAVE_SECS;
-        if changed && (due || close) && !form.date_error {
+        if changed && (due || close) && !form.errors.has_input_problem() {
             form.last_saved = Some(current.clone());
             form.last_save_secs = now_secs;
-            actions.push(Action::SaveVisitDraft(current));
+            actions.push(Action::Data(DataAction::SaveVisitDraft(current)));
         }
         if close {
             self.form = None;
@@ -283,12 +284,12 @@ impl VisitsTab {
         ui: &mut egui::Ui,
         lang: Lang,
         visit: &Visit,
-        snapshot: &VillageSnapshot,
+        view: &VillageView,
         actions: &mut Vec<Action>,
     ) {
         ui.horizontal_wrapped(|ui| {
             ui.add_space(24.0);
-            for photo in snapshot
+            for photo in view
                 .workflow
                 .photos
                 .iter()
@@ -313,7 +314,7 @@ impl VisitsTab {
                     widgets::RowChoice::AskRemove => self.pending_photo_delete = Some(photo.id),
                     widgets::RowChoice::Remove => {
                         self.pending_photo_delete = None;
-                        actions.push(Action::DeleteVisitPhoto(photo.id));
+                        actions.push(Action::Data(DataAction::DeleteVisitPhoto(photo.id)));
                     }
                     widgets::RowChoice::KeepIt => self.pending_photo_delete = None,
                     widgets::RowChoice::Edit | widgets::RowChoice::Nothing => {}
@@ -337,12 +338,4 @@ impl VisitsTab {
             }
         });
     }
-}
-
-fn errors_of(errors: &[WorkFieldError], field: WorkField, lang: Lang) -> Option<String> {
-    widgets::errors_beside(
-        lang,
-        field,
-        errors.iter().map(|e| (e.field, e.problem.localize(lang))),
-    )
 }

@@ -7,16 +7,18 @@ use std::collections::BTreeMap;
 use eframe::egui::{self, Ui};
 use uuid::Uuid;
 
-use super::app::{Action, VillageSnapshot};
-use super::village_funds::measure_name;
-use super::widgets::pickers::{self, household_name_of};
-use super::widgets::record_editor::{
-    EditorOutcome, FormErrors, RecordEditor, RecordForm, newest_first_ui, plain_number,
-};
-use super::widgets::{self, FocusIf, text_row};
+use super::funds::measure_name;
 use crate::i18n::{Label, Lang};
 use crate::model::{Certification, Product, Sale, SalesChannel};
-use crate::rules::workflow_records::{self, WorkField};
+use crate::rules::workflow_records::{self, WorkField, WorkFieldError};
+use crate::ui::action::Action;
+use crate::ui::action::DataAction;
+use crate::ui::widgets::pickers::{self, household_name_of};
+use crate::ui::widgets::record_editor::{
+    EditorOutcome, FormErrors, RecordEditor, RecordForm, newest_first_ui, plain_number,
+};
+use crate::ui::widgets::{self, FocusIf, text_row};
+use crate::workspace::VillageView;
 
 pub struct ProductForm {
     product: Product,
@@ -28,6 +30,7 @@ pub struct ProductForm {
 
 impl RecordForm for ProductForm {
     type Record = Product;
+    type Problem = WorkFieldError;
 
     fn of(p: &Product) -> Self {
         ProductForm {
@@ -39,13 +42,7 @@ impl RecordForm for ProductForm {
         }
     }
 
-    fn fields_ui(
-        &mut self,
-        ui: &mut Ui,
-        lang: Lang,
-        snapshot: &VillageSnapshot,
-        focus_first: bool,
-    ) {
+    fn fields_ui(&mut self, ui: &mut Ui, lang: Lang, view: &VillageView, focus_first: bool) {
         let e = self.errors.beside(WorkField::Name, lang);
         text_row(
             ui,
@@ -97,11 +94,11 @@ impl RecordForm for ProductForm {
             ui,
             lang,
             lang.pick("生产农户", "Producing households"),
-            &snapshot.records,
+            &view.records,
             &mut self.product.producer_household_ids,
             &mut self.search,
         );
-        let measures: Vec<(Uuid, String)> = snapshot
+        let measures: Vec<(Uuid, String)> = view
             .workflow
             .measures
             .iter()
@@ -115,7 +112,7 @@ impl RecordForm for ProductForm {
                     m.id,
                     format!(
                         "{} · {}",
-                        household_name_of(&snapshot.records, m.household_id),
+                        household_name_of(&view.records, m.household_id),
                         measure_name(m, lang)
                     ),
                 )
@@ -130,7 +127,7 @@ impl RecordForm for ProductForm {
         );
     }
 
-    fn build(&mut self, lang: Lang, _snapshot: &VillageSnapshot) -> Option<Product> {
+    fn build(&mut self, lang: Lang, _view: &VillageView) -> Option<Product> {
         self.errors.start();
         let mut p = self.product.clone();
         p.volume = self.errors.amount(lang, &self.volume, WorkField::Volume);
@@ -157,6 +154,7 @@ pub struct SaleForm {
 
 impl RecordForm for SaleForm {
     type Record = Sale;
+    type Problem = WorkFieldError;
 
     fn of(s: &Sale) -> Self {
         SaleForm {
@@ -170,14 +168,8 @@ impl RecordForm for SaleForm {
         }
     }
 
-    fn fields_ui(
-        &mut self,
-        ui: &mut Ui,
-        lang: Lang,
-        snapshot: &VillageSnapshot,
-        _focus_first: bool,
-    ) {
-        let households = pickers::household_options(&snapshot.records);
+    fn fields_ui(&mut self, ui: &mut Ui, lang: Lang, view: &VillageView, _focus_first: bool) {
+        let households = pickers::household_options(&view.records);
         let label_id = ui.label(lang.pick("销售农户", "Household")).id;
         ui.vertical(|ui| {
             pickers::choice(
@@ -195,7 +187,7 @@ impl RecordForm for SaleForm {
             }
         });
         ui.end_row();
-        let products: Vec<(Uuid, String)> = snapshot
+        let products: Vec<(Uuid, String)> = view
             .workflow
             .products
             .iter()
@@ -238,7 +230,7 @@ impl RecordForm for SaleForm {
         );
     }
 
-    fn build(&mut self, lang: Lang, _snapshot: &VillageSnapshot) -> Option<Sale> {
+    fn build(&mut self, lang: Lang, _view: &VillageView) -> Option<Sale> {
         self.errors.start();
         let mut s = self.sale.clone();
         s.amount_yuan = self.errors.amount(lang, &self.amount, WorkField::Amount);
@@ -281,19 +273,11 @@ impl ProductsTab {
         self.sales.close();
     }
 
-    pub fn ui(
-        &mut self,
-        ui: &mut Ui,
-        lang: Lang,
-        snapshot: &VillageSnapshot,
-        actions: &mut Vec<Action>,
-    ) {
-        let Some(village) = &snapshot.village else {
-            return;
-        };
-        let sales = &snapshot.workflow.sales;
+    pub fn ui(&mut self, ui: &mut Ui, lang: Lang, view: &VillageView, actions: &mut Vec<Action>) {
+        let village = &view.village;
+        let sales = &view.workflow.sales;
         ui.heading(lang.pick("特色产品", "Local products"));
-        for p in &snapshot.workflow.products {
+        for p in &view.workflow.products {
             let sold: f64 = sales
                 .iter()
                 .filter(|s| s.product_id == Some(p.id))
@@ -326,7 +310,7 @@ impl ProductsTab {
                     ),
                 });
                 if let EditorOutcome::Delete(id) = self.products.row_buttons_ui(ui, lang, p.id, p) {
-                    actions.push(Action::DeleteProduct(id));
+                    actions.push(Action::Data(DataAction::DeleteProduct(id)));
                 }
             });
         }
@@ -346,12 +330,12 @@ impl ProductsTab {
         if let EditorOutcome::Save(p) = self.products.form_ui(
             ui,
             lang,
-            snapshot,
+            view,
             lang.pick("特色产品", "Product"),
             lang.pick("＋ 登记产品", "+ Register a product"),
             new_product,
         ) {
-            actions.push(Action::SaveProduct(p));
+            actions.push(Action::Data(DataAction::SaveProduct(p)));
         }
 
         ui.separator();
@@ -366,7 +350,7 @@ impl ProductsTab {
                 ui.label(format!("{channel} {}", widgets::yuan(*amount)));
             }
         });
-        let today = snapshot.today;
+        let today = view.today;
         let new_sale = || Sale {
             id: Uuid::new_v4(),
             household_id: Uuid::nil(),
@@ -379,12 +363,12 @@ impl ProductsTab {
         if let EditorOutcome::Save(s) = self.sales.form_ui(
             ui,
             lang,
-            snapshot,
+            view,
             lang.pick("销售记录", "Sale"),
             lang.pick("＋ 记录销售", "+ Record a sale"),
             new_sale,
         ) {
-            actions.push(Action::SaveSale(s));
+            actions.push(Action::Data(DataAction::SaveSale(s)));
         }
         newest_first_ui(
             ui,
@@ -392,10 +376,10 @@ impl ProductsTab {
             sales,
             |r| r.date,
             |ui, s| {
-                ui.label(household_name_of(&snapshot.records, s.household_id));
+                ui.label(household_name_of(&view.records, s.household_id));
                 let product = s
                     .product_id
-                    .and_then(|id| snapshot.workflow.products.iter().find(|p| p.id == id))
+                    .and_then(|id| view.workflow.products.iter().find(|p| p.id == id))
                     .map_or(lang.pick("其他", "other"), |p| p.name.as_str());
                 ui.label(product);
                 ui.label(s.channel.label(lang));
@@ -405,7 +389,7 @@ impl ProductsTab {
                     lang.pick("元", "yuan")
                 ));
                 if let EditorOutcome::Delete(id) = self.sales.row_buttons_ui(ui, lang, s.id, s) {
-                    actions.push(Action::DeleteSale(id));
+                    actions.push(Action::Data(DataAction::DeleteSale(id)));
                 }
             },
         );

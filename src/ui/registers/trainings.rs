@@ -4,15 +4,17 @@
 use eframe::egui::Ui;
 use uuid::Uuid;
 
-use super::app::{Action, VillageSnapshot};
-use super::widgets::pickers::{self, household_name_of};
-use super::widgets::record_editor::{
-    EditorOutcome, FormErrors, RecordEditor, RecordForm, newest_first_ui, plain_number,
-};
-use super::widgets::{FocusIf, text_row};
 use crate::i18n::Lang;
 use crate::model::Training;
-use crate::rules::workflow_records::{self, WorkField};
+use crate::rules::workflow_records::{self, WorkField, WorkFieldError};
+use crate::ui::action::Action;
+use crate::ui::action::DataAction;
+use crate::ui::widgets::pickers::{self, household_name_of};
+use crate::ui::widgets::record_editor::{
+    EditorOutcome, FormErrors, RecordEditor, RecordForm, newest_first_ui, plain_number,
+};
+use crate::ui::widgets::{FocusIf, text_row};
+use crate::workspace::VillageView;
 
 pub struct TrainingForm {
     training: Training,
@@ -23,6 +25,7 @@ pub struct TrainingForm {
 
 impl RecordForm for TrainingForm {
     type Record = Training;
+    type Problem = WorkFieldError;
 
     fn of(t: &Training) -> Self {
         TrainingForm {
@@ -33,13 +36,7 @@ impl RecordForm for TrainingForm {
         }
     }
 
-    fn fields_ui(
-        &mut self,
-        ui: &mut Ui,
-        lang: Lang,
-        snapshot: &VillageSnapshot,
-        focus_first: bool,
-    ) {
+    fn fields_ui(&mut self, ui: &mut Ui, lang: Lang, view: &VillageView, focus_first: bool) {
         let e = self.errors.beside(WorkField::Course, lang);
         text_row(
             ui,
@@ -48,7 +45,7 @@ impl RecordForm for TrainingForm {
             e.as_deref(),
         )
         .focus_if(focus_first);
-        let households = pickers::household_options(&snapshot.records);
+        let households = pickers::household_options(&view.records);
         if pickers::choice_row(
             ui,
             lang.pick("农户", "Household"),
@@ -58,7 +55,7 @@ impl RecordForm for TrainingForm {
         ) {
             self.training.member_id = None;
         }
-        let members: Vec<(Uuid, String)> = snapshot
+        let members: Vec<(Uuid, String)> = view
             .records
             .iter()
             .filter(|r| Some(r.household.id) == self.training.household_id)
@@ -99,7 +96,7 @@ impl RecordForm for TrainingForm {
         );
     }
 
-    fn build(&mut self, lang: Lang, _snapshot: &VillageSnapshot) -> Option<Training> {
+    fn build(&mut self, lang: Lang, _view: &VillageView) -> Option<Training> {
         self.errors.start();
         let mut t = self.training.clone();
         t.hours = self.errors.amount(lang, &self.hours, WorkField::Hours);
@@ -132,17 +129,9 @@ impl TrainingsTab {
         self.editor.close();
     }
 
-    pub fn ui(
-        &mut self,
-        ui: &mut Ui,
-        lang: Lang,
-        snapshot: &VillageSnapshot,
-        actions: &mut Vec<Action>,
-    ) {
-        let Some(village) = &snapshot.village else {
-            return;
-        };
-        let trainings = &snapshot.workflow.trainings;
+    pub fn ui(&mut self, ui: &mut Ui, lang: Lang, view: &VillageView, actions: &mut Vec<Action>) {
+        let village = &view.village;
+        let trainings = &view.workflow.trainings;
         let hours: f64 = trainings.iter().map(|t| t.hours).sum();
         ui.heading(lang.pick("培训记录", "Trainings"));
         ui.label(match lang {
@@ -153,7 +142,7 @@ impl TrainingsTab {
                 plain_number(hours)
             ),
         });
-        let today = snapshot.today;
+        let today = view.today;
         let new_training = || Training {
             id: Uuid::new_v4(),
             village_id: village.id,
@@ -167,12 +156,12 @@ impl TrainingsTab {
         if let EditorOutcome::Save(t) = self.editor.form_ui(
             ui,
             lang,
-            snapshot,
+            view,
             lang.pick("培训记录", "Training"),
             lang.pick("＋ 记录培训", "+ Record a training"),
             new_training,
         ) {
-            actions.push(Action::SaveTraining(t));
+            actions.push(Action::Data(DataAction::SaveTraining(t)));
         }
         newest_first_ui(
             ui,
@@ -182,7 +171,7 @@ impl TrainingsTab {
             |ui, t| {
                 ui.strong(&t.person_name);
                 if let Some(h) = t.household_id {
-                    ui.label(household_name_of(&snapshot.records, h));
+                    ui.label(household_name_of(&view.records, h));
                 }
                 ui.label(&t.course);
                 ui.label(format!(
@@ -191,7 +180,7 @@ impl TrainingsTab {
                     lang.pick("学时", "h")
                 ));
                 if let EditorOutcome::Delete(id) = self.editor.row_buttons_ui(ui, lang, t.id, t) {
-                    actions.push(Action::DeleteTraining(id));
+                    actions.push(Action::Data(DataAction::DeleteTraining(id)));
                 }
             },
         );

@@ -6,17 +6,19 @@ use chrono::{Datelike, NaiveDate};
 use eframe::egui::{self, RichText};
 use uuid::Uuid;
 
-use super::app::{Action, VillageSnapshot};
-use super::village_funds::{FundForm, fund_for_measure};
-use super::widgets::pickers;
-use super::widgets::record_editor::{
-    EditorOutcome, FormErrors, RecordEditor, RecordForm, plain_number,
-};
-use super::widgets::{self, ERROR_RED, FocusIf, OK_GREEN, text_row};
 use crate::i18n::{Label, Lang, Localize};
 use crate::model::{FundSource, HouseholdRecord, Measure, MeasureKind, MeasureStatus};
 use crate::rules::plan::{self, CauseAnswers};
-use crate::rules::workflow_records::{self, WorkField};
+use crate::rules::workflow_records::{self, WorkField, WorkFieldError};
+use crate::ui::action::Action;
+use crate::ui::action::DataAction;
+use crate::ui::registers::funds::{FundForm, fund_for_measure};
+use crate::ui::widgets::pickers;
+use crate::ui::widgets::record_editor::{
+    EditorOutcome, FormErrors, RecordEditor, RecordForm, plain_number,
+};
+use crate::ui::widgets::{self, ERROR_RED, FocusIf, OK_GREEN, text_row};
+use crate::workspace::VillageView;
 
 /// The measure form: the record being edited plus the texts of its number and date fields.
 pub struct MeasureForm {
@@ -30,6 +32,7 @@ pub struct MeasureForm {
 
 impl RecordForm for MeasureForm {
     type Record = Measure;
+    type Problem = WorkFieldError;
 
     fn of(m: &Measure) -> MeasureForm {
         MeasureForm {
@@ -46,13 +49,7 @@ impl RecordForm for MeasureForm {
         lang.pick("保存措施", "Save measure")
     }
 
-    fn fields_ui(
-        &mut self,
-        ui: &mut egui::Ui,
-        lang: Lang,
-        snapshot: &VillageSnapshot,
-        focus_first: bool,
-    ) {
+    fn fields_ui(&mut self, ui: &mut egui::Ui, lang: Lang, view: &VillageView, focus_first: bool) {
         let form = self;
         let changed_kind = widgets::combo_row(
             ui,
@@ -70,7 +67,7 @@ impl RecordForm for MeasureForm {
         )
         .focus_if(focus_first && !changed_kind);
         let none = lang.pick("（无）", "(none)");
-        let helpers: Vec<(Uuid, String)> = snapshot
+        let helpers: Vec<(Uuid, String)> = view
             .workflow
             .helpers
             .iter()
@@ -86,7 +83,7 @@ impl RecordForm for MeasureForm {
         ) {
             // The helper's unit answers for the measure unless someone typed another one.
             let unit_of = |id: Option<Uuid>| {
-                id.and_then(|id| snapshot.workflow.helpers.iter().find(|h| h.id == id))
+                id.and_then(|id| view.workflow.helpers.iter().find(|h| h.id == id))
                     .map(|h| h.unit.clone())
             };
             let typed_by_hand = !form.measure.helper_unit.is_empty()
@@ -102,7 +99,7 @@ impl RecordForm for MeasureForm {
             &mut form.measure.helper_unit,
             e.as_deref(),
         );
-        let projects: Vec<(Uuid, String)> = snapshot
+        let projects: Vec<(Uuid, String)> = view
             .workflow
             .projects
             .iter()
@@ -159,7 +156,7 @@ impl RecordForm for MeasureForm {
         );
     }
 
-    fn build(&mut self, lang: Lang, _snapshot: &VillageSnapshot) -> Option<Measure> {
+    fn build(&mut self, lang: Lang, _view: &VillageView) -> Option<Measure> {
         self.errors.start();
         let mut m = self.measure.clone();
         m.amount_yuan = self.errors.amount(lang, &self.amount, WorkField::Amount);
@@ -207,10 +204,10 @@ impl PlanTab {
         ui: &mut egui::Ui,
         lang: Lang,
         record: &HouseholdRecord,
-        snapshot: &VillageSnapshot,
+        view: &VillageView,
         actions: &mut Vec<Action>,
     ) {
-        let measures: Vec<&Measure> = snapshot
+        let measures: Vec<&Measure> = view
             .workflow
             .measures
             .iter()
@@ -235,12 +232,12 @@ impl PlanTab {
             }
             None => {}
         }
-        let village_id = snapshot.village.as_ref().map(|v| v.id);
+        let village_id = Some(view.village.id);
         for m in &measures {
             let helper = m
                 .helper_id
-                .and_then(|id| snapshot.workflow.helpers.iter().find(|h| h.id == id));
-            let funded: f64 = snapshot
+                .and_then(|id| view.workflow.helpers.iter().find(|h| h.id == id));
+            let funded: f64 = view
                 .workflow
                 .funds
                 .iter()
@@ -276,10 +273,10 @@ impl PlanTab {
                 {
                     self.measures.close();
                     self.funds
-                        .open_new(&fund_for_measure(m, village_id, snapshot.today));
+                        .open_new(&fund_for_measure(m, village_id, view.today));
                 }
                 if let EditorOutcome::Delete(id) = self.measures.row_buttons_ui(ui, lang, m.id, m) {
-                    actions.push(Action::DeleteMeasure(id));
+                    actions.push(Action::Data(DataAction::DeleteMeasure(id)));
                 }
             });
         }
@@ -287,13 +284,13 @@ impl PlanTab {
         if self.funds.is_open() {
             if let EditorOutcome::Save(f) =
                 self.funds
-                    .open_form_ui(ui, lang, snapshot, lang.pick("资金拨付", "Payment"))
+                    .open_form_ui(ui, lang, view, lang.pick("资金拨付", "Payment"))
             {
-                actions.push(Action::SaveFund(f));
+                actions.push(Action::Data(DataAction::SaveFund(f)));
             }
             return;
         }
-        let today = snapshot.today;
+        let today = view.today;
         let household_id = record.household.id;
         let new_measure = || Measure {
             id: Uuid::new_v4(),
@@ -313,12 +310,12 @@ impl PlanTab {
         if let EditorOutcome::Save(m) = self.measures.form_ui(
             ui,
             lang,
-            snapshot,
+            view,
             lang.pick("帮扶措施", "Measure"),
             lang.pick("＋ 添加帮扶措施", "+ Add a measure"),
             new_measure,
         ) {
-            actions.push(Action::SaveMeasure(m));
+            actions.push(Action::Data(DataAction::SaveMeasure(m)));
         }
     }
 }

@@ -4,15 +4,17 @@
 use eframe::egui::{RichText, Ui};
 use uuid::Uuid;
 
-use super::app::{Action, VillageSnapshot};
-use super::widgets::pickers::{self, household_ref_name};
-use super::widgets::record_editor::{
-    EditorOutcome, FormErrors, RecordEditor, RecordForm, plain_number,
-};
-use super::widgets::{self, FocusIf, WARN_AMBER, text_row};
 use crate::i18n::{Label, Lang};
 use crate::model::{Project, ProjectKind};
-use crate::rules::workflow_records::{self, WorkField};
+use crate::rules::workflow_records::{self, WorkField, WorkFieldError};
+use crate::ui::action::Action;
+use crate::ui::action::DataAction;
+use crate::ui::widgets::pickers::{self, household_ref_name};
+use crate::ui::widgets::record_editor::{
+    EditorOutcome, FormErrors, RecordEditor, RecordForm, plain_number,
+};
+use crate::ui::widgets::{self, FocusIf, WARN_AMBER, text_row};
+use crate::workspace::VillageView;
 
 pub struct ProjectForm {
     project: Project,
@@ -25,6 +27,7 @@ pub struct ProjectForm {
 
 impl RecordForm for ProjectForm {
     type Record = Project;
+    type Problem = WorkFieldError;
 
     fn of(p: &Project) -> Self {
         ProjectForm {
@@ -37,13 +40,7 @@ impl RecordForm for ProjectForm {
         }
     }
 
-    fn fields_ui(
-        &mut self,
-        ui: &mut Ui,
-        lang: Lang,
-        snapshot: &VillageSnapshot,
-        focus_first: bool,
-    ) {
+    fn fields_ui(&mut self, ui: &mut Ui, lang: Lang, view: &VillageView, focus_first: bool) {
         let e = self.errors.beside(WorkField::Name, lang);
         text_row(
             ui,
@@ -84,13 +81,13 @@ impl RecordForm for ProjectForm {
             ui,
             lang,
             lang.pick("受益农户", "Households served"),
-            &snapshot.records,
+            &view.records,
             &mut self.project.household_ids,
             &mut self.search,
         );
     }
 
-    fn build(&mut self, lang: Lang, _snapshot: &VillageSnapshot) -> Option<Project> {
+    fn build(&mut self, lang: Lang, _view: &VillageView) -> Option<Project> {
         self.errors.start();
         let mut p = self.project.clone();
         p.budget_yuan = self.errors.amount(lang, &self.budget, WorkField::Budget);
@@ -126,19 +123,9 @@ impl ProjectsTab {
         self.editor.close();
     }
 
-    pub fn ui(
-        &mut self,
-        ui: &mut Ui,
-        lang: Lang,
-        snapshot: &VillageSnapshot,
-        actions: &mut Vec<Action>,
-    ) {
-        let Some(village) = &snapshot.village else {
-            return;
-        };
-        let Some(panel) = snapshot.precisions.as_ref().map(|p| &p.projects) else {
-            return;
-        };
+    pub fn ui(&mut self, ui: &mut Ui, lang: Lang, view: &VillageView, actions: &mut Vec<Action>) {
+        let village = &view.village;
+        let panel = &view.precisions.projects;
         ui.heading(lang.pick("扶贫项目", "Projects"));
         ui.label(match lang {
             Lang::Zh => format!(
@@ -152,14 +139,14 @@ impl ProjectsTab {
                 widgets::yuan(panel.total_budget_yuan)
             ),
         });
-        for project in &snapshot.workflow.projects {
+        for project in &view.workflow.projects {
             let served: Vec<String> = panel
                 .projects
                 .iter()
                 .find(|row| row.project_id == project.id)
                 .map(|row| row.households.iter().map(household_ref_name).collect())
                 .unwrap_or_default();
-            let funded: f64 = snapshot
+            let funded: f64 = view
                 .workflow
                 .funds
                 .iter()
@@ -196,11 +183,11 @@ impl ProjectsTab {
                 if let EditorOutcome::Delete(id) =
                     self.editor.row_buttons_ui(ui, lang, project.id, project)
                 {
-                    actions.push(Action::DeleteProject(id));
+                    actions.push(Action::Data(DataAction::DeleteProject(id)));
                 }
             });
         }
-        let today = snapshot.today;
+        let today = view.today;
         let new_project = || Project {
             id: Uuid::new_v4(),
             village_id: village.id,
@@ -214,12 +201,12 @@ impl ProjectsTab {
         if let EditorOutcome::Save(p) = self.editor.form_ui(
             ui,
             lang,
-            snapshot,
+            view,
             lang.pick("项目", "Project"),
             lang.pick("＋ 添加项目", "+ Add a project"),
             new_project,
         ) {
-            actions.push(Action::SaveProject(p));
+            actions.push(Action::Data(DataAction::SaveProject(p)));
         }
     }
 }

@@ -1,0 +1,110 @@
+//! What the screens ask for. A screen never touches the store: it returns [`Action`]s, and
+//! `App::apply` carries them out in one place. Screen-only actions change what is shown or write
+//! a file from it; [`DataAction`]s change the data and go through the workspace's
+//! `Session::apply`, which the store audits; background jobs read or write whole files.
+
+use std::path::PathBuf;
+
+use uuid::Uuid;
+
+use super::charts::ChartId;
+use crate::i18n::Lang;
+use crate::io::print::PaperKind;
+use crate::model::Village;
+pub use crate::workspace::edit::DataAction;
+
+/// Which screen fills the window.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Screen {
+    Households,
+    Household(Uuid),
+    NewHousehold,
+    Checks,
+    Village,
+    Precisions,
+    /// The village registers: team and helpers, projects, funds, products and sales, trainings.
+    Registers,
+    /// The survey template, import of a filled survey, export of the register.
+    Spreadsheets,
+    /// The poverty-line table and the thresholds.
+    Settings,
+    /// Sync bundles for the county, and conflicts to resolve.
+    Sync,
+    /// Every village of a county database side by side.
+    County,
+    VillageSetup,
+    /// The village's charts, or every village's side by side in a county database.
+    Charts,
+}
+
+/// Everything a screen can ask for.
+#[derive(Debug, Clone)]
+pub enum Action {
+    // ---- What is shown; nothing is written.
+    Navigate(Screen),
+    SetLanguage(Lang),
+    SetShowSensitive(bool),
+    /// Show a stored photo in a window.
+    OpenPhoto(Uuid),
+    ClosePhoto,
+    /// County charts: read the village list when stale, and the figures of these villages.
+    LoadChartVillages(Vec<Uuid>),
+    /// Put the checked survey file aside.
+    DiscardSurvey,
+
+    // ---- Files written from what is shown; the data do not change.
+    /// Save a chart to a file (PNG, or SVG when the name ends in `.svg`).
+    SaveChart {
+        chart: ChartId,
+        path: PathBuf,
+    },
+    /// Print a household's card or visit sheet to a PDF file the user chose.
+    PrintHousehold {
+        household: Uuid,
+        kind: PaperKind,
+        path: PathBuf,
+    },
+    /// Write the blank baseline-survey template.
+    WriteSurveyTemplate(PathBuf),
+
+    // ---- Background jobs.
+    /// Check a filled survey file; nothing is written.
+    CheckSurveyFile(PathBuf),
+    /// Write the checked survey file (it had no problems) as one undoable change.
+    CommitSurvey,
+    /// Export the register and the work records to an .xlsx file or a folder of .csv files.
+    Export {
+        out: PathBuf,
+        xlsx: bool,
+        full_ids: bool,
+    },
+    /// Write a sync bundle; `full` sends everything, not only new changes.
+    ExportBundle {
+        path: PathBuf,
+        full: bool,
+    },
+    /// Verify and merge sync bundles (all or none).
+    ImportBundles(Vec<PathBuf>),
+    /// Write a return bundle per village of a county database into this folder.
+    WriteReturnBundles(PathBuf),
+    /// Evaluate every village's six precisions for the county view.
+    ComputeCountyOverview,
+
+    // ---- Changes to the data.
+    /// A change through the store (see [`DataAction`]).
+    Data(DataAction),
+    /// Copy a photo file into the store, attached to a visit (read, then `AttachPhoto`).
+    AddVisitPhoto {
+        visit_id: Uuid,
+        path: PathBuf,
+    },
+    /// Register a real village: from the demo, in a database of its own.
+    CreateVillage(Village),
+    Undo,
+}
+
+impl From<DataAction> for Action {
+    fn from(action: DataAction) -> Action {
+        Action::Data(action)
+    }
+}

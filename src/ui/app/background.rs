@@ -1,0 +1,105 @@
+//! The window's background jobs: started from an action (one at a time), polled every frame,
+//! and their outcome taken in — a written survey or merged bundles count as a data change.
+
+use std::path::PathBuf;
+
+use super::App;
+use crate::i18n::{Lang, Localize};
+use crate::ui::jobs::{Job, JobOutcome};
+use crate::ui::notice::Notice;
+
+impl App {
+    /// Starts a background job on this database file (unless one is running).
+    pub(super) fn start_job(&mut self, start: impl FnOnce(PathBuf, Lang) -> Job) {
+        let Ok(session) = &self.session else {
+            return;
+        };
+        if self.job.is_some() {
+            return;
+        }
+        self.job = Some(start(session.store.path().to_path_buf(), self.prefs.lang));
+    }
+
+    pub(super) fn start_county_overview(&mut self) {
+        let today = self.clock_today;
+        self.start_job(|db, lang| Job::county_overview(db, today, lang));
+    }
+
+    pub(super) fn check_survey_file(&mut self, file: PathBuf) {
+        let Some(view) = self.view() else {
+            return;
+        };
+        if self.job.is_some() {
+            return;
+        }
+        // Checked at the village's evaluation date, as its forms check (the demo's is fixed).
+        let job = Job::check_survey(
+            file,
+            view.village.clone(),
+            view.records.clone(),
+            view.today,
+            self.prefs.lang,
+        );
+        self.screens.checked_survey = None;
+        self.job = Some(job);
+    }
+
+    pub(super) fn commit_survey(&mut self) {
+        let Some(today) = self.view().map(|v| v.today) else {
+            return;
+        };
+        let Some(checked) = &self.screens.checked_survey else {
+            return;
+        };
+        if self.job.is_some() {
+            return;
+        }
+        // The button is disabled then; this guards the action itself (all or nothing).
+        if let Some(refusal) = checked.refusal() {
+            self.notice = Some(Notice::failed(&refusal, self.prefs.lang));
+            return;
+        }
+        let Some(checked) = self.screens.checked_survey.take() else {
+            return;
+        };
+        self.start_job(|db, lang| Job::commit_survey(db, checked, today, lang));
+    }
+
+    /// Takes in the result of the background job once it is there.
+    pub(super) fn poll_job(&mut self) {
+        let Some(outcome) = self.job.as_ref().and_then(Job::poll) else {
+            return;
+        };
+        self.job = None;
+        let lang = self.prefs.lang;
+        match outcome {
+            JobOutcome::Checked(checked) => self.screens.checked_survey = Some(checked),
+            JobOutcome::Committed(written) => {
+                if let Ok(session) = &mut self.session {
+                    session.remember(written.summary.change);
+                }
+                self.refresh();
+                self.after_change(Notice::Done(written.localize(lang)));
+            }
+            JobOutcome::BundlesImported(read) => {
+                self.refresh();
+                self.after_change(Notice::Done(read.localize(lang)));
+            }
+            JobOutcome::Exported(report) => self.notice = Some(Notice::Done(report.localize(lang))),
+            JobOutcome::BundleExported(written) => {
+                let mut text = written.localize(lang);
+                if let Some(warning) = written.warning(lang) {
+                    text.push_str(lang.pick("。", ". "));
+                    text.push_str(warning);
+                }
+                self.notice = Some(Notice::Done(text));
+                self.load_sync_view();
+            }
+            JobOutcome::CountyOverview(rows) => self.screens.county_rows = Some(rows),
+            JobOutcome::ReturnsWritten(written) => {
+                self.notice = Some(Notice::Done(written.localize(lang)))
+            }
+            JobOutcome::Failed(message) => self.notice = Some(Notice::Failed(message)),
+        }
+    }
+}

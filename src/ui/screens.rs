@@ -1,0 +1,129 @@
+//! Every screen's state between frames, drawn for the screen that fills the window, and told in
+//! one call ([`Screens::data_changed`]) when the data changed so that forms close on what is now
+//! stored.
+
+use eframe::egui;
+
+use super::action::{Action, Screen};
+use super::charts::ChartsScreen;
+use super::checks::ChecksScreen;
+use super::county::CountyScreen;
+use super::household::HouseholdScreen;
+use super::households::HouseholdListScreen;
+use super::jobs::Job;
+use super::precisions::PrecisionsScreen;
+use super::registers::RegistersScreen;
+use super::settings::SettingsScreen;
+use super::spreadsheets::SpreadsheetsScreen;
+use super::sync::SyncScreen;
+use super::village::VillageScreen;
+use super::village_setup::VillageSetupScreen;
+use crate::i18n::Lang;
+use crate::model::Village;
+use crate::rules::precisions::Headline;
+use crate::workspace::bundles::SyncView;
+use crate::workspace::session::Session;
+use crate::workspace::survey::CheckedSurvey;
+
+#[derive(Default)]
+pub struct Screens {
+    pub list: HouseholdListScreen,
+    pub household: HouseholdScreen,
+    pub checks: ChecksScreen,
+    pub village: VillageScreen,
+    pub precisions: PrecisionsScreen,
+    pub registers: RegistersScreen,
+    pub village_setup: VillageSetupScreen,
+    pub charts: ChartsScreen,
+    pub spreadsheets: SpreadsheetsScreen,
+    pub settings: SettingsScreen,
+    pub sync: SyncScreen,
+    pub county: CountyScreen,
+    /// Every village with its headline figures, once computed.
+    pub county_rows: Option<Vec<(Village, Headline)>>,
+    /// What the sync screen shows, read when it opens and after each sync change.
+    pub sync_view: Option<SyncView>,
+    /// A checked survey file waiting to be accepted or discarded.
+    pub checked_survey: Option<CheckedSurvey>,
+}
+
+impl Screens {
+    /// After any change of the data (a save, an undo, an import): open forms close or reload
+    /// from what is stored, and figures computed from the old data are dropped.
+    pub fn data_changed(&mut self, session: &Session, shown: Screen) {
+        let record = match shown {
+            Screen::Household(id) => session.view.as_ref().and_then(|v| v.record(id)),
+            _ => None,
+        };
+        self.household.reset(record);
+        self.village.reset();
+        self.registers.reset();
+        self.settings.reset();
+        self.county_rows = None;
+    }
+
+    /// Draws the screen `shown` of `session`.
+    pub fn ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        lang: Lang,
+        shown: Screen,
+        session: &Session,
+        job: Option<&Job>,
+        show_sensitive: bool,
+    ) -> Vec<Action> {
+        let generation = session.generation;
+        match (shown, session.view.as_ref()) {
+            (Screen::Settings, _) => {
+                self.settings
+                    .ui(ui, lang, &session.lines, &session.thresholds)
+            }
+            (Screen::County, _) => self.county.ui(
+                ui,
+                lang,
+                self.county_rows.as_deref(),
+                job,
+                session.thresholds.max_incidence,
+            ),
+            (Screen::Sync, _) => self.sync.ui(ui, lang, self.sync_view.as_ref(), job),
+            (Screen::Spreadsheets, view) => self.spreadsheets.ui(
+                ui,
+                lang,
+                view.map(|v| v.village.id),
+                self.checked_survey.as_ref(),
+                job,
+            ),
+            (Screen::VillageSetup, view) => {
+                self.village_setup.ui(ui, lang, view.map(|v| &v.village))
+            }
+            (_, None) => no_village_ui(ui, lang),
+            (Screen::Households, Some(view)) => self.list.ui(ui, lang, view),
+            (Screen::Household(_) | Screen::NewHousehold, Some(view)) => {
+                self.household
+                    .ui(ui, lang, view, generation, show_sensitive)
+            }
+            (Screen::Checks, Some(view)) => self.checks.ui(ui, lang, view),
+            (Screen::Village, Some(view)) => self.village.ui(ui, lang, view),
+            (Screen::Precisions, Some(view)) => self.precisions.ui(ui, lang, view),
+            (Screen::Registers, Some(view)) => self.registers.ui(ui, lang, view),
+            (Screen::Charts, Some(view)) => self.charts.ui(ui, lang, view, generation),
+        }
+    }
+}
+
+/// A village screen of a database that holds no village yet.
+fn no_village_ui(ui: &mut egui::Ui, lang: Lang) -> Vec<Action> {
+    ui.heading(lang.pick("还没有村", "No village yet"));
+    ui.label(lang.pick(
+        "这个数据文件里还没有村。请先创建本村。",
+        "This data file holds no village yet. Create your village first.",
+    ));
+    if ui
+        .button(lang.pick("创建我的村", "Create my village"))
+        .clicked()
+    {
+        vec![Action::Navigate(Screen::VillageSetup)]
+    } else {
+        Vec::new()
+    }
+}

@@ -1,0 +1,162 @@
+//! Sync bundles written and read, with the words both faces show for them: the window's sync
+//! screen (in the background) and `dripline bundle export|import`.
+
+use std::path::{Path, PathBuf};
+
+use crate::i18n::{Lang, Localize};
+use crate::store::Store;
+use crate::sync::export::{ExportSummary, export_village};
+use crate::sync::import::{ImportReport, import_files};
+use crate::sync::status::{self, Conflict, SyncStatus};
+use crate::sync::{Progress, SyncError, county, crypto};
+
+/// Writes a bundle of the village's changes since the county's last acknowledgement (everything
+/// with `full`), then folds the write-ahead log back so the file is whole.
+pub fn export(
+    mut store: Store,
+    out: &Path,
+    full: bool,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<BundleWritten, SyncError> {
+    let summary = export_village(&mut store, out, full, progress)?;
+    store.close()?;
+    Ok(BundleWritten(summary))
+}
+
+/// Verifies every bundle, then merges them all in one transaction (or none).
+pub fn import(
+    mut store: Store,
+    files: &[PathBuf],
+    progress: &mut dyn FnMut(Progress),
+) -> Result<BundlesRead, SyncError> {
+    let reports = import_files(&mut store, files, progress)?;
+    store.close()?;
+    Ok(BundlesRead(reports))
+}
+
+/// A bundle written.
+#[derive(Debug, Clone)]
+pub struct BundleWritten(pub ExportSummary);
+
+impl BundleWritten {
+    /// The warning to give when the bundle travels unencrypted (no county key is set).
+    pub fn warning(&self, lang: Lang) -> Option<&'static str> {
+        (!self.0.encrypted).then(|| {
+            lang.pick(
+                "注意：尚未设置县级密钥，数据包未加密，其中的个人信息以明文传递，请妥善保管该文件。",
+                "Note: no county key is set, so the bundle is not encrypted and personal data travels in the clear; keep the file safe.",
+            )
+        })
+    }
+}
+
+impl Localize for BundleWritten {
+    fn localize(&self, lang: Lang) -> String {
+        let s = &self.0;
+        let (path, h) = (s.path.display(), &s.header);
+        let (records, from, to) = (h.counts.records, h.seq_from, h.seq_to);
+        match lang {
+            Lang::Zh => format!("已导出数据包 {path}（{records} 条记录，变更号 {from}–{to}）"),
+            Lang::En => format!("Bundle written: {path} ({records} records, changes {from}–{to})"),
+        }
+    }
+}
+
+/// Bundles verified and merged, one report per file.
+#[derive(Debug, Clone)]
+pub struct BundlesRead(pub Vec<ImportReport>);
+
+fn file_name(path: &Path) -> String {
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| path.display().to_string())
+}
+
+impl BundlesRead {
+    /// One line per file: what it added, or that it was imported before.
+    pub fn lines(&self, lang: Lang) -> Vec<String> {
+        self.0.iter().map(|r| file_line(r, lang)).collect()
+    }
+
+    /// A warning per file whose sender skipped changes (a bundle in between never arrived).
+    pub fn gaps(&self, lang: Lang) -> Vec<String> {
+        self.0.iter().filter_map(|r| gap_warning(r, lang)).collect()
+    }
+}
+
+fn file_line(r: &ImportReport, lang: Lang) -> String {
+    let name = file_name(&r.file);
+    let s = &r.stats;
+    if r.already_imported {
+        return match lang {
+            Lang::Zh => format!("{name}：此前已导入，未作改动"),
+            Lang::En => format!("{name}: imported before, nothing changed"),
+        };
+    }
+    let (added, updated, conflicts) = (s.records_inserted, s.fields_updated, s.conflicts_recorded);
+    match lang {
+        Lang::Zh => {
+            format!("{name}：新增记录 {added}，更新字段 {updated}，待处理冲突 {conflicts}")
+        }
+        Lang::En => format!(
+            "{name}: {added} records added, {updated} fields updated, {conflicts} conflicts to resolve"
+        ),
+    }
+}
+
+fn gap_warning(r: &ImportReport, lang: Lang) -> Option<String> {
+    let (expected, found) = r.gap?;
+    let name = file_name(&r.file);
+    let device = &r.header.device;
+    let last_missing = found - 1;
+    Some(match lang {
+        Lang::Zh => format!(
+            "注意：{name} 来自设备 {device}，缺少第 {expected} 至 {last_missing} 号变更；中间的数据包可能丢失，请让该设备重新导出。"
+        ),
+        Lang::En => format!(
+            "Note: {name} from device {device}: changes {expected} to {last_missing} never arrived; a bundle in between may be lost. Ask that device for a new export."
+        ),
+    })
+}
+
+impl Localize for BundlesRead {
+    /// Every file's line, with its gap warning if any.
+    fn localize(&self, lang: Lang) -> String {
+        self.0
+            .iter()
+            .map(|r| match gap_warning(r, lang) {
+                Some(gap) => format!("{}{}{gap}", file_line(r, lang), lang.pick("。", ". ")),
+                None => file_line(r, lang),
+            })
+            .collect::<Vec<_>>()
+            .join(lang.pick("；", "; "))
+    }
+}
+
+/// What the sync screen shows: the pending changes and last exchanges, the open conflicts, this
+/// laptop's key line and the county's.
+pub struct SyncView {
+    pub status: SyncStatus,
+    pub conflicts: Vec<Conflict>,
+    /// This laptop's public key line, for the county to register.
+    pub device_line: String,
+    /// The county key set on this laptop, if any.
+    pub county_line: Option<String>,
+    /// True for a county database (it imports village bundles and writes return bundles).
+    pub is_county: bool,
+}
+
+impl SyncView {
+    /// Reads it (creating this laptop's key on first use).
+    pub fn read(store: &mut Store) -> Result<SyncView, SyncError> {
+        Ok(SyncView {
+            is_county: county::is_county(store)?,
+            status: status::status(store)?,
+            conflicts: status::conflicts(store, false)?,
+            device_line: crypto::DeviceIdentity::load_or_create(store)?
+                .public()
+                .to_line(),
+            county_line: county::county_key(store)?.map(|c| c.to_line()),
+        })
+    }
+}

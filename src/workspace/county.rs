@@ -1,0 +1,249 @@
+//! County work on a database holding many villages: every village's six-precisions headline
+//! (the county view's table, and `dripline county overview`), and the return bundles that carry
+//! the county's merge back to each village's laptops.
+
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+
+use super::view::VillageView;
+use crate::i18n::{Lang, Localize};
+use crate::model::Village;
+use crate::rules::income::grouped_yuan;
+use crate::rules::precisions::Headline;
+use crate::store::{Store, StoreError};
+use crate::sync::manifest::Header;
+use crate::sync::{Progress, SyncError, county};
+
+/// Every village of the database with its six precisions' headline figures, each village
+/// evaluated at its date.
+pub fn overview(
+    store: &Store,
+    clock_today: NaiveDate,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<Vec<(Village, Headline)>, StoreError> {
+    let villages = store.villages()?;
+    let total = villages.len();
+    let mut rows = Vec::with_capacity(total);
+    for (done, village) in villages.into_iter().enumerate() {
+        progress(Progress { done, total });
+        let view = VillageView::load(store, village.id, clock_today)?;
+        rows.push((village, view.precisions.headline(view.records.len())));
+    }
+    Ok(rows)
+}
+
+/// A column of the county overview.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OverviewColumn {
+    Households,
+    Registered,
+    Incidence,
+    WithFindings,
+    Marginal,
+    ProjectsServingNone,
+    FundsYuan,
+    ScatteredFunds,
+    WithoutPlan,
+    PlanMissesCause,
+    WithoutHelper,
+    VisitDue,
+    ReadyToExit,
+    Failing,
+    AtRisk,
+}
+
+impl OverviewColumn {
+    pub const ALL: [OverviewColumn; 15] = [
+        OverviewColumn::Households,
+        OverviewColumn::Registered,
+        OverviewColumn::Incidence,
+        OverviewColumn::WithFindings,
+        OverviewColumn::Marginal,
+        OverviewColumn::ProjectsServingNone,
+        OverviewColumn::FundsYuan,
+        OverviewColumn::ScatteredFunds,
+        OverviewColumn::WithoutPlan,
+        OverviewColumn::PlanMissesCause,
+        OverviewColumn::WithoutHelper,
+        OverviewColumn::VisitDue,
+        OverviewColumn::ReadyToExit,
+        OverviewColumn::Failing,
+        OverviewColumn::AtRisk,
+    ];
+
+    /// The column's heading.
+    pub fn label(self, lang: Lang) -> &'static str {
+        match self {
+            OverviewColumn::Households => lang.pick("户数", "Households"),
+            OverviewColumn::Registered => lang.pick("建档户", "Registered"),
+            OverviewColumn::Incidence => lang.pick("贫困发生率", "Incidence"),
+            OverviewColumn::WithFindings => lang.pick("数据问题户", "With findings"),
+            OverviewColumn::Marginal => lang.pick("边缘户", "Marginal"),
+            OverviewColumn::ProjectsServingNone => {
+                lang.pick("无受益户项目", "Projects serving none")
+            }
+            OverviewColumn::FundsYuan => lang.pick("资金合计(元)", "Funds (yuan)"),
+            OverviewColumn::ScatteredFunds => lang.pick("未落实资金", "Scattered funds"),
+            OverviewColumn::WithoutPlan => lang.pick("无帮扶计划", "No plan"),
+            OverviewColumn::PlanMissesCause => lang.pick("未针对主因", "Plan misses cause"),
+            OverviewColumn::WithoutHelper => lang.pick("无帮扶人", "No helper"),
+            OverviewColumn::VisitDue => lang.pick("待走访", "Visit due"),
+            OverviewColumn::ReadyToExit => lang.pick("可脱贫", "Ready to exit"),
+            OverviewColumn::Failing => lang.pick("未达标", "Failing"),
+            OverviewColumn::AtRisk => lang.pick("返贫风险", "At risk"),
+        }
+    }
+
+    /// A stable name for scripts (the JSON key).
+    pub fn code(self) -> &'static str {
+        match self {
+            OverviewColumn::Households => "households",
+            OverviewColumn::Registered => "registered",
+            OverviewColumn::Incidence => "incidence",
+            OverviewColumn::WithFindings => "households_with_findings",
+            OverviewColumn::Marginal => "marginal",
+            OverviewColumn::ProjectsServingNone => "projects_without_households",
+            OverviewColumn::FundsYuan => "funds_total_yuan",
+            OverviewColumn::ScatteredFunds => "funds_unattached",
+            OverviewColumn::WithoutPlan => "without_plan",
+            OverviewColumn::PlanMissesCause => "ignoring_main_cause",
+            OverviewColumn::WithoutHelper => "without_helper",
+            OverviewColumn::VisitDue => "due_visits",
+            OverviewColumn::ReadyToExit => "ready",
+            OverviewColumn::Failing => "failing",
+            OverviewColumn::AtRisk => "at_risk",
+        }
+    }
+
+    /// The column's figure for a village (what it sorts on).
+    pub fn value(self, h: &Headline) -> f64 {
+        match self {
+            OverviewColumn::Households => h.households as f64,
+            OverviewColumn::Registered => h.registered as f64,
+            OverviewColumn::Incidence => h.incidence.unwrap_or(0.0),
+            OverviewColumn::WithFindings => h.households_with_findings as f64,
+            OverviewColumn::Marginal => h.marginal as f64,
+            OverviewColumn::ProjectsServingNone => h.projects_without_households as f64,
+            OverviewColumn::FundsYuan => h.funds_total_yuan,
+            OverviewColumn::ScatteredFunds => h.funds_unattached as f64,
+            OverviewColumn::WithoutPlan => h.without_plan as f64,
+            OverviewColumn::PlanMissesCause => h.ignoring_main_cause as f64,
+            OverviewColumn::WithoutHelper => h.without_helper as f64,
+            OverviewColumn::VisitDue => h.due_visits as f64,
+            OverviewColumn::ReadyToExit => h.ready as f64,
+            OverviewColumn::Failing => h.failing as f64,
+            OverviewColumn::AtRisk => h.at_risk as f64,
+        }
+    }
+
+    /// The figure as shown: a percentage, an amount, or a count.
+    pub fn text(self, h: &Headline) -> String {
+        match self {
+            OverviewColumn::Incidence => h
+                .incidence
+                .map_or("—".to_string(), |i| format!("{:.2}%", i * 100.0)),
+            OverviewColumn::FundsYuan => grouped_yuan(h.funds_total_yuan),
+            other => format!("{}", other.value(h) as u64),
+        }
+    }
+}
+
+/// Writes a return bundle for every village of a county database into `dir`
+/// (`<village code>-return.dripline`); villages with no registered laptop are skipped and named.
+pub fn write_returns(
+    mut store: Store,
+    dir: &Path,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<ReturnsWritten, SyncError> {
+    let villages = store.villages()?;
+    let total = villages.len();
+    let mut written = Vec::new();
+    let mut without_devices = Vec::new();
+    for (done, village) in villages.iter().enumerate() {
+        progress(Progress { done, total });
+        let out = dir.join(format!("{}-return.dripline", village.code));
+        match county::write_return(&mut store, &village.code, &out, &mut |_| {}) {
+            Ok(_) => written.push(out),
+            Err(SyncError::NoDevicesForVillage(code)) => {
+                without_devices.push(format!("{code} {}", village.name))
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    store.close()?;
+    Ok(ReturnsWritten {
+        dir: dir.to_path_buf(),
+        written,
+        without_devices,
+    })
+}
+
+/// Return bundles written, one per village with registered laptops.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReturnsWritten {
+    pub dir: PathBuf,
+    pub written: Vec<PathBuf>,
+    /// "code name" of the villages without a registered laptop.
+    pub without_devices: Vec<String>,
+}
+
+impl Localize for ReturnsWritten {
+    fn localize(&self, lang: Lang) -> String {
+        let mut text = match lang {
+            Lang::Zh => format!(
+                "已生成 {} 个返回包（{}）",
+                self.written.len(),
+                self.dir.display()
+            ),
+            Lang::En => format!(
+                "{} return bundles written ({})",
+                self.written.len(),
+                self.dir.display()
+            ),
+        };
+        if !self.without_devices.is_empty() {
+            text.push_str(&match lang {
+                Lang::Zh => format!(
+                    "；以下村还没有登记设备，未生成：{}",
+                    self.without_devices.join("、")
+                ),
+                Lang::En => format!(
+                    "; these villages have no registered laptop yet: {}",
+                    self.without_devices.join(", ")
+                ),
+            });
+        }
+        text
+    }
+}
+
+/// The return bundle of one village written.
+#[derive(Debug, Clone)]
+pub struct ReturnWritten {
+    pub path: PathBuf,
+    pub header: Header,
+}
+
+/// Writes the return bundle of the village `code` to `out`.
+pub fn write_return(mut store: Store, code: &str, out: &Path) -> Result<ReturnWritten, SyncError> {
+    let header = county::write_return(&mut store, code, out, &mut |_| {})?;
+    store.close()?;
+    Ok(ReturnWritten {
+        path: out.to_path_buf(),
+        header,
+    })
+}
+
+impl Localize for ReturnWritten {
+    fn localize(&self, lang: Lang) -> String {
+        let c = &self.header.counts;
+        let (path, records, acks) = (self.path.display(), c.records, c.acknowledgements);
+        match lang {
+            Lang::Zh => format!("已生成返回包 {path}：{records} 条记录，{acks} 条回执"),
+            Lang::En => {
+                format!("Return bundle written: {path}: {records} records, {acks} acknowledgements")
+            }
+        }
+    }
+}

@@ -1,0 +1,54 @@
+//! Where the data lives: the platform data directory, the village and demo database files in it,
+//! the preferences file beside them, and which database the window opens at start.
+
+use std::path::{Path, PathBuf};
+
+use crate::demo::{self, DemoSpec};
+use crate::store::{Store, StoreError};
+
+/// The database a fresh installation keeps its real village in.
+pub const VILLAGE_DB: &str = "dripline.sqlite";
+/// The generated demo village shown until a real village is created.
+pub const DEMO_DB: &str = "demo.sqlite";
+/// The interface preferences (language, masking), read by the window and the command line.
+pub const PREFS_FILE: &str = "ui-prefs.json";
+
+/// The platform data directory (e.g. `~/.local/share/dripline`, `%APPDATA%\dripline\Dripline\data`).
+pub fn data_dir() -> Option<PathBuf> {
+    directories::ProjectDirs::from("cn", "dripline", "Dripline").map(|d| d.data_dir().to_path_buf())
+}
+
+/// The real village's database in `data_dir`.
+pub fn village_db(data_dir: &Path) -> PathBuf {
+    data_dir.join(VILLAGE_DB)
+}
+
+/// The preferences file in `data_dir`.
+pub fn prefs_file(data_dir: &Path) -> PathBuf {
+    data_dir.join(PREFS_FILE)
+}
+
+/// Opens the database the window shows: `db` if given; else the village database in the data
+/// directory; else the demo database, generated on first start (and again if it lost its
+/// village).
+pub fn open_default(data_dir: &Path, db: Option<&Path>) -> Result<Store, StoreError> {
+    if let Some(path) = db {
+        return Store::open_or_create(path);
+    }
+    let village_db = village_db(data_dir);
+    if village_db.exists() {
+        return Store::open(&village_db);
+    }
+    let demo_db = data_dir.join(DEMO_DB);
+    let fresh = !demo_db.exists();
+    let mut store = Store::open_or_create(&demo_db)?;
+    if fresh || store.villages()?.is_empty() {
+        let village = demo::generate_village(&DemoSpec::default(), 0);
+        store.insert_generated_with_workflow(
+            &village.village,
+            &village.households,
+            &village.workflow,
+        )?;
+    }
+    Ok(store)
+}

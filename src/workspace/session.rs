@@ -1,0 +1,77 @@
+//! An open database and the village shown from it: what the window works on between frames.
+//! The session chooses the village (the first of the database until another is chosen), keeps its
+//! [`VillageView`] fresh after every change, and counts the refreshes so that caches built from
+//! the view (chart textures) know when they are stale. Changes go through [`Session::apply`]
+//! (`edit.rs`).
+
+use chrono::NaiveDate;
+use uuid::Uuid;
+
+use super::view::VillageView;
+use crate::model::Thresholds;
+use crate::rules::income::PovertyLines;
+use crate::store::{ChangeId, Store, StoreError};
+
+pub struct Session {
+    pub store: Store,
+    /// The village being shown; `None` while the database holds no village.
+    village_id: Option<Uuid>,
+    /// Villages in the database: more than one is a county database.
+    pub village_count: usize,
+    /// The shown village, evaluated at its date.
+    pub view: Option<VillageView>,
+    /// The county settings, also when there is no village yet.
+    pub lines: PovertyLines,
+    pub thresholds: Thresholds,
+    /// Bumped by every refresh: what caches derived from the view key on.
+    pub generation: u64,
+    /// Changes made in this session, newest last: what undo reverts.
+    pub(super) undo_stack: Vec<ChangeId>,
+}
+
+impl Session {
+    /// Opens a session on `store`, showing its first village.
+    pub fn new(store: Store, clock_today: NaiveDate) -> Result<Session, StoreError> {
+        let mut session = Session {
+            store,
+            village_id: None,
+            village_count: 0,
+            view: None,
+            lines: PovertyLines::new(Vec::new()),
+            thresholds: Thresholds::default(),
+            generation: 0,
+            undo_stack: Vec::new(),
+        };
+        session.refresh(clock_today)?;
+        Ok(session)
+    }
+
+    /// The village being shown.
+    pub fn village_id(&self) -> Option<Uuid> {
+        self.village_id
+    }
+
+    /// Shows another village of the database (a county switching villages).
+    pub fn show_village(&mut self, id: Uuid, clock_today: NaiveDate) -> Result<(), StoreError> {
+        self.village_id = Some(id);
+        self.refresh(clock_today)
+    }
+
+    /// Reads the view again after a change. A shown village that is gone (or none chosen yet)
+    /// gives way to the first village of the database.
+    pub fn refresh(&mut self, clock_today: NaiveDate) -> Result<(), StoreError> {
+        let villages = self.store.villages()?;
+        self.village_count = villages.len();
+        if !villages.iter().any(|v| Some(v.id) == self.village_id) {
+            self.village_id = villages.first().map(|v| v.id);
+        }
+        self.lines = self.store.poverty_lines()?;
+        self.thresholds = self.store.thresholds()?;
+        self.view = match self.village_id {
+            Some(id) => Some(VillageView::load(&self.store, id, clock_today)?),
+            None => None,
+        };
+        self.generation += 1;
+        Ok(())
+    }
+}

@@ -1,0 +1,64 @@
+//! The window without a display (egui_kittest), driven by label as a user would: the harness
+//! builder and the clicks, typing and waiting the UI flows share.
+
+use std::path::{Path, PathBuf};
+
+use dripline::ui::App;
+use eframe::egui;
+use egui::accesskit::Role;
+use egui_kittest::kittest::Queryable;
+use egui_kittest::{Harness, HarnessBuilder};
+
+/// The harness builder at the window's size.
+pub fn builder() -> HarnessBuilder<App> {
+    Harness::builder().with_size([1280.0, 800.0])
+}
+
+/// The window on `data_dir` (its databases and preferences), or on the database `db`.
+pub fn harness(data_dir: &Path, db: Option<PathBuf>) -> Harness<'static, App> {
+    build(builder(), data_dir, db)
+}
+
+/// The window from a builder set up otherwise (more steps per run, say).
+pub fn build(
+    builder: HarnessBuilder<App>,
+    data_dir: &Path,
+    db: Option<PathBuf>,
+) -> Harness<'static, App> {
+    let dir = data_dir.to_path_buf();
+    builder.build_eframe(move |cc| App::new(cc, dir, db))
+}
+
+/// Whether some widget with exactly this label is on screen (a heading and a tab may share one).
+pub fn shown(harness: &Harness<'static, App>, label: &str) -> bool {
+    harness.query_all_by_label(label).next().is_some()
+}
+
+pub fn click(harness: &mut Harness<'static, App>, label: &str) {
+    harness.get_by_label(label).click();
+    harness.run();
+}
+
+/// Types into the text field labelled `label`.
+pub fn type_into(harness: &mut Harness<'static, App>, label: &str, text: &str) {
+    let field = harness.get_by_role_and_label(Role::TextInput, label);
+    field.focus();
+    harness.run();
+    harness
+        .get_by_role_and_label(Role::TextInput, label)
+        .type_text(text);
+    harness.run();
+}
+
+/// Steps the window until its background job has finished.
+pub fn wait_for_job(harness: &mut Harness<'static, App>) {
+    for _ in 0..4000 {
+        harness.step();
+        if !harness.state().job_running() {
+            harness.run();
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    panic!("the background job did not finish");
+}
