@@ -3,6 +3,7 @@
 //! printed once, in the chosen language, with a non-zero exit; a failed command changes no file.
 
 mod assess;
+mod backup;
 mod bundle;
 mod check;
 mod county;
@@ -77,6 +78,12 @@ pub enum Command {
     Keys(keys::KeysArgs),
     /// County mode: `init --out FILE --county-code CODE`, `return --db FILE --village CODE --out BUNDLE`.
     County(county::CountyArgs),
+    /// Back the database up into a folder (a USB stick): a verified copy named with the village
+    /// and the date, made safely while the window is open.
+    Backup(backup::BackupArgs),
+    /// Put a backup in place of the database (the current one is kept aside, renamed with the
+    /// time); a backup of another village is refused. Close the window first.
+    Restore(backup::RestoreArgs),
     /// (testing) Write records in a loop, printing each committed id; used by the crash test.
     #[command(hide = true)]
     StressWrite(stress::StressArgs),
@@ -175,6 +182,8 @@ pub fn run(command: Command, lang: Lang) -> ExitCode {
         Command::Bundle(args) => bundle::run(args, lang),
         Command::Keys(args) => keys::run(args, lang),
         Command::County(args) => county::run(args, lang, today),
+        Command::Backup(args) => backup::run_backup(args, lang, today),
+        Command::Restore(args) => backup::run_restore(args, lang),
         Command::StressWrite(args) => stress::run(args),
     };
     match result {
