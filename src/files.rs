@@ -78,6 +78,8 @@ fn refused(target: &Path) -> std::io::Error {
 pub struct Partial {
     path: PathBuf,
     target: PathBuf,
+    /// The target may be a database this replaces (`demo --force`).
+    replaces_database: bool,
 }
 
 impl Partial {
@@ -87,6 +89,17 @@ impl Partial {
         if is_database_or_side(target) {
             return Err(refused(target));
         }
+        Ok(Self::named(target, false))
+    }
+
+    /// Like [`Partial::beside`] for a new database that may replace an existing one (the
+    /// caller asked to: `demo --force`); the old database's `-wal`/`-shm` files go with it, so
+    /// that SQLite never applies them to the new file.
+    pub fn replacing_database(target: &Path) -> Partial {
+        Self::named(target, true)
+    }
+
+    fn named(target: &Path, replaces_database: bool) -> Partial {
         static NEXT: AtomicU64 = AtomicU64::new(0);
         clean_stale(target);
         let mut name = partial_prefix(target);
@@ -95,10 +108,11 @@ impl Partial {
             std::process::id(),
             NEXT.fetch_add(1, Ordering::Relaxed)
         ));
-        Ok(Partial {
+        Partial {
             path: target.with_file_name(name),
             target: target.to_path_buf(),
-        })
+            replaces_database,
+        }
     }
 
     /// Where to write.
@@ -108,8 +122,18 @@ impl Partial {
 
     /// Syncs the partial file, renames it over the target and syncs the folder.
     pub fn commit(self) -> std::io::Result<()> {
-        if is_database_or_side(&self.target) {
+        if !self.replaces_database && is_database_or_side(&self.target) {
             return Err(refused(&self.target));
+        }
+        if self.replaces_database {
+            for suffix in SIDE_SUFFIXES {
+                let mut side = self.target.as_os_str().to_os_string();
+                side.push(suffix);
+                match std::fs::remove_file(&side) {
+                    Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e),
+                    _ => {}
+                }
+            }
         }
         std::fs::OpenOptions::new()
             .read(true)

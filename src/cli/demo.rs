@@ -30,7 +30,17 @@ pub struct DemoArgs {
 }
 
 pub fn run(args: DemoArgs, lang: Lang) -> Result<(), CliError> {
-    super::check_output(&args.out, None, args.force)?;
+    // A demo database may replace another (with --force); its side files never.
+    let text = args.out.as_os_str().to_string_lossy();
+    if ["-wal", "-shm", "-journal"]
+        .iter()
+        .any(|s| text.ends_with(s))
+    {
+        return Err(CliError::OutputIsDatabase(args.out));
+    }
+    if args.out.exists() && !args.force {
+        return Err(CliError::OutputExists(args.out));
+    }
     let spec = DemoSpec {
         villages: args.villages,
         households_per_village: args.households_per_village,
@@ -38,7 +48,7 @@ pub fn run(args: DemoArgs, lang: Lang) -> Result<(), CliError> {
     };
     // Build into a temporary file beside the target and rename it at the end, so an interrupted
     // or failed run never leaves a half-made database under the requested name.
-    let partial = crate::files::Partial::beside(&args.out)?;
+    let partial = crate::files::Partial::replacing_database(&args.out);
     let started = std::time::Instant::now();
     let households = generate_into(partial.path(), &spec)?;
     partial.commit()?;
