@@ -2,7 +2,7 @@
 //!
 //! Layers, each knowing only the ones above it in this list:
 //! - [`assets`]: files compiled in (the CJK font);
-//! - [`model`]: plain data of the registry;
+//! - [`model`]: plain data of the registry; [`files`]: writing a file whole or not at all;
 //! - [`rules`]: pure policy (ID numbers, incomes, exit checklists, data-quality checks);
 //! - [`store`]: the local SQLite database (schema, migrations, audit log);
 //! - [`demo`]: a deterministic demo village or county;
@@ -15,6 +15,7 @@
 pub mod assets;
 pub mod cli;
 pub mod demo;
+pub mod files;
 pub mod i18n;
 pub mod io;
 pub mod model;

@@ -76,9 +76,7 @@ pub fn run(args: BundleArgs, lang: Lang) -> Result<(), CliError> {
             force,
             json,
         } => {
-            if out.exists() && !force {
-                return Err(CliError::OutputExists(out));
-            }
+            super::check_output(&out, Some(&db), force)?;
             let written = workspace_bundles::export(Store::open(&db)?, &out, full, &mut |_| {})?;
             if let Some(warning) = written.warning(lang) {
                 eprintln!("{warning}");

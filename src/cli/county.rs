@@ -57,24 +57,12 @@ pub fn run(args: CountyArgs, lang: Lang, today: NaiveDate) -> Result<(), CliErro
                 return Err(CliError::OutputExists(out));
             }
             // Built under a partial name and renamed when complete, so a failure leaves no file.
-            let mut partial = out.as_os_str().to_owned();
-            partial.push(".partial");
-            let partial = PathBuf::from(partial);
-            let _ = std::fs::remove_file(&partial);
-            let built = (|| -> Result<String, CliError> {
-                let mut store = Store::open_or_create(&partial)?;
-                let public = county::init_county(&mut store, &county_code)?;
-                store.close()?;
-                Ok(public.to_line())
-            })();
-            let line = match built {
-                Ok(line) => line,
-                Err(e) => {
-                    let _ = std::fs::remove_file(&partial);
-                    return Err(e);
-                }
-            };
-            std::fs::rename(&partial, &out)?;
+            let partial = crate::files::Partial::beside(&out)?;
+            let mut store = Store::open_or_create(partial.path())?;
+            let public = county::init_county(&mut store, &county_code)?;
+            store.close()?;
+            let line = public.to_line();
+            partial.commit()?;
             emit(&format!(
                 "{} {}\n{}: {line}\n",
                 lang.pick("已创建县级数据库", "Created county database"),
@@ -91,9 +79,7 @@ pub fn run(args: CountyArgs, lang: Lang, today: NaiveDate) -> Result<(), CliErro
             out,
             force,
         } => {
-            if out.exists() && !force {
-                return Err(CliError::OutputExists(out));
-            }
+            super::check_output(&out, Some(&db), force)?;
             let written = workspace_county::write_return(Store::open(&db)?, &village, &out)?;
             emit(&format!("{}\n", written.localize(lang)))
         }

@@ -30,6 +30,14 @@ pub struct DemoArgs {
 }
 
 pub fn run(args: DemoArgs, lang: Lang) -> Result<(), CliError> {
+    // A demo database may replace another (with --force); its side files never.
+    let text = args.out.as_os_str().to_string_lossy();
+    if ["-wal", "-shm", "-journal"]
+        .iter()
+        .any(|s| text.ends_with(s))
+    {
+        return Err(CliError::OutputIsDatabase(args.out));
+    }
     if args.out.exists() && !args.force {
         return Err(CliError::OutputExists(args.out));
     }
@@ -40,10 +48,10 @@ pub fn run(args: DemoArgs, lang: Lang) -> Result<(), CliError> {
     };
     // Build into a temporary file beside the target and rename it at the end, so an interrupted
     // or failed run never leaves a half-made database under the requested name.
-    let partial = PartialFile::beside(&args.out);
+    let partial = crate::files::Partial::replacing_database(&args.out);
     let started = std::time::Instant::now();
-    let households = generate_into(&partial.path, &spec)?;
-    partial.persist(&args.out)?;
+    let households = generate_into(partial.path(), &spec)?;
+    partial.commit()?;
     let secs = started.elapsed().as_secs_f64();
     match lang {
         Lang::Zh => println!(
@@ -62,47 +70,6 @@ pub fn run(args: DemoArgs, lang: Lang) -> Result<(), CliError> {
         ),
     }
     Ok(())
-}
-
-/// A file being built under a temporary name; removed (with its SQLite side files) unless it
-/// is persisted under its real name.
-struct PartialFile {
-    path: PathBuf,
-}
-
-impl PartialFile {
-    fn beside(target: &std::path::Path) -> PartialFile {
-        let mut name = target
-            .file_name()
-            .map(|n| n.to_os_string())
-            .unwrap_or_default();
-        name.push(format!(".partial-{}", std::process::id()));
-        PartialFile {
-            path: target.with_file_name(name),
-        }
-    }
-
-    fn side_files(&self) -> [PathBuf; 3] {
-        let text = self.path.display().to_string();
-        [
-            self.path.clone(),
-            PathBuf::from(format!("{text}-wal")),
-            PathBuf::from(format!("{text}-shm")),
-        ]
-    }
-
-    fn persist(self, target: &std::path::Path) -> Result<(), CliError> {
-        std::fs::rename(&self.path, target)?;
-        Ok(())
-    }
-}
-
-impl Drop for PartialFile {
-    fn drop(&mut self) {
-        for file in self.side_files() {
-            let _ = std::fs::remove_file(file);
-        }
-    }
 }
 
 /// Generates on one thread and writes on this one, so both cores work.

@@ -55,6 +55,11 @@ pub fn run(args: ExportArgs, lang: Lang, today: NaiveDate) -> Result<(), CliErro
         ExportFormatArg::Xlsx(t) => (t, ExportFormat::Xlsx),
         ExportFormatArg::Csv(t) => (t, ExportFormat::CsvFolder),
     };
+    if format == ExportFormat::Xlsx {
+        super::check_output(&target.out, Some(&target.db), target.force)?;
+    } else if crate::files::is_same_database(&target.out, &target.db) {
+        return Err(CliError::OutputIsDatabase(target.out));
+    }
     let store = Store::open(&target.db)?;
     let tables = export::tables(&store, target.full_ids, today)?;
     drop(store);

@@ -3,6 +3,7 @@
 //! printed once, in the chosen language, with a non-zero exit; a failed command changes no file.
 
 mod assess;
+mod backup;
 mod bundle;
 mod check;
 mod county;
@@ -15,7 +16,7 @@ mod stress;
 mod survey;
 mod visits;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
@@ -77,6 +78,12 @@ pub enum Command {
     Keys(keys::KeysArgs),
     /// County mode: `init --out FILE --county-code CODE`, `return --db FILE --village CODE --out BUNDLE`.
     County(county::CountyArgs),
+    /// Back the database up into a folder (a USB stick): a verified copy named with the village
+    /// and the date, made safely while the window is open.
+    Backup(backup::BackupArgs),
+    /// Put a backup in place of the database (the current one is kept aside, renamed with the
+    /// time); a backup of another village is refused. Close the window first.
+    Restore(backup::RestoreArgs),
     /// (testing) Write records in a loop, printing each committed id; used by the crash test.
     #[command(hide = true)]
     StressWrite(stress::StressArgs),
@@ -89,6 +96,8 @@ pub enum CliError {
     Store(#[from] StoreError),
     #[error("file exists: {0}")]
     OutputExists(PathBuf),
+    #[error("output is a database: {0}")]
+    OutputIsDatabase(PathBuf),
     #[error("invalid argument: {0}")]
     Argument(String),
     #[error("io error: {0}")]
@@ -111,6 +120,16 @@ impl Localize for CliError {
                     path.display()
                 ),
             },
+            CliError::OutputIsDatabase(path) => match lang {
+                Lang::Zh => format!(
+                    "{} 是数据库文件（或其 -wal/-shm 文件），即使加 --force 也不会覆盖；未做任何改动。请换一个输出文件名。",
+                    path.display()
+                ),
+                Lang::En => format!(
+                    "{} is a database (or its -wal/-shm file) and is never overwritten, even with --force; nothing was changed. Choose another output name.",
+                    path.display()
+                ),
+            },
             CliError::Argument(text) => text.clone(),
             CliError::Sync(e) => e.localize(lang),
             CliError::Io(e) => match lang {
@@ -119,6 +138,20 @@ impl Localize for CliError {
             },
         }
     }
+}
+
+/// Refuses an output path that is a database (the open one `db` included, or its side files),
+/// whatever `force` says, then one that exists unless `force`.
+fn check_output(out: &Path, db: Option<&Path>, force: bool) -> Result<(), CliError> {
+    if crate::files::is_database_or_side(out)
+        || db.is_some_and(|db| crate::files::is_same_database(out, db))
+    {
+        return Err(CliError::OutputIsDatabase(out.to_path_buf()));
+    }
+    if out.exists() && !force {
+        return Err(CliError::OutputExists(out.to_path_buf()));
+    }
+    Ok(())
 }
 
 /// Writes a command's output to stdout. A closed pipe (`dripline check … | head`) is not an
@@ -149,6 +182,8 @@ pub fn run(command: Command, lang: Lang) -> ExitCode {
         Command::Bundle(args) => bundle::run(args, lang),
         Command::Keys(args) => keys::run(args, lang),
         Command::County(args) => county::run(args, lang, today),
+        Command::Backup(args) => backup::run_backup(args, lang, today),
+        Command::Restore(args) => backup::run_restore(args, lang),
         Command::StressWrite(args) => stress::run(args),
     };
     match result {

@@ -61,9 +61,7 @@ pub fn run(args: PrintArgs, lang: Lang, today: NaiveDate) -> Result<(), CliError
         Paper::Card(t) => (PaperKind::Card, t),
         Paper::VisitSheet(t) => (PaperKind::VisitSheet, t),
     };
-    if target.out.exists() && !target.force {
-        return Err(CliError::OutputExists(target.out));
-    }
+    super::check_output(&target.out, Some(&target.db), target.force)?;
     let store = Store::open(&target.db)?;
     let found = print::find_household(&store, target.village.as_deref(), &target.household)
         .map_err(|e| print_error(e, lang))?;

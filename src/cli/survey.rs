@@ -70,9 +70,7 @@ pub fn run(args: SurveyArgs, lang: Lang, today: NaiveDate) -> Result<(), CliErro
 }
 
 fn template(args: TemplateArgs, lang: Lang) -> Result<(), CliError> {
-    if args.out.exists() && !args.force {
-        return Err(CliError::OutputExists(args.out));
-    }
+    super::check_output(&args.out, None, args.force)?;
     survey::write_template(&args.out).map_err(|e| CliError::Argument(e.localize(lang)))?;
     emit(&format!(
         "{}\n",

@@ -35,6 +35,16 @@ impl Cell {
             Cell::Empty => String::new(),
         }
     }
+
+    /// The cell as a CSV field a spreadsheet will not run: a text starting with `=`, `+`, `-`,
+    /// `@`, a tab or a carriage return gets a leading `'` (OWASP's advice against CSV injection);
+    /// numbers are written as they are.
+    pub fn csv_text(&self) -> String {
+        match self {
+            Cell::Text(t) if t.starts_with(['=', '+', '-', '@', '\t', '\r']) => format!("'{t}"),
+            other => other.text(),
+        }
+    }
 }
 
 fn text(value: impl Into<String>) -> Cell {
@@ -316,7 +326,10 @@ pub fn write_xlsx(path: &Path, tables: &[Table]) -> Result<(), ExportError> {
         }
         sheet.set_freeze_panes(2, 0).map_err(write_error)?;
     }
-    workbook.save(path).map_err(write_error)
+    super::survey::save_workbook(&mut workbook, path).map_err(|message| ExportError::Write {
+        path: path.to_path_buf(),
+        message,
+    })
 }
 
 /// Writes one `<file_stem>.csv` per table into `dir` (created if missing), UTF-8 with a BOM.
@@ -340,12 +353,12 @@ pub fn write_csv_dir(dir: &Path, tables: &[Table]) -> Result<Vec<PathBuf>, Expor
             writer.write_record(&en).map_err(|e| io_error(&path, &e))?;
             for row in &table.rows {
                 writer
-                    .write_record(row.iter().map(Cell::text))
+                    .write_record(row.iter().map(Cell::csv_text))
                     .map_err(|e| io_error(&path, &e))?;
             }
             writer.flush().map_err(|e| io_error(&path, &e))?;
         }
-        std::fs::write(&path, bytes).map_err(|e| io_error(&path, &e))?;
+        crate::files::write_bytes(&path, &bytes).map_err(|e| io_error(&path, &e))?;
         written.push(path);
     }
     Ok(written)
@@ -360,6 +373,15 @@ mod tests {
         assert_eq!(Cell::Number(1200.0).text(), "1200");
         assert_eq!(Cell::Number(2.5).text(), "2.5");
         assert_eq!(Cell::Empty.text(), "");
+    }
+
+    #[test]
+    fn csv_cells_that_a_spreadsheet_would_run_are_neutralised() {
+        for formula in ["=1+2", "@SUM(1+1)", "+86 138", "-2+3", "\tx", "\r=1"] {
+            assert_eq!(Cell::Text(formula.into()).csv_text(), format!("'{formula}"));
+        }
+        assert_eq!(Cell::Text("张三=1".into()).csv_text(), "张三=1");
+        assert_eq!(Cell::Number(-200.0).csv_text(), "-200");
     }
 
     #[test]

@@ -56,6 +56,37 @@ pub enum ImportProblem {
     NumberUsedByAnotherHousehold { number: String },
     #[error("ID number registered in household {number}")]
     IdNumberInOtherHousehold { number: String },
+    /// The spreadsheet stored the cell as a number, which changes a digit string.
+    #[error("the cell holds a number")]
+    NumberCell,
+    #[error("longer than {limit} characters")]
+    TooLong { limit: usize, chars: usize },
+    /// A CSV field ran from its row to `last_line`: a quote opened and never closed.
+    #[error("the cell runs on to line {last_line}")]
+    SpansLines { last_line: usize },
+    #[error("stated sex {stated:?} differs from the ID number's {from_id:?}")]
+    SexDiffersFromId { stated: Sex, from_id: Sex },
+    #[error("stated birth date {stated} differs from the ID number's {from_id}")]
+    BirthDateDiffersFromId {
+        stated: NaiveDate,
+        from_id: NaiveDate,
+    },
+    #[error("{value} is not a date")]
+    NotADate { value: String },
+}
+
+impl ImportProblem {
+    /// A problem of the cell's form (how it was typed or saved): the other checks of that cell
+    /// are not reported beside it, since they would judge a value the user did not type (a
+    /// check character computed on digits Excel rounded invites inventing a valid wrong number).
+    fn is_of_form(&self) -> bool {
+        matches!(
+            self,
+            ImportProblem::NumberCell
+                | ImportProblem::TooLong { .. }
+                | ImportProblem::SpansLines { .. }
+        )
+    }
 }
 
 impl Localize for ImportProblem {
@@ -114,6 +145,30 @@ impl Localize for ImportProblem {
                 Lang::En => format!(
                     "household number already used by another household: the registered household {number} has a different head's ID number; check the number or the head"
                 ),
+            },
+            ImportProblem::NumberCell => match lang {
+                Lang::Zh => "此单元格是数字格式，Excel 已改动其中的数字（18 位身份证号只保留 15 位有效数字，电话号码丢掉开头的 0）。请将这一列设为“文本”格式，再重新输入这些号码（不要用改格式前的数字）".to_string(),
+                Lang::En => "the cell holds a number, and Excel has changed its digits (an 18-digit ID number keeps only 15 significant digits, a phone number loses its leading 0). Format the column as Text and type the numbers again (not the digits shown before)".to_string(),
+            },
+            ImportProblem::TooLong { limit, chars } => match lang {
+                Lang::Zh => format!("内容有 {chars} 字，超过上限 {limit} 字；请核对（多半是多了一个引号，把后面几行并了进来）"),
+                Lang::En => format!("{chars} characters, more than the limit of {limit}; check it (often a stray quote that swallowed the next rows)"),
+            },
+            ImportProblem::SpansLines { last_line } => match lang {
+                Lang::Zh => format!("此单元格一直延续到第{last_line}行：多半是多了一个英文引号（\"），请删去后重新保存"),
+                Lang::En => format!("the cell runs on to line {last_line}: most likely a stray double quote (\"); remove it and save again"),
+            },
+            ImportProblem::SexDiffersFromId { stated, from_id } => match lang {
+                Lang::Zh => format!("填写的性别“{}”与身份证号显示的“{}”不符；请核对身份证号是否抄错了人", stated.label(lang), from_id.label(lang)),
+                Lang::En => format!("the stated sex \"{}\" differs from the ID number's \"{}\"; check that the ID number is this person's", stated.label(lang), from_id.label(lang)),
+            },
+            ImportProblem::BirthDateDiffersFromId { stated, from_id } => match lang {
+                Lang::Zh => format!("填写的出生日期 {stated} 与身份证号显示的 {from_id} 不符；请核对身份证号是否抄错了人"),
+                Lang::En => format!("the stated date of birth {stated} differs from the ID number's {from_id}; check that the ID number is this person's"),
+            },
+            ImportProblem::NotADate { value } => match lang {
+                Lang::Zh => format!("“{value}”不是日期（请写成 1988-06-01）"),
+                Lang::En => format!("\"{value}\" is not a date (write it as 1988-06-01)"),
             },
             ImportProblem::IdNumberInOtherHousehold { number } => match lang {
                 Lang::Zh => format!(
@@ -690,6 +745,137 @@ fn normalized_id(id: &str) -> String {
     id.trim().to_ascii_uppercase()
 }
 
+/// The problems of how a row's cells were typed or saved: a cell a stray quote ran over several
+/// lines, a cell past its column's length limit, a digit string the spreadsheet holds as a number
+/// (in a CSV written from such a sheet, in scientific notation such as 5.10824E+17).
+fn form_problems(raw: &RawRow) -> Vec<RowProblem> {
+    let mut problems = Vec::new();
+    for (&column, text) in &raw.cells {
+        let chars = text.chars().count();
+        let problem = if raw.last_line > raw.row && text.contains('\n') {
+            ImportProblem::SpansLines {
+                last_line: raw.last_line,
+            }
+        } else if chars > column.max_chars() {
+            ImportProblem::TooLong {
+                limit: column.max_chars(),
+                chars,
+            }
+        } else if column.must_be_text() && (raw.numbers.contains(&column) || is_scientific(text)) {
+            ImportProblem::NumberCell
+        } else {
+            continue;
+        };
+        problems.push(RowProblem {
+            row: raw.row,
+            column,
+            problem,
+        });
+    }
+    problems
+}
+
+/// `5.10824E+17`, `5.1E17`: how a spreadsheet writes a long number it holds.
+fn is_scientific(text: &str) -> bool {
+    let Some((mantissa, exponent)) = text.split_once(['E', 'e']) else {
+        return false;
+    };
+    let exponent = exponent.strip_prefix('+').unwrap_or(exponent);
+    !mantissa.is_empty()
+        && mantissa.chars().all(|c| c.is_ascii_digit() || c == '.')
+        && !exponent.is_empty()
+        && exponent.chars().all(|c| c.is_ascii_digit())
+}
+
+/// A date as people type it: 1988-06-01, 1988/6/1, 1988.6.1, 19880601, 1988年6月1日.
+fn parse_stated_date(text: &str) -> Option<NaiveDate> {
+    let text = text.trim().trim_end_matches('日');
+    let unified: String = text
+        .chars()
+        .map(|c| {
+            if matches!(c, '/' | '.' | '年' | '月') {
+                '-'
+            } else {
+                c
+            }
+        })
+        .collect();
+    NaiveDate::parse_from_str(&unified, "%Y-%m-%d")
+        .or_else(|_| NaiveDate::parse_from_str(&unified, "%Y%m%d"))
+        .ok()
+}
+
+/// Stated sex and birth date compared with a valid ID number of the same row: when they differ,
+/// the ID number is usually another person's, copied from the row above or below.
+fn stated_problems(raw: &RawRow, today: NaiveDate, problems: &mut Vec<RowProblem>) {
+    let mut report = |column, problem| {
+        problems.push(RowProblem {
+            row: raw.row,
+            column,
+            problem,
+        })
+    };
+    let stated_sex = raw.cell(Column::StatedSex).and_then(|text| {
+        let upper = text.to_ascii_uppercase();
+        let sex = match upper.as_str() {
+            "M" => Some(Sex::Male),
+            "F" => Some(Sex::Female),
+            _ => Sex::parse(text),
+        };
+        if sex.is_none() {
+            report(
+                Column::StatedSex,
+                ImportProblem::UnknownValue {
+                    value: text.to_string(),
+                    allowed: Sex::ALL.iter().map(|s| s.labels()).collect(),
+                },
+            );
+        }
+        sex
+    });
+    let stated_birth = raw.cell(Column::StatedBirthDate).and_then(|text| {
+        let date = parse_stated_date(text);
+        if date.is_none() {
+            report(
+                Column::StatedBirthDate,
+                ImportProblem::NotADate {
+                    value: text.to_string(),
+                },
+            );
+        }
+        date
+    });
+    let Some(info) = raw
+        .cell(Column::IdNumber)
+        .filter(|_| !raw.numbers.contains(&Column::IdNumber))
+        .and_then(|id| id_number::validate(id, today).ok())
+    else {
+        return;
+    };
+    if let Some(stated) = stated_sex
+        && stated != info.sex
+    {
+        report(
+            Column::StatedSex,
+            ImportProblem::SexDiffersFromId {
+                stated,
+                from_id: info.sex,
+            },
+        );
+    }
+    if let Some(stated) = stated_birth
+        && stated != info.birth_date
+    {
+        report(
+            Column::StatedBirthDate,
+            ImportProblem::BirthDateDiffersFromId {
+                stated,
+                from_id: info.birth_date,
+            },
+        );
+    }
+}
+
 /// Checks the rows of a survey file against the village `village_id` whose stored households are
 /// `stored`, as of `today`, and plans what to write. Pure: reads nothing, writes nothing.
 pub fn plan(
@@ -698,7 +884,12 @@ pub fn plan(
     stored: &[HouseholdRecord],
     today: NaiveDate,
 ) -> ImportPlan {
-    let mut problems = Vec::new();
+    let mut problems: Vec<RowProblem> = rows.iter().flat_map(form_problems).collect();
+    let of_form: std::collections::HashSet<(usize, Column)> =
+        problems.iter().map(|p| (p.row, p.column)).collect();
+    for row in rows {
+        stated_problems(row, today, &mut problems);
+    }
     let parsed: Vec<ParsedRow> = rows.iter().map(|r| parse_row(r, &mut problems)).collect();
 
     // The same ID number twice in the file.
@@ -870,6 +1061,7 @@ pub fn plan(
         push_field_errors(&mut problems, p.row, member_errors(&member, today));
     }
 
+    problems.retain(|p| p.problem.is_of_form() || !of_form.contains(&(p.row, p.column)));
     problems.sort_by_key(|p| (p.row, p.column));
     ImportPlan {
         village_id,
@@ -906,6 +1098,8 @@ mod tests {
                 .iter()
                 .map(|(c, t)| (*c, t.to_string()))
                 .collect::<BTreeMap<_, _>>(),
+            numbers: Default::default(),
+            last_line: row,
         }
     }
 

@@ -2,6 +2,7 @@
 //! spreadsheet (template, reading, validated import) and the registry export to XLSX and CSV.
 //!
 //! - [`survey`]: the survey layout, the template writer and the reader of filled files;
+//! - [`survey_file`]: the bytes of a CSV or xlsx file to a grid of cells, decoded and bounded;
 //! - [`import`]: turning the rows read into an [`import::ImportPlan`] (validated, matched against
 //!   the village's households) and applying it to the store as one change;
 //! - [`charts`]: the figures of the household and village charts and their drawing (window
@@ -16,3 +17,4 @@ pub mod export_workflow;
 pub mod import;
 pub mod print;
 pub mod survey;
+pub mod survey_file;

@@ -24,12 +24,12 @@
 //! Coded columns accept the Chinese label, the English label or the stored code; sheet
 //! `可选值 Allowed values` of the template lists them.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-use calamine::{Data, Reader};
 use rust_xlsxwriter::{DataValidation, DataValidationErrorStyle, Format, Formula, Workbook};
 
+use super::survey_file::{self, CsvEncoding, FileError, GridCell, GridRow};
 use crate::i18n::{Label, Lang, Localize};
 use crate::model::{
     Cause, Education, Health, HouseholdStatus, LabourAbility, MonitoredKind, PovertyAttribute,
@@ -84,6 +84,11 @@ pub enum Column {
     Helper,
     IncomeYear,
     Income(IncomeItem),
+    /// 性别 as stated by the file (not in the template: sex is read from the ID number, and a
+    /// stated one is only compared with it).
+    StatedSex,
+    /// 出生日期 as stated by the file, compared with the ID number like [`Column::StatedSex`].
+    StatedBirthDate,
 }
 
 /// What a column holds, which decides how its cells are read and checked.
@@ -145,6 +150,9 @@ impl Column {
         Column::Income(IncomeItem::ProductionExpense),
     ];
 
+    /// Columns read when a file has them, though the template does not.
+    pub const EXTRA: [Column; 2] = [Column::StatedSex, Column::StatedBirthDate];
+
     /// Columns without which a row cannot be placed in a household.
     pub const REQUIRED: [Column; 4] = [
         Column::HouseholdNumber,
@@ -191,6 +199,8 @@ impl Column {
             Column::EcommerceSales => lang.pick("电商销售", "E-commerce sales"),
             Column::Helper => lang.pick("帮扶责任人", "Assigned helper"),
             Column::IncomeYear => lang.pick("收入年度", "Income year"),
+            Column::StatedSex => lang.pick("性别", "Sex"),
+            Column::StatedBirthDate => lang.pick("出生日期", "Date of birth"),
         }
     }
 
@@ -202,7 +212,9 @@ impl Column {
             | Column::Ethnicity
             | Column::Address
             | Column::Phone
-            | Column::Helper => ColumnKind::Text,
+            | Column::Helper
+            | Column::StatedSex
+            | Column::StatedBirthDate => ColumnKind::Text,
             Column::ArableLand | Column::ForestLand | Column::Income(_) => ColumnKind::Number,
             Column::DisabilityGrade
             | Column::MigrantMonths
@@ -252,9 +264,30 @@ impl Column {
     /// ignored for English).
     pub fn from_header(text: &str) -> Option<Column> {
         let text = text.trim();
+        if text.eq_ignore_ascii_case("birth date") || text == "出生年月日" {
+            return Some(Column::StatedBirthDate);
+        }
         Column::ALL
             .into_iter()
+            .chain(Column::EXTRA)
             .find(|c| c.header(Lang::Zh) == text || c.header(Lang::En).eq_ignore_ascii_case(text))
+    }
+
+    /// The most characters a cell of this column may hold: an address of 200 characters is
+    /// already a paragraph, and a longer one is a quote that swallowed the next rows.
+    pub fn max_chars(self) -> usize {
+        match self {
+            Column::Address | Column::OtherCauses => 200,
+            Column::Name | Column::Helper => 50,
+            Column::HouseholdNumber | Column::IdNumber | Column::Phone | Column::Ethnicity => 30,
+            _ => 100,
+        }
+    }
+
+    /// Columns whose value is a string of digits that a number cell would change (an 18-digit
+    /// ID number keeps only 15 significant digits; a phone number's leading 0 goes).
+    pub fn must_be_text(self) -> bool {
+        matches!(self, Column::IdNumber | Column::Phone)
     }
 }
 
@@ -290,15 +323,8 @@ pub fn status_choices() -> Vec<HouseholdStatus> {
 /// What can go wrong reading or writing a survey file, before any row is looked at.
 #[derive(Debug, thiserror::Error)]
 pub enum SurveyError {
-    #[error("{path}: {source}")]
-    Io {
-        path: PathBuf,
-        source: std::io::Error,
-    },
-    #[error("{path}: {message}")]
-    Spreadsheet { path: PathBuf, message: String },
-    #[error("{path}: not UTF-8")]
-    NotUtf8 { path: PathBuf },
+    #[error("{path}: {error}")]
+    Read { path: PathBuf, error: FileError },
     #[error("{path}: unsupported file type")]
     UnsupportedType { path: PathBuf },
     #[error("{path}: no header row")]
@@ -310,37 +336,14 @@ pub enum SurveyError {
 impl Localize for SurveyError {
     fn localize(&self, lang: Lang) -> String {
         match self {
-            SurveyError::Io { path, source } => match lang {
-                Lang::Zh => format!("无法读取 {}：{source}", path.display()),
-                Lang::En => format!("Cannot read {}: {source}", path.display()),
-            },
-            SurveyError::Spreadsheet { path, message } => match lang {
-                Lang::Zh => format!(
-                    "{} 不是可读的表格文件（{message}），请用 Excel 或 WPS 另存为 .xlsx 后重试。",
-                    path.display()
-                ),
-                Lang::En => format!(
-                    "{} is not a readable spreadsheet ({message}); save it as .xlsx from Excel or WPS and try again.",
-                    path.display()
-                ),
-            },
-            SurveyError::NotUtf8 { path } => match lang {
-                Lang::Zh => format!(
-                    "{} 不是 UTF-8 编码的 CSV（可能是 GBK）。请在 Excel 中选择“另存为 → CSV UTF-8（逗号分隔）”，或直接使用 .xlsx 文件。",
-                    path.display()
-                ),
-                Lang::En => format!(
-                    "{} is not a UTF-8 CSV (it may be GBK). In Excel choose \"Save as → CSV UTF-8 (comma delimited)\", or use the .xlsx file.",
-                    path.display()
-                ),
-            },
+            SurveyError::Read { path, error } => survey_file::describe(error, path, lang),
             SurveyError::UnsupportedType { path } => match lang {
                 Lang::Zh => format!(
-                    "不支持 {} 的文件类型，请使用 .xlsx 或 .csv 文件。",
+                    "不支持 {} 的文件类型，请使用 .xlsx 或 .csv 文件（.xls、.ods 请先另存为 .xlsx）。",
                     path.display()
                 ),
                 Lang::En => format!(
-                    "{} is not a supported file type; use an .xlsx or .csv file.",
+                    "{} is not a supported file type; use an .xlsx or .csv file (save an .xls or .ods as .xlsx first).",
                     path.display()
                 ),
             },
@@ -451,15 +454,30 @@ pub fn write_template(path: &Path) -> Result<(), SurveyError> {
                 .map_err(write_error)?;
         }
     }
-    workbook.save(path).map_err(write_error)
+    save_workbook(&mut workbook, path).map_err(|message| SurveyError::Write {
+        path: path.to_path_buf(),
+        message,
+    })
+}
+
+/// Saves a workbook through a [`crate::files::Partial`]: a failure leaves no file.
+pub(crate) fn save_workbook(workbook: &mut Workbook, path: &Path) -> Result<(), String> {
+    let partial = crate::files::Partial::beside(path).map_err(|e| e.to_string())?;
+    workbook.save(partial.path()).map_err(|e| e.to_string())?;
+    partial.commit().map_err(|e| e.to_string())
 }
 
 /// One data row of a filled survey file: its 1-based row number as the spreadsheet program shows
-/// it, and the non-empty cells of the recognised columns, trimmed.
-#[derive(Debug, Clone, PartialEq)]
+/// it (empty rows and lines counted), and the non-empty cells of the recognised columns, trimmed.
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct RawRow {
     pub row: usize,
     pub cells: BTreeMap<Column, String>,
+    /// Columns whose cell the spreadsheet stored as a number (not as text).
+    pub numbers: BTreeSet<Column>,
+    /// The line the row ends on: past `row` when a CSV field runs over several lines (a quote
+    /// opened and not closed where the user meant).
+    pub last_line: usize,
 }
 
 impl RawRow {
@@ -469,99 +487,54 @@ impl RawRow {
     }
 }
 
-/// Reads a filled survey file (.xlsx, .xls, .ods via calamine; .csv as UTF-8). The header row is
-/// found by its Chinese or English column names; the other language's header row, if present
-/// just below, is skipped, and so are empty rows. Columns the layout does not know are ignored.
-pub fn read_rows(path: &Path) -> Result<Vec<RawRow>, SurveyError> {
+/// The data rows of a filled survey file, and the text encoding of a CSV file.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SurveyFile {
+    pub rows: Vec<RawRow>,
+    pub encoding: Option<CsvEncoding>,
+}
+
+/// Reads a filled survey file (.xlsx or .xlsm; .csv in UTF-8, GB18030/GBK or UTF-16) within
+/// [`survey_file::LIMITS`]. The header row is found by its Chinese or English column names; the
+/// other language's header row, if present just below, is skipped, and so are empty rows.
+/// Columns the layout does not know are ignored.
+pub fn read_file(path: &Path) -> Result<SurveyFile, SurveyError> {
     let extension = path
         .extension()
         .and_then(|e| e.to_str())
         .map(str::to_ascii_lowercase);
+    let read_error = |error| SurveyError::Read {
+        path: path.to_path_buf(),
+        error,
+    };
+    let limits = &survey_file::LIMITS;
     let grid = match extension.as_deref() {
-        Some("csv") => read_csv(path)?,
-        Some("xlsx" | "xlsm" | "xls" | "ods") => read_workbook(path)?,
+        Some("csv") => survey_file::read_csv(path, limits).map_err(read_error)?,
+        Some("xlsx" | "xlsm") => {
+            survey_file::read_xlsx(path, SURVEY_SHEET, limits).map_err(read_error)?
+        }
         _ => {
             return Err(SurveyError::UnsupportedType {
                 path: path.to_path_buf(),
             });
         }
     };
-    rows_from_grid(grid).ok_or_else(|| SurveyError::NoHeaderRow {
+    let encoding = grid.encoding;
+    let rows = rows_from_grid(grid.rows).ok_or_else(|| SurveyError::NoHeaderRow {
         path: path.to_path_buf(),
-    })
-}
-
-/// (1-based row number, cell texts from column A on) of every row of a sheet.
-type Grid = Vec<(usize, Vec<String>)>;
-
-fn read_workbook(path: &Path) -> Result<Grid, SurveyError> {
-    let spreadsheet_error = |message: String| SurveyError::Spreadsheet {
-        path: path.to_path_buf(),
-        message,
-    };
-    let mut workbook =
-        calamine::open_workbook_auto(path).map_err(|e| spreadsheet_error(e.to_string()))?;
-    let names = workbook.sheet_names();
-    let name = names
-        .iter()
-        .find(|n| n.as_str() == SURVEY_SHEET)
-        .or_else(|| names.first())
-        .cloned()
-        .ok_or_else(|| spreadsheet_error("no sheet".to_string()))?;
-    let range = workbook
-        .worksheet_range(&name)
-        .map_err(|e| spreadsheet_error(e.to_string()))?;
-    let Some((first_row, first_col)) = range.start() else {
-        return Ok(Vec::new());
-    };
-    Ok(range
-        .rows()
-        .enumerate()
-        .map(|(i, cells)| {
-            let mut texts = vec![String::new(); first_col as usize];
-            texts.extend(cells.iter().map(cell_text));
-            (first_row as usize + i + 1, texts)
-        })
-        .collect())
-}
-
-/// The text of a spreadsheet cell. Whole numbers lose their ".0" so that a year typed as a
-/// number reads "2019", not "2019.0".
-fn cell_text(cell: &Data) -> String {
-    match cell {
-        Data::Empty => String::new(),
-        Data::String(s) => s.trim().to_string(),
-        Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
-        Data::Bool(true) => YES.0.to_string(),
-        Data::Bool(false) => NO.0.to_string(),
-        other => other.to_string().trim().to_string(),
-    }
-}
-
-fn read_csv(path: &Path) -> Result<Grid, SurveyError> {
-    let bytes = std::fs::read(path).map_err(|source| SurveyError::Io {
-        path: path.to_path_buf(),
-        source,
     })?;
-    let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
-    if std::str::from_utf8(body).is_err() {
-        return Err(SurveyError::NotUtf8 {
-            path: path.to_path_buf(),
-        });
-    }
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(body);
-    let mut grid = Vec::new();
-    for (i, record) in reader.records().enumerate() {
-        let record = record.map_err(|e| SurveyError::Spreadsheet {
-            path: path.to_path_buf(),
-            message: e.to_string(),
-        })?;
-        grid.push((i + 1, record.iter().map(|c| c.trim().to_string()).collect()));
-    }
-    Ok(grid)
+    Ok(SurveyFile { rows, encoding })
+}
+
+/// The data rows of [`read_file`].
+pub fn read_rows(path: &Path) -> Result<Vec<RawRow>, SurveyError> {
+    read_file(path).map(|f| f.rows)
+}
+
+type Grid = Vec<GridRow>;
+
+fn texts(cells: &[GridCell]) -> Vec<String> {
+    cells.iter().map(|c| c.text.clone()).collect()
 }
 
 /// The columns a header row names, by position; `None` when the row lacks a required column.
@@ -588,25 +561,36 @@ fn rows_from_grid(grid: Grid) -> Option<Vec<RawRow>> {
     let header_at = grid
         .iter()
         .take(HEADER_SEARCH_ROWS)
-        .position(|(_, cells)| header_columns(cells).is_some())?;
-    let columns = header_columns(&grid[header_at].1)?;
+        .position(|r| header_columns(&texts(&r.cells)).is_some())?;
+    let columns = header_columns(&texts(&grid[header_at].cells))?;
     let mut data_start = header_at + 1;
     if grid
         .get(data_start)
-        .is_some_and(|(_, cells)| header_columns(cells).is_some())
+        .is_some_and(|r| header_columns(&texts(&r.cells)).is_some())
     {
         data_start += 1;
     }
     let rows = grid[data_start..]
         .iter()
-        .map(|(row, cells)| RawRow {
-            row: *row,
-            cells: columns
-                .iter()
-                .zip(cells)
-                .filter_map(|(column, text)| Some(((*column)?, text.trim().to_string())))
-                .filter(|(_, text)| !text.is_empty())
-                .collect(),
+        .map(|r| {
+            let known = || {
+                columns
+                    .iter()
+                    .zip(&r.cells)
+                    .filter_map(|(column, cell)| Some(((*column)?, cell)))
+                    .filter(|(_, cell)| !cell.text.trim().is_empty())
+            };
+            RawRow {
+                row: r.row,
+                cells: known()
+                    .map(|(c, cell)| (c, cell.text.trim().to_string()))
+                    .collect(),
+                numbers: known()
+                    .filter(|(_, cell)| cell.is_number)
+                    .map(|(c, _)| c)
+                    .collect(),
+                last_line: r.last_line.max(r.row),
+            }
         })
         .filter(|r| !r.cells.is_empty())
         .collect();
@@ -620,7 +604,17 @@ mod tests {
     fn grid(rows: &[&[&str]]) -> Grid {
         rows.iter()
             .enumerate()
-            .map(|(i, cells)| (i + 1, cells.iter().map(|c| c.to_string()).collect()))
+            .map(|(i, cells)| GridRow {
+                row: i + 1,
+                last_line: i + 1,
+                cells: cells
+                    .iter()
+                    .map(|c| GridCell {
+                        text: c.to_string(),
+                        is_number: false,
+                    })
+                    .collect(),
+            })
             .collect()
     }
 
@@ -673,15 +667,6 @@ mod tests {
         assert_eq!(rows[0].row, 2);
         assert_eq!(rows[0].cell(Column::HouseholdNumber), Some("7"));
         assert!(rows_from_grid(grid(&[&["姓名", "身份证号"], &["a", "b"]])).is_none());
-    }
-
-    #[test]
-    fn numbers_read_as_typed() {
-        assert_eq!(cell_text(&Data::Float(2019.0)), "2019");
-        assert_eq!(cell_text(&Data::Float(2.5)), "2.5");
-        assert_eq!(cell_text(&Data::Int(12)), "12");
-        assert_eq!(cell_text(&Data::Bool(true)), "是");
-        assert_eq!(cell_text(&Data::String(" 户主 ".into())), "户主");
     }
 
     #[test]

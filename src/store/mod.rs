@@ -7,6 +7,7 @@
 //! numbered in a change log (when, by whom, its id, which is what undo reverts) and writes an audit
 //! row for each field it changes; the records it creates name it (`created_change`).
 
+pub mod backup;
 pub mod clock;
 mod funds;
 mod generated;
@@ -14,6 +15,7 @@ mod helpers;
 mod households;
 pub mod import;
 mod measures;
+mod probe;
 mod products;
 mod projects;
 mod record;
@@ -29,7 +31,7 @@ mod workflow;
 
 use std::path::{Path, PathBuf};
 
-use rusqlite::{Connection, OpenFlags, OptionalExtension};
+use rusqlite::{Connection, OptionalExtension};
 use uuid::Uuid;
 
 use crate::i18n::{Lang, Localize};
@@ -63,6 +65,36 @@ pub fn status_code(status: crate::model::HouseholdStatus) -> &'static str {
     households::status_columns(status).0
 }
 
+/// A file-system error on `path` in the store's words.
+fn io_error(path: &Path, e: &std::io::Error) -> StoreError {
+    let path = path.to_path_buf();
+    match e.kind() {
+        std::io::ErrorKind::NotFound => StoreError::Missing { path },
+        std::io::ErrorKind::PermissionDenied => StoreError::NoAccess { path },
+        std::io::ErrorKind::StorageFull => StoreError::DiskFull { path },
+        _ => StoreError::Sqlite(rusqlite::Error::ToSqlConversionFailure(Box::new(
+            std::io::Error::new(e.kind(), e.to_string()),
+        ))),
+    }
+}
+
+/// An SQLite error of opening (or first writing) `path`, with the reason a user can act on.
+fn sqlite_open_error(path: &Path, e: rusqlite::Error) -> StoreError {
+    use rusqlite::ErrorCode;
+    let path_buf = path.to_path_buf();
+    match e.sqlite_error_code() {
+        Some(ErrorCode::DiskFull) => StoreError::DiskFull { path: path_buf },
+        Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => {
+            StoreError::Locked { path: path_buf }
+        }
+        Some(ErrorCode::ReadOnly | ErrorCode::PermissionDenied | ErrorCode::CannotOpen) => {
+            StoreError::NoAccess { path: path_buf }
+        }
+        Some(ErrorCode::NotADatabase) => StoreError::NotDripline { path: path_buf },
+        _ => StoreError::Sqlite(e),
+    }
+}
+
 /// Everything that can go wrong in the store, typed; words are chosen at the edge ([`Localize`]).
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -72,6 +104,18 @@ pub enum StoreError {
     Missing { path: PathBuf },
     #[error("{path} is not a Dripline database")]
     NotDripline { path: PathBuf },
+    #[error("{path} is empty (0 bytes)")]
+    EmptyFile { path: PathBuf },
+    #[error("{path} is not a regular file")]
+    NotAFile { path: PathBuf, is_dir: bool },
+    #[error("{path}: no permission")]
+    NoAccess { path: PathBuf },
+    #[error("{path}: the disk is full")]
+    DiskFull { path: PathBuf },
+    #[error("{path}: locked by another program")]
+    Locked { path: PathBuf },
+    #[error("{path}: schema version {found} is not one Dripline ever wrote")]
+    BadVersion { path: PathBuf, found: i64 },
     #[error("database version {found} is newer than this app supports ({supported})")]
     TooNew { found: i64, supported: i64 },
     #[error("{what} {id} not found")]
@@ -116,6 +160,73 @@ impl Localize for StoreError {
                 ),
                 Lang::En => format!(
                     "{} is not a Dripline database (another program's file, or damaged); nothing was changed.",
+                    path.display()
+                ),
+            },
+            StoreError::EmptyFile { path } => match lang {
+                Lang::Zh => format!(
+                    "{} 是空文件（0 字节），不是数据库，未做任何改动。若是拷贝中断的备份，请重新拷贝；新建数据库请在程序中打开数据文件夹。",
+                    path.display()
+                ),
+                Lang::En => format!(
+                    "{} is an empty file (0 bytes), not a database; nothing was changed. If it is an interrupted copy, copy it again; the app creates a new database in its data folder.",
+                    path.display()
+                ),
+            },
+            StoreError::NotAFile { path, is_dir } => match (lang, is_dir) {
+                (Lang::Zh, true) => format!(
+                    "{} 是文件夹，不是数据库文件；请选择 .sqlite 文件。",
+                    path.display()
+                ),
+                (Lang::En, true) => format!(
+                    "{} is a folder, not a database file; choose the .sqlite file.",
+                    path.display()
+                ),
+                (Lang::Zh, false) => {
+                    format!("{} 不是普通文件（是管道或设备），未打开。", path.display())
+                }
+                (Lang::En, false) => format!(
+                    "{} is not a regular file (a pipe or device); it was not opened.",
+                    path.display()
+                ),
+            },
+            StoreError::NoAccess { path } => match lang {
+                Lang::Zh => format!(
+                    "没有权限读写 {}（或它所在的文件夹）。数据没有损坏；请换到有写入权限的文件夹，或请管理员修改权限。",
+                    path.display()
+                ),
+                Lang::En => format!(
+                    "No permission to read and write {} (or its folder). The data is not damaged; move it to a folder you can write, or ask an administrator to change the permissions.",
+                    path.display()
+                ),
+            },
+            StoreError::DiskFull { path } => match lang {
+                Lang::Zh => format!(
+                    "{} 所在的磁盘已满，数据未改动、也没有损坏。请腾出空间（或换一个 U 盘）后重试。",
+                    path.display()
+                ),
+                Lang::En => format!(
+                    "The disk holding {} is full; nothing was changed and the data is not damaged. Free some space (or use another USB stick) and try again.",
+                    path.display()
+                ),
+            },
+            StoreError::Locked { path } => match lang {
+                Lang::Zh => format!(
+                    "{} 正被另一个程序使用（可能是另一个 Dripline 窗口或同步软件）。数据没有损坏；请关闭那个程序后重试。",
+                    path.display()
+                ),
+                Lang::En => format!(
+                    "{} is in use by another program (another Dripline window or a sync tool, perhaps). The data is not damaged; close that program and try again.",
+                    path.display()
+                ),
+            },
+            StoreError::BadVersion { path, found } => match lang {
+                Lang::Zh => format!(
+                    "{} 的数据版本号 {found} 不是 Dripline 写入的（文件头已损坏），未打开、未改动。请从备份恢复。",
+                    path.display()
+                ),
+                Lang::En => format!(
+                    "{} has data version {found}, which Dripline never writes (a damaged header); it was not opened or changed. Restore it from a backup.",
                     path.display()
                 ),
             },
@@ -212,11 +323,6 @@ impl Store {
     /// Refuses (without writing anything) a missing file, a file that is not a Dripline database,
     /// and a database written by a newer app.
     pub fn open(path: &Path) -> Result<Store> {
-        if !path.exists() {
-            return Err(StoreError::Missing {
-                path: path.to_path_buf(),
-            });
-        }
         Self::check_is_dripline(path)?;
         Self::open_inner(path)
     }
@@ -244,43 +350,43 @@ impl Store {
         Self::init(conn, PathBuf::from(":memory:"))
     }
 
-    /// Reads the header of `path` read-only and decides whether it is ours, before any write.
+    /// Decides from the file's bytes (and its WAL's) whether it is ours, before SQLite opens it:
+    /// a refused file gets nothing written beside it. See [`probe`].
     fn check_is_dripline(path: &Path) -> Result<()> {
-        let not_ours = || StoreError::NotDripline {
-            path: path.to_path_buf(),
-        };
-        let conn = Connection::open_with_flags(
-            path,
-            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-        )
-        .map_err(|_| not_ours())?;
-        let app_id: i64 = conn
-            .query_row("PRAGMA application_id", [], |r| r.get(0))
-            .map_err(|_| not_ours())?;
-        let version: i64 = conn
-            .query_row("PRAGMA user_version", [], |r| r.get(0))
-            .map_err(|_| not_ours())?;
-        if app_id != schema::APPLICATION_ID {
-            // An empty SQLite file (no tables yet) may be adopted; anything else is not ours.
-            let tables: i64 = conn
-                .query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0))
-                .map_err(|_| not_ours())?;
-            if tables > 0 || version != 0 {
-                return Err(not_ours());
-            }
-        }
-        if version > schema::latest_version() {
-            return Err(StoreError::TooNew {
-                found: version,
-                supported: schema::latest_version(),
+        let path_buf = || path.to_path_buf();
+        let meta = std::fs::metadata(path).map_err(|e| io_error(path, &e))?;
+        if !meta.is_file() {
+            return Err(StoreError::NotAFile {
+                path: path_buf(),
+                is_dir: meta.is_dir(),
             });
         }
-        Ok(())
+        match probe::judge(path).map_err(|e| io_error(path, &e))? {
+            probe::Verdict::Empty => Err(StoreError::EmptyFile { path: path_buf() }),
+            probe::Verdict::EmptySqlite => Ok(()),
+            probe::Verdict::Foreign | probe::Verdict::NotSqlite => {
+                Err(StoreError::NotDripline { path: path_buf() })
+            }
+            probe::Verdict::Ours { version } if version < 0 => Err(StoreError::BadVersion {
+                path: path_buf(),
+                found: version,
+            }),
+            probe::Verdict::Ours { version } if version > schema::latest_version() => {
+                Err(StoreError::TooNew {
+                    found: version,
+                    supported: schema::latest_version(),
+                })
+            }
+            probe::Verdict::Ours { .. } => Ok(()),
+        }
     }
 
     fn open_inner(path: &Path) -> Result<Store> {
-        let conn = Connection::open(path)?;
-        Self::init(conn, path.to_path_buf())
+        let conn = Connection::open(path).map_err(|e| sqlite_open_error(path, e))?;
+        Self::init(conn, path.to_path_buf()).map_err(|e| match e {
+            StoreError::Sqlite(e) => sqlite_open_error(path, e),
+            other => other,
+        })
     }
 
     fn init(mut conn: Connection, path: PathBuf) -> Result<Store> {

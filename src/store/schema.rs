@@ -463,6 +463,12 @@ pub fn latest_version() -> i64 {
 /// Brings the file up to `target` (normally [`latest_version`]), one transaction per step.
 pub fn migrate_to(conn: &mut Connection, target: i64) -> Result<(), StoreError> {
     let current: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    if current < 0 {
+        return Err(StoreError::BadVersion {
+            path: conn.path().unwrap_or_default().into(),
+            found: current,
+        });
+    }
     if current > latest_version() {
         return Err(StoreError::TooNew {
             found: current,

@@ -398,14 +398,7 @@ pub(crate) fn write_atomically(out: &Path, bytes: &[u8]) -> Result<(), SyncError
         file: out.to_path_buf(),
         source,
     };
-    let mut partial = out.as_os_str().to_owned();
-    partial.push(".partial");
-    let partial = PathBuf::from(partial);
-    std::fs::write(&partial, bytes).map_err(io)?;
-    std::fs::rename(&partial, out).map_err(|e| {
-        let _ = std::fs::remove_file(&partial);
-        io(e)
-    })
+    crate::files::write_bytes(out, bytes).map_err(io)
 }
 
 /// Records a written or imported bundle (for "last export" and idempotent import); `change` is

@@ -65,11 +65,40 @@ fn layout_error(file: &Path, e: LayoutError) -> SyncError {
     }
 }
 
+/// The largest bundle read: a county's full bundle of 800 villages is about a tenth of it.
+pub const MAX_BUNDLE_BYTES: u64 = 1024 * 1024 * 1024;
+
+/// The bytes of a bundle file; a folder, a named pipe or a device is refused without being
+/// opened (reading a pipe would wait forever), and so is a file past [`MAX_BUNDLE_BYTES`].
 fn read_file(path: &Path) -> Result<Vec<u8>, SyncError> {
-    std::fs::read(path).map_err(|source| SyncError::Io {
+    use std::io::Read;
+    let io = |source| SyncError::Io {
         file: path.to_path_buf(),
         source,
-    })
+    };
+    let meta = std::fs::metadata(path).map_err(io)?;
+    if !meta.is_file() {
+        return Err(SyncError::NotAFile {
+            file: path.to_path_buf(),
+        });
+    }
+    let too_large = || SyncError::TooLarge {
+        file: path.to_path_buf(),
+        limit_mb: MAX_BUNDLE_BYTES / (1024 * 1024),
+    };
+    if meta.len() > MAX_BUNDLE_BYTES {
+        return Err(too_large());
+    }
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    std::fs::File::open(path)
+        .map_err(io)?
+        .take(MAX_BUNDLE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(io)?;
+    if bytes.len() as u64 > MAX_BUNDLE_BYTES {
+        return Err(too_large());
+    }
+    Ok(bytes)
 }
 
 /// Reads a bundle's header after checking its layout only (no key needed): for `bundle inspect`.

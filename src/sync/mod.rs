@@ -49,6 +49,10 @@ pub enum SyncError {
     },
     #[error("{file}: not a Dripline bundle")]
     NotABundle { file: PathBuf },
+    #[error("{file}: not a regular file")]
+    NotAFile { file: PathBuf },
+    #[error("{file}: larger than {limit_mb} MB")]
+    TooLarge { file: PathBuf, limit_mb: u64 },
     #[error("{file}: truncated")]
     Truncated { file: PathBuf },
     #[error("{file}: bundle format {found} is older than {supported}")]
@@ -136,6 +140,26 @@ impl Localize for SyncError {
             SyncError::NotABundle { file } => rejected(
                 format!("{} 不是 Dripline 同步包（.dripline）。", file_name(file)),
                 format!("{} is not a Dripline bundle (.dripline).", file_name(file)),
+            ),
+            SyncError::NotAFile { file } => rejected(
+                format!(
+                    "{} 不是普通文件（是文件夹、管道或设备），请选择一个 .dripline 同步包。",
+                    file_name(file)
+                ),
+                format!(
+                    "{} is not a regular file (a folder, pipe or device); choose a .dripline bundle.",
+                    file_name(file)
+                ),
+            ),
+            SyncError::TooLarge { file, limit_mb } => rejected(
+                format!(
+                    "{} 超过同步包大小上限 {limit_mb} MB，不是 Dripline 同步包。",
+                    file_name(file)
+                ),
+                format!(
+                    "{} is larger than the bundle size limit of {limit_mb} MB; it is not a Dripline bundle.",
+                    file_name(file)
+                ),
             ),
             SyncError::Truncated { file } => rejected(
                 format!(

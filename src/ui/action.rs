@@ -66,6 +66,10 @@ pub enum Action {
     },
     /// Write the blank baseline-survey template.
     WriteSurveyTemplate(PathBuf),
+    /// 备份: a verified copy of the open database into this folder (a USB stick).
+    Backup(PathBuf),
+    /// 恢复: put this backup in place of the open database (kept aside), then reopen it.
+    Restore(PathBuf),
 
     // ---- Background jobs.
     /// Check a filled survey file; nothing is written.

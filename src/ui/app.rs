@@ -146,6 +146,8 @@ impl App {
                     Err(e) => Notice::failed(&e, lang),
                 });
             }
+            Action::Backup(dir) => self.backup(&dir),
+            Action::Restore(file) => self.restore(&file),
             Action::CheckSurveyFile(path) => self.check_survey_file(path),
             Action::CommitSurvey => self.commit_survey(),
             Action::Export {
@@ -348,7 +350,7 @@ impl App {
         let Ok(session) = &mut self.session else {
             return;
         };
-        match SyncView::read(&mut session.store) {
+        match SyncView::read(&mut session.store, self.clock_today) {
             Ok(view) => self.screens.sync_view = Some(view),
             Err(e) => self.notice = Some(Notice::failed(&e, self.prefs.lang)),
         }

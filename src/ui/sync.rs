@@ -111,6 +111,40 @@ impl SyncScreen {
 
             ui.add_space(8.0);
             ui.separator();
+            ui.heading(lang.pick("备份与恢复", "Backup and restore"));
+            ui.label(match (&view.last_backup, lang) {
+                (Some((day, days)), Lang::Zh) => format!("上次备份：{day}（{days} 天前）"),
+                (Some((day, days)), Lang::En) => format!("Last backup: {day} ({days} days ago)"),
+                (None, _) => lang.pick("上次备份：还没有", "Last backup: none yet").to_string(),
+            });
+            if let Some(warning) = view.backup_warning(lang) {
+                ui.label(RichText::new(warning).color(WARN_AMBER));
+            }
+            ui.horizontal(|ui| {
+                if ui
+                    .add_enabled(!busy, egui::Button::new(lang.pick("备份…", "Back up…")))
+                    .clicked()
+                    && let Some(dir) = rfd::FileDialog::new().pick_folder()
+                {
+                    actions.push(Action::Backup(dir));
+                }
+                if ui
+                    .add_enabled(!busy, egui::Button::new(lang.pick("恢复…", "Restore…")))
+                    .clicked()
+                    && let Some(file) = rfd::FileDialog::new()
+                        .add_filter(lang.pick("备份", "Backup"), &["sqlite"])
+                        .pick_file()
+                {
+                    actions.push(Action::Restore(file));
+                }
+            });
+            ui.label(lang.pick(
+                "备份可在程序运行时进行；恢复时当前数据库会改名保留，不会删除；其他村的备份不能恢复到本村。",
+                "A backup can be made while the app runs; a restore keeps the current database under a new name, never deletes it, and refuses another village's backup.",
+            ));
+
+            ui.add_space(8.0);
+            ui.separator();
             ui.heading(lang.pick("数据包", "Bundles"));
             let s = &view.status;
             if s.acked_seq == 0 {

@@ -144,12 +144,22 @@ pub struct SyncView {
     pub county_line: Option<String>,
     /// True for a county database (it imports village bundles and writes return bundles).
     pub is_county: bool,
+    /// The day of the last backup, if any, and how many days before `today` it was.
+    pub last_backup: Option<(chrono::NaiveDate, i64)>,
 }
 
+/// After this many days without a backup the window warns.
+pub const BACKUP_WARNING_DAYS: i64 = 7;
+
 impl SyncView {
-    /// Reads it (creating this laptop's key on first use).
-    pub fn read(store: &mut Store) -> Result<SyncView, SyncError> {
+    /// Reads it (creating this laptop's key on first use); backup ages are counted to `today`.
+    pub fn read(store: &mut Store, today: chrono::NaiveDate) -> Result<SyncView, SyncError> {
+        let last_backup = store.last_backup_at()?.map(|at| {
+            let day = at.with_timezone(&chrono::Local).date_naive();
+            (day, (today - day).num_days())
+        });
         Ok(SyncView {
+            last_backup,
             is_county: county::is_county(store)?,
             status: status::status(store)?,
             conflicts: status::conflicts(store, false)?,
@@ -158,5 +168,21 @@ impl SyncView {
                 .to_line(),
             county_line: county::county_key(store)?.map(|c| c.to_line()),
         })
+    }
+
+    /// The warning to show when the last backup is older than [`BACKUP_WARNING_DAYS`] or there
+    /// was none.
+    pub fn backup_warning(&self, lang: Lang) -> Option<String> {
+        match self.last_backup {
+            None => Some(lang.pick(
+                "⚠ 本数据库还没有备份过。请插入 U 盘，点“备份…”。",
+                "⚠ This database has never been backed up. Insert a USB stick and click \"Back up…\".",
+            ).to_string()),
+            Some((_, days)) if days >= BACKUP_WARNING_DAYS => Some(match lang {
+                Lang::Zh => format!("⚠ 已经 {days} 天没有备份了。请插入 U 盘，点“备份…”。"),
+                Lang::En => format!("⚠ No backup for {days} days. Insert a USB stick and click \"Back up…\"."),
+            }),
+            Some(_) => None,
+        }
     }
 }

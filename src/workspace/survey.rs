@@ -11,6 +11,7 @@ use super::view::VillageView;
 use crate::i18n::{Lang, Localize};
 use crate::io::import::{self, ApplyError, ImportPlan};
 use crate::io::survey::{self, SurveyError};
+use crate::io::survey_file::CsvEncoding;
 use crate::model::{HouseholdRecord, Village};
 use crate::store::Store;
 use crate::store::import::ImportSummary;
@@ -21,6 +22,8 @@ pub struct CheckedSurvey {
     pub file: PathBuf,
     /// "code name" of the village it was checked against.
     pub village: String,
+    /// The text encoding a CSV file was read in (`None` for a workbook).
+    pub encoding: Option<CsvEncoding>,
     pub plan: ImportPlan,
 }
 
@@ -37,11 +40,12 @@ pub fn check_against(
     records: &[HouseholdRecord],
     evaluated_on: NaiveDate,
 ) -> Result<CheckedSurvey, SurveyError> {
-    let rows = survey::read_rows(file)?;
+    let read = survey::read_file(file)?;
     Ok(CheckedSurvey {
         file: file.to_path_buf(),
         village: format!("{} {}", village.code, village.name),
-        plan: import::plan(&rows, village.id, records, evaluated_on),
+        encoding: read.encoding,
+        plan: import::plan(&read.rows, village.id, records, evaluated_on),
     })
 }
 
@@ -85,12 +89,17 @@ impl Localize for CheckedSurvey {
         let (rows, households) = (plan.rows_read, plan.households.len());
         let (new, updated) = (plan.households_new(), plan.households_matched());
         let problems = plan.problems.len();
+        let encoding = match (self.encoding, lang) {
+            (None, _) => String::new(),
+            (Some(e), Lang::Zh) => format!("（按 {} 编码读取）", e.name()),
+            (Some(e), Lang::En) => format!(" (read as {})", e.name()),
+        };
         match lang {
             Lang::Zh => format!(
-                "{village}：读取 {rows} 行，{households} 户（新增 {new} 户，更新 {updated} 户），{members} 人（其中已登记 {matched} 人），问题 {problems} 处"
+                "{village}：读取 {rows} 行{encoding}，{households} 户（新增 {new} 户，更新 {updated} 户），{members} 人（其中已登记 {matched} 人），问题 {problems} 处"
             ),
             Lang::En => format!(
-                "{village}: {rows} rows, {households} households ({new} new, {updated} to update), {members} members ({matched} already registered), {problems} problems"
+                "{village}: {rows} rows{encoding}, {households} households ({new} new, {updated} to update), {members} members ({matched} already registered), {problems} problems"
             ),
         }
     }

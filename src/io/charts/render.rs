@@ -332,7 +332,7 @@ pub fn save(chart: &Chart, lang: Lang, path: &Path) -> Result<(), ChartError> {
         Format::Svg => render_svg(chart, lang, w, h)?.into_bytes(),
         Format::Png => render_png(chart, lang, w, h)?,
     };
-    std::fs::write(path, bytes).map_err(|source| ChartError::Write {
+    crate::files::write_bytes(path, &bytes).map_err(|source| ChartError::Write {
         path: path.to_path_buf(),
         source,
     })

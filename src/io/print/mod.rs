@@ -14,7 +14,6 @@ mod card;
 pub mod layout;
 mod visit_sheet;
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
@@ -205,28 +204,7 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), PrintError> {
         path: path.to_path_buf(),
         message: e.to_string(),
     };
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => Path::new("."),
-    };
-    let mut temp = tempfile_in(dir).map_err(write_error)?;
-    temp.1.write_all(bytes).map_err(write_error)?;
-    temp.1.sync_all().map_err(write_error)?;
-    drop(temp.1);
-    std::fs::rename(&temp.0, path).map_err(|e| {
-        let _ = std::fs::remove_file(&temp.0);
-        write_error(e)
-    })
-}
-
-/// A new, exclusively created file in `dir` with a name no one else uses.
-fn tempfile_in(dir: &Path) -> std::io::Result<(PathBuf, std::fs::File)> {
-    let path = dir.join(format!(".dripline-print-{}.tmp", uuid::Uuid::new_v4()));
-    let file = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(&path)?;
-    Ok((path, file))
+    crate::files::write_bytes(path, bytes).map_err(write_error)
 }
 
 /// Everything needed to print one household, loaded from the store.

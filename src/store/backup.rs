@@ -1,0 +1,307 @@
+//! Backup and restore of the whole database file.
+//!
+//! A backup is SQLite's online backup API (a consistent copy while the app keeps running, the
+//! latest edits of the `-wal` file included), written through [`crate::files::Partial`] into the
+//! chosen folder as one self-contained file named with the village and the date, then verified:
+//! opened, `integrity_check` passed, and the same villages found as in the database. The time of
+//! the last backup is kept in the database (`meta`), so the window can warn after 7 days.
+//!
+//! A restore checks the backup the same way, refuses one of other villages (two villages' data
+//! are never mixed), keeps the current database aside under a name with the time, and puts the
+//! verified copy in its place.
+
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, NaiveDate, Utc};
+use rusqlite::{Connection, OpenFlags};
+
+use super::{Result, Store, StoreError, probe, schema};
+
+const LAST_BACKUP_KEY: &str = "last_backup_at";
+
+/// Why a backup or a restore was refused.
+#[derive(Debug, thiserror::Error)]
+pub enum BackupError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("{path}: {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    /// The copy did not pass the check after writing (or the backup file before restoring).
+    #[error("{path} failed verification: {detail}")]
+    Damaged { path: PathBuf, detail: String },
+    #[error("{path} holds villages {found:?}, the database {current:?}")]
+    OtherVillage {
+        path: PathBuf,
+        found: Vec<String>,
+        current: Vec<String>,
+    },
+}
+
+impl crate::i18n::Localize for BackupError {
+    fn localize(&self, lang: crate::i18n::Lang) -> String {
+        use crate::i18n::Lang;
+        match self {
+            BackupError::Store(e) => e.localize(lang),
+            BackupError::Io { path, source } => match lang {
+                Lang::Zh => format!(
+                    "无法写入或读取 {}：{source}。原数据库未改动；请检查 U 盘是否已满或被拔出。",
+                    path.display()
+                ),
+                Lang::En => format!(
+                    "Cannot write or read {}: {source}. The database was not changed; check whether the USB stick is full or was removed.",
+                    path.display()
+                ),
+            },
+            BackupError::Damaged { path, detail } => match lang {
+                Lang::Zh => format!(
+                    "{} 未通过校验（{detail}），不能使用；原数据库未改动。请换一个备份文件或重新备份。",
+                    path.display()
+                ),
+                Lang::En => format!(
+                    "{} failed verification ({detail}) and cannot be used; the database was not changed. Use another backup or back up again.",
+                    path.display()
+                ),
+            },
+            BackupError::OtherVillage {
+                path,
+                found,
+                current,
+            } => match lang {
+                Lang::Zh => format!(
+                    "{} 是其他村的备份（{}），而本数据库是 {}；为避免两个村的数据混在一起，未恢复，原数据库未改动。",
+                    path.display(),
+                    found.join("、"),
+                    current.join("、")
+                ),
+                Lang::En => format!(
+                    "{} is a backup of other villages ({}), and this database holds {}; it was not restored, so that two villages' data never mix. The database was not changed.",
+                    path.display(),
+                    found.join(", "),
+                    current.join(", ")
+                ),
+            },
+        }
+    }
+}
+
+/// A backup written and verified.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BackupWritten {
+    pub path: PathBuf,
+    /// "code name" of each village in it.
+    pub villages: Vec<String>,
+    pub bytes: u64,
+}
+
+/// "code name" of every village of an open connection, sorted.
+fn villages_of(conn: &Connection) -> rusqlite::Result<Vec<String>> {
+    let mut names: Vec<String> = conn
+        .prepare("SELECT code || ' ' || name FROM village WHERE deleted = 0")?
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    names.sort();
+    Ok(names)
+}
+
+/// A file name part without characters a file system refuses.
+fn file_part(text: &str) -> String {
+    text.chars()
+        .map(|c| match c {
+            '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|' | ' ' => '-',
+            c => c,
+        })
+        .collect()
+}
+
+/// Checks a database file of ours: SQLite opens it, `integrity_check` says ok, the application
+/// id is ours and the version one this app reads. Returns its villages.
+fn verify(path: &Path) -> std::result::Result<Vec<String>, BackupError> {
+    let damaged = |detail: String| BackupError::Damaged {
+        path: path.to_path_buf(),
+        detail,
+    };
+    match probe::judge(path).map_err(|e| damaged(e.to_string()))? {
+        probe::Verdict::Ours { version } if (1..=schema::latest_version()).contains(&version) => {}
+        probe::Verdict::Ours { version } => {
+            return Err(damaged(format!("version {version}")));
+        }
+        other => return Err(damaged(format!("{other:?}"))),
+    }
+    let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY)
+        .map_err(|e| damaged(e.to_string()))?;
+    let check: String = conn
+        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .map_err(|e| damaged(e.to_string()))?;
+    if check != "ok" {
+        return Err(damaged(check));
+    }
+    villages_of(&conn).map_err(|e| damaged(e.to_string()))
+}
+
+impl Store {
+    /// Backs the database up into `dir` as `<code>-<name>-<date>.sqlite` (`-2`, `-3`… when a
+    /// backup of that day exists), verified; records the time of the backup.
+    pub fn backup_to(
+        &self,
+        dir: &Path,
+        today: NaiveDate,
+    ) -> std::result::Result<BackupWritten, BackupError> {
+        let io = |path: &Path, source| BackupError::Io {
+            path: path.to_path_buf(),
+            source,
+        };
+        std::fs::create_dir_all(dir).map_err(|e| io(dir, e))?;
+        let villages = villages_of(&self.conn).map_err(StoreError::from)?;
+        let stem = match villages.as_slice() {
+            [one] => file_part(one),
+            [] => "dripline".to_string(),
+            many => format!("county-{}", many.len()),
+        };
+        let name = |n: usize| match n {
+            1 => format!("{stem}-{today}.sqlite"),
+            n => format!("{stem}-{today}-{n}.sqlite"),
+        };
+        let path = (1..)
+            .map(|n| dir.join(name(n)))
+            .find(|p| !p.exists())
+            .expect("some free name");
+        let partial = crate::files::Partial::beside(&path).map_err(|e| io(&path, e))?;
+        {
+            let mut copy = Connection::open(partial.path()).map_err(StoreError::from)?;
+            let backup =
+                rusqlite::backup::Backup::new(&self.conn, &mut copy).map_err(StoreError::from)?;
+            backup
+                .run_to_completion(1024, std::time::Duration::ZERO, None)
+                .map_err(|e| match e.sqlite_error_code() {
+                    Some(rusqlite::ErrorCode::DiskFull) => io(
+                        &path,
+                        std::io::Error::new(std::io::ErrorKind::StorageFull, e.to_string()),
+                    ),
+                    _ => BackupError::Store(e.into()),
+                })?;
+            drop(backup);
+            // One self-contained file: no -wal beside it on the USB stick.
+            copy.pragma_update(None, "journal_mode", "DELETE")
+                .map_err(StoreError::from)?;
+        }
+        let found = verify(partial.path())?;
+        if found != villages {
+            return Err(BackupError::Damaged {
+                path,
+                detail: format!("villages {found:?}"),
+            });
+        }
+        let bytes = std::fs::metadata(partial.path())
+            .map_err(|e| io(&path, e))?
+            .len();
+        partial.commit().map_err(|e| io(&path, e))?;
+        self.conn
+            .execute(
+                "INSERT OR REPLACE INTO meta (key, value) VALUES (?1, ?2)",
+                [LAST_BACKUP_KEY, &super::now_text()],
+            )
+            .map_err(StoreError::from)?;
+        Ok(BackupWritten {
+            path,
+            villages,
+            bytes,
+        })
+    }
+
+    /// When the last backup of this database was written, if ever.
+    pub fn last_backup_at(&self) -> Result<Option<DateTime<Utc>>> {
+        Ok(self.meta(LAST_BACKUP_KEY)?.and_then(|t| {
+            DateTime::parse_from_rfc3339(&t)
+                .ok()
+                .map(|d| d.with_timezone(&Utc))
+        }))
+    }
+}
+
+/// A restore done: where the database that was replaced is kept.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Restored {
+    pub villages: Vec<String>,
+    /// The replaced database, renamed with the time (`None` when there was none).
+    pub kept_aside: Option<PathBuf>,
+}
+
+/// Puts the verified backup `backup` in place of the database `db` (which must not be open),
+/// keeping the current one aside as `<db>.before-restore-<time>`.
+pub fn restore(
+    db: &Path,
+    backup: &Path,
+    now: DateTime<Utc>,
+) -> std::result::Result<Restored, BackupError> {
+    let io = |path: &Path, source| BackupError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let meta = std::fs::metadata(backup).map_err(|e| io(backup, e))?;
+    if !meta.is_file() {
+        return Err(BackupError::Damaged {
+            path: backup.to_path_buf(),
+            detail: "not a regular file".to_string(),
+        });
+    }
+    // Checked on the copy that will be put in place, so the backup itself is only read.
+    let target_dir = match db.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    std::fs::create_dir_all(target_dir).map_err(|e| io(target_dir, e))?;
+    let partial = crate::files::Partial::beside(&target_dir.join(format!(
+        "{}.restoring",
+        db.file_name().unwrap_or_default().to_string_lossy()
+    )))
+    .map_err(|e| io(db, e))?;
+    std::fs::copy(backup, partial.path()).map_err(|e| io(partial.path(), e))?;
+    let found = verify(partial.path()).map_err(|e| match e {
+        BackupError::Damaged { detail, .. } => BackupError::Damaged {
+            path: backup.to_path_buf(),
+            detail,
+        },
+        other => other,
+    })?;
+    let kept_aside = if db.exists() {
+        // Folds the current WAL in, so that the file kept aside is whole on its own.
+        let current = Store::open(db)?;
+        let current_villages = villages_of(&current.conn).map_err(StoreError::from)?;
+        current.close()?;
+        if !current_villages.is_empty() && current_villages != found {
+            return Err(BackupError::OtherVillage {
+                path: backup.to_path_buf(),
+                found,
+                current: current_villages,
+            });
+        }
+        let mut aside = db.as_os_str().to_os_string();
+        aside.push(format!(".before-restore-{}", now.format("%Y%m%d-%H%M%S")));
+        let aside = PathBuf::from(aside);
+        std::fs::rename(db, &aside).map_err(|e| io(db, e))?;
+        Some(aside)
+    } else {
+        None
+    };
+    // The copy goes in under the database's name (Partial refuses to overwrite a database, and
+    // the current one was moved aside above).
+    std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open(partial.path())
+        .and_then(|f| f.sync_all())
+        .map_err(|e| io(partial.path(), e))?;
+    std::fs::rename(partial.path(), db).map_err(|e| {
+        if let Some(aside) = &kept_aside {
+            let _ = std::fs::rename(aside, db);
+        }
+        io(db, e)
+    })?;
+    Ok(Restored {
+        villages: found,
+        kept_aside,
+    })
+}
