@@ -2,7 +2,8 @@
 # Cross-builds dripline.exe for Windows 10/11 (x86_64-pc-windows-gnu) on Debian 12, by hand:
 #   bash packaging/windows/build.sh            → <target>/windows/x86_64-pc-windows-gnu/release/dripline.exe
 #   bash packaging/windows/build.sh --smoke    … then runs the CLI smoke test under Wine
-#   bash packaging/windows/build.sh --installer … and wraps it in an NSIS installer (<target>/packages/)
+#   bash packaging/windows/build.sh --installer … and wraps it in an NSIS installer (<target>/packages/),
+#                                               tested under Wine (install, run, uninstall, data kept)
 #
 # rustup cannot fetch the Windows standard library here (only the package registries are
 # reachable), so the standard library is compiled from source: Debian's rustc-web (a current
@@ -46,4 +47,5 @@ if [[ " $* " == *" --installer "* ]]; then
     makensis -V2 -DVERSION="$VERSION" -DEXE="$EXE" -DICON="$PWD/packaging/windows/dripline.ico" \
         -DOUT="$TARGET_DIR/packages/dripline-$VERSION-setup.exe" packaging/windows/dripline.nsi
     ls -l "$TARGET_DIR/packages/dripline-$VERSION-setup.exe"
+    bash packaging/windows/test-installer.sh "$TARGET_DIR/packages/dripline-$VERSION-setup.exe"
 fi

@@ -3,6 +3,8 @@
 ; administrator needed), adds a Start menu entry and an uninstaller (listed in Apps & features).
 ; The uninstaller removes the program only: the data in %APPDATA%\dripline stay.
 Unicode true
+; 64-bit installer, as the program is (and so that Wine without its 32-bit part runs it).
+Target amd64-unicode
 !ifndef VERSION
   !define VERSION "0.1.0"
 !endif

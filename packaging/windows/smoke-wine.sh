@@ -8,9 +8,15 @@ export WINEPREFIX=${WINEPREFIX:-$(mktemp -d)/wine}
 export WINEDEBUG=-all
 W=$(mktemp -d)
 wine wineboot --init >/dev/null 2>&1 || true
+# Wine 8 has no bcryptprimitives.dll (ProcessPrng, used by Rust's std): a test-only stand-in.
+if ! wine cmd /c "if exist C:\\windows\\system32\\bcryptprimitives.dll echo yes" 2>/dev/null | grep -q yes; then
+    x86_64-w64-mingw32-gcc -O2 -shared -o "$W/bcryptprimitives.dll" \
+        "$(dirname "$0")/wine-shim/bcryptprimitives.c" -ladvapi32
+    cp "$W/bcryptprimitives.dll" "$WINEPREFIX/drive_c/windows/system32/"
+fi
 WW=$(winepath -w "$W")   # the same folder as Windows sees it (Z:\tmp\...)
-run() { echo "+ dripline $*"; wine "$EXE" "$@"; }
-run --help | grep -q demo
+run() { echo "+ dripline $*" >&2; wine "$EXE" "$@"; }
+run --help | grep demo >/dev/null
 run demo --out "$WW\\demo.sqlite"
 run check --db "$WW\\demo.sqlite" > "$W/check.txt"
 test -s "$W/check.txt"
