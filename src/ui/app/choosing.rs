@@ -106,8 +106,14 @@ impl App {
         if let Err(e) = open_with_system(path) {
             eprintln!("dripline: could not open {}: {e}", path.display());
             self.notice = Some(Notice::Failed(match self.prefs.lang {
-                Lang::Zh => format!("无法打开 {}：{e}", path.display()),
-                Lang::En => format!("Cannot open {}: {e}", path.display()),
+                Lang::Zh => format!(
+                    "无法打开 {}（{e}）。文件已保存，可在文件管理器中找到它。",
+                    path.display()
+                ),
+                Lang::En => format!(
+                    "Cannot open {} ({e}). The file is saved; find it in the file manager.",
+                    path.display()
+                ),
             }));
         }
     }

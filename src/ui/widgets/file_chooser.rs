@@ -27,6 +27,8 @@ pub struct FileChooser {
 
 const DIALOG_SIZE: egui::Vec2 = egui::vec2(560.0, 440.0);
 const PLACES_WIDTH: f32 = 180.0;
+const GAP: f32 = 12.0;
+const DIALOG_OFFSET: egui::Vec2 = egui::vec2((PLACES_WIDTH + GAP) / 2.0, 0.0);
 
 impl FileChooser {
     /// Opens the chooser in `start` with `file_name` offered (when saving).
@@ -46,6 +48,8 @@ impl FileChooser {
             .initial_path(start)
             .title(&request.title)
             .default_size(DIALOG_SIZE)
+            // In the middle of the window, leaving room on its left for the places.
+            .anchor(egui::Align2::CENTER_CENTER, DIALOG_OFFSET)
             .keep_on_top(true)
             .multi_select(request.kind == ChooserKind::OpenMany)
             .show_rename(false)
@@ -65,7 +69,10 @@ impl FileChooser {
         if let Some(name) = file_name {
             dialog = dialog.default_filename(name);
         }
-        if let Some((_, extensions)) = &request.filter {
+        if request.kind == ChooserKind::Folder {
+            // Choosing a folder: the files in it are only noise.
+            dialog = dialog.show_files_filter(Box::new(|_: &Path| false));
+        } else if let Some((_, extensions)) = &request.filter {
             let extensions = extensions.clone();
             dialog = dialog.show_files_filter(Box::new(move |path: &Path| {
                 path.extension()
@@ -92,14 +99,16 @@ impl FileChooser {
 
     /// Draws the chooser and its places; says whether something was chosen.
     pub fn ui(&mut self, ctx: &egui::Context, lang: Lang) -> ChooserOutcome {
-        let screen = ctx.content_rect();
-        let left =
-            (screen.center().x - (DIALOG_SIZE.x - PLACES_WIDTH) / 2.0).max(PLACES_WIDTH + 16.0);
-        let top = (screen.center().y - DIALOG_SIZE.y / 2.0).max(8.0);
+        // Left of the dialog, level with its top.
+        let centre = ctx.content_rect().center() + DIALOG_OFFSET;
+        let places_pos = egui::pos2(
+            (centre.x - DIALOG_SIZE.x / 2.0 - GAP - PLACES_WIDTH).max(0.0),
+            (centre.y - DIALOG_SIZE.y / 2.0).max(0.0),
+        );
         let mut go_to = None;
         egui::Window::new(lang.pick("常用位置", "Places"))
             .id(egui::Id::unique("dripline_file_places"))
-            .default_pos(egui::pos2(left - PLACES_WIDTH - 12.0, top))
+            .fixed_pos(places_pos)
             .default_width(PLACES_WIDTH)
             .collapsible(false)
             .resizable(false)
