@@ -53,8 +53,8 @@ CONTROL_FILES=$(dpkg-deb --ctrl-tarfile "$DEB" | tar -t | sed 's|^\./||' | grep 
 check "no maintainer scripts (control members: $CONTROL_FILES)" \
     bash -c '! grep -Eq "(^| )(preinst|postinst|prerm|postrm|config|triggers)( |$)" <<<"$1"' _ "$CONTROL_FILES"
 CONTENTS=$(dpkg-deb --contents "$DEB" | awk '{print $6}' | sed 's|^\./|/|')
-OUTSIDE=$(grep -v -E "^/(opt/?|opt/apps/?|opt/apps/$APPID(/.*)?)$" <<<"$CONTENTS" || true)
-check "every file under /opt/apps/$APPID/" test -z "$OUTSIDE"
+OUTSIDE=$(grep -v -E "^/(opt/?|opt/apps/?|opt/apps/$APPID(/.*)?)?$" <<<"$CONTENTS" || true)
+check "every file under /opt/apps/$APPID/${OUTSIDE:+ (outside: $OUTSIDE)}" test -z "$OUTSIDE"
 A=/opt/apps/$APPID
 for f in "$A/info" "$A/files/bin/dripline" "$A/entries/applications/$APPID.desktop"; do
     check "has $f" grep -qx "$f" <<<"$CONTENTS"
@@ -153,7 +153,7 @@ for _ in $(seq 60); do
 done
 sleep 1
 if [[ -n "$SEEN" ]] && kill -0 "$APP_PID" 2>/dev/null; then
-    echo "ok: the window \"$(xwininfo -display ":$DISPLAY_NUM" -root -tree | grep -o '"Dripline[^"]*"' | head -n1)\" is up"
+    echo "ok: the window $(xwininfo -display ":$DISPLAY_NUM" -root -tree | grep -o '"Dripline[^"]*"' | head -n1) is up"
     if command -v import >/dev/null && [[ -n "${DEB_TEST_SCREENSHOT:-}" ]]; then
         DISPLAY=":$DISPLAY_NUM" import -window root "$DEB_TEST_SCREENSHOT"
     fi
