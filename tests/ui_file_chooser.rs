@@ -18,7 +18,7 @@ fn village_window(data: &std::path::Path, out: &std::path::Path) -> Harness<'sta
     // egui_file's path and file-name fields carry no accessible name (the crate gives them no
     // label), so kittest's check that every widget is named is off for this window only.
     let mut harness = build(builder().with_accessibility_check(false), data, None);
-    harness.state_mut().set_chooser_mode(ChooserMode::InWindow);
+    assert_eq!(harness.state().chooser_mode(), ChooserMode::InWindow);
     harness.state_mut().set_chooser_folder(out.to_path_buf());
     harness.run();
     click(&mut harness, "创建我的村");

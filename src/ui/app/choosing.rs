@@ -20,6 +20,10 @@ impl App {
         self.chooser_mode = mode;
     }
 
+    pub fn chooser_mode(&self) -> ChooserMode {
+        self.chooser_mode
+    }
+
     /// The folder the next chooser opens in (the last one used, at first the home folder).
     pub fn set_chooser_folder(&mut self, folder: PathBuf) {
         self.last_folder = Some(folder);
