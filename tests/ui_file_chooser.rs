@@ -7,7 +7,7 @@ mod common;
 use common::window::{build, builder, click, shown, type_into, wait_for_job};
 
 use dripline::ui::App;
-use dripline::ui::dialogs::{ChooserKind, ChooserMode};
+use dripline::ui::dialogs::{ChooserKind, ChooserMode, FileRequest, SystemAnswer};
 use eframe::egui;
 use egui::accesskit::Role;
 use egui_kittest::Harness;
@@ -119,4 +119,37 @@ fn cancelling_the_chooser_writes_nothing() {
     assert!(harness.state().chooser_request().is_none());
     assert!(!harness.state().job_running());
     assert_eq!(std::fs::read_dir(out.path()).unwrap().count(), 0);
+}
+
+fn failing_dialog(_: &FileRequest, _: Option<&str>, _: &std::path::Path) -> SystemAnswer {
+    SystemAnswer::Failed
+}
+
+#[test]
+fn a_system_dialog_that_fails_is_said_and_the_in_window_chooser_takes_over() {
+    let data = tempfile::tempdir().unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let mut harness = village_window(data.path(), out.path());
+    harness.state_mut().set_chooser_mode(ChooserMode::System);
+    harness.state_mut().set_system_dialog(failing_dialog);
+    click(&mut harness, "导出数据包…");
+    assert!(
+        harness
+            .query_by_label_contains("系统的文件对话框没有打开")
+            .is_some(),
+        "the failure is said in the notice"
+    );
+    assert!(
+        harness.state().chooser_request().is_some(),
+        "the in-window chooser is open"
+    );
+    assert_eq!(harness.state().chooser_mode(), ChooserMode::InWindow);
+    harness.get_by_label("保存").click();
+    harness.step();
+    wait_for_job(&mut harness);
+    assert_eq!(
+        std::fs::read_dir(out.path()).unwrap().count(),
+        1,
+        "the bundle was saved"
+    );
 }

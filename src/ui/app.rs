@@ -14,7 +14,7 @@ use eframe::egui::{self, RichText};
 use uuid::Uuid;
 
 use super::action::{Action, DataAction, Screen};
-use super::dialogs::ChooserMode;
+use super::dialogs::{ChooserMode, SystemDialog, ask_system};
 use super::jobs::Job;
 use super::notice::{Notice, notice_ui};
 use super::photo::{OpenedPhoto, photo_ui};
@@ -46,6 +46,8 @@ pub struct App {
     job: Option<Job>,
     /// The system's file dialog, or the chooser inside the window.
     chooser_mode: ChooserMode,
+    /// The system's dialog (rfd), replaceable in tests.
+    system_dialog: SystemDialog,
     /// The in-window chooser, while it is open.
     chooser: Option<FileChooser>,
     /// The folder the last chooser ended in (the next one opens there).
@@ -86,6 +88,7 @@ impl App {
             photo: None,
             job: None,
             chooser_mode: ChooserMode::detect(),
+            system_dialog: ask_system,
             chooser: None,
             last_folder: None,
             saving: None,

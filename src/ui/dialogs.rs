@@ -229,6 +229,9 @@ pub enum SystemAnswer {
     Failed,
 }
 
+/// What asks the system's dialog: [`ask_system`], or a stand-in in tests.
+pub type SystemDialog = fn(&FileRequest, Option<&str>, &Path) -> SystemAnswer;
+
 /// A dialog that returns nothing within this time did not open.
 const FAILED_WITHIN: Duration = Duration::from_millis(250);
 

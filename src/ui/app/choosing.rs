@@ -9,7 +9,7 @@ use eframe::egui;
 use super::App;
 use crate::i18n::Lang;
 use crate::ui::dialogs::{
-    ChooserMode, FileRequest, SystemAnswer, ask_system, fallback_message, open_with_system,
+    ChooserMode, FileRequest, SystemAnswer, SystemDialog, fallback_message, open_with_system,
 };
 use crate::ui::notice::Notice;
 use crate::ui::widgets::file_chooser::{ChooserOutcome, FileChooser};
@@ -22,6 +22,11 @@ impl App {
 
     pub fn chooser_mode(&self) -> ChooserMode {
         self.chooser_mode
+    }
+
+    /// What answers for the system's dialog (tests put a failing one here).
+    pub fn set_system_dialog(&mut self, dialog: SystemDialog) {
+        self.system_dialog = dialog;
     }
 
     /// The folder the next chooser opens in (the last one used, at first the home folder).
@@ -43,7 +48,7 @@ impl App {
             .map(|n| n.resolve(village.as_deref(), self.clock_today));
         let start = self.chooser_start();
         if self.chooser_mode == ChooserMode::System {
-            match ask_system(&request, name.as_deref(), &start) {
+            match (self.system_dialog)(&request, name.as_deref(), &start) {
                 SystemAnswer::Chosen(paths) => {
                     self.chosen(request, paths);
                     return;
