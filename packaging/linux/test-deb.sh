@@ -103,10 +103,12 @@ MOUNTS=()
 cleanup() {
     for ((i = ${#MOUNTS[@]} - 1; i >= 0; i--)); do umount -l "${MOUNTS[$i]}" 2>/dev/null || true; done
     [[ -n "${XVFB_PID:-}" ]] && kill "$XVFB_PID" 2>/dev/null || true
-    rm -rf "$EXTRACT" "$ROOT"
+    # --one-file-system: never into a bind mount (/dev, /sys) that failed to come off.
+    rm -rf "$EXTRACT"
+    rm -rf --one-file-system "$ROOT"
 }
 trap cleanup EXIT
-rm -rf "$ROOT"
+rm -rf --one-file-system "$ROOT"
 cp -a --reflink=auto "$PRISTINE" "$ROOT"
 cp /etc/resolv.conf "$ROOT/etc/resolv.conf"
 for m in proc sys dev; do
