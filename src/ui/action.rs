@@ -8,6 +8,7 @@ use std::path::PathBuf;
 use uuid::Uuid;
 
 use super::charts::ChartId;
+use super::dialogs::FileRequest;
 use crate::i18n::Lang;
 use crate::io::print::PaperKind;
 use crate::model::Village;
@@ -51,6 +52,10 @@ pub enum Action {
     LoadChartVillages(Vec<Uuid>),
     /// Put the checked survey file aside.
     DiscardSurvey,
+    /// Ask the user for a file or folder; the answer becomes the request's action.
+    ChooseFile(FileRequest),
+    /// Open a saved file, or a folder, with the program the desktop has for it.
+    OpenWithSystem(PathBuf),
 
     // ---- Files written from what is shown; the data do not change.
     /// Save a chart to a file (PNG, or SVG when the name ends in `.svg`).

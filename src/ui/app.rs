@@ -4,6 +4,7 @@
 //! [`App::after_change`], tells the screens and says what happened in the user's language.
 
 mod background;
+mod choosing;
 mod files;
 
 use std::path::PathBuf;
@@ -13,12 +14,14 @@ use eframe::egui::{self, RichText};
 use uuid::Uuid;
 
 use super::action::{Action, DataAction, Screen};
+use super::dialogs::{ChooserMode, SystemDialog, ask_system};
 use super::jobs::Job;
 use super::notice::{Notice, notice_ui};
 use super::photo::{OpenedPhoto, photo_ui};
 use super::screens::Screens;
 use super::toolbar::{ToolbarState, demo_banner_ui, toolbar_ui};
 use super::widgets::ERROR_RED;
+use super::widgets::file_chooser::FileChooser;
 use crate::i18n::{Lang, Localize};
 use crate::model::Village;
 use crate::store::{Store, StoreError};
@@ -41,6 +44,16 @@ pub struct App {
     photo: Option<OpenedPhoto>,
     /// The background job (survey check or import, export, bundles, county overview), while it runs.
     job: Option<Job>,
+    /// The system's file dialog, or the chooser inside the window.
+    chooser_mode: ChooserMode,
+    /// The system's dialog (rfd), replaceable in tests.
+    system_dialog: SystemDialog,
+    /// The in-window chooser, while it is open.
+    chooser: Option<FileChooser>,
+    /// The folder the last chooser ended in (the next one opens there).
+    last_folder: Option<PathBuf>,
+    /// What the running job writes, for the notice's 打开文件 / 打开所在文件夹.
+    saving: Option<PathBuf>,
 }
 
 impl App {
@@ -74,6 +87,11 @@ impl App {
             notice: None,
             photo: None,
             job: None,
+            chooser_mode: ChooserMode::detect(),
+            system_dialog: ask_system,
+            chooser: None,
+            last_folder: None,
+            saving: None,
         }
     }
 
@@ -134,6 +152,8 @@ impl App {
                 }
             }
             Action::DiscardSurvey => self.screens.checked_survey = None,
+            Action::ChooseFile(request) => self.choose_file(request),
+            Action::OpenWithSystem(path) => self.open_with_system(&path),
             Action::SaveChart { chart, path } => self.save_chart(chart, path),
             Action::PrintHousehold {
                 household,
@@ -142,7 +162,10 @@ impl App {
             } => self.print_household(household, kind, &path),
             Action::WriteSurveyTemplate(path) => {
                 self.notice = Some(match crate::io::survey::write_template(&path) {
-                    Ok(()) => Notice::Done(survey::template_written(&path, lang)),
+                    Ok(()) => Notice::Saved {
+                        text: survey::template_written(&path, lang),
+                        path,
+                    },
                     Err(e) => Notice::failed(&e, lang),
                 });
             }
@@ -161,16 +184,21 @@ impl App {
                     ExportFormat::CsvFolder
                 };
                 let today = self.clock_today;
-                self.start_job(|db, lang| Job::export(db, out, format, full_ids, today, lang));
+                self.start_saving_job(out.clone(), |db, lang| {
+                    Job::export(db, out, format, full_ids, today, lang)
+                });
             }
-            Action::ExportBundle { path, full } => self.start_job(|db, lang| {
-                Job::export_bundle(db, super::sync::bundle_path(path), full, lang)
-            }),
+            Action::ExportBundle { path, full } => {
+                let path = super::sync::bundle_path(path);
+                self.start_saving_job(path.clone(), |db, lang| {
+                    Job::export_bundle(db, path, full, lang)
+                })
+            }
             Action::ImportBundles(files) => {
                 self.start_job(|db, lang| Job::import_bundles(db, files, lang))
             }
             Action::WriteReturnBundles(dir) => {
-                self.start_job(|db, lang| Job::write_returns(db, dir, lang))
+                self.start_saving_job(dir.clone(), |db, lang| Job::write_returns(db, dir, lang))
             }
             Action::ComputeCountyOverview => self.start_county_overview(),
             Action::Data(action) => self.apply_data(action),
@@ -387,7 +415,7 @@ impl eframe::App for App {
             toolbar_ui(ui, &state, &mut actions);
             demo_banner_ui(ui, &state, &mut actions);
             if let Some(notice) = &self.notice
-                && notice_ui(ui, lang, notice)
+                && notice_ui(ui, lang, notice, &mut actions)
             {
                 self.notice = None;
             }
@@ -420,6 +448,7 @@ impl eframe::App for App {
         if let Some(photo) = &self.photo {
             photo_ui(ui, lang, photo, &mut actions);
         }
+        self.chooser_ui(ui.ctx());
 
         for action in actions {
             self.apply(action);

@@ -2,6 +2,7 @@
 //! precisions' headline figures, computed in the background (a county has hundreds of villages)
 //! and sortable by any column, so the county sees at once where each precision falls short.
 
+use crate::ui::dialogs::{ChooserKind, FilePurpose, FileRequest};
 use eframe::egui::{self, RichText};
 use egui_extras::{Column, TableBuilder};
 
@@ -50,9 +51,10 @@ impl CountyScreen {
                     "One per village with registered laptops: acknowledgements, the other laptops' changes, county settings (the poverty-line table)",
                 ))
                 .clicked()
-                && let Some(dir) = rfd::FileDialog::new().pick_folder()
             {
-                actions.push(Action::WriteReturnBundles(dir));
+                let title = lang.pick("为各村生成返回包", "Write return bundles");
+                let request = FileRequest::new(ChooserKind::Folder, title, FilePurpose::ReturnBundles);
+                actions.push(Action::ChooseFile(request));
             }
         });
         if let Some(job) = running {

@@ -7,6 +7,7 @@ pub mod app;
 pub mod charts;
 mod checks;
 mod county;
+pub mod dialogs;
 pub mod fonts;
 mod household;
 mod households;

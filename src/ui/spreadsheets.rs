@@ -2,6 +2,7 @@
 //! one (every bad cell listed with its row, column and reason; nothing written until the user
 //! accepts a file without problems), and the export of the registry to Excel or CSV.
 
+use crate::ui::dialogs::{ChooserKind, FileName, FilePurpose, FileRequest};
 use eframe::egui::{self, RichText};
 use egui_extras::{Column as TableColumn, TableBuilder};
 
@@ -35,24 +36,19 @@ impl SpreadsheetsScreen {
                 "The template has Chinese headers in the first row and English in the second, and a sheet of allowed values. One row per member; the head's row carries the housing and income columns.",
             ));
             ui.horizontal(|ui| {
-                if ui
-                    .add_enabled(!busy, egui::Button::new(lang.pick("保存空白模板…", "Save the blank template…")))
-                    .clicked()
-                    && let Some(path) = rfd::FileDialog::new()
-                        .set_file_name(lang.pick("入户调查模板.xlsx", "survey-template.xlsx"))
-                        .add_filter("Excel", &["xlsx"])
-                        .save_file()
-                {
-                    actions.push(Action::WriteSurveyTemplate(path));
+                let label = lang.pick("保存空白模板…", "Save the blank template…");
+                if ui.add_enabled(!busy, egui::Button::new(label)).clicked() {
+                    let kind = lang.pick("入户调查模板", "survey-template");
+                    let request = FileRequest::new(ChooserKind::Save, label, FilePurpose::SurveyTemplate)
+                        .name(FileName::Dated { kind: Some(kind), ext: "xlsx" })
+                        .filter("Excel", &["xlsx"]);
+                    actions.push(Action::ChooseFile(request));
                 }
-                if ui
-                    .add_enabled(!busy, egui::Button::new(lang.pick("检查并导入已填写的调查表…", "Check and import a filled survey…")))
-                    .clicked()
-                    && let Some(path) = rfd::FileDialog::new()
-                        .add_filter(lang.pick("调查表", "Survey"), &["xlsx", "csv"])
-                        .pick_file()
-                {
-                    actions.push(Action::CheckSurveyFile(path));
+                let label = lang.pick("检查并导入已填写的调查表…", "Check and import a filled survey…");
+                if ui.add_enabled(!busy, egui::Button::new(label)).clicked() {
+                    let request = FileRequest::new(ChooserKind::Open, label, FilePurpose::CheckSurvey)
+                        .filter(lang.pick("调查表", "Survey"), &["xlsx", "csv"]);
+                    actions.push(Action::ChooseFile(request));
                 }
             });
             if let Some(job) = running {
@@ -71,22 +67,19 @@ impl SpreadsheetsScreen {
             ));
             ui.checkbox(&mut self.full_ids, lang.pick("导出完整身份证号（请妥善保管文件）", "Full ID numbers (keep the file safe)"));
             ui.horizontal(|ui| {
-                if ui
-                    .add_enabled(!busy, egui::Button::new(lang.pick("导出 Excel…", "Export to Excel…")))
-                    .clicked()
-                    && let Some(path) = rfd::FileDialog::new()
-                        .set_file_name(lang.pick("建档立卡.xlsx", "registry.xlsx"))
-                        .add_filter("Excel", &["xlsx"])
-                        .save_file()
-                {
-                    actions.push(Action::Export { out: path, xlsx: true, full_ids: self.full_ids });
+                let full_ids = self.full_ids;
+                let label = lang.pick("导出 Excel…", "Export to Excel…");
+                if ui.add_enabled(!busy, egui::Button::new(label)).clicked() {
+                    let kind = lang.pick("建档立卡", "registry");
+                    let request = FileRequest::new(ChooserKind::Save, label, FilePurpose::ExportXlsx { full_ids })
+                        .name(FileName::Dated { kind: Some(kind), ext: "xlsx" })
+                        .filter("Excel", &["xlsx"]);
+                    actions.push(Action::ChooseFile(request));
                 }
-                if ui
-                    .add_enabled(!busy, egui::Button::new(lang.pick("导出 CSV 到文件夹…", "Export CSV to a folder…")))
-                    .clicked()
-                    && let Some(dir) = rfd::FileDialog::new().pick_folder()
-                {
-                    actions.push(Action::Export { out: dir, xlsx: false, full_ids: self.full_ids });
+                let label = lang.pick("导出 CSV 到文件夹…", "Export CSV to a folder…");
+                if ui.add_enabled(!busy, egui::Button::new(label)).clicked() {
+                    let request = FileRequest::new(ChooserKind::Folder, label, FilePurpose::ExportCsv { full_ids });
+                    actions.push(Action::ChooseFile(request));
                 }
             });
         });

@@ -2,6 +2,7 @@
 //! what leaves the village, the changes waiting to travel, the last export and import, bundles
 //! written and read (in the background, with progress), and the conflicts a person resolves.
 
+use crate::ui::dialogs::{ChooserKind, FileName, FilePurpose, FileRequest};
 use std::path::PathBuf;
 
 use eframe::egui::{self, RichText};
@@ -167,25 +168,20 @@ impl SyncScreen {
             ui.horizontal(|ui| {
                 if !view.is_county {
                     ui.checkbox(&mut self.full, lang.pick("完整导出（不只是新修改）", "Full export (not only new changes)"));
-                    if ui
-                        .add_enabled(!busy, egui::Button::new(lang.pick("导出数据包…", "Export a bundle…")))
-                        .clicked()
-                        && let Some(path) = rfd::FileDialog::new()
-                            .set_file_name("village.dripline")
-                            .add_filter(lang.pick("数据包", "Bundle"), &["dripline"])
-                            .save_file()
-                    {
-                        actions.push(Action::ExportBundle { path, full: self.full });
+                    let label = lang.pick("导出数据包…", "Export a bundle…");
+                    if ui.add_enabled(!busy, egui::Button::new(label)).clicked() {
+                        let purpose = FilePurpose::ExportBundle { full: self.full };
+                        let request = FileRequest::new(ChooserKind::Save, label, purpose)
+                            .name(FileName::Dated { kind: None, ext: "dripline" })
+                            .filter(lang.pick("数据包", "Bundle"), &["dripline"]);
+                        actions.push(Action::ChooseFile(request));
                     }
                 }
-                if ui
-                    .add_enabled(!busy, egui::Button::new(lang.pick("导入数据包…", "Import bundles…")))
-                    .clicked()
-                    && let Some(paths) = rfd::FileDialog::new()
-                        .add_filter(lang.pick("数据包", "Bundle"), &["dripline"])
-                        .pick_files()
-                {
-                    actions.push(Action::ImportBundles(paths));
+                let label = lang.pick("导入数据包…", "Import bundles…");
+                if ui.add_enabled(!busy, egui::Button::new(label)).clicked() {
+                    let request = FileRequest::new(ChooserKind::OpenMany, label, FilePurpose::ImportBundles)
+                        .filter(lang.pick("数据包", "Bundle"), &["dripline"]);
+                    actions.push(Action::ChooseFile(request));
                 }
             });
             if let Some(job) = running {

@@ -4,6 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use dripline::ui::App;
+use dripline::ui::dialogs::ChooserMode;
 use eframe::egui;
 use egui::accesskit::Role;
 use egui_kittest::kittest::Queryable;
@@ -19,14 +20,17 @@ pub fn harness(data_dir: &Path, db: Option<PathBuf>) -> Harness<'static, App> {
     build(builder(), data_dir, db)
 }
 
-/// The window from a builder set up otherwise (more steps per run, say).
+/// The window from a builder set up otherwise (more steps per run, say). File buttons open the
+/// in-window chooser, never the system's dialog, whatever the desktop running the tests has.
 pub fn build(
     builder: HarnessBuilder<App>,
     data_dir: &Path,
     db: Option<PathBuf>,
 ) -> Harness<'static, App> {
     let dir = data_dir.to_path_buf();
-    builder.build_eframe(move |cc| App::new(cc, dir, db))
+    let mut harness = builder.build_eframe(move |cc| App::new(cc, dir, db));
+    harness.state_mut().set_chooser_mode(ChooserMode::InWindow);
+    harness
 }
 
 /// Whether some widget with exactly this label is on screen (a heading and a tab may share one).

@@ -20,6 +20,18 @@ impl App {
         self.job = Some(start(session.store.path().to_path_buf(), self.prefs.lang));
     }
 
+    /// Starts a job that writes `path` (a file or a folder), offered to open when it is done.
+    pub(super) fn start_saving_job(
+        &mut self,
+        path: PathBuf,
+        start: impl FnOnce(PathBuf, Lang) -> Job,
+    ) {
+        if self.job.is_none() {
+            self.saving = Some(path);
+            self.start_job(start);
+        }
+    }
+
     pub(super) fn start_county_overview(&mut self) {
         let today = self.clock_today;
         self.start_job(|db, lang| Job::county_overview(db, today, lang));
@@ -72,6 +84,11 @@ impl App {
         };
         self.job = None;
         let lang = self.prefs.lang;
+        let saved = self.saving.take();
+        let done = |text: String| match saved {
+            Some(path) => Notice::Saved { text, path },
+            None => Notice::Done(text),
+        };
         match outcome {
             JobOutcome::Checked(checked) => self.screens.checked_survey = Some(checked),
             JobOutcome::Committed(written) => {
@@ -85,20 +102,18 @@ impl App {
                 self.refresh();
                 self.after_change(Notice::Done(read.localize(lang)));
             }
-            JobOutcome::Exported(report) => self.notice = Some(Notice::Done(report.localize(lang))),
+            JobOutcome::Exported(report) => self.notice = Some(done(report.localize(lang))),
             JobOutcome::BundleExported(written) => {
                 let mut text = written.localize(lang);
                 if let Some(warning) = written.warning(lang) {
                     text.push_str(lang.pick("。", ". "));
                     text.push_str(warning);
                 }
-                self.notice = Some(Notice::Done(text));
+                self.notice = Some(done(text));
                 self.load_sync_view();
             }
             JobOutcome::CountyOverview(rows) => self.screens.county_rows = Some(rows),
-            JobOutcome::ReturnsWritten(written) => {
-                self.notice = Some(Notice::Done(written.localize(lang)))
-            }
+            JobOutcome::ReturnsWritten(written) => self.notice = Some(done(written.localize(lang))),
             JobOutcome::Failed(message) => self.notice = Some(Notice::Failed(message)),
         }
     }

@@ -27,7 +27,10 @@ impl App {
             full_ids: self.prefs.show_sensitive,
         };
         self.notice = Some(match print::print(view, household, kind, path, &options) {
-            Ok(printed) => Notice::Done(printed.localize(lang)),
+            Ok(printed) => Notice::Saved {
+                text: printed.localize(lang),
+                path: path.to_path_buf(),
+            },
             Err(e) => Notice::failed(&e, lang),
         });
     }
@@ -48,11 +51,14 @@ impl App {
             self.clock_today,
         );
         self.notice = Some(match saved {
-            Ok(()) => Notice::Done(format!(
-                "{}{}",
-                lang.pick("图表已保存：", "Chart saved: "),
-                path.display()
-            )),
+            Ok(()) => Notice::Saved {
+                text: format!(
+                    "{}{}",
+                    lang.pick("图表已保存：", "Chart saved: "),
+                    path.display()
+                ),
+                path,
+            },
             Err(e) => Notice::failed(&e, lang),
         });
     }

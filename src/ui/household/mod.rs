@@ -12,6 +12,7 @@ mod plan;
 mod survey;
 mod visits;
 
+use crate::ui::dialogs::{ChooserKind, FileName, FilePurpose, FileRequest};
 use eframe::egui;
 use uuid::Uuid;
 
@@ -248,18 +249,14 @@ fn print_buttons_ui(
         if ui.button(label).clicked() {
             let head = record.head().map_or("", |m| m.name.as_str());
             let file_name = format!("{stem}-{}-{head}.pdf", record.household.number);
-            let chosen = rfd::FileDialog::new()
-                .set_title(label)
-                .add_filter("PDF", &["pdf"])
-                .set_file_name(file_name)
-                .save_file();
-            if let Some(path) = chosen {
-                actions.push(Action::PrintHousehold {
-                    household: record.household.id,
-                    kind,
-                    path: path.with_extension("pdf"),
-                });
-            }
+            let purpose = FilePurpose::PrintHousehold {
+                household: record.household.id,
+                kind,
+            };
+            let request = FileRequest::new(ChooserKind::Save, label, purpose)
+                .name(FileName::Exact(file_name))
+                .filter("PDF", &["pdf"]);
+            actions.push(Action::ChooseFile(request));
         }
     }
 }

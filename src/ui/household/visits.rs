@@ -2,6 +2,7 @@
 //! draft every few seconds so that a crash or a power cut loses at most those seconds. A draft can
 //! be resumed later; only a finished visit counts in the rules.
 
+use crate::ui::dialogs::{ChooserKind, FilePurpose, FileRequest};
 use eframe::egui::{self, RichText};
 use uuid::Uuid;
 
@@ -327,14 +328,12 @@ impl VisitsTab {
                     "The photo is copied into the data file (5 MB at most each)",
                 ))
                 .clicked()
-                && let Some(path) = rfd::FileDialog::new()
-                    .add_filter(lang.pick("照片", "Photos"), &["jpg", "jpeg", "png"])
-                    .pick_file()
             {
-                actions.push(Action::AddVisitPhoto {
-                    visit_id: visit.id,
-                    path,
-                });
+                let title = lang.pick("添加照片", "Add a photo");
+                let request =
+                    FileRequest::new(ChooserKind::Open, title, FilePurpose::VisitPhoto(visit.id))
+                        .filter(lang.pick("照片", "Photos"), &["jpg", "jpeg", "png"]);
+                actions.push(Action::ChooseFile(request));
             }
         });
     }

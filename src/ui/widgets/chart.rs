@@ -3,6 +3,7 @@
 //! only paints textures. The cache key carries the session's `generation`, bumped by every
 //! refresh of the data.
 
+use crate::ui::dialogs::{ChooserKind, FileName, FilePurpose, FileRequest};
 use std::collections::HashMap;
 
 use eframe::egui::{self, RichText};
@@ -152,13 +153,12 @@ fn save_buttons_ui(
             (lang.pick("保存为PNG", "Save as PNG"), "png", "PNG"),
             (lang.pick("保存为SVG", "Save as SVG"), "svg", "SVG"),
         ] {
-            if ui.small_button(label).clicked()
-                && let Some(path) = rfd::FileDialog::new()
-                    .set_file_name(format!("{stem}.{ext}"))
-                    .add_filter(filter, &[ext])
-                    .save_file()
-            {
-                actions.push(Action::SaveChart { chart, path });
+            if ui.small_button(label).clicked() {
+                let request =
+                    FileRequest::new(ChooserKind::Save, label, FilePurpose::SaveChart(chart))
+                        .name(FileName::Exact(format!("{stem}.{ext}")))
+                        .filter(filter, &[ext]);
+                actions.push(Action::ChooseFile(request));
             }
         }
     });

@@ -6,6 +6,7 @@ use eframe::egui::{self, Color32, Response, RichText, Ui};
 use crate::i18n::{Label, Lang};
 
 pub mod chart;
+pub mod file_chooser;
 pub mod pickers;
 pub mod record_editor;
 
