@@ -1148,6 +1148,10 @@ mod tests {
 pub struct Headline {
     pub households: usize,
     pub registered: usize,
+    /// Poor people not yet exited and the population they are counted against: what incidence is
+    /// made of, so that a township's or the county's incidence weighs each village by its people.
+    pub poor_people: u32,
+    pub population: u32,
     pub incidence: Option<f64>,
     /// Targets: households with data findings, and marginal households in the warning band.
     pub households_with_findings: usize,
@@ -1175,6 +1179,8 @@ impl Precisions {
         Headline {
             households,
             registered: self.measures.registered,
+            poor_people: self.results.village.poor_people,
+            population: self.results.village.population,
             incidence: self.results.village.incidence,
             households_with_findings: self.targets.households_with_findings,
             marginal: self.targets.marginal.len(),
@@ -1189,5 +1195,52 @@ impl Precisions {
             failing: self.results.failing.len(),
             at_risk: self.results.at_risk.len(),
         }
+    }
+}
+
+impl Headline {
+    /// The figures of several villages together (a township, the county): counts and amounts
+    /// add up; incidence is the poor people of all of them over all their people, not an
+    /// average of the villages' rates.
+    pub fn sum<'a>(villages: impl IntoIterator<Item = &'a Headline>) -> Headline {
+        let mut t = Headline {
+            households: 0,
+            registered: 0,
+            poor_people: 0,
+            population: 0,
+            incidence: None,
+            households_with_findings: 0,
+            marginal: 0,
+            projects_without_households: 0,
+            funds_total_yuan: 0.0,
+            funds_unattached: 0,
+            without_plan: 0,
+            ignoring_main_cause: 0,
+            without_helper: 0,
+            due_visits: 0,
+            ready: 0,
+            failing: 0,
+            at_risk: 0,
+        };
+        for h in villages {
+            t.households += h.households;
+            t.registered += h.registered;
+            t.poor_people += h.poor_people;
+            t.population += h.population;
+            t.households_with_findings += h.households_with_findings;
+            t.marginal += h.marginal;
+            t.projects_without_households += h.projects_without_households;
+            t.funds_total_yuan += h.funds_total_yuan;
+            t.funds_unattached += h.funds_unattached;
+            t.without_plan += h.without_plan;
+            t.ignoring_main_cause += h.ignoring_main_cause;
+            t.without_helper += h.without_helper;
+            t.due_visits += h.due_visits;
+            t.ready += h.ready;
+            t.failing += h.failing;
+            t.at_risk += h.at_risk;
+        }
+        t.incidence = crate::rules::village::poverty_incidence(t.poor_people, t.population);
+        t
     }
 }

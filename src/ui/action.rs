@@ -49,6 +49,8 @@ pub enum Action {
     ClosePhoto,
     /// County charts: read the village list when stale, and the figures of these villages.
     LoadChartVillages(Vec<Uuid>),
+    /// Show this village of a county database in the village screens.
+    ShowVillage(Uuid),
     /// Put the checked survey file aside.
     DiscardSurvey,
 

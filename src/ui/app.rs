@@ -41,6 +41,8 @@ pub struct App {
     photo: Option<OpenedPhoto>,
     /// The background job (survey check or import, export, bundles, county overview), while it runs.
     job: Option<Job>,
+    /// The window title last sent to the window.
+    title: String,
 }
 
 impl App {
@@ -64,7 +66,8 @@ impl App {
             Ok(s) if s.view.is_none() => Screen::VillageSetup,
             _ => Screen::Households,
         };
-        App {
+        let county = session.as_ref().is_ok_and(Session::is_county);
+        let mut app = App {
             data_dir,
             prefs,
             session,
@@ -74,6 +77,69 @@ impl App {
             notice: None,
             photo: None,
             job: None,
+            title: String::new(),
+        };
+        // A county database opens on the county; its villages are one click away.
+        if county {
+            app.navigate(Screen::County);
+        }
+        app
+    }
+
+    /// The window's title: the village shown and, on a county database, that it is one.
+    pub fn window_title(&self) -> String {
+        let session = self.session.as_ref().ok();
+        let view = session.and_then(|s| s.view.as_ref());
+        let lang = self.prefs.lang;
+        let mut title = lang
+            .pick(
+                "Dripline 精准扶贫 · 村级工作台",
+                "Dripline · Village Workbench",
+            )
+            .to_string();
+        match session {
+            Some(s) if s.is_county() => {
+                let county = view.map_or("", |v| v.village.county.as_str());
+                title.push_str(&match lang {
+                    Lang::Zh => format!(" — {county}县级数据库（{} 个村）", s.villages.len()),
+                    Lang::En => format!(
+                        " — {county} county database ({} villages)",
+                        s.villages.len()
+                    ),
+                });
+                if let Some(v) = view
+                    && self.screen != Screen::County
+                {
+                    title.push_str(&format!(
+                        " · {} {}（{}）",
+                        v.village.township, v.village.name, v.village.code
+                    ));
+                }
+            }
+            _ => {
+                if let Some(v) = view {
+                    title.push_str(&format!(
+                        " — {} {} {}",
+                        v.village.county, v.village.township, v.village.name
+                    ));
+                }
+            }
+        }
+        title
+    }
+
+    /// Shows another village of the county database in the village screens.
+    fn show_village(&mut self, id: Uuid) {
+        let Ok(session) = &mut self.session else {
+            return;
+        };
+        self.clock_today = clock_today();
+        match session.show_village(id, self.clock_today) {
+            Ok(()) => {
+                self.screens.village_switched();
+                self.screen = Screen::Households;
+            }
+            Err(e) => self.notice = Some(Notice::failed(&e, self.prefs.lang)),
         }
     }
 
@@ -133,6 +199,7 @@ impl App {
                     self.notice = Some(Notice::failed(&e, lang));
                 }
             }
+            Action::ShowVillage(id) => self.show_village(id),
             Action::DiscardSurvey => self.screens.checked_survey = None,
             Action::SaveChart { chart, path } => self.save_chart(chart, path),
             Action::PrintHousehold {
@@ -320,7 +387,7 @@ impl App {
                 self.load_sync_view();
             }
             Screen::County => {
-                if self.screens.county_rows.is_none() {
+                if self.screens.county_tree.is_none() {
                     self.start_county_overview();
                 }
             }
@@ -371,6 +438,13 @@ impl eframe::App for App {
             actions.push(Action::Undo);
         }
 
+        let title = self.window_title();
+        if title != self.title {
+            ui.ctx()
+                .send_viewport_cmd(egui::ViewportCommand::Title(title.clone()));
+            self.title = title;
+        }
+
         egui::Panel::top("toolbar").show(ui, |ui| {
             let session = self.session.as_ref().ok();
             let view = session.and_then(|s| s.view.as_ref());
@@ -380,7 +454,7 @@ impl eframe::App for App {
                 village: view.map(|v| &v.village),
                 problems: view.map_or(0, |v| v.findings.len()),
                 can_undo: session.is_some_and(Session::can_undo),
-                county: session.is_some_and(|s| s.village_count > 1),
+                county: session.is_some_and(Session::is_county),
             };
             toolbar_ui(ui, &state, &mut actions);
             demo_banner_ui(ui, &state, &mut actions);

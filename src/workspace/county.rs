@@ -33,6 +33,72 @@ pub fn overview(
     Ok(rows)
 }
 
+/// The county as a tree: the county's totals, then each township with its totals and its
+/// villages. Every level's figures come from [`Headline::sum`] of the villages under it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CountyTree {
+    pub total: Headline,
+    pub townships: Vec<TownshipNode>,
+}
+
+/// A township of the county and its villages, in code order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TownshipNode {
+    pub name: String,
+    pub total: Headline,
+    pub villages: Vec<(Village, Headline)>,
+}
+
+impl CountyTree {
+    /// Groups the villages' rows by township (townships in the order of their first village).
+    pub fn build(rows: Vec<(Village, Headline)>) -> CountyTree {
+        let mut townships: Vec<TownshipNode> = Vec::new();
+        for (village, headline) in rows {
+            let at = match townships.iter().position(|t| t.name == village.township) {
+                Some(at) => at,
+                None => {
+                    townships.push(TownshipNode {
+                        name: village.township.clone(),
+                        total: Headline::sum([]),
+                        villages: Vec::new(),
+                    });
+                    townships.len() - 1
+                }
+            };
+            townships[at].villages.push((village, headline));
+        }
+        for township in &mut townships {
+            township.total = Headline::sum(township.villages.iter().map(|(_, h)| h));
+        }
+        let total = Headline::sum(
+            townships
+                .iter()
+                .flat_map(|t| t.villages.iter().map(|(_, h)| h)),
+        );
+        CountyTree { total, townships }
+    }
+
+    /// Every village of the tree, township by township.
+    pub fn villages(&self) -> impl Iterator<Item = &(Village, Headline)> {
+        self.townships.iter().flat_map(|t| t.villages.iter())
+    }
+
+    /// The township called `name`.
+    pub fn township(&self, name: &str) -> Option<&TownshipNode> {
+        self.townships.iter().find(|t| t.name == name)
+    }
+}
+
+/// Whether `village` is what a clerk typed: part of its name, its code or its township
+/// (ignoring case and surrounding spaces). An empty query matches every village.
+pub fn village_matches(village: &Village, query: &str) -> bool {
+    let query = query.trim().to_lowercase();
+    query.is_empty()
+        || village.name.to_lowercase().contains(&query)
+        || village.code.contains(&query)
+        || village.township.to_lowercase().contains(&query)
+}
+
 /// A column of the county overview.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum OverviewColumn {

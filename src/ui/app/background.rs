@@ -95,7 +95,7 @@ impl App {
                 self.notice = Some(Notice::Done(text));
                 self.load_sync_view();
             }
-            JobOutcome::CountyOverview(rows) => self.screens.county_rows = Some(rows),
+            JobOutcome::CountyOverview(tree) => self.screens.county_tree = Some(tree),
             JobOutcome::ReturnsWritten(written) => {
                 self.notice = Some(Notice::Done(written.localize(lang)))
             }
