@@ -226,7 +226,11 @@ impl App {
                     ExportFormat::CsvFolder
                 };
                 let today = self.clock_today;
-                self.start_job(|db, lang| Job::export(db, out, format, full_ids, today, lang));
+                // The village shown: on a county database, the one the clerk works on.
+                let village = self.village_id();
+                self.start_job(|db, lang| {
+                    Job::export(db, village, out, format, full_ids, today, lang)
+                });
             }
             Action::ExportBundle { path, full } => self.start_job(|db, lang| {
                 Job::export_bundle(db, super::sync::bundle_path(path), full, lang)

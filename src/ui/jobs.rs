@@ -213,6 +213,7 @@ impl Job {
     /// Exports the registry and the work records to one .xlsx file, or to a folder of .csv files.
     pub fn export(
         db: PathBuf,
+        village: Option<uuid::Uuid>,
         out: PathBuf,
         format: ExportFormat,
         full_ids: bool,
@@ -221,7 +222,7 @@ impl Job {
     ) -> Job {
         Job::spawn(JobKind::Export, lang, move |_| {
             let store = Store::open(&db)?;
-            let tables = export::tables(&store, full_ids, clock_today)?;
+            let tables = export::tables(&store, village, full_ids, clock_today)?;
             drop(store);
             export::write(&out, format, &tables).map(JobOutcome::Exported)
         })

@@ -44,7 +44,8 @@ pub fn toolbar_ui(ui: &mut egui::Ui, state: &ToolbarState<'_>, actions: &mut Vec
             }
             ui.label(RichText::new(lang.pick("县级数据库", "County database")).color(WARN_AMBER));
         }
-        if let Some(village) = village {
+        // On the county screen no one village is being worked on.
+        if let Some(village) = village.filter(|_| !(county && shown == Screen::County)) {
             ui.label(
                 RichText::new(format!(
                     "{} {} {}",
