@@ -34,8 +34,8 @@ fn county_summary_sums_villages_into_townships_and_the_county() {
     // 40 villages: the demo's first townships get two villages each.
     let db = county(dir.path(), "40");
     let db = db.to_str().unwrap();
-    let lines = json(&["county", "summary", "--db", db, "--json"]);
-    let lines = lines.as_array().unwrap();
+    let summary = json(&["county", "summary", "--db", db, "--json"]);
+    let lines = summary["lines"].as_array().unwrap();
     let level = |l: &Value| l["level"].as_str().unwrap().to_string();
     assert_eq!(level(&lines[0]), "county");
     assert_eq!(lines.iter().filter(|l| level(l) == "village").count(), 40);
@@ -63,6 +63,25 @@ fn county_summary_sums_villages_into_townships_and_the_county() {
     }
     assert_eq!(figure(&lines[0], "households"), 40 * 6);
 
+    // The county exit: no township has its facts recorded, so 三有 fails, naming them.
+    let test = &summary["exit_test"];
+    assert_eq!(test["passed"], false);
+    let items = test["items"].as_array().unwrap();
+    assert_eq!(items.len(), 4);
+    assert_eq!(items[1]["passed"], false);
+    assert!(
+        items[1]["text"]
+            .as_str()
+            .unwrap()
+            .contains(townships[0]["name"].as_str().unwrap())
+    );
+    let exited = figure(&lines[0], "exited");
+    let wrong = figure(&lines[0], "wrongly_exited");
+    assert!(exited > 0);
+    assert!(
+        (test["wrong_exit_rate"].as_f64().unwrap() - wrong as f64 / exited as f64).abs() < 1e-12
+    );
+
     // One township: its line and its villages only.
     let name = townships[0]["name"].as_str().unwrap();
     let one = json(&[
@@ -74,7 +93,7 @@ fn county_summary_sums_villages_into_townships_and_the_county() {
         name,
         "--json",
     ]);
-    let one = one.as_array().unwrap();
+    let one = one["lines"].as_array().unwrap();
     assert_eq!(level(&one[0]), "township");
     assert!(
         one[1..]

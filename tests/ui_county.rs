@@ -180,3 +180,37 @@ fn a_township_subtotal_is_the_sum_of_its_villages() {
     assert_eq!(tree.total.households, households);
     assert_eq!(households, 12 * 8);
 }
+
+#[test]
+fn the_county_exit_test_shows_and_township_facts_are_ticked_in_the_window() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut harness, _) = county_window(dir.path());
+    harness
+        .get_by_label_contains("全县退出（一低三有）：贫困发生率")
+        .click();
+    harness.run();
+    // Nothing recorded yet: every township lacks all three.
+    harness.get_by_label_contains("3 个乡镇未达标");
+    for township in TOWNSHIPS {
+        for have in ["标准中心校", "达标卫生院", "便民服务中心"] {
+            click(&mut harness, &format!("{township} {have}"));
+        }
+    }
+    assert!(!shown(&harness, "3 个乡镇未达标"));
+    harness.get_by_label_contains("每个乡镇有标准中心校、达标卫生院、便民服务中心：达标");
+    // Stored in the county database, and the county table was not recomputed.
+    assert!(!harness.state().job_running());
+    let facts = harness
+        .state()
+        .store()
+        .unwrap()
+        .township_facilities()
+        .unwrap();
+    assert_eq!(facts.len(), 3);
+    assert!(
+        facts
+            .iter()
+            .all(|f| f.central_school && f.health_centre && f.service_centre)
+    );
+    harness.get_by_label("全县合计（12 个村）");
+}

@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 use clap::{Args, Subcommand};
 
 use super::{CliError, emit};
-use crate::i18n::{Lang, Localize};
+use crate::i18n::{Label, Lang, Localize};
 use crate::store::Store;
 use crate::sync::county;
 use crate::workspace::county::{self as workspace_county, CountyTree, Level, OverviewColumn};
@@ -144,6 +144,7 @@ fn summary(
     }
     let store = Store::open(db)?;
     let tree = CountyTree::build(workspace_county::overview(&store, today, &mut |_| {})?);
+    let exit_test = tree.exit_test(&store.township_facilities()?, &store.thresholds()?);
     drop(store);
     let township = township.map(str::trim);
     if let Some(name) = township
@@ -176,13 +177,46 @@ fn summary(
                 }
                 item["poor_people"] = serde_json::json!(l.figures.poor_people);
                 item["population"] = serde_json::json!(l.figures.population);
+                let f = l.figures;
+                for (key, value) in [
+                    ("exited", f.exited),
+                    ("wrongly_exited", f.wrongly_exited),
+                    ("never_registered", f.never_registered),
+                    ("possibly_missed", f.possibly_missed),
+                ] {
+                    item[key] = serde_json::json!(value);
+                }
                 for column in OverviewColumn::ALL {
                     item[column.code()] = column.json(l.figures);
                 }
                 item
             })
             .collect();
-        format!("{}\n", serde_json::to_string_pretty(&items).expect("json"))
+        let items_of_test: Vec<serde_json::Value> = exit_test
+            .items
+            .iter()
+            .map(|i| {
+                serde_json::json!({
+                    "criterion": i.criterion.label(lang),
+                    "passed": i.passed(),
+                    "text": i.text(lang),
+                })
+            })
+            .collect();
+        let document = serde_json::json!({
+            "lines": items,
+            "exit_test": {
+                "passed": exit_test.passed(),
+                "incidence": exit_test.incidence,
+                "wrong_exit_rate": exit_test.wrong_exit_rate,
+                "missed_rate": exit_test.missed_rate,
+                "items": items_of_test,
+            },
+        });
+        format!(
+            "{}\n",
+            serde_json::to_string_pretty(&document).expect("json")
+        )
     } else {
         let mut header = vec![
             lang.pick("级别", "Level"),
@@ -201,6 +235,20 @@ fn summary(
             line.extend(OverviewColumn::ALL.iter().map(|c| c.text(l.figures)));
             text.push_str(&line.join("\t"));
             text.push('\n');
+        }
+        text.push_str(&match (lang, exit_test.passed()) {
+            (Lang::Zh, true) => "\n全县退出（一低三有）：达标\n".to_string(),
+            (Lang::Zh, false) => "\n全县退出（一低三有）：未达标\n".to_string(),
+            (Lang::En, true) => "\nCounty exit (一低三有): met\n".to_string(),
+            (Lang::En, false) => "\nCounty exit (一低三有): not met\n".to_string(),
+        });
+        for item in &exit_test.items {
+            let mark = if item.passed() { "✓" } else { "×" };
+            text.push_str(&format!(
+                "{mark} {}：{}\n",
+                item.criterion.label(lang),
+                item.text(lang)
+            ));
         }
         text
     };

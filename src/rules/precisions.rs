@@ -1171,13 +1171,27 @@ pub struct Headline {
     pub ready: usize,
     pub failing: usize,
     pub at_risk: usize,
+    /// The county exit's rates: exited households, and those now at or below the line (错退);
+    /// never-registered households, and those at or below the line (possibly missed, 漏评).
+    pub exited: usize,
+    pub wrongly_exited: usize,
+    pub never_registered: usize,
+    pub possibly_missed: usize,
 }
 
 impl Precisions {
-    /// The figures of each panel that a county compares across villages.
-    pub fn headline(&self, households: usize) -> Headline {
+    /// The figures of each panel that a county compares across villages, with the counts of the
+    /// county exit's rates from the village's `records`.
+    pub fn headline(
+        &self,
+        records: &[HouseholdRecord],
+        lines: &PovertyLines,
+        t: &Thresholds,
+    ) -> Headline {
+        let count =
+            |keep: &dyn Fn(&HouseholdRecord) -> bool| records.iter().filter(|r| keep(r)).count();
         Headline {
-            households,
+            households: records.len(),
             registered: self.measures.registered,
             poor_people: self.results.village.poor_people,
             population: self.results.village.population,
@@ -1194,6 +1208,10 @@ impl Precisions {
             ready: self.results.ready.len(),
             failing: self.results.failing.len(),
             at_risk: self.results.at_risk.len(),
+            exited: count(&|r| matches!(r.household.status, HouseholdStatus::Exited { .. })),
+            wrongly_exited: count(&|r| monitoring::wrongly_exited(r, lines, t)),
+            never_registered: count(&|r| r.household.status == HouseholdStatus::NotRegistered),
+            possibly_missed: count(&|r| monitoring::possibly_missed(r, lines, t)),
         }
     }
 }
@@ -1221,6 +1239,10 @@ impl Headline {
             ready: 0,
             failing: 0,
             at_risk: 0,
+            exited: 0,
+            wrongly_exited: 0,
+            never_registered: 0,
+            possibly_missed: 0,
         };
         for h in villages {
             t.households += h.households;
@@ -1239,6 +1261,10 @@ impl Headline {
             t.ready += h.ready;
             t.failing += h.failing;
             t.at_risk += h.at_risk;
+            t.exited += h.exited;
+            t.wrongly_exited += h.wrongly_exited;
+            t.never_registered += h.never_registered;
+            t.possibly_missed += h.possibly_missed;
         }
         t.incidence = crate::rules::village::poverty_incidence(t.poor_people, t.population);
         t

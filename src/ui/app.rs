@@ -273,6 +273,8 @@ impl App {
             return;
         };
         self.clock_today = clock_today();
+        // A township's facts change no village's figures: the county table stays.
+        let keep_county = matches!(action, DataAction::SaveTownshipFacilities(_));
         match session.apply(action, self.clock_today) {
             // A draft saved while typing: no message, no undo step, no form closes.
             Ok(Applied::Autosaved) => {}
@@ -281,7 +283,13 @@ impl App {
                     Applied::Created(id) => Some(id),
                     _ => None,
                 };
+                let county_tree = keep_county
+                    .then(|| self.screens.county_tree.take())
+                    .flatten();
                 self.after_change(Notice::Applied(applied));
+                if keep_county {
+                    self.screens.county_tree = county_tree;
+                }
                 if self.screen == Screen::NewHousehold
                     && let Some(id) = created
                 {

@@ -9,11 +9,12 @@ use std::collections::HashSet;
 use eframe::egui::{self, RichText, TextWrapMode};
 use egui_extras::{Column, TableBuilder};
 
-use super::action::Action;
+use super::action::{Action, DataAction};
 use super::jobs::Job;
-use super::widgets::ERROR_RED;
-use crate::i18n::Lang;
-use crate::model::Village;
+use super::widgets::{ERROR_RED, OK_GREEN};
+use crate::i18n::{Label, Lang};
+use crate::model::{Thresholds, TownshipFacilities, Village};
+use crate::rules::county::TownshipHave;
 use crate::rules::precisions::Headline;
 use crate::workspace::county::{CountyTree, OverviewColumn, TownshipNode, village_matches};
 
@@ -27,7 +28,9 @@ pub struct CountyContext<'a> {
     /// The figures, once computed.
     pub tree: Option<&'a CountyTree>,
     pub running: Option<&'a Job>,
-    pub max_incidence: f64,
+    pub thresholds: &'a Thresholds,
+    /// The townships' three haves recorded so far.
+    pub facilities: &'a [TownshipFacilities],
 }
 
 #[derive(Default)]
@@ -38,6 +41,107 @@ pub struct CountyScreen {
     query: String,
     /// Townships opened to show their villages (all are open while searching).
     expanded: HashSet<String>,
+}
+
+/// The county exit 一低三有 with the wrong-exit and missed rates, and the townships' three haves
+/// to tick (a county setting, saved at once).
+fn exit_test_ui(
+    ui: &mut egui::Ui,
+    lang: Lang,
+    tree: &CountyTree,
+    ctx: &CountyContext<'_>,
+    actions: &mut Vec<Action>,
+) {
+    let test = tree.exit_test(ctx.facilities, ctx.thresholds);
+    let rate = |r: Option<f64>| r.map_or("—".to_string(), |r| format!("{:.2}%", r * 100.0));
+    let verdict = if test.passed() {
+        RichText::new(lang.pick("达标", "met")).color(OK_GREEN)
+    } else {
+        RichText::new(lang.pick("未达标", "not met")).color(ERROR_RED)
+    };
+    egui::CollapsingHeader::new(RichText::new(match lang {
+        Lang::Zh => format!(
+            "全县退出（一低三有）：贫困发生率 {}，错退率 {}，漏评率 {}",
+            rate(test.incidence),
+            rate(test.wrong_exit_rate),
+            rate(test.missed_rate)
+        ),
+        Lang::En => format!(
+            "County exit (一低三有): incidence {}, wrong exits {}, missed {}",
+            rate(test.incidence),
+            rate(test.wrong_exit_rate),
+            rate(test.missed_rate)
+        ),
+    }))
+    .id_salt("county_exit_test")
+    .show(ui, |ui| {
+        ui.label(verdict);
+        for item in &test.items {
+            let (mark, color) = if item.passed() {
+                ("✓", OK_GREEN)
+            } else {
+                ("×", ERROR_RED)
+            };
+            ui.label(
+                RichText::new(format!(
+                    "{mark} {}：{}",
+                    item.criterion.label(lang),
+                    item.text(lang)
+                ))
+                .color(color),
+            );
+        }
+        ui.label(lang.pick(
+            "各乡镇设施（勾选即保存）：",
+            "Township facilities (saved when ticked):",
+        ));
+        egui::ScrollArea::vertical()
+            .id_salt("township_facilities")
+            .max_height(160.0)
+            .show(ui, |ui| {
+                egui::Grid::new("township_facilities_grid")
+                    .striped(true)
+                    .show(ui, |ui| {
+                        ui.strong(lang.pick("乡镇", "Township"));
+                        for have in TownshipHave::ALL {
+                            ui.strong(have.label(lang));
+                        }
+                        ui.end_row();
+                        for township in &tree.townships {
+                            let mut facts = ctx
+                                .facilities
+                                .iter()
+                                .find(|f| f.township == township.name)
+                                .cloned()
+                                .unwrap_or_else(|| TownshipFacilities {
+                                    township: township.name.clone(),
+                                    ..Default::default()
+                                });
+                            ui.label(&township.name);
+                            for have in TownshipHave::ALL {
+                                let mut value = have.has(&facts);
+                                let label = format!("{} {}", township.name, have.label(lang));
+                                let response = ui.add(egui::Checkbox::without_text(&mut value));
+                                response.widget_info(|| {
+                                    egui::WidgetInfo::selected(
+                                        egui::Role::CheckBox,
+                                        true,
+                                        value,
+                                        &label,
+                                    )
+                                });
+                                if response.changed() {
+                                    have.set(&mut facts, value);
+                                    actions.push(Action::Data(DataAction::SaveTownshipFacilities(
+                                        facts.clone(),
+                                    )));
+                                }
+                            }
+                            ui.end_row();
+                        }
+                    });
+            });
+    });
 }
 
 /// A line of the county table.
@@ -103,8 +207,9 @@ impl CountyScreen {
                 self.expanded.clear();
             }
         });
+        exit_test_ui(ui, lang, tree, ctx, &mut actions);
         let lines = self.lines(tree);
-        self.table_ui(ui, lang, &lines, ctx.max_incidence, &mut actions);
+        self.table_ui(ui, lang, &lines, ctx.thresholds.max_incidence, &mut actions);
         actions
     }
 

@@ -9,7 +9,8 @@ use chrono::NaiveDate;
 use super::view::VillageView;
 use crate::i18n::{Lang, Localize};
 use crate::io::export::{Cell, Table};
-use crate::model::Village;
+use crate::model::{Thresholds, TownshipFacilities, Village};
+use crate::rules::county::{CountyAssessment, assess_county};
 use crate::rules::income::grouped_yuan;
 use crate::rules::precisions::Headline;
 use crate::store::{Store, StoreError};
@@ -29,7 +30,10 @@ pub fn overview(
     for (done, village) in villages.into_iter().enumerate() {
         progress(Progress { done, total });
         let view = VillageView::load(store, village.id, clock_today)?;
-        rows.push((village, view.precisions.headline(view.records.len())));
+        let headline = view
+            .precisions
+            .headline(&view.records, &view.lines, &view.thresholds);
+        rows.push((village, headline));
     }
     Ok(rows)
 }
@@ -167,6 +171,13 @@ impl CountyTree {
             }
         }
         lines
+    }
+
+    /// The county exit test 一低三有 and its rates, from the county's totals and the townships'
+    /// recorded facts.
+    pub fn exit_test(&self, facilities: &[TownshipFacilities], t: &Thresholds) -> CountyAssessment {
+        let names: Vec<&str> = self.townships.iter().map(|t| t.name.as_str()).collect();
+        assess_county(&self.total, &names, facilities, t)
     }
 
     /// The county's name, as its villages record it.

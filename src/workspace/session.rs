@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 use uuid::Uuid;
 
 use super::view::VillageView;
-use crate::model::{Thresholds, Village};
+use crate::model::{Thresholds, TownshipFacilities, Village};
 use crate::rules::income::PovertyLines;
 use crate::store::{ChangeId, Store, StoreError};
 
@@ -23,6 +23,8 @@ pub struct Session {
     /// The county settings, also when there is no village yet.
     pub lines: PovertyLines,
     pub thresholds: Thresholds,
+    /// The townships' three haves recorded in a county database (一低三有).
+    pub township_facilities: Vec<TownshipFacilities>,
     /// Bumped by every refresh: what caches derived from the view key on.
     pub generation: u64,
     /// Changes made in this session, newest last: what undo reverts.
@@ -39,6 +41,7 @@ impl Session {
             view: None,
             lines: PovertyLines::new(Vec::new()),
             thresholds: Thresholds::default(),
+            township_facilities: Vec::new(),
             generation: 0,
             undo_stack: Vec::new(),
         };
@@ -72,6 +75,7 @@ impl Session {
         self.villages = villages;
         self.lines = self.store.poverty_lines()?;
         self.thresholds = self.store.thresholds()?;
+        self.township_facilities = self.store.township_facilities()?;
         self.view = match self.village_id {
             Some(id) => Some(VillageView::load(&self.store, id, clock_today)?),
             None => None,
