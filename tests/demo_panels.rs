@@ -32,9 +32,8 @@ fn demo_village_zero_fills_every_panel_after_a_store_round_trip() {
     assert!(workflow.photos.is_empty());
 
     // Evaluated as the window and the CLI evaluate it (the demo village at its fixed date).
-    let p = VillageView::load(&store, village.id, demo_today())
-        .unwrap()
-        .precisions;
+    let view = VillageView::load(&store, village.id, demo_today()).unwrap();
+    let p = view.precisions.clone();
     println!(
         "targets: findings {} ({} households), marginal {}, duplicate ids {}, elderly splits {}",
         p.targets.findings.len(),
@@ -97,7 +96,8 @@ fn demo_village_zero_fills_every_panel_after_a_store_round_trip() {
     assert!(!p.results.at_risk.is_empty());
 
     // The county's side-by-side line for this village: every precision has something to show.
-    let h = p.headline(records.len());
+    let h = p.headline(&view.records, &view.lines, &view.thresholds);
+    assert!(h.exited > 0 && h.never_registered > 0);
     assert_eq!(h.households, records.len());
     assert!(h.registered > 0 && h.incidence.is_some());
     assert!(h.households_with_findings > 0 && h.marginal > 0);

@@ -9,6 +9,7 @@ use serde_json::json;
 
 use std::fmt::Write;
 
+use super::precisions::select_villages;
 use super::{CliError, emit};
 use crate::i18n::{Label, Lang, Localize};
 use crate::rules::{exit, income};
@@ -23,6 +24,9 @@ pub struct AssessArgs {
     /// Income year to assess; default: each household's latest year with an income record.
     #[arg(long, value_parser = clap::value_parser!(i32).range(2000..=2100))]
     pub year: Option<i32>,
+    /// Only this village (its 12-digit code); default: every village in the database.
+    #[arg(long, value_name = "CODE")]
+    pub village: Option<String>,
     /// Print JSON (an array of households) instead of text.
     #[arg(long)]
     pub json: bool,
@@ -31,7 +35,7 @@ pub struct AssessArgs {
 pub fn run(args: AssessArgs, lang: Lang, today: NaiveDate) -> Result<(), CliError> {
     let store = Store::open(&args.db)?;
     let mut out = String::new();
-    let villages = store.villages()?;
+    let villages = select_villages(&store, args.village.as_deref(), lang)?;
     let mut json_rows = Vec::new();
     let mut passed = 0usize;
     let mut total = 0usize;

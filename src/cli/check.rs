@@ -8,6 +8,7 @@ use serde_json::json;
 
 use std::fmt::Write;
 
+use super::precisions::select_villages;
 use super::{CliError, emit};
 use crate::i18n::{Label, Lang, Localize};
 use crate::store::Store;
@@ -18,6 +19,9 @@ pub struct CheckArgs {
     /// The Dripline database to check (read only).
     #[arg(long, value_name = "FILE")]
     pub db: PathBuf,
+    /// Only this village (its 12-digit code); default: every village in the database.
+    #[arg(long, value_name = "CODE")]
+    pub village: Option<String>,
     /// Print JSON (an array of findings) instead of text.
     #[arg(long)]
     pub json: bool,
@@ -27,7 +31,7 @@ pub fn run(args: CheckArgs, lang: Lang, today: NaiveDate) -> Result<(), CliError
     let store = Store::open(&args.db)?;
     let mut out = String::new();
     let mut rows = Vec::new();
-    for village in store.villages()? {
+    for village in select_villages(&store, args.village.as_deref(), lang)? {
         let view = VillageView::load(&store, village.id, today)?;
         for finding in view.findings {
             rows.push((village.code.clone(), finding));

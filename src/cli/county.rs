@@ -1,4 +1,5 @@
-//! `dripline county init|return`: a county database and the return bundle of one village.
+//! `dripline county init|return|overview|summary`: a county database, the return bundle of one
+//! village, every village's headline figures, and the county summary by township.
 
 use std::path::{Path, PathBuf};
 
@@ -6,10 +7,10 @@ use chrono::NaiveDate;
 use clap::{Args, Subcommand};
 
 use super::{CliError, emit};
-use crate::i18n::{Lang, Localize};
+use crate::i18n::{Label, Lang, Localize};
 use crate::store::Store;
 use crate::sync::county;
-use crate::workspace::county::{self as workspace_county, OverviewColumn};
+use crate::workspace::county::{self as workspace_county, CountyTree, Level, OverviewColumn};
 
 #[derive(Debug, Args)]
 pub struct CountyArgs {
@@ -48,6 +49,23 @@ pub enum CountyAction {
         #[arg(long)]
         json: bool,
     },
+    /// The county as a tree, county → township → village, each level with the six precisions'
+    /// headline figures (incidence weighted by people); `--out F.xlsx` writes one sheet per level.
+    Summary {
+        #[arg(long, value_name = "FILE")]
+        db: PathBuf,
+        /// Only this township and its villages.
+        #[arg(long, value_name = "NAME")]
+        township: Option<String>,
+        #[arg(long)]
+        json: bool,
+        /// Also write the summary to this .xlsx workbook.
+        #[arg(long, value_name = "F.xlsx")]
+        out: Option<PathBuf>,
+        /// Overwrite an existing workbook.
+        #[arg(long)]
+        force: bool,
+    },
 }
 
 pub fn run(args: CountyArgs, lang: Lang, today: NaiveDate) -> Result<(), CliError> {
@@ -84,7 +102,154 @@ pub fn run(args: CountyArgs, lang: Lang, today: NaiveDate) -> Result<(), CliErro
             emit(&format!("{}\n", written.localize(lang)))
         }
         CountyAction::Overview { db, json } => overview(&db, json, lang, today),
+        CountyAction::Summary {
+            db,
+            township,
+            json,
+            out,
+            force,
+        } => summary(&db, township.as_deref(), json, out, force, lang, today),
     }
+}
+
+/// The county summary: text (a line per level, tab-separated), JSON, and optionally a workbook.
+fn summary(
+    db: &Path,
+    township: Option<&str>,
+    json: bool,
+    out: Option<PathBuf>,
+    force: bool,
+    lang: Lang,
+    today: NaiveDate,
+) -> Result<(), CliError> {
+    if let Some(out) = &out
+        && out.exists()
+        && !force
+    {
+        return Err(CliError::OutputExists(out.clone()));
+    }
+    let store = Store::open(db)?;
+    let tree = CountyTree::build(workspace_county::overview(&store, today, &mut |_| {})?);
+    let exit_test = tree.exit_test(&store.township_facilities()?, &store.thresholds()?);
+    drop(store);
+    let township = township.map(str::trim);
+    if let Some(name) = township
+        && tree.township(name).is_none()
+    {
+        let known: Vec<&str> = tree.townships.iter().map(|t| t.name.as_str()).collect();
+        return Err(CliError::Argument(match lang {
+            Lang::Zh => format!(
+                "数据库中没有名为 {name} 的乡镇。已有的乡镇：{}。",
+                known.join("、")
+            ),
+            Lang::En => format!(
+                "There is no township called {name} in the database. Townships: {}.",
+                known.join(", ")
+            ),
+        }));
+    }
+    let lines = tree.summary_lines(tree.county_name(), township);
+    let mut text = if json {
+        let items: Vec<serde_json::Value> = lines
+            .iter()
+            .map(|l| {
+                let mut item = serde_json::json!({
+                    "level": l.level.code(),
+                    "name": l.name,
+                    "township": l.township,
+                });
+                if l.level == Level::Village {
+                    item["village_code"] = serde_json::json!(l.code);
+                }
+                item["poor_people"] = serde_json::json!(l.figures.poor_people);
+                item["population"] = serde_json::json!(l.figures.population);
+                let f = l.figures;
+                for (key, value) in [
+                    ("exited", f.exited),
+                    ("wrongly_exited", f.wrongly_exited),
+                    ("never_registered", f.never_registered),
+                    ("possibly_missed", f.possibly_missed),
+                ] {
+                    item[key] = serde_json::json!(value);
+                }
+                for column in OverviewColumn::ALL {
+                    item[column.code()] = column.json(l.figures);
+                }
+                item
+            })
+            .collect();
+        let items_of_test: Vec<serde_json::Value> = exit_test
+            .items
+            .iter()
+            .map(|i| {
+                serde_json::json!({
+                    "criterion": i.criterion.label(lang),
+                    "passed": i.passed(),
+                    "text": i.text(lang),
+                })
+            })
+            .collect();
+        let document = serde_json::json!({
+            "lines": items,
+            "exit_test": {
+                "passed": exit_test.passed(),
+                "incidence": exit_test.incidence,
+                "wrong_exit_rate": exit_test.wrong_exit_rate,
+                "missed_rate": exit_test.missed_rate,
+                "items": items_of_test,
+            },
+        });
+        format!(
+            "{}\n",
+            serde_json::to_string_pretty(&document).expect("json")
+        )
+    } else {
+        let mut header = vec![
+            lang.pick("级别", "Level"),
+            lang.pick("名称", "Name"),
+            lang.pick("村代码", "Village code"),
+        ];
+        header.extend(OverviewColumn::ALL.iter().map(|c| c.label(lang)));
+        let mut text = header.join("\t");
+        text.push('\n');
+        for l in &lines {
+            let mut line = vec![
+                l.level.label(lang).to_string(),
+                l.name.to_string(),
+                l.code.to_string(),
+            ];
+            line.extend(OverviewColumn::ALL.iter().map(|c| c.text(l.figures)));
+            text.push_str(&line.join("\t"));
+            text.push('\n');
+        }
+        text.push_str(&match (lang, exit_test.passed()) {
+            (Lang::Zh, true) => "\n全县退出（一低三有）：达标\n".to_string(),
+            (Lang::Zh, false) => "\n全县退出（一低三有）：未达标\n".to_string(),
+            (Lang::En, true) => "\nCounty exit (一低三有): met\n".to_string(),
+            (Lang::En, false) => "\nCounty exit (一低三有): not met\n".to_string(),
+        });
+        for item in &exit_test.items {
+            let mark = if item.passed() { "✓" } else { "×" };
+            text.push_str(&format!(
+                "{mark} {}：{}\n",
+                item.criterion.label(lang),
+                item.text(lang)
+            ));
+        }
+        text
+    };
+    if let Some(out) = &out {
+        let tables = workspace_county::summary_tables(&tree, township);
+        crate::io::export::write_xlsx(out, &tables)
+            .map_err(|e| CliError::Argument(e.localize(lang)))?;
+        if !json {
+            text.push_str(&match lang {
+                Lang::Zh => format!("已写入 {}（每级一个工作表）\n", out.display()),
+                Lang::En => format!("Wrote {} (a sheet per level)\n", out.display()),
+            });
+        }
+    }
+    emit(&text)
 }
 
 /// The county overview as tab-separated text (a header line, then a village per line) or JSON.
@@ -101,14 +266,7 @@ fn overview(db: &Path, json: bool, lang: Lang, today: NaiveDate) -> Result<(), C
                     "township": village.township,
                 });
                 for column in OverviewColumn::ALL {
-                    let value = match column {
-                        OverviewColumn::Incidence => serde_json::json!(h.incidence),
-                        OverviewColumn::FundsYuan => {
-                            serde_json::json!((h.funds_total_yuan * 100.0).round() / 100.0)
-                        }
-                        other => serde_json::json!(other.value(h) as u64),
-                    };
-                    item[column.code()] = value;
+                    item[column.code()] = column.json(h);
                 }
                 item
             })

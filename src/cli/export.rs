@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use chrono::NaiveDate;
 use clap::{Args, Subcommand};
 
+use super::precisions::select_villages;
 use super::{CliError, emit};
 use crate::i18n::{Lang, Localize};
 use crate::io::export::ExportError;
@@ -35,6 +36,9 @@ pub struct ExportTarget {
     /// The .xlsx file, or the directory for the CSV files.
     #[arg(long, value_name = "PATH")]
     pub out: PathBuf,
+    /// Only this village (its 12-digit code) of a county database; default: every village.
+    #[arg(long, value_name = "CODE")]
+    pub village: Option<String>,
     /// Write ID numbers in full instead of masked (sensitive personal information).
     #[arg(long)]
     pub full_ids: bool,
@@ -61,7 +65,11 @@ pub fn run(args: ExportArgs, lang: Lang, today: NaiveDate) -> Result<(), CliErro
         return Err(CliError::OutputIsDatabase(target.out));
     }
     let store = Store::open(&target.db)?;
-    let tables = export::tables(&store, target.full_ids, today)?;
+    let village = match target.village.as_deref() {
+        Some(code) => Some(select_villages(&store, Some(code), lang)?[0].id),
+        None => None,
+    };
+    let tables = export::tables(&store, village, target.full_ids, today)?;
     drop(store);
     if !target.force
         && let Some(existing) = export::existing_files(&target.out, format, &tables)

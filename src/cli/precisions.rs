@@ -48,15 +48,30 @@ pub(super) fn select_villages(
     if let Some(v) = villages.iter().find(|v| v.code == code) {
         return Ok(vec![v.clone()]);
     }
-    let known: Vec<String> = villages
+    // A county has hundreds of villages: name the first few, and how many there are.
+    const LISTED: usize = 10;
+    let listed: Vec<String> = villages
         .iter()
+        .take(LISTED)
         .map(|v| format!("{} {}", v.code, v.name))
         .collect();
-    let known = if known.is_empty() {
+    let mut known = if listed.is_empty() {
         lang.pick("（没有村）", "(none)").to_string()
     } else {
-        known.join(lang.pick("、", ", "))
+        listed.join(lang.pick("、", ", "))
     };
+    if villages.len() > LISTED {
+        known.push_str(&match lang {
+            Lang::Zh => format!(
+                " 等共 {} 个村（dripline county summary 列出全部）",
+                villages.len()
+            ),
+            Lang::En => format!(
+                " and more, {} in all (dripline county summary lists them)",
+                villages.len()
+            ),
+        });
+    }
     Err(CliError::Argument(match lang {
         Lang::Zh => format!("数据库中没有编码为 {code} 的村。已有的村：{known}。"),
         Lang::En => {

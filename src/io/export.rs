@@ -102,8 +102,12 @@ const VILLAGE_CODE: (&str, &str) = ("行政区划代码", "Village code");
 const HEAD_NAME: (&str, &str) = ("户主姓名", "Head's name");
 const SIZE: (&str, &str) = ("家庭人口数", "Household size");
 
-/// The three tables of every village in the store, households ordered by village and number.
-pub fn registry_tables(store: &Store, full_ids: bool) -> Result<Vec<Table>, StoreError> {
+/// The three tables of `villages` (of the store), households ordered by village and number.
+pub fn registry_tables(
+    store: &Store,
+    villages: &[Village],
+    full_ids: bool,
+) -> Result<Vec<Table>, StoreError> {
     let show_id = |id: &str| {
         if full_ids {
             id.to_string()
@@ -114,9 +118,9 @@ pub fn registry_tables(store: &Store, full_ids: bool) -> Result<Vec<Table>, Stor
     let mut households = Vec::new();
     let mut members = Vec::new();
     let mut incomes = Vec::new();
-    for village in store.villages()? {
+    for village in villages {
         for r in store.household_records(Some(village.id))? {
-            households.push(household_row(&village, &r, &show_id));
+            households.push(household_row(village, &r, &show_id));
             let number = text(&r.household.number);
             for m in &r.members {
                 members.push(vec![

@@ -43,6 +43,19 @@ pub struct Village {
     pub facilities: VillageFacilities,
 }
 
+/// The "three haves" of a township for the county exit standard 一低三有, kept in the county
+/// database (townships are not villages' records and do not travel in bundles).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TownshipFacilities {
+    pub township: String,
+    /// A standard central school (标准中心校).
+    pub central_school: bool,
+    /// A qualified health centre (达标卫生院).
+    pub health_centre: bool,
+    /// A public service centre (便民服务中心).
+    pub service_centre: bool,
+}
+
 /// The "five haves" of the village exit standard 一低五有.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
 pub struct VillageFacilities {
@@ -216,6 +229,10 @@ pub struct Thresholds {
     pub school_age_max: u32,
     /// Visits older than this many days make a household "due" (used by later screens).
     pub visit_interval_days: u32,
+    /// County exit: wrongly exited households and possibly missed households, each as a share,
+    /// must stay below these fractions (2%).
+    pub max_wrong_exit_rate: f64,
+    pub max_missed_rate: f64,
 }
 
 impl Default for Thresholds {
@@ -226,6 +243,8 @@ impl Default for Thresholds {
             school_age_min: 6,
             school_age_max: 15,
             visit_interval_days: 30,
+            max_wrong_exit_rate: 0.02,
+            max_missed_rate: 0.02,
         }
     }
 }

@@ -1,6 +1,7 @@
 //! Pure policy of precision poverty alleviation: plain functions on `model` types, no UI and no SQL.
 //! Every county-adjustable figure arrives as a parameter (`Thresholds`, `PovertyLines`).
 
+pub mod county;
 pub mod exit;
 #[cfg(test)]
 mod fixtures;

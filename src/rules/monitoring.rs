@@ -56,6 +56,14 @@ pub fn possibly_missed(rec: &HouseholdRecord, lines: &PovertyLines, t: &Threshol
             .is_some_and(|f| f.standing == IncomeStanding::Below)
 }
 
+/// True for an exited household whose latest per-capita income is at or below the line: it
+/// would not pass 一超 today, so it counts towards the county's wrong-exit (错退) rate.
+pub fn wrongly_exited(rec: &HouseholdRecord, lines: &PovertyLines, t: &Thresholds) -> bool {
+    matches!(rec.household.status, HouseholdStatus::Exited { .. })
+        && income::latest_figures(rec, lines, t)
+            .is_some_and(|f| f.standing == IncomeStanding::Below)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -151,6 +159,20 @@ mod tests {
         assert!(!marginal(HouseholdStatus::Exited { year: 2016 }));
         assert!(!is_marginal(
             &one_person(HouseholdStatus::NotRegistered, 2855.0),
+            &lines,
+            &t
+        ));
+    }
+
+    #[test]
+    fn exited_at_or_below_the_line_is_wrongly_exited() {
+        let lines = domain_lines();
+        let t = Thresholds::default();
+        let exited = HouseholdStatus::Exited { year: 2016 };
+        assert!(wrongly_exited(&one_person(exited, 2855.0), &lines, &t));
+        assert!(!wrongly_exited(&one_person(exited, 2855.5), &lines, &t));
+        assert!(!wrongly_exited(
+            &one_person(HouseholdStatus::NotRegistered, 2000.0),
             &lines,
             &t
         ));

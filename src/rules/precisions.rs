@@ -1148,6 +1148,10 @@ mod tests {
 pub struct Headline {
     pub households: usize,
     pub registered: usize,
+    /// Poor people not yet exited and the population they are counted against: what incidence is
+    /// made of, so that a township's or the county's incidence weighs each village by its people.
+    pub poor_people: u32,
+    pub population: u32,
     pub incidence: Option<f64>,
     /// Targets: households with data findings, and marginal households in the warning band.
     pub households_with_findings: usize,
@@ -1167,14 +1171,30 @@ pub struct Headline {
     pub ready: usize,
     pub failing: usize,
     pub at_risk: usize,
+    /// The county exit's rates: exited households, and those now at or below the line (错退);
+    /// never-registered households, and those at or below the line (possibly missed, 漏评).
+    pub exited: usize,
+    pub wrongly_exited: usize,
+    pub never_registered: usize,
+    pub possibly_missed: usize,
 }
 
 impl Precisions {
-    /// The figures of each panel that a county compares across villages.
-    pub fn headline(&self, households: usize) -> Headline {
+    /// The figures of each panel that a county compares across villages, with the counts of the
+    /// county exit's rates from the village's `records`.
+    pub fn headline(
+        &self,
+        records: &[HouseholdRecord],
+        lines: &PovertyLines,
+        t: &Thresholds,
+    ) -> Headline {
+        let count =
+            |keep: &dyn Fn(&HouseholdRecord) -> bool| records.iter().filter(|r| keep(r)).count();
         Headline {
-            households,
+            households: records.len(),
             registered: self.measures.registered,
+            poor_people: self.results.village.poor_people,
+            population: self.results.village.population,
             incidence: self.results.village.incidence,
             households_with_findings: self.targets.households_with_findings,
             marginal: self.targets.marginal.len(),
@@ -1188,6 +1208,65 @@ impl Precisions {
             ready: self.results.ready.len(),
             failing: self.results.failing.len(),
             at_risk: self.results.at_risk.len(),
+            exited: count(&|r| matches!(r.household.status, HouseholdStatus::Exited { .. })),
+            wrongly_exited: count(&|r| monitoring::wrongly_exited(r, lines, t)),
+            never_registered: count(&|r| r.household.status == HouseholdStatus::NotRegistered),
+            possibly_missed: count(&|r| monitoring::possibly_missed(r, lines, t)),
         }
+    }
+}
+
+impl Headline {
+    /// The figures of several villages together (a township, the county): counts and amounts
+    /// add up; incidence is the poor people of all of them over all their people, not an
+    /// average of the villages' rates.
+    pub fn sum<'a>(villages: impl IntoIterator<Item = &'a Headline>) -> Headline {
+        let mut t = Headline {
+            households: 0,
+            registered: 0,
+            poor_people: 0,
+            population: 0,
+            incidence: None,
+            households_with_findings: 0,
+            marginal: 0,
+            projects_without_households: 0,
+            funds_total_yuan: 0.0,
+            funds_unattached: 0,
+            without_plan: 0,
+            ignoring_main_cause: 0,
+            without_helper: 0,
+            due_visits: 0,
+            ready: 0,
+            failing: 0,
+            at_risk: 0,
+            exited: 0,
+            wrongly_exited: 0,
+            never_registered: 0,
+            possibly_missed: 0,
+        };
+        for h in villages {
+            t.households += h.households;
+            t.registered += h.registered;
+            t.poor_people += h.poor_people;
+            t.population += h.population;
+            t.households_with_findings += h.households_with_findings;
+            t.marginal += h.marginal;
+            t.projects_without_households += h.projects_without_households;
+            t.funds_total_yuan += h.funds_total_yuan;
+            t.funds_unattached += h.funds_unattached;
+            t.without_plan += h.without_plan;
+            t.ignoring_main_cause += h.ignoring_main_cause;
+            t.without_helper += h.without_helper;
+            t.due_visits += h.due_visits;
+            t.ready += h.ready;
+            t.failing += h.failing;
+            t.at_risk += h.at_risk;
+            t.exited += h.exited;
+            t.wrongly_exited += h.wrongly_exited;
+            t.never_registered += h.never_registered;
+            t.possibly_missed += h.possibly_missed;
+        }
+        t.incidence = crate::rules::village::poverty_incidence(t.poor_people, t.population);
+        t
     }
 }

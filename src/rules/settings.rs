@@ -125,6 +125,7 @@ mod tests {
             school_age_min: 12,
             school_age_max: 6,
             visit_interval_days: 0,
+            ..Thresholds::default()
         };
         let fields: Vec<SettingField> = validate_thresholds(&t)
             .into_iter()

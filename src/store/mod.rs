@@ -25,6 +25,7 @@ mod settings;
 mod survey;
 mod sync_bookkeeping;
 pub(crate) mod sync_log;
+mod townships;
 mod villages;
 mod visits;
 mod workflow;

@@ -453,6 +453,19 @@ pub const MIGRATIONS: &[Step] = &[
     // field changed on its own; a change log with an audit keyed by integers; the county's
     // village attribution is derived from the records. See `sync_bookkeeping.rs`.
     Step::Code(super::sync_bookkeeping::migrate),
+    // 5: the townships' three haves for the county exit 一低三有 (issue 14), kept in the county
+    // database only: townships are not village records and do not travel in bundles.
+    Step::Sql(
+        r#"
+    CREATE TABLE township_facilities (
+        township TEXT PRIMARY KEY,
+        central_school INTEGER NOT NULL DEFAULT 0,
+        health_centre INTEGER NOT NULL DEFAULT 0,
+        service_centre INTEGER NOT NULL DEFAULT 0,
+        updated_at TEXT NOT NULL
+    );
+    "#,
+    ),
 ];
 
 /// The schema version this build writes.

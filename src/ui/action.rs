@@ -50,6 +50,8 @@ pub enum Action {
     ClosePhoto,
     /// County charts: read the village list when stale, and the figures of these villages.
     LoadChartVillages(Vec<Uuid>),
+    /// Show this village of a county database in the village screens.
+    ShowVillage(Uuid),
     /// Put the checked survey file aside.
     DiscardSurvey,
     /// Ask the user for a file or folder; the answer becomes the request's action.

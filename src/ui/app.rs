@@ -54,6 +54,8 @@ pub struct App {
     last_folder: Option<PathBuf>,
     /// What the running job writes, for the notice's 打开文件 / 打开所在文件夹.
     saving: Option<PathBuf>,
+    /// The window title last sent to the window.
+    title: String,
 }
 
 impl App {
@@ -77,7 +79,8 @@ impl App {
             Ok(s) if s.view.is_none() => Screen::VillageSetup,
             _ => Screen::Households,
         };
-        App {
+        let county = session.as_ref().is_ok_and(Session::is_county);
+        let mut app = App {
             data_dir,
             prefs,
             session,
@@ -92,6 +95,69 @@ impl App {
             chooser: None,
             last_folder: None,
             saving: None,
+            title: String::new(),
+        };
+        // A county database opens on the county; its villages are one click away.
+        if county {
+            app.navigate(Screen::County);
+        }
+        app
+    }
+
+    /// The window's title: the village shown and, on a county database, that it is one.
+    pub fn window_title(&self) -> String {
+        let session = self.session.as_ref().ok();
+        let view = session.and_then(|s| s.view.as_ref());
+        let lang = self.prefs.lang;
+        let mut title = lang
+            .pick(
+                "Dripline 精准扶贫 · 村级工作台",
+                "Dripline · Village Workbench",
+            )
+            .to_string();
+        match session {
+            Some(s) if s.is_county() => {
+                let county = view.map_or("", |v| v.village.county.as_str());
+                title.push_str(&match lang {
+                    Lang::Zh => format!(" — {county}县级数据库（{} 个村）", s.villages.len()),
+                    Lang::En => format!(
+                        " — {county} county database ({} villages)",
+                        s.villages.len()
+                    ),
+                });
+                if let Some(v) = view
+                    && self.screen != Screen::County
+                {
+                    title.push_str(&format!(
+                        " · {} {}（{}）",
+                        v.village.township, v.village.name, v.village.code
+                    ));
+                }
+            }
+            _ => {
+                if let Some(v) = view {
+                    title.push_str(&format!(
+                        " — {} {} {}",
+                        v.village.county, v.village.township, v.village.name
+                    ));
+                }
+            }
+        }
+        title
+    }
+
+    /// Shows another village of the county database in the village screens.
+    fn show_village(&mut self, id: Uuid) {
+        let Ok(session) = &mut self.session else {
+            return;
+        };
+        self.clock_today = clock_today();
+        match session.show_village(id, self.clock_today) {
+            Ok(()) => {
+                self.screens.village_switched();
+                self.screen = Screen::Households;
+            }
+            Err(e) => self.notice = Some(Notice::failed(&e, self.prefs.lang)),
         }
     }
 
@@ -151,6 +217,7 @@ impl App {
                     self.notice = Some(Notice::failed(&e, lang));
                 }
             }
+            Action::ShowVillage(id) => self.show_village(id),
             Action::DiscardSurvey => self.screens.checked_survey = None,
             Action::ChooseFile(request) => self.choose_file(request),
             Action::OpenWithSystem(path) => self.open_with_system(&path),
@@ -184,8 +251,10 @@ impl App {
                     ExportFormat::CsvFolder
                 };
                 let today = self.clock_today;
+                // The village shown: on a county database, the one the clerk works on.
+                let village = self.village_id();
                 self.start_saving_job(out.clone(), |db, lang| {
-                    Job::export(db, out, format, full_ids, today, lang)
+                    Job::export(db, village, out, format, full_ids, today, lang)
                 });
             }
             Action::ExportBundle { path, full } => {
@@ -232,6 +301,8 @@ impl App {
             return;
         };
         self.clock_today = clock_today();
+        // A township's facts change no village's figures: the county table stays.
+        let keep_county = matches!(action, DataAction::SaveTownshipFacilities(_));
         match session.apply(action, self.clock_today) {
             // A draft saved while typing: no message, no undo step, no form closes.
             Ok(Applied::Autosaved) => {}
@@ -240,7 +311,13 @@ impl App {
                     Applied::Created(id) => Some(id),
                     _ => None,
                 };
+                let county_tree = keep_county
+                    .then(|| self.screens.county_tree.take())
+                    .flatten();
                 self.after_change(Notice::Applied(applied));
+                if keep_county {
+                    self.screens.county_tree = county_tree;
+                }
                 if self.screen == Screen::NewHousehold
                     && let Some(id) = created
                 {
@@ -350,7 +427,7 @@ impl App {
                 self.load_sync_view();
             }
             Screen::County => {
-                if self.screens.county_rows.is_none() {
+                if self.screens.county_tree.is_none() {
                     self.start_county_overview();
                 }
             }
@@ -401,6 +478,13 @@ impl eframe::App for App {
             actions.push(Action::Undo);
         }
 
+        let title = self.window_title();
+        if title != self.title {
+            ui.ctx()
+                .send_viewport_cmd(egui::ViewportCommand::Title(title.clone()));
+            self.title = title;
+        }
+
         egui::Panel::top("toolbar").show(ui, |ui| {
             let session = self.session.as_ref().ok();
             let view = session.and_then(|s| s.view.as_ref());
@@ -410,7 +494,7 @@ impl eframe::App for App {
                 village: view.map(|v| &v.village),
                 problems: view.map_or(0, |v| v.findings.len()),
                 can_undo: session.is_some_and(Session::can_undo),
-                county: session.is_some_and(|s| s.village_count > 1),
+                county: session.is_some_and(Session::is_county),
             };
             toolbar_ui(ui, &state, &mut actions);
             demo_banner_ui(ui, &state, &mut actions);

@@ -1,43 +1,168 @@
-//! The county view (全县汇总): every village of a county database side by side with its six
-//! precisions' headline figures, computed in the background (a county has hundreds of villages)
-//! and sortable by any column, so the county sees at once where each precision falls short.
+//! The county view (全县汇总): the county as a tree — the county's totals, each township with its
+//! subtotals, each village — with the six precisions' headline figures, computed in the
+//! background (a county has hundreds of villages), sortable by any column and searchable. The
+//! village picker above it opens any village (by name, code or township) in the village screens;
+//! so does clicking a village's row.
+
+use std::collections::HashSet;
 
 use crate::ui::dialogs::{ChooserKind, FilePurpose, FileRequest};
-use eframe::egui::{self, RichText};
+use eframe::egui::{self, RichText, TextWrapMode};
 use egui_extras::{Column, TableBuilder};
 
-use super::action::Action;
+use super::action::{Action, DataAction};
 use super::jobs::Job;
-use super::widgets::ERROR_RED;
-use crate::i18n::Lang;
-use crate::model::Village;
+use super::widgets::{ERROR_RED, OK_GREEN};
+use crate::i18n::{Label, Lang};
+use crate::model::{Thresholds, TownshipFacilities, Village};
+use crate::rules::county::TownshipHave;
 use crate::rules::precisions::Headline;
-use crate::workspace::county::OverviewColumn;
+use crate::workspace::county::{CountyTree, OverviewColumn, TownshipNode, village_matches};
+
+/// How many villages the picker lists for a search.
+const PICKER_MATCHES: usize = 12;
+
+/// What the county view is drawn from.
+pub struct CountyContext<'a> {
+    /// Every village of the database (the picker needs no computed figures).
+    pub villages: &'a [Village],
+    /// The figures, once computed.
+    pub tree: Option<&'a CountyTree>,
+    pub running: Option<&'a Job>,
+    pub thresholds: &'a Thresholds,
+    /// The townships' three haves recorded so far.
+    pub facilities: &'a [TownshipFacilities],
+}
 
 #[derive(Default)]
 pub struct CountyScreen {
-    /// The column sorted on (descending), or `None` for the villages' own order.
+    /// The column sorted on (descending), or `None` for the code order.
     sort: Option<OverviewColumn>,
+    /// What the clerk typed into the search: part of a village's name, code or township.
+    query: String,
+    /// Townships opened to show their villages (all are open while searching).
+    expanded: HashSet<String>,
+}
+
+/// The county exit 一低三有 with the wrong-exit and missed rates, and the townships' three haves
+/// to tick (a county setting, saved at once).
+fn exit_test_ui(
+    ui: &mut egui::Ui,
+    lang: Lang,
+    tree: &CountyTree,
+    ctx: &CountyContext<'_>,
+    actions: &mut Vec<Action>,
+) {
+    let test = tree.exit_test(ctx.facilities, ctx.thresholds);
+    let rate = |r: Option<f64>| r.map_or("—".to_string(), |r| format!("{:.2}%", r * 100.0));
+    let verdict = if test.passed() {
+        RichText::new(lang.pick("达标", "met")).color(OK_GREEN)
+    } else {
+        RichText::new(lang.pick("未达标", "not met")).color(ERROR_RED)
+    };
+    egui::CollapsingHeader::new(RichText::new(match lang {
+        Lang::Zh => format!(
+            "全县退出（一低三有）：贫困发生率 {}，错退率 {}，漏评率 {}",
+            rate(test.incidence),
+            rate(test.wrong_exit_rate),
+            rate(test.missed_rate)
+        ),
+        Lang::En => format!(
+            "County exit (一低三有): incidence {}, wrong exits {}, missed {}",
+            rate(test.incidence),
+            rate(test.wrong_exit_rate),
+            rate(test.missed_rate)
+        ),
+    }))
+    .id_salt("county_exit_test")
+    .show(ui, |ui| {
+        ui.label(verdict);
+        for item in &test.items {
+            let (mark, color) = if item.passed() {
+                ("✓", OK_GREEN)
+            } else {
+                ("×", ERROR_RED)
+            };
+            ui.label(
+                RichText::new(format!(
+                    "{mark} {}：{}",
+                    item.criterion.label(lang),
+                    item.text(lang)
+                ))
+                .color(color),
+            );
+        }
+        ui.label(lang.pick(
+            "各乡镇设施（勾选即保存）：",
+            "Township facilities (saved when ticked):",
+        ));
+        egui::ScrollArea::vertical()
+            .id_salt("township_facilities")
+            .max_height(160.0)
+            .show(ui, |ui| {
+                egui::Grid::new("township_facilities_grid")
+                    .striped(true)
+                    .show(ui, |ui| {
+                        ui.strong(lang.pick("乡镇", "Township"));
+                        for have in TownshipHave::ALL {
+                            ui.strong(have.label(lang));
+                        }
+                        ui.end_row();
+                        for township in &tree.townships {
+                            let mut facts = ctx
+                                .facilities
+                                .iter()
+                                .find(|f| f.township == township.name)
+                                .cloned()
+                                .unwrap_or_else(|| TownshipFacilities {
+                                    township: township.name.clone(),
+                                    ..Default::default()
+                                });
+                            ui.label(&township.name);
+                            for have in TownshipHave::ALL {
+                                let mut value = have.has(&facts);
+                                let label = format!("{} {}", township.name, have.label(lang));
+                                let response = ui.add(egui::Checkbox::without_text(&mut value));
+                                response.widget_info(|| {
+                                    egui::WidgetInfo::selected(
+                                        egui::Role::CheckBox,
+                                        true,
+                                        value,
+                                        &label,
+                                    )
+                                });
+                                if response.changed() {
+                                    have.set(&mut facts, value);
+                                    actions.push(Action::Data(DataAction::SaveTownshipFacilities(
+                                        facts.clone(),
+                                    )));
+                                }
+                            }
+                            ui.end_row();
+                        }
+                    });
+            });
+    });
+}
+
+/// A line of the county table.
+enum Line<'a> {
+    County(&'a Headline, usize),
+    Township(&'a TownshipNode, bool),
+    Village(&'a Village, &'a Headline),
 }
 
 impl CountyScreen {
-    pub fn ui(
-        &mut self,
-        ui: &mut egui::Ui,
-        lang: Lang,
-        rows: Option<&[(Village, Headline)]>,
-        running: Option<&Job>,
-        max_incidence: f64,
-    ) -> Vec<Action> {
+    pub fn ui(&mut self, ui: &mut egui::Ui, lang: Lang, ctx: &CountyContext<'_>) -> Vec<Action> {
         let mut actions = Vec::new();
         ui.horizontal(|ui| {
             ui.heading(lang.pick(
-                "全县汇总：各村六个精准",
-                "County: the six precisions of every village",
+                "全县汇总：各乡镇、各村六个精准",
+                "County: the six precisions by township and village",
             ));
             if ui
                 .add_enabled(
-                    running.is_none(),
+                    ctx.running.is_none(),
                     egui::Button::new(lang.pick("重新汇总", "Recompute")),
                 )
                 .clicked()
@@ -45,7 +170,7 @@ impl CountyScreen {
                 actions.push(Action::ComputeCountyOverview);
             }
             if ui
-                .add_enabled(running.is_none(), egui::Button::new(lang.pick("为各村生成返回包…", "Write return bundles…")))
+                .add_enabled(ctx.running.is_none(), egui::Button::new(lang.pick("为各村生成返回包…", "Write return bundles…")))
                 .on_hover_text(lang.pick(
                     "每个已登记设备的村一个返回包：确认回执、同村其他电脑的修改、县级设置（扶贫标准表）",
                     "One per village with registered laptops: acknowledgements, the other laptops' changes, county settings (the poverty-line table)",
@@ -57,71 +182,256 @@ impl CountyScreen {
                 actions.push(Action::ChooseFile(request));
             }
         });
-        if let Some(job) = running {
+        self.picker_ui(ui, lang, ctx.villages, &mut actions);
+        if let Some(job) = ctx.running {
             job.running_ui(ui, lang);
         }
-        let Some(rows) = rows else {
+        let Some(tree) = ctx.tree else {
             return actions;
         };
-        let mut order: Vec<usize> = (0..rows.len()).collect();
-        if let Some(column) = self.sort {
-            order.sort_by(|a, b| {
-                column
-                    .value(&rows[*b].1)
-                    .total_cmp(&column.value(&rows[*a].1))
+        ui.horizontal(|ui| {
+            ui.label(match lang {
+                Lang::Zh => format!(
+                    "共 {} 个乡镇、{} 个村。点击列名按该列从大到小排序，点击乡镇展开，点击村名打开该村。",
+                    tree.townships.len(),
+                    tree.villages().count()
+                ),
+                Lang::En => format!(
+                    "{} townships, {} villages. Click a column to sort on it (largest first), a township to open it, a village to work on it.",
+                    tree.townships.len(),
+                    tree.villages().count()
+                ),
             });
-        }
-        ui.label(match lang {
-            Lang::Zh => format!("共 {} 个村。点击列名按该列从大到小排序。", rows.len()),
-            Lang::En => format!(
-                "{} villages. Click a column to sort on it, largest first.",
-                rows.len()
-            ),
+            if ui.button(lang.pick("全部展开", "Expand all")).clicked() {
+                self.expanded = tree.townships.iter().map(|t| t.name.clone()).collect();
+            }
+            if ui.button(lang.pick("全部收起", "Collapse all")).clicked() {
+                self.expanded.clear();
+            }
         });
-        let row_height = ui.text_style_height(&egui::TextStyle::Body) + 6.0;
-        TableBuilder::new(ui)
-            .id_salt("county_overview")
-            .striped(true)
-            .column(Column::initial(200.0).at_least(120.0))
-            .columns(
-                Column::initial(78.0).at_least(50.0),
-                OverviewColumn::ALL.len(),
-            )
-            .header(row_height * 1.4, |mut header| {
-                header.col(|ui| {
-                    if ui.button(lang.pick("村", "Village")).clicked() {
-                        self.sort = None;
-                    }
-                });
-                for column in OverviewColumn::ALL {
-                    header.col(|ui| {
-                        let text = if self.sort == Some(column) {
-                            format!("{} ▼", column.label(lang))
-                        } else {
-                            column.label(lang).to_string()
-                        };
-                        if ui.button(text).clicked() {
-                            self.sort = Some(column);
-                        }
-                    });
-                }
-            })
-            .body(|body| {
-                body.rows(row_height, order.len(), |mut row| {
-                    let (village, h) = &rows[order[row.index()]];
-                    row.col(|ui| {
-                        ui.label(format!("{} {}", village.township, village.name));
-                    });
-                    for column in OverviewColumn::ALL {
-                        row.col(|ui| {
-                            let text = RichText::new(column.text(h));
-                            let over = column == OverviewColumn::Incidence
-                                && h.incidence.is_some_and(|i| i >= max_incidence);
-                            ui.label(if over { text.color(ERROR_RED) } else { text });
-                        });
-                    }
-                });
-            });
+        exit_test_ui(ui, lang, tree, ctx, &mut actions);
+        let lines = self.lines(tree);
+        self.table_ui(ui, lang, &lines, ctx.thresholds.max_incidence, &mut actions);
         actions
+    }
+
+    /// The search field and, while something is typed, the villages it matches.
+    fn picker_ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        lang: Lang,
+        villages: &[Village],
+        actions: &mut Vec<Action>,
+    ) {
+        ui.horizontal(|ui| {
+            let label = ui.label(lang.pick("查找村", "Find a village"));
+            ui.add(
+                egui::TextEdit::singleline(&mut self.query)
+                    .hint_text(lang.pick("村名、村代码或乡镇", "name, code or township"))
+                    .desired_width(260.0),
+            )
+            .labelled_by(label.id);
+            if !self.query.is_empty() && ui.button(lang.pick("清除", "Clear")).clicked() {
+                self.query.clear();
+            }
+        });
+        if self.query.trim().is_empty() {
+            return;
+        }
+        let matches: Vec<&Village> = villages
+            .iter()
+            .filter(|v| village_matches(v, &self.query))
+            .collect();
+        ui.horizontal_wrapped(|ui| {
+            if matches.is_empty() {
+                ui.label(lang.pick("没有相符的村。", "No village matches."));
+            }
+            for village in matches.iter().take(PICKER_MATCHES) {
+                let text = match lang {
+                    Lang::Zh => format!(
+                        "打开 {} {}（{}）",
+                        village.township, village.name, village.code
+                    ),
+                    Lang::En => format!(
+                        "Open {} {} ({})",
+                        village.township, village.name, village.code
+                    ),
+                };
+                if ui.button(text).clicked() {
+                    actions.push(Action::ShowVillage(village.id));
+                }
+            }
+            if matches.len() > PICKER_MATCHES {
+                ui.label(match lang {
+                    Lang::Zh => {
+                        format!("…还有 {} 个，请输入更多字", matches.len() - PICKER_MATCHES)
+                    }
+                    Lang::En => format!(
+                        "…and {} more: type more to narrow",
+                        matches.len() - PICKER_MATCHES
+                    ),
+                });
+            }
+        });
+    }
+
+    /// The table's lines: the county's totals, then each township (sorted on the chosen column)
+    /// and, when it is open, its villages (sorted the same way). A search keeps the villages it
+    /// matches, in open townships.
+    fn lines<'a>(&self, tree: &'a CountyTree) -> Vec<Line<'a>> {
+        let searching = !self.query.trim().is_empty();
+        let sort_desc = |a: &Headline, b: &Headline| match self.sort {
+            Some(column) => column.value(b).total_cmp(&column.value(a)),
+            None => std::cmp::Ordering::Equal,
+        };
+        let mut lines = vec![Line::County(&tree.total, tree.villages().count())];
+        let mut townships: Vec<&TownshipNode> = tree.townships.iter().collect();
+        townships.sort_by(|a, b| sort_desc(&a.total, &b.total));
+        for township in townships {
+            let mut villages: Vec<&(Village, Headline)> = township
+                .villages
+                .iter()
+                .filter(|(v, _)| village_matches(v, &self.query))
+                .collect();
+            if searching && villages.is_empty() {
+                continue;
+            }
+            let open = searching || self.expanded.contains(&township.name);
+            lines.push(Line::Township(township, open));
+            if open {
+                villages.sort_by(|a, b| sort_desc(&a.1, &b.1));
+                lines.extend(villages.into_iter().map(|(v, h)| Line::Village(v, h)));
+            }
+        }
+        lines
+    }
+
+    fn table_ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        lang: Lang,
+        lines: &[Line<'_>],
+        max_incidence: f64,
+        actions: &mut Vec<Action>,
+    ) {
+        let row_height = ui.text_style_height(&egui::TextStyle::Body) + 6.0;
+        let figures_ui = |ui: &mut egui::Ui, column: OverviewColumn, h: &Headline, strong: bool| {
+            let mut text = RichText::new(column.text(h));
+            if strong {
+                text = text.strong();
+            }
+            let over = column == OverviewColumn::Incidence
+                && h.incidence.is_some_and(|i| i >= max_incidence);
+            ui.add(
+                egui::Label::new(if over { text.color(ERROR_RED) } else { text })
+                    .wrap_mode(TextWrapMode::Extend),
+            );
+        };
+        egui::ScrollArea::horizontal()
+            .id_salt("county_overview_scroll")
+            .show(ui, |ui| {
+                TableBuilder::new(ui)
+                    .id_salt("county_overview")
+                    .striped(true)
+                    .column(Column::auto().at_least(200.0))
+                    .columns(Column::auto().at_least(56.0), OverviewColumn::ALL.len())
+                    .header(row_height * 1.4, |mut header| {
+                        header.col(|ui| {
+                            let name = lang.pick("乡镇 / 村", "Township / village");
+                            let button = egui::Button::new(name).wrap_mode(TextWrapMode::Extend);
+                            if ui.add(button).clicked() {
+                                self.sort = None;
+                            }
+                        });
+                        for column in OverviewColumn::ALL {
+                            header.col(|ui| {
+                                let text = if self.sort == Some(column) {
+                                    format!("{} ▼", column.label(lang))
+                                } else {
+                                    column.label(lang).to_string()
+                                };
+                                let button =
+                                    egui::Button::new(text).wrap_mode(TextWrapMode::Extend);
+                                if ui.add(button).clicked() {
+                                    self.sort = Some(column);
+                                }
+                            });
+                        }
+                    })
+                    .body(|body| {
+                        body.rows(row_height, lines.len(), |mut row| {
+                            let line = &lines[row.index()];
+                            let (h, strong) = match line {
+                                Line::County(h, villages) => {
+                                    row.col(|ui| {
+                                        ui.add(
+                                            egui::Label::new(
+                                                RichText::new(match lang {
+                                                    Lang::Zh => {
+                                                        format!("全县合计（{villages} 个村）")
+                                                    }
+                                                    Lang::En => format!(
+                                                        "County total ({villages} villages)"
+                                                    ),
+                                                })
+                                                .strong(),
+                                            )
+                                            .wrap_mode(TextWrapMode::Extend),
+                                        );
+                                    });
+                                    (*h, true)
+                                }
+                                Line::Township(t, open) => {
+                                    row.col(|ui| {
+                                        let arrow = if *open { "▼" } else { "▶" };
+                                        let text = match lang {
+                                            Lang::Zh => format!(
+                                                "{arrow} {}（{} 个村）",
+                                                t.name,
+                                                t.villages.len()
+                                            ),
+                                            Lang::En => format!(
+                                                "{arrow} {} ({} villages)",
+                                                t.name,
+                                                t.villages.len()
+                                            ),
+                                        };
+                                        let button =
+                                            egui::Button::new(RichText::new(text).strong())
+                                                .frame(false)
+                                                .wrap_mode(TextWrapMode::Extend);
+                                        if ui.add(button).clicked() {
+                                            if *open {
+                                                self.expanded.remove(&t.name);
+                                            } else {
+                                                self.expanded.insert(t.name.clone());
+                                            }
+                                        }
+                                    });
+                                    (&t.total, true)
+                                }
+                                Line::Village(v, h) => {
+                                    row.col(|ui| {
+                                        ui.add_space(18.0);
+                                        if ui
+                                            .link(&v.name)
+                                            .on_hover_text(
+                                                lang.pick("打开本村", "Open this village"),
+                                            )
+                                            .clicked()
+                                        {
+                                            actions.push(Action::ShowVillage(v.id));
+                                        }
+                                        ui.weak(&v.code);
+                                    });
+                                    (*h, false)
+                                }
+                            };
+                            for column in OverviewColumn::ALL {
+                                row.col(|ui| figures_ui(ui, column, h, strong));
+                            }
+                        });
+                    });
+            });
     }
 }

@@ -76,15 +76,28 @@ fn safe_file_part(text: &str) -> String {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum FilePurpose {
     SaveChart(ChartId),
-    PrintHousehold { household: Uuid, kind: PaperKind },
+    PrintHousehold {
+        household: Uuid,
+        kind: PaperKind,
+    },
     SurveyTemplate,
     CheckSurvey,
-    ExportXlsx { full_ids: bool },
-    ExportCsv { full_ids: bool },
-    ExportBundle { full: bool },
+    ExportXlsx {
+        full_ids: bool,
+    },
+    ExportCsv {
+        full_ids: bool,
+    },
+    ExportBundle {
+        full: bool,
+    },
     ImportBundles,
     ReturnBundles,
     VisitPhoto(Uuid),
+    /// The folder a backup is written to.
+    Backup,
+    /// The backup file to restore.
+    Restore,
 }
 
 impl FilePurpose {
@@ -114,6 +127,8 @@ impl FilePurpose {
             FilePurpose::ExportBundle { full } => Action::ExportBundle { path, full },
             FilePurpose::ReturnBundles => Action::WriteReturnBundles(path),
             FilePurpose::VisitPhoto(visit_id) => Action::AddVisitPhoto { visit_id, path },
+            FilePurpose::Backup => Action::Backup(path),
+            FilePurpose::Restore => Action::Restore(path),
         })
     }
 }

@@ -13,11 +13,10 @@ use chrono::NaiveDate;
 
 use crate::i18n::{Lang, Localize};
 use crate::model::{HouseholdRecord, Village};
-use crate::rules::precisions::Headline;
 use crate::store::Store;
 use crate::sync::Progress;
 use crate::workspace::bundles::{self, BundleWritten, BundlesRead};
-use crate::workspace::county::{self, ReturnsWritten};
+use crate::workspace::county::{self, CountyTree, ReturnsWritten};
 use crate::workspace::export::{self, ExportFormat, ExportReport};
 use crate::workspace::survey::{self, CheckedSurvey, SurveyWritten};
 
@@ -45,7 +44,7 @@ pub enum JobOutcome {
     /// Bundles verified and merged (all in one transaction).
     BundlesImported(BundlesRead),
     /// Every village of the database with its six precisions' headline figures.
-    CountyOverview(Vec<(Village, Headline)>),
+    CountyOverview(CountyTree),
     ReturnsWritten(ReturnsWritten),
     /// The job failed; the message is already in the user's language. Nothing was written.
     Failed(String),
@@ -161,7 +160,8 @@ impl Job {
     pub fn county_overview(db: PathBuf, clock_today: NaiveDate, lang: Lang) -> Job {
         Job::spawn(JobKind::CountyOverview, lang, move |progress| {
             let store = Store::open(&db)?;
-            county::overview(&store, clock_today, progress).map(JobOutcome::CountyOverview)
+            county::overview(&store, clock_today, progress)
+                .map(|rows| JobOutcome::CountyOverview(CountyTree::build(rows)))
         })
     }
 
@@ -213,6 +213,7 @@ impl Job {
     /// Exports the registry and the work records to one .xlsx file, or to a folder of .csv files.
     pub fn export(
         db: PathBuf,
+        village: Option<uuid::Uuid>,
         out: PathBuf,
         format: ExportFormat,
         full_ids: bool,
@@ -221,7 +222,7 @@ impl Job {
     ) -> Job {
         Job::spawn(JobKind::Export, lang, move |_| {
             let store = Store::open(&db)?;
-            let tables = export::tables(&store, full_ids, clock_today)?;
+            let tables = export::tables(&store, village, full_ids, clock_today)?;
             drop(store);
             export::write(&out, format, &tables).map(JobOutcome::Exported)
         })

@@ -7,7 +7,7 @@ use eframe::egui;
 use super::action::{Action, Screen};
 use super::charts::ChartsScreen;
 use super::checks::ChecksScreen;
-use super::county::CountyScreen;
+use super::county::{CountyContext, CountyScreen};
 use super::household::HouseholdScreen;
 use super::households::HouseholdListScreen;
 use super::jobs::Job;
@@ -19,9 +19,8 @@ use super::sync::SyncScreen;
 use super::village::VillageScreen;
 use super::village_setup::VillageSetupScreen;
 use crate::i18n::Lang;
-use crate::model::Village;
-use crate::rules::precisions::Headline;
 use crate::workspace::bundles::SyncView;
+use crate::workspace::county::CountyTree;
 use crate::workspace::session::Session;
 use crate::workspace::survey::CheckedSurvey;
 
@@ -39,8 +38,8 @@ pub struct Screens {
     pub settings: SettingsScreen,
     pub sync: SyncScreen,
     pub county: CountyScreen,
-    /// Every village with its headline figures, once computed.
-    pub county_rows: Option<Vec<(Village, Headline)>>,
+    /// The county, township by township, with every village's headline figures, once computed.
+    pub county_tree: Option<CountyTree>,
     /// What the sync screen shows, read when it opens and after each sync change.
     pub sync_view: Option<SyncView>,
     /// A checked survey file waiting to be accepted or discarded.
@@ -59,7 +58,18 @@ impl Screens {
         self.village.reset();
         self.registers.reset();
         self.settings.reset();
-        self.county_rows = None;
+        self.county_tree = None;
+    }
+
+    /// Another village of a county database is shown: what was open of the last one closes;
+    /// the county's figures stay.
+    pub fn village_switched(&mut self) {
+        self.household.reset(None);
+        self.village.reset();
+        self.registers.reset();
+        self.settings.reset();
+        self.list = HouseholdListScreen::default();
+        self.checked_survey = None;
     }
 
     /// Draws the screen `shown` of `session`.
@@ -81,9 +91,13 @@ impl Screens {
             (Screen::County, _) => self.county.ui(
                 ui,
                 lang,
-                self.county_rows.as_deref(),
-                job,
-                session.thresholds.max_incidence,
+                &CountyContext {
+                    villages: &session.villages,
+                    tree: self.county_tree.as_ref(),
+                    running: job,
+                    thresholds: &session.thresholds,
+                    facilities: &session.township_facilities,
+                },
             ),
             (Screen::Sync, _) => self.sync.ui(ui, lang, self.sync_view.as_ref(), job),
             (Screen::Spreadsheets, view) => self.spreadsheets.ui(

@@ -75,6 +75,7 @@ impl ThresholdsForm {
             school_age_min: whole(school_min),
             school_age_max: whole(school_max),
             visit_interval_days: whole(visit_days),
+            ..Thresholds::default()
         };
         self.problems = settings::validate_thresholds(&t)
             .into_iter()

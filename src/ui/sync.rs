@@ -125,18 +125,19 @@ impl SyncScreen {
                 if ui
                     .add_enabled(!busy, egui::Button::new(lang.pick("备份…", "Back up…")))
                     .clicked()
-                    && let Some(dir) = rfd::FileDialog::new().pick_folder()
                 {
-                    actions.push(Action::Backup(dir));
+                    let title = lang.pick("选择备份存放的文件夹（如U盘）", "Choose the folder for the backup (a USB stick)");
+                    let request = FileRequest::new(ChooserKind::Folder, title, FilePurpose::Backup);
+                    actions.push(Action::ChooseFile(request));
                 }
                 if ui
                     .add_enabled(!busy, egui::Button::new(lang.pick("恢复…", "Restore…")))
                     .clicked()
-                    && let Some(file) = rfd::FileDialog::new()
-                        .add_filter(lang.pick("备份", "Backup"), &["sqlite"])
-                        .pick_file()
                 {
-                    actions.push(Action::Restore(file));
+                    let title = lang.pick("选择要恢复的备份文件", "Choose the backup to restore");
+                    let request = FileRequest::new(ChooserKind::Open, title, FilePurpose::Restore)
+                        .filter(lang.pick("备份", "Backup"), &["sqlite"]);
+                    actions.push(Action::ChooseFile(request));
                 }
             });
             ui.label(lang.pick(

@@ -31,7 +31,21 @@ pub fn toolbar_ui(ui: &mut egui::Ui, state: &ToolbarState<'_>, actions: &mut Vec
     } = *state;
     ui.horizontal_wrapped(|ui| {
         ui.heading(lang.pick("精准扶贫 · 村级工作台", "Dripline · Village Workbench"));
-        if let Some(village) = village {
+        if county {
+            // One click back to the county from any village screen.
+            let selected = shown == Screen::County;
+            let label = if selected {
+                lang.pick("全县汇总", "County")
+            } else {
+                lang.pick("← 返回全县", "← Back to the county")
+            };
+            if ui.selectable_label(selected, label).clicked() && !selected {
+                actions.push(Action::Navigate(Screen::County));
+            }
+            ui.label(RichText::new(lang.pick("县级数据库", "County database")).color(WARN_AMBER));
+        }
+        // On the county screen no one village is being worked on.
+        if let Some(village) = village.filter(|_| !(county && shown == Screen::County)) {
             ui.label(
                 RichText::new(format!(
                     "{} {} {}",
@@ -88,16 +102,6 @@ pub fn toolbar_ui(ui: &mut egui::Ui, state: &ToolbarState<'_>, actions: &mut Vec
             actions.push(Action::Undo);
         }
         let selected = shown == Screen::Settings;
-        if county {
-            let selected = shown == Screen::County;
-            if ui
-                .selectable_label(selected, lang.pick("全县汇总", "County"))
-                .clicked()
-                && !selected
-            {
-                actions.push(Action::Navigate(Screen::County));
-            }
-        }
         let syncing = shown == Screen::Sync;
         if ui
             .selectable_label(syncing, lang.pick("数据同步", "Sync"))
@@ -123,11 +127,12 @@ pub fn toolbar_ui(ui: &mut egui::Ui, state: &ToolbarState<'_>, actions: &mut Vec
     });
 }
 
-/// The banner of the demo village, offering to create the real one.
+/// The banner of the demo village, offering to create the real one (never on a county database:
+/// the county does not create villages, it receives them).
 pub fn demo_banner_ui(ui: &mut egui::Ui, state: &ToolbarState<'_>, actions: &mut Vec<Action>) {
     let lang = state.lang;
     let in_demo = state.village.is_some_and(|v| v.is_demo);
-    if !in_demo || state.shown == Screen::VillageSetup {
+    if !in_demo || state.county || state.shown == Screen::VillageSetup {
         return;
     }
     ui.horizontal_wrapped(|ui| {

@@ -8,7 +8,9 @@ use chrono::NaiveDate;
 
 use super::view::VillageView;
 use crate::i18n::{Lang, Localize};
-use crate::model::Village;
+use crate::io::export::{Cell, Table};
+use crate::model::{Thresholds, TownshipFacilities, Village};
+use crate::rules::county::{CountyAssessment, assess_county};
 use crate::rules::income::grouped_yuan;
 use crate::rules::precisions::Headline;
 use crate::store::{Store, StoreError};
@@ -28,9 +30,226 @@ pub fn overview(
     for (done, village) in villages.into_iter().enumerate() {
         progress(Progress { done, total });
         let view = VillageView::load(store, village.id, clock_today)?;
-        rows.push((village, view.precisions.headline(view.records.len())));
+        let headline = view
+            .precisions
+            .headline(&view.records, &view.lines, &view.thresholds);
+        rows.push((village, headline));
     }
     Ok(rows)
+}
+
+/// The county as a tree: the county's totals, then each township with its totals and its
+/// villages. Every level's figures come from [`Headline::sum`] of the villages under it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CountyTree {
+    pub total: Headline,
+    pub townships: Vec<TownshipNode>,
+}
+
+/// A township of the county and its villages, in code order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TownshipNode {
+    pub name: String,
+    pub total: Headline,
+    pub villages: Vec<(Village, Headline)>,
+}
+
+impl CountyTree {
+    /// Groups the villages' rows by township (townships in the order of their first village).
+    pub fn build(rows: Vec<(Village, Headline)>) -> CountyTree {
+        let mut townships: Vec<TownshipNode> = Vec::new();
+        for (village, headline) in rows {
+            let at = match townships.iter().position(|t| t.name == village.township) {
+                Some(at) => at,
+                None => {
+                    townships.push(TownshipNode {
+                        name: village.township.clone(),
+                        total: Headline::sum([]),
+                        villages: Vec::new(),
+                    });
+                    townships.len() - 1
+                }
+            };
+            townships[at].villages.push((village, headline));
+        }
+        for township in &mut townships {
+            township.total = Headline::sum(township.villages.iter().map(|(_, h)| h));
+        }
+        let total = Headline::sum(
+            townships
+                .iter()
+                .flat_map(|t| t.villages.iter().map(|(_, h)| h)),
+        );
+        CountyTree { total, townships }
+    }
+
+    /// Every village of the tree, township by township.
+    pub fn villages(&self) -> impl Iterator<Item = &(Village, Headline)> {
+        self.townships.iter().flat_map(|t| t.villages.iter())
+    }
+
+    /// The township called `name`.
+    pub fn township(&self, name: &str) -> Option<&TownshipNode> {
+        self.townships.iter().find(|t| t.name == name)
+    }
+}
+
+/// The level of a line of the county summary.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Level {
+    County,
+    Township,
+    Village,
+}
+
+impl Level {
+    pub fn label(self, lang: Lang) -> &'static str {
+        match self {
+            Level::County => lang.pick("全县", "County"),
+            Level::Township => lang.pick("乡镇", "Township"),
+            Level::Village => lang.pick("村", "Village"),
+        }
+    }
+
+    /// The JSON key and the name scripts use.
+    pub fn code(self) -> &'static str {
+        match self {
+            Level::County => "county",
+            Level::Township => "township",
+            Level::Village => "village",
+        }
+    }
+}
+
+/// One line of the county summary: a level, its name (and code for a village) and its figures.
+#[derive(Debug, Clone, Copy)]
+pub struct SummaryLine<'a> {
+    pub level: Level,
+    pub name: &'a str,
+    pub township: &'a str,
+    pub code: &'a str,
+    pub figures: &'a Headline,
+}
+
+impl CountyTree {
+    /// The summary's lines, top down: the county (unless `township` is given), then each
+    /// township followed by its villages; with `township`, only that township and its villages.
+    pub fn summary_lines<'a>(
+        &'a self,
+        county_name: &'a str,
+        township: Option<&str>,
+    ) -> Vec<SummaryLine<'a>> {
+        let mut lines = Vec::new();
+        if township.is_none() {
+            lines.push(SummaryLine {
+                level: Level::County,
+                name: county_name,
+                township: "",
+                code: "",
+                figures: &self.total,
+            });
+        }
+        for t in &self.townships {
+            if township.is_some_and(|name| name != t.name) {
+                continue;
+            }
+            lines.push(SummaryLine {
+                level: Level::Township,
+                name: &t.name,
+                township: &t.name,
+                code: "",
+                figures: &t.total,
+            });
+            for (v, h) in &t.villages {
+                lines.push(SummaryLine {
+                    level: Level::Village,
+                    name: &v.name,
+                    township: &t.name,
+                    code: &v.code,
+                    figures: h,
+                });
+            }
+        }
+        lines
+    }
+
+    /// The county exit test 一低三有 and its rates, from the county's totals and the townships'
+    /// recorded facts.
+    pub fn exit_test(&self, facilities: &[TownshipFacilities], t: &Thresholds) -> CountyAssessment {
+        let names: Vec<&str> = self.townships.iter().map(|t| t.name.as_str()).collect();
+        assess_county(&self.total, &names, facilities, t)
+    }
+
+    /// The county's name, as its villages record it.
+    pub fn county_name(&self) -> &str {
+        self.villages()
+            .next()
+            .map_or("", |(v, _)| v.county.as_str())
+    }
+}
+
+/// The county summary as workbook tables, one sheet per level (全县, 乡镇, 村), with the figures
+/// the window shows; `township` keeps one township and its villages (and drops the county sheet).
+pub fn summary_tables(tree: &CountyTree, township: Option<&str>) -> Vec<Table> {
+    let lines = tree.summary_lines(tree.county_name(), township);
+    let sheet = |level: Level, sheet: &'static str, file_stem: &'static str| {
+        let mut headers = vec![("级别", "Level"), ("乡镇", "Township")];
+        if level == Level::Village {
+            headers.push(("村", "Village"));
+            headers.push(("村代码", "Village code"));
+        }
+        if level == Level::County {
+            headers[1] = ("县", "County");
+        }
+        headers.extend(
+            OverviewColumn::ALL
+                .iter()
+                .map(|c| (c.label(Lang::Zh), c.label(Lang::En))),
+        );
+        let rows = lines
+            .iter()
+            .filter(|l| l.level == level)
+            .map(|l| {
+                let mut row = vec![
+                    Cell::Text(level.label(Lang::Zh).to_string()),
+                    Cell::Text(l.township.to_string()),
+                ];
+                match level {
+                    Level::County => row[1] = Cell::Text(l.name.to_string()),
+                    Level::Village => {
+                        row.push(Cell::Text(l.name.to_string()));
+                        row.push(Cell::Text(l.code.to_string()));
+                    }
+                    Level::Township => {}
+                }
+                row.extend(OverviewColumn::ALL.iter().map(|c| c.cell(l.figures)));
+                row
+            })
+            .collect();
+        Table {
+            sheet,
+            file_stem,
+            headers,
+            rows,
+        }
+    };
+    let mut tables = Vec::new();
+    if township.is_none() {
+        tables.push(sheet(Level::County, "全县", "county"));
+    }
+    tables.push(sheet(Level::Township, "乡镇", "townships"));
+    tables.push(sheet(Level::Village, "村", "villages"));
+    tables
+}
+
+/// Whether `village` is what a clerk typed: part of its name, its code or its township
+/// (ignoring case and surrounding spaces). An empty query matches every village.
+pub fn village_matches(village: &Village, query: &str) -> bool {
+    let query = query.trim().to_lowercase();
+    query.is_empty()
+        || village.name.to_lowercase().contains(&query)
+        || village.code.contains(&query)
+        || village.township.to_lowercase().contains(&query)
 }
 
 /// A column of the county overview.
@@ -134,6 +353,26 @@ impl OverviewColumn {
             OverviewColumn::ReadyToExit => h.ready as f64,
             OverviewColumn::Failing => h.failing as f64,
             OverviewColumn::AtRisk => h.at_risk as f64,
+        }
+    }
+
+    /// The figure for a workbook: incidence as the window shows it, the others as numbers.
+    pub fn cell(self, h: &Headline) -> Cell {
+        match self {
+            OverviewColumn::Incidence => Cell::Text(self.text(h)),
+            OverviewColumn::FundsYuan => Cell::Number((h.funds_total_yuan * 100.0).round() / 100.0),
+            other => Cell::Number(other.value(h)),
+        }
+    }
+
+    /// The figure for JSON: incidence as a fraction (or null), the others as numbers.
+    pub fn json(self, h: &Headline) -> serde_json::Value {
+        match self {
+            OverviewColumn::Incidence => serde_json::json!(h.incidence),
+            OverviewColumn::FundsYuan => {
+                serde_json::json!((h.funds_total_yuan * 100.0).round() / 100.0)
+            }
+            other => serde_json::json!(other.value(h) as u64),
         }
     }
 

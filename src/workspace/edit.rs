@@ -10,7 +10,8 @@ use super::session::Session;
 use crate::i18n::{Lang, Localize};
 use crate::model::{
     ExitDecision, FundEntry, Helper, Household, IncomeYear, Measure, Member, PovertyLine, Product,
-    Project, Sale, SurveyState, TeamMember, Thresholds, Training, Village, Visit,
+    Project, Sale, SurveyState, TeamMember, Thresholds, TownshipFacilities, Training, Village,
+    Visit,
 };
 use crate::rules::identification;
 use crate::rules::visits::{UnstableReason, flag_unstable};
@@ -66,6 +67,8 @@ pub enum DataAction {
     DeleteVisitPhoto(Uuid),
     SavePovertyLine(PovertyLine),
     SaveThresholds(Thresholds),
+    /// A township's three haves (一低三有), on a county database.
+    SaveTownshipFacilities(TownshipFacilities),
     /// Set the county's public key: bundles are encrypted to it from then on.
     SetCountyKey(String),
     /// Decide a conflict left by a merge.
@@ -268,6 +271,11 @@ impl Session {
             // Thresholds live in the file's settings, outside the audited records.
             DataAction::SaveThresholds(t) => {
                 store.set_thresholds(&t)?;
+                None
+            }
+            // Township facts too: a county setting beside the thresholds.
+            DataAction::SaveTownshipFacilities(f) => {
+                store.set_township_facilities(&f)?;
                 None
             }
         };

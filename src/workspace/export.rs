@@ -6,6 +6,7 @@
 use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
+use uuid::Uuid;
 
 use super::view::VillageView;
 use crate::i18n::{Lang, Localize};
@@ -21,14 +22,20 @@ pub enum ExportFormat {
 }
 
 /// Every table of the database, village by village. ID numbers are masked unless `full_ids`.
+/// With `village`, only that village's (a county exporting one of its villages).
 pub fn tables(
     store: &Store,
+    village: Option<Uuid>,
     full_ids: bool,
     clock_today: NaiveDate,
 ) -> Result<Vec<Table>, StoreError> {
-    let mut tables = export::registry_tables(store, full_ids)?;
+    let villages = match village {
+        Some(id) => vec![store.village(id)?],
+        None => store.villages()?,
+    };
+    let mut tables = export::registry_tables(store, &villages, full_ids)?;
     let mut workflow = WorkflowTables::default();
-    for village in store.villages()? {
+    for village in villages {
         let view = VillageView::load(store, village.id, clock_today)?;
         workflow.add(&VillageData {
             village: &view.village,

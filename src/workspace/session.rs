@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 use uuid::Uuid;
 
 use super::view::VillageView;
-use crate::model::Thresholds;
+use crate::model::{Thresholds, TownshipFacilities, Village};
 use crate::rules::income::PovertyLines;
 use crate::store::{ChangeId, Store, StoreError};
 
@@ -16,13 +16,15 @@ pub struct Session {
     pub store: Store,
     /// The village being shown; `None` while the database holds no village.
     village_id: Option<Uuid>,
-    /// Villages in the database: more than one is a county database.
-    pub village_count: usize,
+    /// Every village of the database, in code order: more than one is a county database.
+    pub villages: Vec<Village>,
     /// The shown village, evaluated at its date.
     pub view: Option<VillageView>,
     /// The county settings, also when there is no village yet.
     pub lines: PovertyLines,
     pub thresholds: Thresholds,
+    /// The townships' three haves recorded in a county database (一低三有).
+    pub township_facilities: Vec<TownshipFacilities>,
     /// Bumped by every refresh: what caches derived from the view key on.
     pub generation: u64,
     /// Changes made in this session, newest last: what undo reverts.
@@ -35,15 +37,21 @@ impl Session {
         let mut session = Session {
             store,
             village_id: None,
-            village_count: 0,
+            villages: Vec::new(),
             view: None,
             lines: PovertyLines::new(Vec::new()),
             thresholds: Thresholds::default(),
+            township_facilities: Vec::new(),
             generation: 0,
             undo_stack: Vec::new(),
         };
         session.refresh(clock_today)?;
         Ok(session)
+    }
+
+    /// A county database: it holds more than one village.
+    pub fn is_county(&self) -> bool {
+        self.villages.len() > 1
     }
 
     /// The village being shown.
@@ -61,12 +69,13 @@ impl Session {
     /// gives way to the first village of the database.
     pub fn refresh(&mut self, clock_today: NaiveDate) -> Result<(), StoreError> {
         let villages = self.store.villages()?;
-        self.village_count = villages.len();
         if !villages.iter().any(|v| Some(v.id) == self.village_id) {
             self.village_id = villages.first().map(|v| v.id);
         }
+        self.villages = villages;
         self.lines = self.store.poverty_lines()?;
         self.thresholds = self.store.thresholds()?;
+        self.township_facilities = self.store.township_facilities()?;
         self.view = match self.village_id {
             Some(id) => Some(VillageView::load(&self.store, id, clock_today)?),
             None => None,

@@ -112,7 +112,7 @@ impl App {
                 self.notice = Some(done(text));
                 self.load_sync_view();
             }
-            JobOutcome::CountyOverview(rows) => self.screens.county_rows = Some(rows),
+            JobOutcome::CountyOverview(tree) => self.screens.county_tree = Some(tree),
             JobOutcome::ReturnsWritten(written) => self.notice = Some(done(written.localize(lang))),
             JobOutcome::Failed(message) => self.notice = Some(Notice::Failed(message)),
         }

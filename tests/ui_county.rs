@@ -1,0 +1,216 @@
+//! The county office in the window: a county database of many villages in a few townships, its
+//! village picker, its table as a tree, and every village screen for the village picked.
+
+mod common;
+
+use common::window::{click, harness, shown, type_into, wait_for_job};
+
+use dripline::demo::{self, DemoSpec, DemoVillage};
+use dripline::ui::{App, Screen};
+use dripline::workspace::county::CountyTree;
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+
+/// The townships of the test county.
+const TOWNSHIPS: [&str; 3] = ["元坝镇", "歧坪镇", "白驿镇"];
+
+/// A county of 12 demo villages of 8 households, spread over three townships, at `path`.
+fn county_db(path: &std::path::Path) -> Vec<DemoVillage> {
+    let spec = DemoSpec {
+        villages: 12,
+        households_per_village: 8,
+        seed: 14,
+    };
+    let villages: Vec<DemoVillage> = demo::villages(&spec)
+        .enumerate()
+        .map(|(i, mut v)| {
+            v.village.township = TOWNSHIPS[i % TOWNSHIPS.len()].to_string();
+            v
+        })
+        .collect();
+    let mut store = dripline::store::Store::open_or_create(path).unwrap();
+    for v in &villages {
+        common::insert_demo(&mut store, v);
+    }
+    store.close().unwrap();
+    villages
+}
+
+/// The window on the county database, its figures computed.
+fn county_window(dir: &std::path::Path) -> (Harness<'static, App>, Vec<DemoVillage>) {
+    let db = dir.join("county.sqlite");
+    let villages = county_db(&db);
+    let mut harness = harness(&dir.join("data"), Some(db));
+    harness.step();
+    wait_for_job(&mut harness);
+    (harness, villages)
+}
+
+#[test]
+fn a_county_database_opens_on_the_county_without_the_demo_banner() {
+    let dir = tempfile::tempdir().unwrap();
+    let (harness, villages) = county_window(dir.path());
+    assert_eq!(harness.state().screen(), Screen::County);
+    harness.get_by_label_contains("共 3 个乡镇、12 个村");
+    harness.get_by_label("全县合计（12 个村）");
+    for township in TOWNSHIPS {
+        harness.get_by_label(&format!("▶ {township}（4 个村）"));
+    }
+    assert!(!shown(&harness, "创建我的村"));
+    assert!(!shown(&harness, &villages[0].village.name));
+    let title = harness.state().window_title();
+    assert!(title.contains("县级数据库（12 个村）"), "{title}");
+}
+
+#[test]
+fn pick_a_village_by_search_and_see_its_households() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut harness, villages) = county_window(dir.path());
+    let picked = &villages[7].village;
+    // By code: one match.
+    type_into(&mut harness, "查找村", &picked.code);
+    let button = format!(
+        "打开 {} {}（{}）",
+        picked.township, picked.name, picked.code
+    );
+    click(&mut harness, &button);
+    assert_eq!(harness.state().screen(), Screen::Households);
+    assert_eq!(harness.state().village_id(), Some(picked.id));
+    for household in &villages[7].households {
+        let head = household
+            .members
+            .iter()
+            .find(|m| m.relation == dripline::model::Relation::Head)
+            .unwrap();
+        assert!(
+            harness
+                .query_all_by_label_contains(&head.name)
+                .next()
+                .is_some(),
+            "household head {} of {} shown",
+            head.name,
+            picked.name
+        );
+    }
+    let title = harness.state().window_title();
+    assert!(
+        title.contains(&picked.name) && title.contains("县级数据库"),
+        "{title}"
+    );
+    assert!(!shown(&harness, "创建我的村"));
+
+    // Back to the county in one click; the figures are still there.
+    click(&mut harness, "← 返回全县");
+    assert_eq!(harness.state().screen(), Screen::County);
+    harness.get_by_label("全县合计（12 个村）");
+
+    // By township: its four villages are offered.
+    click(&mut harness, "清除");
+    type_into(&mut harness, "查找村", "歧坪");
+    let offered = harness.query_all_by_label_contains("打开 歧坪镇").count();
+    assert_eq!(offered, 4);
+}
+
+#[test]
+fn clicking_a_county_table_row_lands_in_that_villages_panels() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut harness, villages) = county_window(dir.path());
+    let picked = &villages[5].village;
+    click(&mut harness, &format!("▶ {}（4 个村）", picked.township));
+    click(&mut harness, &picked.name);
+    assert_eq!(harness.state().village_id(), Some(picked.id));
+    assert_eq!(harness.state().screen(), Screen::Households);
+
+    // Every village screen is this village's.
+    click(&mut harness, "村情（一低五有）");
+    assert_eq!(harness.state().screen(), Screen::Village);
+    assert!(
+        harness
+            .query_all_by_label_contains(&picked.name)
+            .next()
+            .is_some()
+    );
+    click(&mut harness, "六个精准");
+    assert_eq!(harness.state().screen(), Screen::Precisions);
+    assert_eq!(harness.state().village_id(), Some(picked.id));
+    let households = harness
+        .state()
+        .store()
+        .unwrap()
+        .household_count(Some(picked.id))
+        .unwrap();
+    assert_eq!(households, 8);
+}
+
+#[test]
+fn a_township_subtotal_is_the_sum_of_its_villages() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("county.sqlite");
+    county_db(&db);
+    let store = dripline::store::Store::open(&db).unwrap();
+    let rows = dripline::workspace::county::overview(&store, common::today(), &mut |_| {}).unwrap();
+    let tree = CountyTree::build(rows);
+    assert_eq!(tree.townships.len(), 3);
+    for township in &tree.townships {
+        assert_eq!(township.villages.len(), 4);
+        let households: usize = township.villages.iter().map(|(_, h)| h.households).sum();
+        let without_helper: usize = township
+            .villages
+            .iter()
+            .map(|(_, h)| h.without_helper)
+            .sum();
+        let funds: f64 = township
+            .villages
+            .iter()
+            .map(|(_, h)| h.funds_total_yuan)
+            .sum();
+        let poor: u32 = township.villages.iter().map(|(_, h)| h.poor_people).sum();
+        let people: u32 = township.villages.iter().map(|(_, h)| h.population).sum();
+        assert_eq!(township.total.households, households);
+        assert_eq!(township.total.without_helper, without_helper);
+        assert!((township.total.funds_total_yuan - funds).abs() < 0.005);
+        // Incidence weighs each village by its people.
+        assert!(people > 0);
+        assert_eq!(
+            township.total.incidence,
+            Some(f64::from(poor) / f64::from(people))
+        );
+    }
+    let households: usize = tree.townships.iter().map(|t| t.total.households).sum();
+    assert_eq!(tree.total.households, households);
+    assert_eq!(households, 12 * 8);
+}
+
+#[test]
+fn the_county_exit_test_shows_and_township_facts_are_ticked_in_the_window() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut harness, _) = county_window(dir.path());
+    harness
+        .get_by_label_contains("全县退出（一低三有）：贫困发生率")
+        .click();
+    harness.run();
+    // Nothing recorded yet: every township lacks all three.
+    harness.get_by_label_contains("3 个乡镇未达标");
+    for township in TOWNSHIPS {
+        for have in ["标准中心校", "达标卫生院", "便民服务中心"] {
+            click(&mut harness, &format!("{township} {have}"));
+        }
+    }
+    assert!(!shown(&harness, "3 个乡镇未达标"));
+    harness.get_by_label_contains("每个乡镇有标准中心校、达标卫生院、便民服务中心：达标");
+    // Stored in the county database, and the county table was not recomputed.
+    assert!(!harness.state().job_running());
+    let facts = harness
+        .state()
+        .store()
+        .unwrap()
+        .township_facilities()
+        .unwrap();
+    assert_eq!(facts.len(), 3);
+    assert!(
+        facts
+            .iter()
+            .all(|f| f.central_school && f.health_centre && f.service_centre)
+    );
+    harness.get_by_label("全县合计（12 个村）");
+}
