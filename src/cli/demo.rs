@@ -7,7 +7,7 @@ use clap::Args;
 
 use super::CliError;
 use crate::demo::{self, DemoSpec};
-use crate::i18n::Lang;
+use crate::i18n::{Lang, Localize};
 use crate::store::Store;
 
 #[derive(Debug, Args)]
@@ -50,7 +50,21 @@ pub fn run(args: DemoArgs, lang: Lang) -> Result<(), CliError> {
     // or failed run never leaves a half-made database under the requested name.
     let partial = crate::files::Partial::replacing_database(&args.out);
     let started = std::time::Instant::now();
-    let households = generate_into(partial.path(), &spec)?;
+    // Writing the new file is what fails here (a full disk, a removed stick), not a database
+    // the user has: say so.
+    let households = generate_into(partial.path(), &spec).map_err(|e| {
+        let out = args.out.display();
+        CliError::Argument(match lang {
+            Lang::Zh => format!(
+                "无法写入 {out}（{}），未留下任何文件；请检查磁盘是否已满。",
+                e.localize(lang)
+            ),
+            Lang::En => format!(
+                "Cannot write {out} ({}); no file was left. Check whether the disk is full.",
+                e.localize(lang)
+            ),
+        })
+    })?;
     partial.commit()?;
     let secs = started.elapsed().as_secs_f64();
     match lang {

@@ -362,7 +362,13 @@ pub fn write_csv_dir(dir: &Path, tables: &[Table]) -> Result<Vec<PathBuf>, Expor
             }
             writer.flush().map_err(|e| io_error(&path, &e))?;
         }
-        crate::files::write_bytes(&path, &bytes).map_err(|e| io_error(&path, &e))?;
+        if let Err(e) = crate::files::write_bytes(&path, &bytes) {
+            // All or nothing: the tables of this export already written go too.
+            for done in &written {
+                let _ = std::fs::remove_file(done);
+            }
+            return Err(io_error(&path, &e));
+        }
         written.push(path);
     }
     Ok(written)

@@ -169,24 +169,24 @@ impl Store {
             .find(|p| !p.exists())
             .expect("some free name");
         let partial = crate::files::Partial::beside(&path).map_err(|e| io(&path, e))?;
-        {
-            let mut copy = Connection::open(partial.path()).map_err(StoreError::from)?;
-            let backup =
-                rusqlite::backup::Backup::new(&self.conn, &mut copy).map_err(StoreError::from)?;
-            backup
-                .run_to_completion(1024, std::time::Duration::ZERO, None)
-                .map_err(|e| match e.sqlite_error_code() {
-                    Some(rusqlite::ErrorCode::DiskFull) => io(
-                        &path,
-                        std::io::Error::new(std::io::ErrorKind::StorageFull, e.to_string()),
-                    ),
-                    _ => BackupError::Store(e.into()),
-                })?;
+        // Whatever fails while the copy is written is the copy's folder failing (a full or
+        // removed USB stick), not the database.
+        let copy_error = |e: rusqlite::Error| {
+            let kind = match e.sqlite_error_code() {
+                Some(rusqlite::ErrorCode::DiskFull) => std::io::ErrorKind::StorageFull,
+                _ => std::io::ErrorKind::Other,
+            };
+            io(&path, std::io::Error::new(kind, e.to_string()))
+        };
+        (|| -> rusqlite::Result<()> {
+            let mut copy = Connection::open(partial.path())?;
+            let backup = rusqlite::backup::Backup::new(&self.conn, &mut copy)?;
+            backup.run_to_completion(1024, std::time::Duration::ZERO, None)?;
             drop(backup);
             // One self-contained file: no -wal beside it on the USB stick.
             copy.pragma_update(None, "journal_mode", "DELETE")
-                .map_err(StoreError::from)?;
-        }
+        })()
+        .map_err(copy_error)?;
         let found = verify(partial.path())?;
         if found != villages {
             return Err(BackupError::Damaged {
