@@ -231,8 +231,9 @@ fn summary(
         for item in &exit_test.items {
             let mark = if item.passed() { "✓" } else { "×" };
             text.push_str(&format!(
-                "{mark} {}：{}\n",
+                "{mark} {}{}{}\n",
                 item.criterion.label(lang),
+                lang.pick("：", ": "),
                 item.text(lang)
             ));
         }

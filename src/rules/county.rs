@@ -117,8 +117,11 @@ impl Localize for CountyReason {
                 }
             }
             CountyReason::TownshipsLacking(townships) => {
-                let list: Vec<String> = townships
+                // A county has dozens of townships: name the first few, the rest are counted.
+                const NAMED: usize = 5;
+                let mut list: Vec<String> = townships
                     .iter()
+                    .take(NAMED)
                     .map(|(name, lacking)| {
                         let what: Vec<&str> = lacking.iter().map(|h| h.label(lang)).collect();
                         match lang {
@@ -127,6 +130,12 @@ impl Localize for CountyReason {
                         }
                     })
                     .collect();
+                if townships.len() > NAMED {
+                    list.push(match lang {
+                        Lang::Zh => format!("另有 {} 个乡镇（见下方勾选表）", townships.len() - NAMED),
+                        Lang::En => format!("{} more (see the ticks below)", townships.len() - NAMED),
+                    });
+                }
                 match lang {
                     Lang::Zh => format!("{} 个乡镇未达标：{}。", townships.len(), list.join("；")),
                     Lang::En => format!("{} townships fall short: {}.", townships.len(), list.join("; ")),

@@ -85,8 +85,9 @@ fn exit_test_ui(
             };
             ui.label(
                 RichText::new(format!(
-                    "{mark} {}：{}",
+                    "{mark} {}{}{}",
                     item.criterion.label(lang),
+                    lang.pick("：", ": "),
                     item.text(lang)
                 ))
                 .color(color),
@@ -412,17 +413,19 @@ impl CountyScreen {
                                 }
                                 Line::Village(v, h) => {
                                     row.col(|ui| {
-                                        ui.add_space(18.0);
-                                        if ui
-                                            .link(&v.name)
-                                            .on_hover_text(
-                                                lang.pick("打开本村", "Open this village"),
-                                            )
-                                            .clicked()
-                                        {
-                                            actions.push(Action::ShowVillage(v.id));
-                                        }
-                                        ui.weak(&v.code);
+                                        ui.horizontal(|ui| {
+                                            ui.add_space(18.0);
+                                            if ui
+                                                .link(&v.name)
+                                                .on_hover_text(
+                                                    lang.pick("打开本村", "Open this village"),
+                                                )
+                                                .clicked()
+                                            {
+                                                actions.push(Action::ShowVillage(v.id));
+                                            }
+                                            ui.weak(&v.code);
+                                        });
                                     });
                                     (*h, false)
                                 }
