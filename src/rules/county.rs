@@ -132,8 +132,8 @@ impl Localize for CountyReason {
                     .collect();
                 if townships.len() > NAMED {
                     list.push(match lang {
-                        Lang::Zh => format!("另有 {} 个乡镇（见下方勾选表）", townships.len() - NAMED),
-                        Lang::En => format!("{} more (see the ticks below)", townships.len() - NAMED),
+                        Lang::Zh => format!("另有 {} 个乡镇", townships.len() - NAMED),
+                        Lang::En => format!("{} more", townships.len() - NAMED),
                     });
                 }
                 match lang {
