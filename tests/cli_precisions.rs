@@ -80,6 +80,7 @@ fn assert_panels_consistent(village: &Value) {
     for (n, l) in [
         ("finding_count", "findings"),
         ("marginal_count", "marginal"),
+        ("possibly_missed_count", "possibly_missed"),
         ("duplicate_id_count", "duplicate_ids"),
         ("elderly_split_count", "elderly_splits"),
     ] {

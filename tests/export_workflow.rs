@@ -288,3 +288,79 @@ fn csv_export_writes_one_file_per_table_with_the_same_values() {
             .any(|r| at(&lists, r, "清单") == "没有帮扶计划" && at(&lists, r, "户编号") == "008")
     );
 }
+
+/// The entries the text of `dripline precisions` lists under the figure starting with `label`
+/// (its four-space lines up to the next figure), and the figure itself.
+fn text_list(text: &str, label: &str) -> (usize, usize) {
+    let mut lines = text
+        .lines()
+        .skip_while(|l| !l.starts_with(&format!("  {label}")));
+    let figure = lines.next().unwrap_or_else(|| panic!("no figure {label}"));
+    let n = figure.rsplit('：').next().unwrap().trim().parse().unwrap();
+    let listed = lines.take_while(|l| l.starts_with("    ")).count();
+    (n, listed)
+}
+
+#[test]
+fn every_count_is_listed_alike_in_the_text_the_json_and_the_export_funds_and_missed_included() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("demo.sqlite");
+    common::demo_db(&db, &dripline::demo::DemoSpec::default());
+    let db = db.to_str().unwrap();
+    let out = dir.path().join("export.xlsx");
+    let run = dripline(&["export", "xlsx", "--db", db, "--out", out.to_str().unwrap()]);
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let lists = sheet(&out, "六个精准清单 Precisions");
+    let rows_of = |list: &str| {
+        lists[2..]
+            .iter()
+            .filter(|r| at(&lists, r, "清单") == list)
+            .count()
+    };
+    let said = dripline(&["precisions", "--db", db]);
+    let said = String::from_utf8_lossy(&said.stdout).into_owned();
+    let all = common::cli::json(&["precisions", "--db", db, "--json"]);
+    let village = &all[0];
+    let f = &village["funds"];
+    for (label, list, count) in [
+        ("未落到项目或农户的资金", "分散资金", &f["unattached_count"]),
+        (
+            "疑似重复记账的资金组",
+            "疑似重复记账",
+            &f["double_counted_count"],
+        ),
+        (
+            "可能漏评的户",
+            "可能漏评",
+            &village["targets"]["possibly_missed_count"],
+        ),
+        (
+            "识别存疑的户",
+            "识别存疑",
+            &village["targets"]["suspicious_households"],
+        ),
+        (
+            "有数据问题的户",
+            "数据问题",
+            &village["targets"]["households_with_findings"],
+        ),
+    ] {
+        let (figure, listed) = text_list(&said, label);
+        let count = count.as_u64().unwrap() as usize;
+        assert_eq!(figure, count, "{label}: text and JSON");
+        assert_eq!(listed, count, "{label}: the text lists what it counts");
+        assert_eq!(
+            rows_of(list),
+            count,
+            "{label}: the export lists what it counts"
+        );
+    }
+    assert!(f["unattached_count"].as_u64().unwrap() > 0);
+    assert!(f["double_counted_count"].as_u64().unwrap() > 0);
+    // Each listed fund entry is described for the JSON too.
+    assert!(f["listed"].as_array().unwrap().len() >= rows_of("分散资金"));
+}

@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::window::{click, harness, shown, type_into, wait_for_job};
+use common::window::{click, harness, retype, shown, type_into, wait_for_job};
 
 use chrono::NaiveDate;
 use dripline::model::{Relation, Sex};
@@ -1131,18 +1131,6 @@ fn sales_of_the_year_bring_the_production_income_up_to_them() {
 }
 
 /// Replaces the text of the field labelled `label`.
-fn retype(harness: &mut Harness<'static, App>, label: &str, text: &str) {
-    harness
-        .get_by_role_and_label(Role::TextInput, label)
-        .focus();
-    harness.run();
-    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
-    harness
-        .get_by_role_and_label(Role::TextInput, label)
-        .type_text(text);
-    harness.run();
-}
-
 #[test]
 fn settings_change_the_line_in_force_and_the_thresholds_with_checks() {
     let dir = tempfile::tempdir().unwrap();

@@ -204,6 +204,12 @@ fn village_json(e: &VillageView, lang: Lang) -> Value {
             "per_capita_yuan": fen(m.per_capita_yuan),
             "warning_line_yuan": fen(m.warning_line_yuan),
         }))).collect::<Vec<_>>(),
+        "possibly_missed_count": t.possibly_missed.len(),
+        "possibly_missed": t.possibly_missed.iter().map(|m| line(&m.household, lists::missed_reason(m, lang), json!({
+            "year": m.year,
+            "per_capita_yuan": fen(m.per_capita_yuan),
+            "line_yuan": fen(m.line_yuan),
+        }))).collect::<Vec<_>>(),
         "duplicate_ids": t.duplicate_ids.iter().map(finding_line).collect::<Vec<_>>(),
         "elderly_splits": t.elderly_splits.iter().map(|s| line(&s.household, s.localize(lang), json!({
             "kind": "elderly_split",
@@ -246,6 +252,17 @@ fn village_json(e: &VillageView, lang: Lang) -> Value {
         "double_counted_count": f.double_counted.len(),
         "unattached": f.unattached,
         "double_counted": f.double_counted,
+        "listed": f.listed.iter().map(|x| json!({
+            "fund_id": x.fund_id,
+            "date": x.date.to_string(),
+            "amount_yuan": fen(x.amount_yuan),
+            "source": x.source.code(),
+            "use": x.purpose.code(),
+            "note": x.note,
+            "household": x.household.as_ref().map(household),
+            "project": x.project_name,
+            "text": lists::fund_text(x, lang),
+        })).collect::<Vec<_>>(),
     });
 
     let m = &p.measures;
@@ -417,6 +434,12 @@ fn village_text(out: &mut String, e: &VillageView, lang: Lang) {
                     reason,
                     ..
                 } => household(out, h, reason),
+                Entry::Fund {
+                    text, household: h, ..
+                } => match h {
+                    Some(h) => household(out, h, text),
+                    None => writeln!(out, "    {text}").expect("writing to a String"),
+                },
             }
         }
     }

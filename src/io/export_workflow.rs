@@ -301,20 +301,22 @@ fn fund_rows(d: &VillageData<'_>) -> Vec<Vec<Cell>> {
         .collect()
 }
 
-/// One row per household on each panel's list, in the order the window shows the panels, in the
+/// One row per entry of each panel's lists (a household, or a fund entry with the household it went
+/// to if any), in the order the window shows the panels, in the
 /// words of `rules::precisions::lists`.
 fn precision_rows(d: &VillageData<'_>) -> Vec<Vec<Cell>> {
     let zh = Lang::Zh;
     let days = d.thresholds.visit_interval_days;
     let mut rows = Vec::new();
-    let mut push = |panel: Panel, list: ListKind, h: &HouseholdRef, detail: &str| {
+    let mut push = |panel: Panel, list: ListKind, h: Option<&HouseholdRef>, detail: &str| {
         rows.push(vec![
             text(&d.village.code),
             text(&d.village.name),
             text(panel.name(zh)),
             text(list.name(zh, days)),
-            text(&h.number),
-            h.head_name.as_deref().map_or(Cell::Empty, text),
+            h.map_or(Cell::Empty, |h| text(&h.number)),
+            h.and_then(|h| h.head_name.as_deref())
+                .map_or(Cell::Empty, text),
             text(detail),
         ]);
     };
@@ -325,12 +327,17 @@ fn precision_rows(d: &VillageData<'_>) -> Vec<Vec<Cell>> {
                     list,
                     household,
                     reason,
-                } => push(panel.panel, *list, household, reason),
+                } => push(panel.panel, *list, Some(household), reason),
+                Entry::Fund {
+                    list,
+                    text: detail,
+                    household,
+                } => push(panel.panel, *list, household.as_ref(), detail),
                 Entry::Project {
                     detail, households, ..
                 } => {
                     for h in households {
-                        push(panel.panel, ListKind::ProjectHouseholds, h, detail);
+                        push(panel.panel, ListKind::ProjectHouseholds, Some(h), detail);
                     }
                 }
                 Entry::Figure { .. } | Entry::Note { .. } | Entry::Amounts { .. } => {}

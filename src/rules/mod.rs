@@ -3,6 +3,7 @@
 
 pub mod county;
 pub mod exit;
+pub mod first_run;
 #[cfg(test)]
 mod fixtures;
 pub mod id_number;

@@ -103,6 +103,16 @@ pub struct MarginalHousehold {
     pub warning_line_yuan: f64,
 }
 
+/// A never-registered household whose latest per-capita income is at or below the line: it may
+/// have been missed at identification (漏评) and calls for a review.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MissedHousehold {
+    pub household: HouseholdRef,
+    pub year: i32,
+    pub per_capita_yuan: f64,
+    pub line_yuan: f64,
+}
+
 /// An elderly-only registered household that may have split from a child's household.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ElderlySplit {
@@ -138,6 +148,8 @@ pub struct TargetsPanel {
     pub findings: Vec<Finding>,
     pub households_with_findings: usize,
     pub marginal: Vec<MarginalHousehold>,
+    /// Never registered, income at or below the line: possibly missed (漏评).
+    pub possibly_missed: Vec<MissedHousehold>,
     /// The duplicate-ID findings (the same person registered twice).
     pub duplicate_ids: Vec<Finding>,
     pub elderly_splits: Vec<ElderlySplit>,
@@ -238,6 +250,19 @@ pub fn targets(inputs: &PrecisionInputs) -> TargetsPanel {
             })
         })
         .collect();
+    let possibly_missed = records
+        .iter()
+        .filter(|rec| monitoring::possibly_missed(rec, lines, t))
+        .filter_map(|rec| {
+            let f = income::latest_figures(rec, lines, t)?;
+            Some(MissedHousehold {
+                household: HouseholdRef::of(rec),
+                year: f.year,
+                per_capita_yuan: f.per_capita_yuan,
+                line_yuan: f.line_yuan,
+            })
+        })
+        .collect();
     let duplicate_ids = findings
         .iter()
         .filter(|f| f.kind == FindingKind::DuplicateIdNumber)
@@ -246,6 +271,7 @@ pub fn targets(inputs: &PrecisionInputs) -> TargetsPanel {
     TargetsPanel {
         households_with_findings,
         marginal,
+        possibly_missed,
         duplicate_ids,
         elderly_splits: elderly_splits(records, inputs.split, today),
         findings,
@@ -313,6 +339,30 @@ pub struct FundsPanel {
     /// Groups of entries with the same amount, date, household, project and source: the same
     /// money entered (or spent) twice.
     pub double_counted: Vec<Vec<Uuid>>,
+    /// Every entry named by `unattached` or `double_counted`, as the lists show it.
+    pub listed: Vec<FundRef>,
+}
+
+/// A fund entry as the lists show it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FundRef {
+    pub fund_id: Uuid,
+    pub date: NaiveDate,
+    pub amount_yuan: f64,
+    pub source: FundSource,
+    pub purpose: MeasureKind,
+    pub note: String,
+    /// The household it went to, if any (and still registered).
+    pub household: Option<HouseholdRef>,
+    /// The project it went to, if any.
+    pub project_name: Option<String>,
+}
+
+impl FundsPanel {
+    /// The entry `id` as the lists show it.
+    pub fn fund(&self, id: Uuid) -> Option<&FundRef> {
+        self.listed.iter().find(|f| f.fund_id == id)
+    }
 }
 
 /// Whole fen, so that 1200.00 and 1200.0000001 are the same amount.
@@ -340,18 +390,49 @@ pub fn funds(inputs: &PrecisionInputs) -> FundsPanel {
             .or_default()
             .push(f.id);
     }
+    let unattached: Vec<Uuid> = entries
+        .iter()
+        .filter(|f| f.project_id.is_none() && f.household_id.is_none() && f.measure_id.is_none())
+        .map(|f| f.id)
+        .collect();
+    let double_counted: Vec<Vec<Uuid>> = groups.into_values().filter(|g| g.len() > 1).collect();
+    let named: HashSet<Uuid> = unattached
+        .iter()
+        .chain(double_counted.iter().flatten())
+        .copied()
+        .collect();
+    let by_id = index(inputs.records);
+    let listed = entries
+        .iter()
+        .filter(|f| named.contains(&f.id))
+        .map(|f| FundRef {
+            fund_id: f.id,
+            date: f.date,
+            amount_yuan: f.amount_yuan,
+            source: f.source,
+            purpose: f.purpose,
+            note: f.note.clone(),
+            household: f
+                .household_id
+                .and_then(|id| by_id.get(&id))
+                .map(|rec| HouseholdRef::of(rec)),
+            project_name: f.project_id.and_then(|id| {
+                inputs
+                    .workflow
+                    .projects
+                    .iter()
+                    .find(|p| p.id == id)
+                    .map(|p| p.name.clone())
+            }),
+        })
+        .collect();
     FundsPanel {
         total_yuan: entries.iter().map(|f| f.amount_yuan).sum(),
         by_source: by_source.into_iter().collect(),
         by_use: by_use.into_iter().collect(),
-        unattached: entries
-            .iter()
-            .filter(|f| {
-                f.project_id.is_none() && f.household_id.is_none() && f.measure_id.is_none()
-            })
-            .map(|f| f.id)
-            .collect(),
-        double_counted: groups.into_values().filter(|g| g.len() > 1).collect(),
+        unattached,
+        double_counted,
+        listed,
     }
 }
 
@@ -912,6 +993,11 @@ mod tests {
         );
         assert_eq!(p.unattached, [scattered.id]);
         assert_eq!(p.double_counted, [vec![first.id, again.id]]);
+        // Each entry named by a list is described for it.
+        for id in [scattered.id, first.id, again.id] {
+            assert_eq!(p.fund(id).map(|f| f.fund_id), Some(id));
+        }
+        assert_eq!(p.listed.len(), 3);
     }
 
     #[test]

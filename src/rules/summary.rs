@@ -127,6 +127,26 @@ impl ListFilter {
         let needle = self.search.trim().to_lowercase();
         needle.is_empty() || s.number.contains(&needle) || s.search_text.contains(&needle)
     }
+
+    /// How well a listed household answers the search: its number typed in full first, then a
+    /// number containing the text, then a name or an ID number containing it (so "033" puts
+    /// household 033 before the ID numbers that happen to hold 033).
+    pub fn search_rank(&self, s: &HouseholdSummary) -> u8 {
+        let needle = self.search.trim().to_lowercase();
+        if needle.is_empty() || s.number.to_lowercase() == needle {
+            0
+        } else if s.number.to_lowercase().contains(&needle) {
+            1
+        } else {
+            2
+        }
+    }
+}
+
+/// Puts the households whose number answers the search before those matched by a name or an ID
+/// number; within each group the column order of [`sort`] stays.
+pub fn search_first(rows: &mut [&HouseholdSummary], filter: &ListFilter) {
+    rows.sort_by_key(|s| filter.search_rank(s));
 }
 
 /// Columns the list sorts by.
@@ -219,6 +239,39 @@ mod tests {
                 production_expense_yuan: 0.0,
             }],
         }
+    }
+
+    #[test]
+    fn a_search_for_a_number_lists_that_household_before_id_numbers_holding_it() {
+        let birth = NaiveDate::from_ymd_opt(1970, 3, 1).unwrap();
+        let mut holds_033 = record("001", HouseholdStatus::Registered, 2000.0);
+        holds_033.members[0].id_number =
+            crate::rules::id_number::compose("510824", birth, 33, Sex::Male);
+        assert!(holds_033.members[0].id_number.contains("033"));
+        let records = vec![
+            holds_033,
+            record("0330", HouseholdStatus::Registered, 2000.0),
+            record("033", HouseholdStatus::Registered, 2000.0),
+        ];
+        let rows = summarize(
+            &records,
+            &PovertyLines::default(),
+            &Thresholds::default(),
+            &[],
+        );
+        let filter = ListFilter {
+            search: " 033 ".into(),
+            ..Default::default()
+        };
+        let mut hits: Vec<_> = rows.iter().filter(|r| filter.matches(r)).collect();
+        sort(&mut hits, SortKey::Number, true);
+        assert_eq!(
+            hits[0].number, "001",
+            "by number alone the ID match comes first"
+        );
+        search_first(&mut hits, &filter);
+        let numbers: Vec<_> = hits.iter().map(|r| r.number.as_str()).collect();
+        assert_eq!(numbers, ["033", "0330", "001"]);
     }
 
     #[test]

@@ -9,6 +9,7 @@ use uuid::Uuid;
 
 use super::charts::ChartId;
 use super::dialogs::FileRequest;
+pub use super::registers::RegisterTab;
 use crate::i18n::Lang;
 use crate::io::print::PaperKind;
 use crate::model::Village;
@@ -43,6 +44,10 @@ pub enum Screen {
 pub enum Action {
     // ---- What is shown; nothing is written.
     Navigate(Screen),
+    /// Open a household on its baseline survey (入户调查) tab.
+    OpenSurvey(Uuid),
+    /// Open the village registers on this register.
+    OpenRegister(RegisterTab),
     SetLanguage(Lang),
     SetShowSensitive(bool),
     /// Show a stored photo in a window.

@@ -16,7 +16,7 @@ use uuid::Uuid;
 use super::action::{Action, DataAction, Screen};
 use super::dialogs::{ChooserMode, SystemDialog, ask_system};
 use super::jobs::Job;
-use super::notice::{Notice, notice_ui};
+use super::notice::{Notice, NoticeSlot};
 use super::photo::{OpenedPhoto, photo_ui};
 use super::screens::Screens;
 use super::toolbar::{ToolbarState, demo_banner_ui, toolbar_ui};
@@ -39,7 +39,7 @@ pub struct App {
     clock_today: NaiveDate,
     screen: Screen,
     screens: Screens,
-    notice: Option<Notice>,
+    notice: NoticeSlot,
     /// The photo shown in its own window, read from the store when opened.
     photo: Option<OpenedPhoto>,
     /// The background job (survey check or import, export, bundles, county overview), while it runs.
@@ -87,7 +87,7 @@ impl App {
             clock_today,
             screen,
             screens: Screens::default(),
-            notice: None,
+            notice: NoticeSlot::default(),
             photo: None,
             job: None,
             chooser_mode: ChooserMode::detect(),
@@ -157,7 +157,7 @@ impl App {
                 self.screens.village_switched();
                 self.screen = Screen::Households;
             }
-            Err(e) => self.notice = Some(Notice::failed(&e, self.prefs.lang)),
+            Err(e) => self.notice.set(Notice::failed(&e, self.prefs.lang)),
         }
     }
 
@@ -195,6 +195,16 @@ impl App {
         let lang = self.prefs.lang;
         match action.into() {
             Action::Navigate(screen) => self.navigate(screen),
+            Action::OpenRegister(tab) => {
+                self.navigate(Screen::Registers);
+                self.screens.registers.show(tab);
+            }
+            Action::OpenSurvey(id) => {
+                self.navigate(Screen::Household(id));
+                if self.screen == Screen::Household(id) {
+                    self.screens.household.show_survey_tab();
+                }
+            }
             Action::SetLanguage(lang) => {
                 self.prefs.lang = lang;
                 self.save_prefs();
@@ -214,7 +224,7 @@ impl App {
                         self.clock_today,
                     )
                 {
-                    self.notice = Some(Notice::failed(&e, lang));
+                    self.notice.set(Notice::failed(&e, lang));
                 }
             }
             Action::ShowVillage(id) => self.show_village(id),
@@ -228,13 +238,14 @@ impl App {
                 path,
             } => self.print_household(household, kind, &path),
             Action::WriteSurveyTemplate(path) => {
-                self.notice = Some(match crate::io::survey::write_template(&path) {
-                    Ok(()) => Notice::Saved {
-                        text: survey::template_written(&path, lang),
-                        path,
-                    },
-                    Err(e) => Notice::failed(&e, lang),
-                });
+                self.notice
+                    .set(match crate::io::survey::write_template(&path) {
+                        Ok(()) => Notice::Saved {
+                            text: survey::template_written(&path, lang),
+                            path,
+                        },
+                        Err(e) => Notice::failed(&e, lang),
+                    });
             }
             Action::Backup(dir) => self.backup(&dir),
             Action::Restore(file) => self.restore(&file),
@@ -283,12 +294,10 @@ impl App {
                         bytes,
                     });
                 }
-                Err(e) => {
-                    self.notice = Some(Notice::FileError {
-                        path,
-                        message: e.to_string(),
-                    })
-                }
+                Err(e) => self.notice.set(Notice::FileError {
+                    path,
+                    message: e.to_string(),
+                }),
             },
             Action::CreateVillage(village) => self.create_village(village),
             Action::Undo => self.undo(),
@@ -325,14 +334,14 @@ impl App {
                     self.screens.household.show_members_tab();
                 }
             }
-            Err(e) => self.notice = Some(Notice::failed(&e, self.prefs.lang)),
+            Err(e) => self.notice.set(Notice::failed(&e, self.prefs.lang)),
         }
     }
 
     /// The one hook after the data changed (the session's view is fresh already): the screens
     /// reset their forms, a household that is gone closes, the sync screen reads its state again.
     fn after_change(&mut self, notice: Notice) {
-        self.notice = Some(notice);
+        self.notice.set(notice);
         let Ok(session) = &self.session else {
             return;
         };
@@ -353,7 +362,7 @@ impl App {
         if let Ok(session) = &mut self.session
             && let Err(e) = session.refresh(self.clock_today)
         {
-            self.notice = Some(Notice::failed(&e, self.prefs.lang));
+            self.notice.set(Notice::failed(&e, self.prefs.lang));
         }
     }
 
@@ -364,7 +373,7 @@ impl App {
         self.clock_today = clock_today();
         match session.undo(self.clock_today) {
             Ok(()) => self.after_change(Notice::Undone),
-            Err(e) => self.notice = Some(Notice::failed(&e, self.prefs.lang)),
+            Err(e) => self.notice.set(Notice::failed(&e, self.prefs.lang)),
         }
     }
 
@@ -394,7 +403,7 @@ impl App {
                 self.screen = Screen::Households;
                 self.after_change(Notice::Applied(Applied::Saved));
             }
-            Err(e) => self.notice = Some(Notice::failed(&e, self.prefs.lang)),
+            Err(e) => self.notice.set(Notice::failed(&e, self.prefs.lang)),
         }
     }
 
@@ -437,11 +446,13 @@ impl App {
             | Screen::Spreadsheets
             | Screen::Charts => {}
         }
+        self.screens.entered();
         self.screen = screen;
     }
 
     /// The village shown, if there is one.
-    fn view(&self) -> Option<&VillageView> {
+    /// What the village screens draw from (the session's view of the shown village).
+    pub fn view(&self) -> Option<&VillageView> {
         self.session.as_ref().ok().and_then(|s| s.view.as_ref())
     }
 
@@ -457,7 +468,7 @@ impl App {
         };
         match SyncView::read(&mut session.store, self.clock_today) {
             Ok(view) => self.screens.sync_view = Some(view),
-            Err(e) => self.notice = Some(Notice::failed(&e, self.prefs.lang)),
+            Err(e) => self.notice.set(Notice::failed(&e, self.prefs.lang)),
         }
     }
 }
@@ -498,11 +509,7 @@ impl eframe::App for App {
             };
             toolbar_ui(ui, &state, &mut actions);
             demo_banner_ui(ui, &state, &mut actions);
-            if let Some(notice) = &self.notice
-                && notice_ui(ui, lang, notice, &mut actions)
-            {
-                self.notice = None;
-            }
+            self.notice.ui(ui, lang, &mut actions);
         });
 
         egui::CentralPanel::default().show(ui, |ui| match &self.session {

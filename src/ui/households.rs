@@ -4,10 +4,11 @@
 use eframe::egui::{self, RichText, Sense};
 use egui_extras::{Column, TableBuilder};
 
-use super::action::{Action, Screen};
+use super::action::{Action, RegisterTab, Screen};
 use super::widgets::{self, ERROR_RED, OK_GREEN, WARN_AMBER};
 use crate::i18n::{Label, Lang};
 use crate::model::{Cause, HouseholdStatus};
+use crate::rules::first_run::{self, Step, StepState};
 use crate::rules::income::IncomeStanding;
 use crate::rules::summary::{self, HouseholdSummary, ListFilter, SortKey, StatusFilter};
 use crate::workspace::VillageView;
@@ -74,9 +75,95 @@ pub fn income_cell_ui(ui: &mut egui::Ui, summary: &HouseholdSummary, lang: Lang)
     }
 }
 
+/// The first-run path of a new village: each step with a button that goes there, done steps
+/// ticked.
+fn first_run_ui(
+    ui: &mut egui::Ui,
+    lang: Lang,
+    view: &VillageView,
+    steps: &[StepState],
+    actions: &mut Vec<Action>,
+) {
+    ui.group(|ui| {
+        ui.heading(lang.pick("开始使用：三步建好本村台账", "Getting started: three steps"));
+        for (n, state) in steps.iter().enumerate() {
+            ui.horizontal_wrapped(|ui| {
+                let mark = if state.done {
+                    RichText::new(format!("✓ {}", n + 1)).color(OK_GREEN)
+                } else {
+                    RichText::new(format!("○ {}", n + 1)).color(WARN_AMBER)
+                };
+                ui.label(mark.strong());
+                let title = RichText::new(state.step.title(lang)).strong();
+                ui.label(if state.done {
+                    title.color(OK_GREEN)
+                } else {
+                    title
+                });
+                if let Some((done, of)) = state.progress {
+                    ui.label(match lang {
+                        Lang::Zh => format!("（已完成 {done} / {of} 户）"),
+                        Lang::En => format!("({done} of {of} households)"),
+                    });
+                }
+                if state.done {
+                    ui.label(RichText::new(lang.pick("已完成", "Done")).color(OK_GREEN));
+                }
+            });
+            ui.indent(("first_run", n), |ui| {
+                ui.label(RichText::new(state.step.hint(lang)).weak());
+                ui.horizontal(|ui| match state.step {
+                    Step::Team => {
+                        if ui
+                            .button(lang.pick("去添加工作队", "Go to the team"))
+                            .clicked()
+                        {
+                            actions.push(Action::OpenRegister(RegisterTab::Team));
+                        }
+                    }
+                    Step::Households => {
+                        if ui
+                            .button(lang.pick("添加农户", "Add a household"))
+                            .clicked()
+                        {
+                            actions.push(Action::Navigate(Screen::NewHousehold));
+                        }
+                        if ui
+                            .button(lang.pick("导入入户调查表", "Import a survey spreadsheet"))
+                            .clicked()
+                        {
+                            actions.push(Action::Navigate(Screen::Spreadsheets));
+                        }
+                    }
+                    Step::Survey => {
+                        let next = first_run::next_to_survey(&view.records, &view.workflow);
+                        let button =
+                            egui::Button::new(lang.pick("调查下一户", "Survey the next household"));
+                        let response = ui.add_enabled(next.is_some(), button);
+                        if let Some(id) = next
+                            && response.clicked()
+                        {
+                            actions.push(Action::OpenSurvey(id));
+                        }
+                    }
+                });
+            });
+        }
+    });
+}
+
 impl HouseholdListScreen {
     pub fn ui(&mut self, ui: &mut egui::Ui, lang: Lang, view: &VillageView) -> Vec<Action> {
         let mut actions = Vec::new();
+        let steps = first_run::steps(&view.records, &view.workflow);
+        if first_run::shows_path(&view.village, &steps) {
+            first_run_ui(ui, lang, view, &steps, &mut actions);
+            // Without households there is no table to show, nor figures that mean anything.
+            if view.records.is_empty() {
+                return actions;
+            }
+            ui.add_space(6.0);
+        }
         self.figures_ui(ui, lang, view);
         self.filters_ui(ui, lang, &mut actions);
 
@@ -86,6 +173,7 @@ impl HouseholdListScreen {
             .filter(|s| self.filter.matches(s))
             .collect();
         summary::sort(&mut rows, self.sort_key, self.ascending);
+        summary::search_first(&mut rows, &self.filter);
         ui.label(match lang {
             Lang::Zh => format!("共 {} 户，显示 {} 户", view.summaries.len(), rows.len()),
             Lang::En => format!("{} households, {} shown", view.summaries.len(), rows.len()),
@@ -117,13 +205,11 @@ impl HouseholdListScreen {
                     .incidence
                     .map(|i| format!("{:.2}%", i * 100.0))
                     .unwrap_or_else(|| "—".into());
-                let color = if a
-                    .incidence
-                    .is_some_and(|i| i < view.thresholds.max_incidence)
-                {
-                    OK_GREEN
-                } else {
-                    ERROR_RED
+                let color = match a.incidence {
+                    Some(i) if i < view.thresholds.max_incidence => OK_GREEN,
+                    Some(_) => ERROR_RED,
+                    // No registered population yet: nothing to be alarmed about.
+                    None => ui.visuals().text_color(),
                 };
                 ui.label(
                     RichText::new(match lang {

@@ -27,6 +27,8 @@ pub mod widgets;
 
 pub use action::{Action, DataAction, Screen};
 pub use app::App;
+/// Seconds between two draft saves of an open visit form.
+pub use household::VISIT_AUTOSAVE_SECS as AUTOSAVE_SECS;
 
 use std::path::PathBuf;
 

@@ -5,7 +5,7 @@
 
 use eframe::egui::{self, RichText};
 
-use super::action::{Action, Screen};
+use super::action::{Action, RegisterTab, Screen};
 use super::widgets::{ERROR_RED, OK_GREEN, WARN_AMBER};
 use crate::i18n::Lang;
 use crate::rules::precisions::HouseholdRef;
@@ -41,21 +41,58 @@ fn household_line_ui(
     });
 }
 
+/// A figure as it reads: a count of problems green when there are none, amber otherwise.
+fn figure_text(text: &str, problems: Option<usize>) -> RichText {
+    match problems {
+        Some(0) => RichText::new(text).color(OK_GREEN),
+        Some(_) => RichText::new(text).color(WARN_AMBER),
+        None => RichText::new(text),
+    }
+}
+
+/// A panel's entries; a figure with a list opens and closes it (open at first).
+fn entries_ui(ui: &mut egui::Ui, lang: Lang, entries: &[Entry], actions: &mut Vec<Action>) {
+    let mut i = 0;
+    while i < entries.len() {
+        let entry = &entries[i];
+        i += 1;
+        let Entry::Figure {
+            text,
+            problems,
+            list: Some(kind),
+        } = entry
+        else {
+            entry_ui(ui, lang, entry, actions);
+            continue;
+        };
+        let listed = entries[i..]
+            .iter()
+            .take_while(|e| match e {
+                Entry::Line { list, .. } | Entry::Fund { list, .. } => list == kind,
+                _ => false,
+            })
+            .count();
+        let lines = &entries[i..i + listed];
+        i += listed;
+        if lines.is_empty() {
+            ui.label(figure_text(text, *problems));
+            continue;
+        }
+        egui::CollapsingHeader::new(figure_text(text, *problems))
+            .id_salt(("figure", *kind as u8))
+            .default_open(true)
+            .show(ui, |ui| {
+                for line in lines {
+                    entry_ui(ui, lang, line, actions);
+                }
+            });
+    }
+}
+
 fn entry_ui(ui: &mut egui::Ui, lang: Lang, entry: &Entry, actions: &mut Vec<Action>) {
     match entry {
-        // A count of problems: green when there are none, amber otherwise.
-        Entry::Figure {
-            text,
-            problems: Some(n),
-        } => {
-            let color = if *n == 0 { OK_GREEN } else { WARN_AMBER };
-            ui.label(RichText::new(text).color(color));
-        }
-        Entry::Figure {
-            text,
-            problems: None,
-        } => {
-            ui.label(text);
+        Entry::Figure { text, problems, .. } => {
+            ui.label(figure_text(text, *problems));
         }
         Entry::Note { text, tone } => {
             let text = RichText::new(text);
@@ -96,6 +133,24 @@ fn entry_ui(ui: &mut egui::Ui, lang: Lang, entry: &Entry, actions: &mut Vec<Acti
             household,
             reason,
         } => household_line_ui(ui, lang, household, reason, list.is_problem(), actions),
+        Entry::Fund {
+            text, household, ..
+        } => {
+            ui.horizontal_wrapped(|ui| {
+                if let Some(h) = household
+                    && ui.link(&h.number).clicked()
+                {
+                    actions.push(Action::Navigate(Screen::Household(h.household_id)));
+                }
+                if ui
+                    .link(RichText::new(text).color(ERROR_RED))
+                    .on_hover_text(lang.pick("打开资金台账", "Open the funds register"))
+                    .clicked()
+                {
+                    actions.push(Action::OpenRegister(RegisterTab::Funds));
+                }
+            });
+        }
     }
 }
 
@@ -108,11 +163,7 @@ impl PrecisionsScreen {
             for panel in &panels {
                 egui::CollapsingHeader::new(panel.panel.title(lang))
                     .default_open(true)
-                    .show(ui, |ui| {
-                        for entry in &panel.entries {
-                            entry_ui(ui, lang, entry, &mut actions);
-                        }
-                    });
+                    .show(ui, |ui| entries_ui(ui, lang, &panel.entries, &mut actions));
             }
         });
         actions

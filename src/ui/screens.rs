@@ -44,6 +44,8 @@ pub struct Screens {
     pub sync_view: Option<SyncView>,
     /// A checked survey file waiting to be accepted or discarded.
     pub checked_survey: Option<CheckedSurvey>,
+    /// Navigations so far: the ids the shown screen is drawn under.
+    entries: u64,
 }
 
 impl Screens {
@@ -72,8 +74,31 @@ impl Screens {
         self.checked_survey = None;
     }
 
-    /// Draws the screen `shown` of `session`.
+    /// A screen was navigated to: it starts at the top, whatever the last one was scrolled to.
+    pub fn entered(&mut self) {
+        self.entries = self.entries.wrapping_add(1);
+    }
+
+    /// Draws the screen `shown` of `session`. Each navigation draws it under ids of its own, so
+    /// no scroll position (nor any other remembered state of a widget) carries from one screen to
+    /// the next.
     pub fn ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        lang: Lang,
+        shown: Screen,
+        session: &Session,
+        job: Option<&Job>,
+        show_sensitive: bool,
+    ) -> Vec<Action> {
+        let entries = self.entries;
+        ui.push_id(("screen", entries), |ui| {
+            self.screen_ui(ui, lang, shown, session, job, show_sensitive)
+        })
+        .inner
+    }
+
+    fn screen_ui(
         &mut self,
         ui: &mut egui::Ui,
         lang: Lang,

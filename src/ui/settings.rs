@@ -11,7 +11,6 @@ use super::widgets::{self, ERROR_RED, text_row};
 use crate::i18n::{Lang, Localize};
 use crate::model::{PovertyLine, Thresholds};
 use crate::rules::income::PovertyLines;
-use crate::rules::registry::Problem;
 use crate::rules::settings::{self, SettingField};
 
 /// The poverty-line form: a year and its line, as typed.
@@ -51,7 +50,7 @@ impl ThresholdsForm {
                 Ok(v) if v.is_finite() => v,
                 _ => {
                     self.problems
-                        .push((field, Problem::NotANumber.localize(lang)));
+                        .push((field, widgets::not_a_number(lang).to_string()));
                     f64::NAN
                 }
             }
@@ -143,13 +142,13 @@ impl SettingsScreen {
             ));
             ui.add_space(4.0);
             let form = &mut self.line_form;
+            let mut submit = false;
             egui::Grid::new("line_form").num_columns(2).spacing([12.0, 6.0]).show(ui, |ui| {
-                let e = beside(&form.problems, SettingField::Year, lang);
-                text_row(ui, lang.pick("标准年份", "Line year"), &mut form.year, e.as_deref());
-                let e = beside(&form.problems, SettingField::LineYuan, lang);
-                text_row(ui, lang.pick("标准金额（元）", "Line amount (yuan)"), &mut form.line, e.as_deref());
+                let year_hint = lang.pick("请填写年份（如 2021）", "Enter the year (e.g. 2021)");
+                submit |= number_row(ui, lang.pick("标准年份", "Line year"), &mut form.year, SettingField::Year, &mut form.problems, lang, |t| t.trim().parse::<i32>().is_ok(), year_hint);
+                submit |= number_row(ui, lang.pick("标准金额（元）", "Line amount (yuan)"), &mut form.line, SettingField::LineYuan, &mut form.problems, lang, |t| !t.trim().is_empty() && widgets::parse_amount(t).is_some(), widgets::not_a_number(lang));
             });
-            if ui.button(lang.pick("保存扶贫标准", "Save the line")).clicked() {
+            if ui.button(lang.pick("保存扶贫标准", "Save the line")).clicked() || submit {
                 form.problems.clear();
                 let year = form.year.trim().parse::<i32>();
                 let amount = widgets::parse_amount(&form.line).filter(|_| !form.line.trim().is_empty());
@@ -177,19 +176,18 @@ impl SettingsScreen {
             let form = self
                 .thresholds_form
                 .get_or_insert_with(|| ThresholdsForm::of(thresholds));
+            let mut submit = false;
             egui::Grid::new("thresholds_form").num_columns(2).spacing([12.0, 6.0]).show(ui, |ui| {
-                let e = beside(&form.problems, SettingField::MarginalFactor, lang);
-                text_row(ui, lang.pick("监测预警线（标准的倍数）", "Warning band (times the line)"), &mut form.marginal_factor, e.as_deref());
-                let e = beside(&form.problems, SettingField::MaxIncidencePercent, lang);
-                text_row(ui, lang.pick("贫困发生率上限（%）", "Incidence limit (%)"), &mut form.max_incidence_percent, e.as_deref());
-                let e = beside(&form.problems, SettingField::SchoolAgeMin, lang);
-                text_row(ui, lang.pick("义务教育起始年龄", "School age from"), &mut form.school_age_min, e.as_deref());
-                let e = beside(&form.problems, SettingField::SchoolAgeMax, lang);
-                text_row(ui, lang.pick("义务教育截止年龄", "School age to"), &mut form.school_age_max, e.as_deref());
-                let e = beside(&form.problems, SettingField::VisitIntervalDays, lang);
-                text_row(ui, lang.pick("走访间隔（天）", "Visit interval (days)"), &mut form.visit_interval_days, e.as_deref());
+                let nan = widgets::not_a_number(lang);
+                let is_number = |t: &str| t.trim().parse::<f64>().is_ok_and(f64::is_finite);
+                let p = &mut form.problems;
+                submit |= number_row(ui, lang.pick("监测预警线（标准的倍数）", "Warning band (times the line)"), &mut form.marginal_factor, SettingField::MarginalFactor, p, lang, is_number, nan);
+                submit |= number_row(ui, lang.pick("贫困发生率上限（%）", "Incidence limit (%)"), &mut form.max_incidence_percent, SettingField::MaxIncidencePercent, p, lang, is_number, nan);
+                submit |= number_row(ui, lang.pick("义务教育起始年龄", "School age from"), &mut form.school_age_min, SettingField::SchoolAgeMin, p, lang, is_number, nan);
+                submit |= number_row(ui, lang.pick("义务教育截止年龄", "School age to"), &mut form.school_age_max, SettingField::SchoolAgeMax, p, lang, is_number, nan);
+                submit |= number_row(ui, lang.pick("走访间隔（天）", "Visit interval (days)"), &mut form.visit_interval_days, SettingField::VisitIntervalDays, p, lang, is_number, nan);
             });
-            if ui.button(lang.pick("保存判定参数", "Save the thresholds")).clicked()
+            if (ui.button(lang.pick("保存判定参数", "Save the thresholds")).clicked() || submit)
                 && let Some(t) = form.build(lang)
             {
                 actions.push(Action::Data(DataAction::SaveThresholds(t)));
@@ -200,6 +198,31 @@ impl SettingsScreen {
         });
         actions
     }
+}
+
+/// A field of a settings form with its problem beside it. As the text changes the form's own
+/// reading of it is done again, so "请输入数字" goes as soon as the text is a number (and comes
+/// back if it stops being one). True when Enter was pressed in it: the form is submitted.
+#[allow(clippy::too_many_arguments)]
+fn number_row(
+    ui: &mut egui::Ui,
+    label: &str,
+    text: &mut String,
+    field: SettingField,
+    problems: &mut Vec<(SettingField, String)>,
+    lang: Lang,
+    reads: impl Fn(&str) -> bool,
+    unreadable: &str,
+) -> bool {
+    let e = beside(problems, field, lang);
+    let response = text_row(ui, label, text, e.as_deref());
+    if response.changed() && problems.iter().any(|(f, _)| *f == field) {
+        problems.retain(|(f, _)| *f != field);
+        if !reads(text) {
+            problems.push((field, unreadable.to_string()));
+        }
+    }
+    widgets::entered(ui, &response)
 }
 
 fn beside(problems: &[(SettingField, String)], field: SettingField, lang: Lang) -> Option<String> {

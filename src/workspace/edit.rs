@@ -36,6 +36,8 @@ pub enum DataAction {
     SaveVisit(Visit),
     /// The autosave of an open visit form: saved silently, not an undo step.
     SaveVisitDraft(Visit),
+    /// Remove a visit (a finished one, or a discarded draft) with its photos: an undoable change.
+    DeleteVisit(Uuid),
     /// Save a survey's progress (a draft).
     SaveSurvey(SurveyState),
     /// Complete a survey: saved, and the household's status follows the confirmed
@@ -267,6 +269,7 @@ impl Session {
                 bytes,
             } => store.add_visit_photo(visit_id, &file_name, &bytes)?,
             DataAction::DeleteVisitPhoto(id) => store.delete_visit_photo(id)?,
+            DataAction::DeleteVisit(id) => store.delete_visit(id)?,
             DataAction::SavePovertyLine(line) => store.set_poverty_line(line)?,
             // Thresholds live in the file's settings, outside the audited records.
             DataAction::SaveThresholds(t) => {

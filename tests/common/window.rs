@@ -54,6 +54,19 @@ pub fn type_into(harness: &mut Harness<'static, App>, label: &str, text: &str) {
     harness.run();
 }
 
+/// Replaces the whole text of the field labelled `label` with `text`.
+pub fn retype(harness: &mut Harness<'static, App>, label: &str, text: &str) {
+    harness
+        .get_by_role_and_label(Role::TextInput, label)
+        .focus();
+    harness.run();
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    harness
+        .get_by_role_and_label(Role::TextInput, label)
+        .type_text(text);
+    harness.run();
+}
+
 /// Steps the window until its background job has finished.
 pub fn wait_for_job(harness: &mut Harness<'static, App>) {
     for _ in 0..4000 {

@@ -5,7 +5,9 @@
 
 use uuid::Uuid;
 
-use super::{AtRisk, ExitFailing, HouseholdRef, MarginalHousehold, Precisions};
+use super::{
+    AtRisk, ExitFailing, FundRef, HouseholdRef, MarginalHousehold, MissedHousehold, Precisions,
+};
 use crate::i18n::{Label, Lang, Localize};
 use crate::model::{HouseholdRecord, Thresholds};
 use crate::rules::income::grouped_yuan;
@@ -57,8 +59,14 @@ impl Panel {
 pub enum ListKind {
     Findings,
     Marginal,
+    /// Never registered, income at or below the line (漏评).
+    PossiblyMissed,
     Suspicious,
     ProjectHouseholds,
+    /// Fund entries tied to no project, household or measure (分散资金).
+    Scattered,
+    /// Groups of fund entries that look like the same money twice (重复记账).
+    DoubleCounted,
     WithoutPlan,
     IgnoringMainCause,
     Repeated,
@@ -75,8 +83,11 @@ impl ListKind {
         let (zh, en) = match self {
             ListKind::Findings => ("数据问题", "Data problems"),
             ListKind::Marginal => ("边缘易致贫户", "Marginal households"),
+            ListKind::PossiblyMissed => ("可能漏评", "Possibly missed"),
             ListKind::Suspicious => ("识别存疑", "Suspicious identification"),
             ListKind::ProjectHouseholds => ("项目受益户", "Project households"),
+            ListKind::Scattered => ("分散资金", "Scattered funds"),
+            ListKind::DoubleCounted => ("疑似重复记账", "Possibly double-counted"),
             ListKind::WithoutPlan => ("没有帮扶计划", "No plan"),
             ListKind::IgnoringMainCause => {
                 ("措施未针对主要致贫原因", "Plan ignores the main cause")
@@ -115,10 +126,12 @@ pub enum Tone {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Entry {
     /// A figure with its label ("有数据问题的户：6"). With `problems`, a count of problems
-    /// (nothing wrong at 0); without, a plain fact.
+    /// (nothing wrong at 0); without, a plain fact. With `list`, the entries of that list that
+    /// follow it are what it counts, one entry for each.
     Figure {
         text: String,
         problems: Option<usize>,
+        list: Option<ListKind>,
     },
     /// A sentence about the panel.
     Note { text: String, tone: Tone },
@@ -132,6 +145,13 @@ pub enum Entry {
         /// The project as the export names it beside each of its households.
         detail: String,
         households: Vec<HouseholdRef>,
+    },
+    /// A fund entry (or a group of entries) on a list, described in full, with the household it
+    /// went to if any.
+    Fund {
+        list: ListKind,
+        text: String,
+        household: Option<HouseholdRef>,
     },
     /// A household on a list, and why it is there ("" when the list says it all).
     Line {
@@ -160,6 +180,7 @@ fn count(lang: Lang, zh: &str, en: &str, n: usize) -> Entry {
     Entry::Figure {
         text: labelled(lang, zh, en, n),
         problems: Some(n),
+        list: None,
     }
 }
 
@@ -167,7 +188,38 @@ fn fact(lang: Lang, zh: &str, en: &str, n: usize) -> Entry {
     Entry::Figure {
         text: labelled(lang, zh, en, n),
         problems: None,
+        list: None,
     }
+}
+
+/// The figure, told which list follows it.
+fn of_list(mut figure: Entry, kind: ListKind) -> Entry {
+    if let Entry::Figure { list, .. } = &mut figure {
+        *list = Some(kind);
+    }
+    figure
+}
+
+/// One line per household, in the order they first come, with all their reasons: a figure that
+/// counts households lists each once.
+fn per_household(
+    lang: Lang,
+    items: impl IntoIterator<Item = (HouseholdRef, String)>,
+) -> Vec<(HouseholdRef, String)> {
+    let mut lines: Vec<(HouseholdRef, Vec<String>)> = Vec::new();
+    for (household, reason) in items {
+        match lines
+            .iter_mut()
+            .find(|(h, _)| h.household_id == household.household_id)
+        {
+            Some((_, reasons)) => reasons.push(reason),
+            None => lines.push((household, vec![reason])),
+        }
+    }
+    lines
+        .into_iter()
+        .map(|(h, reasons)| (h, reasons.join(lang.pick("；", "; "))))
+        .collect()
 }
 
 fn line(list: ListKind, household: HouseholdRef, reason: String) -> Entry {
@@ -186,7 +238,7 @@ fn counted<T>(
     items: &[T],
     line_of: impl Fn(&T) -> (HouseholdRef, String),
 ) {
-    entries.push(figure);
+    entries.push(of_list(figure, list));
     entries.extend(items.iter().map(|item| {
         let (household, reason) = line_of(item);
         line(list, household, reason)
@@ -307,9 +359,26 @@ fn targets(p: &Precisions, records: &[HouseholdRecord], lang: Lang) -> Vec<Entry
         "Households with data problems",
         t.households_with_findings,
     );
-    counted(&mut e, figure, ListKind::Findings, &t.findings, |f| {
-        (finding_ref(f, records), f.localize(lang))
-    });
+    let findings = per_household(
+        lang,
+        t.findings
+            .iter()
+            .map(|f| (finding_ref(f, records), f.localize(lang))),
+    );
+    counted(&mut e, figure, ListKind::Findings, &findings, |x| x.clone());
+    let figure = count(
+        lang,
+        "可能漏评的户（未建档、收入不高于贫困线）",
+        "Possibly missed households (never registered, income at or below the line)",
+        t.possibly_missed.len(),
+    );
+    counted(
+        &mut e,
+        figure,
+        ListKind::PossiblyMissed,
+        &t.possibly_missed,
+        |m| (m.household.clone(), missed_reason(m, lang)),
+    );
     let figure = count(
         lang,
         "边缘易致贫户（未建档、收入在监测线内）",
@@ -325,19 +394,55 @@ fn targets(p: &Precisions, records: &[HouseholdRecord], lang: Lang) -> Vec<Entry
         "Suspicious identifications",
         t.suspicious_households(),
     );
-    counted(
-        &mut e,
-        figure,
-        ListKind::Suspicious,
-        &t.duplicate_ids,
-        |f| (finding_ref(f, records), f.localize(lang)),
-    );
-    e.extend(
-        t.elderly_splits
+    let suspicious = per_household(
+        lang,
+        t.duplicate_ids
             .iter()
-            .map(|s| line(ListKind::Suspicious, s.household.clone(), s.localize(lang))),
+            .map(|f| (finding_ref(f, records), f.localize(lang)))
+            .chain(
+                t.elderly_splits
+                    .iter()
+                    .map(|s| (s.household.clone(), s.localize(lang))),
+            ),
     );
+    counted(&mut e, figure, ListKind::Suspicious, &suspicious, |x| {
+        x.clone()
+    });
     e
+}
+
+/// Why a household may have been missed: its per-capita income against the line.
+pub fn missed_reason(m: &MissedHousehold, lang: Lang) -> String {
+    let (pc, line) = (grouped_yuan(m.per_capita_yuan), grouped_yuan(m.line_yuan));
+    match lang {
+        Lang::Zh => format!(
+            "未建档，{}年人均{pc}元，不高于贫困线{line}元：请核实是否漏评",
+            m.year
+        ),
+        Lang::En => format!(
+            "Not registered; {}: {pc} per person, at or below the line of {line}: check whether it was missed",
+            m.year
+        ),
+    }
+}
+
+/// A fund entry in words: date, source, amount, use, where it went and its note.
+pub fn fund_text(f: &FundRef, lang: Lang) -> String {
+    let mut text = format!(
+        "{} {} {} {} · {}",
+        f.date,
+        f.source.label(lang),
+        grouped_yuan(f.amount_yuan),
+        lang.pick("元", "yuan"),
+        f.purpose.label(lang)
+    );
+    if let Some(project) = &f.project_name {
+        text.push_str(&format!(" · {}{project}", lang.pick("项目：", "project: ")));
+    }
+    if !f.note.is_empty() {
+        text.push_str(&format!(" · {}", f.note));
+    }
+    text
 }
 
 fn projects(p: &Precisions, lang: Lang) -> Vec<Entry> {
@@ -382,7 +487,7 @@ fn projects(p: &Precisions, lang: Lang) -> Vec<Entry> {
 fn funds(p: &Precisions, lang: Lang) -> Vec<Entry> {
     let f = &p.funds;
     let total = grouped_yuan(f.total_yuan);
-    vec![
+    let mut e = vec![
         Entry::Note {
             text: match lang {
                 Lang::Zh => format!("资金合计 {total} 元"),
@@ -406,19 +511,64 @@ fn funds(p: &Precisions, lang: Lang) -> Vec<Entry> {
                 .map(|(k, a)| format!("{} {}", k.label(lang), grouped_yuan(*a)))
                 .collect(),
         },
+    ];
+    e.push(of_list(
         count(
             lang,
             "未落到项目或农户的资金（分散资金）",
             "Entries tied to no project or household (scattered)",
             f.unattached.len(),
         ),
+        ListKind::Scattered,
+    ));
+    e.extend(
+        f.unattached
+            .iter()
+            .filter_map(|id| f.fund(*id))
+            .map(|x| Entry::Fund {
+                list: ListKind::Scattered,
+                text: format!(
+                    "{}{}{}",
+                    fund_text(x, lang),
+                    lang.pick("：", ": "),
+                    lang.pick(
+                        "没有落到项目、农户或措施，请补上去向。",
+                        "tied to no project, household or measure; say where it went."
+                    )
+                ),
+                household: None,
+            }),
+    );
+    e.push(of_list(
         count(
             lang,
             "疑似重复记账的资金组",
             "Groups of possibly double-counted entries",
             f.double_counted.len(),
         ),
-    ]
+        ListKind::DoubleCounted,
+    ));
+    e.extend(f.double_counted.iter().map(|group| {
+        let first = group.first().and_then(|id| f.fund(*id));
+        Entry::Fund {
+            list: ListKind::DoubleCounted,
+            text: match (first, lang) {
+                (Some(x), Lang::Zh) => format!(
+                    "{} 笔同日、同额、同来源、同去向：{}。请核实是否重复记账，删去多记的一笔。",
+                    group.len(),
+                    fund_text(x, lang)
+                ),
+                (Some(x), Lang::En) => format!(
+                    "{} entries of the same day, amount, source and destination: {}. Check whether the money was entered twice and remove the extra entry.",
+                    group.len(),
+                    fund_text(x, lang)
+                ),
+                (None, _) => group.len().to_string(),
+            },
+            household: first.and_then(|x| x.household.clone()),
+        }
+    }));
+    e
 }
 
 fn measures(p: &Precisions, lang: Lang) -> Vec<Entry> {
@@ -514,6 +664,7 @@ fn personnel(
             ),
         },
         problems: Some(pe.due_visits.len()),
+        list: None,
     };
     counted(&mut e, figure, ListKind::DueVisits, &pe.due_visits, |d| {
         let household = records
@@ -680,7 +831,11 @@ mod tests {
         assert_eq!(ids(ListKind::Suspicious).len(), t.suspicious_households());
         assert_eq!(
             lines_of(&panels, ListKind::Findings).len(),
-            t.findings.len()
+            t.households_with_findings
+        );
+        assert_eq!(
+            lines_of(&panels, ListKind::PossiblyMissed).len(),
+            t.possibly_missed.len()
         );
         assert_eq!(
             lines_of(&panels, ListKind::Marginal).len(),
@@ -718,6 +873,120 @@ mod tests {
                 grouped_yuan(marginal.warning_line_yuan)
             )
         );
+    }
+
+    /// Each figure that has a list, with the number of entries of its list that follow it.
+    pub(crate) fn figures_with_their_lists(panels: &[PanelView]) -> Vec<(String, usize, usize)> {
+        let mut out = Vec::new();
+        for panel in panels {
+            for (i, entry) in panel.entries.iter().enumerate() {
+                if let Entry::Figure {
+                    text,
+                    problems,
+                    list: Some(kind),
+                } = entry
+                {
+                    let listed = panel.entries[i + 1..]
+                        .iter()
+                        .take_while(|e| match e {
+                            Entry::Line { list, .. } | Entry::Fund { list, .. } => list == kind,
+                            _ => false,
+                        })
+                        .count();
+                    let figure = problems.unwrap_or_else(|| {
+                        text.rsplit(['：', ' ']).next().unwrap().parse().unwrap()
+                    });
+                    out.push((text.clone(), figure, listed));
+                }
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn every_count_is_followed_by_as_many_entries_as_it_says_funds_included() {
+        for lang in [Lang::Zh, Lang::En] {
+            let (p, panels) = demo_panels(lang);
+            let figures = figures_with_their_lists(&panels);
+            for (text, figure, listed) in &figures {
+                assert_eq!(figure, listed, "{text}");
+            }
+            for kind in [ListKind::Scattered, ListKind::DoubleCounted] {
+                assert!(
+                    panels[2]
+                        .entries
+                        .iter()
+                        .any(|e| matches!(e, Entry::Fund { list, .. } if *list == kind)),
+                    "{kind:?} is listed"
+                );
+            }
+            assert_eq!(
+                panels[2]
+                    .entries
+                    .iter()
+                    .filter(|e| matches!(
+                        e,
+                        Entry::Fund {
+                            list: ListKind::Scattered,
+                            ..
+                        }
+                    ))
+                    .count(),
+                p.funds.unattached.len()
+            );
+            // Every count of problems but the projects' (whose projects are listed with it)
+            // says which list it counts.
+            let without_list: Vec<&Entry> = panels
+                .iter()
+                .flat_map(|p| &p.entries)
+                .filter(|e| {
+                    matches!(
+                        e,
+                        Entry::Figure {
+                            problems: Some(_),
+                            list: None,
+                            ..
+                        }
+                    )
+                })
+                .collect();
+            assert_eq!(without_list.len(), 1, "{without_list:?}");
+        }
+    }
+
+    #[test]
+    fn a_household_never_registered_with_income_at_the_line_is_listed_as_possibly_missed() {
+        use crate::model::HouseholdStatus;
+        use crate::rules::fixtures::{add_adults, add_income, household};
+        let mut missed = household("007", HouseholdStatus::NotRegistered);
+        add_adults(&mut missed, 1);
+        add_income(&mut missed, 2016, 2855.0); // exactly the 2016 line
+        let mut above = household("008", HouseholdStatus::NotRegistered);
+        add_adults(&mut above, 1);
+        add_income(&mut above, 2016, 2856.0);
+        let records = vec![missed, above];
+        let demo = generate_village(&DemoSpec::default(), 0);
+        let thresholds = Thresholds::default();
+        let p = evaluate(&PrecisionInputs {
+            village: &demo.village,
+            records: &records,
+            workflow: &Default::default(),
+            lines: &crate::rules::fixtures::domain_lines(),
+            thresholds: &thresholds,
+            cause_answers: &CauseAnswers::default(),
+            split: &SplitHeuristic::default(),
+            today: demo_today(),
+        });
+        let panels = panels(&p, &records, &thresholds, Lang::Zh);
+        let missed = lines_of(&panels, ListKind::PossiblyMissed);
+        assert_eq!(missed.len(), 1);
+        assert_eq!(missed[0].0.number, "007");
+        assert!(
+            missed[0].1.contains("漏评") && missed[0].1.contains("2,855"),
+            "{}",
+            missed[0].1
+        );
+        assert!(panels[0].entries.iter().any(|e| matches!(e, Entry::Figure { text, .. } if text == "可能漏评的户（未建档、收入不高于贫困线）：1")));
     }
 
     #[test]

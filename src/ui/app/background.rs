@@ -68,7 +68,7 @@ impl App {
         }
         // The button is disabled then; this guards the action itself (all or nothing).
         if let Some(refusal) = checked.refusal() {
-            self.notice = Some(Notice::failed(&refusal, self.prefs.lang));
+            self.notice.set(Notice::failed(&refusal, self.prefs.lang));
             return;
         }
         let Some(checked) = self.screens.checked_survey.take() else {
@@ -102,19 +102,19 @@ impl App {
                 self.refresh();
                 self.after_change(Notice::Done(read.localize(lang)));
             }
-            JobOutcome::Exported(report) => self.notice = Some(done(report.localize(lang))),
+            JobOutcome::Exported(report) => self.notice.set(done(report.localize(lang))),
             JobOutcome::BundleExported(written) => {
                 let mut text = written.localize(lang);
                 if let Some(warning) = written.warning(lang) {
                     text.push_str(lang.pick("。", ". "));
                     text.push_str(warning);
                 }
-                self.notice = Some(done(text));
+                self.notice.set(done(text));
                 self.load_sync_view();
             }
             JobOutcome::CountyOverview(tree) => self.screens.county_tree = Some(tree),
-            JobOutcome::ReturnsWritten(written) => self.notice = Some(done(written.localize(lang))),
-            JobOutcome::Failed(message) => self.notice = Some(Notice::Failed(message)),
+            JobOutcome::ReturnsWritten(written) => self.notice.set(done(written.localize(lang))),
+            JobOutcome::Failed(message) => self.notice.set(Notice::Failed(message)),
         }
     }
 }

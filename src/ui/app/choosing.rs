@@ -61,7 +61,8 @@ impl App {
                         request.title
                     );
                     self.chooser_mode = ChooserMode::InWindow;
-                    self.notice = Some(Notice::Warned(fallback_message(lang).to_string()));
+                    self.notice
+                        .set(Notice::Warned(fallback_message(lang).to_string()));
                 }
             }
         }
@@ -114,7 +115,7 @@ impl App {
     pub(super) fn open_with_system(&mut self, path: &Path) {
         if let Err(e) = open_with_system(path) {
             eprintln!("dripline: could not open {}: {e}", path.display());
-            self.notice = Some(Notice::Failed(match self.prefs.lang {
+            self.notice.set(Notice::Failed(match self.prefs.lang {
                 Lang::Zh => format!(
                     "无法打开 {}（{e}）。文件已保存，可在文件管理器中找到它。",
                     path.display()

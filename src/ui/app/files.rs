@@ -26,13 +26,14 @@ impl App {
             lang,
             full_ids: self.prefs.show_sensitive,
         };
-        self.notice = Some(match print::print(view, household, kind, path, &options) {
-            Ok(printed) => Notice::Saved {
-                text: printed.localize(lang),
-                path: path.to_path_buf(),
-            },
-            Err(e) => Notice::failed(&e, lang),
-        });
+        self.notice
+            .set(match print::print(view, household, kind, path, &options) {
+                Ok(printed) => Notice::Saved {
+                    text: printed.localize(lang),
+                    path: path.to_path_buf(),
+                },
+                Err(e) => Notice::failed(&e, lang),
+            });
     }
 
     /// Draws a chart at the save size and writes it where the user chose.
@@ -50,7 +51,7 @@ impl App {
             lang,
             self.clock_today,
         );
-        self.notice = Some(match saved {
+        self.notice.set(match saved {
             Ok(()) => Notice::Saved {
                 text: format!(
                     "{}{}",
@@ -69,17 +70,18 @@ impl App {
             return;
         };
         let lang = self.prefs.lang;
-        self.notice = Some(match session.store.backup_to(dir, self.clock_today) {
-            Ok(written) => Notice::Done(match lang {
-                crate::i18n::Lang::Zh => {
-                    format!("已备份到 {}，已校验无误。", written.path.display())
-                }
-                crate::i18n::Lang::En => {
-                    format!("Backed up to {}, verified.", written.path.display())
-                }
-            }),
-            Err(e) => Notice::failed(&e, lang),
-        });
+        self.notice
+            .set(match session.store.backup_to(dir, self.clock_today) {
+                Ok(written) => Notice::Done(match lang {
+                    crate::i18n::Lang::Zh => {
+                        format!("已备份到 {}，已校验无误。", written.path.display())
+                    }
+                    crate::i18n::Lang::En => {
+                        format!("Backed up to {}, verified.", written.path.display())
+                    }
+                }),
+                Err(e) => Notice::failed(&e, lang),
+            });
         self.load_sync_view();
     }
 
@@ -119,7 +121,7 @@ impl App {
                     ),
                 }));
             }
-            Err(e) => self.notice = Some(Notice::failed(&e, lang)),
+            Err(e) => self.notice.set(Notice::failed(&e, lang)),
         }
         self.load_sync_view();
     }
@@ -143,7 +145,7 @@ impl App {
                     bytes: bytes.into(),
                 })
             }
-            Err(e) => self.notice = Some(Notice::failed(&e, self.prefs.lang)),
+            Err(e) => self.notice.set(Notice::failed(&e, self.prefs.lang)),
         }
     }
 }

@@ -30,6 +30,7 @@ use incomes::IncomesTab;
 use members::MembersTab;
 use plan::PlanTab;
 use survey::SurveyTab;
+pub use visits::AUTOSAVE_SECS as VISIT_AUTOSAVE_SECS;
 use visits::VisitsTab;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -124,6 +125,10 @@ impl HouseholdScreen {
 
     pub fn show_members_tab(&mut self) {
         self.tab = Tab::Members;
+    }
+
+    pub fn show_survey_tab(&mut self) {
+        self.tab = Tab::Survey;
     }
 
     pub fn ui(

@@ -1,6 +1,11 @@
 //! A household's follow-up visits (走访记录): the list, and the visit form, which saves itself as a
 //! draft every few seconds so that a crash or a power cut loses at most those seconds. A draft can
-//! be resumed later; only a finished visit counts in the rules.
+//! be resumed later or discarded; a finished visit can be opened again, corrected or removed (each
+//! an audited, undoable change). Only a finished visit counts in the rules.
+//!
+//! Nothing above the open form changes while it is open (the visit being written is not listed
+//! above it, the draft's state is one line of fixed height under it) and the form's widgets have
+//! ids of their own: an autosave never moves a field or takes the cursor away from it.
 
 use crate::ui::dialogs::{ChooserKind, FilePurpose, FileRequest};
 use eframe::egui::{self, RichText};
@@ -26,6 +31,11 @@ struct VisitForm {
     last_saved: Option<Visit>,
     /// `egui` time of the last draft save.
     last_save_secs: f64,
+    /// The form corrects a finished visit: it is not autosaved (that would turn it back into a
+    /// draft) and saving it replaces the stored visit.
+    editing_finished: bool,
+    /// Asked to discard the draft; awaits confirmation.
+    confirm_discard: bool,
 }
 
 impl VisitForm {
@@ -36,7 +46,14 @@ impl VisitForm {
             errors: FormErrors::default(),
             last_saved: v.is_draft.then(|| v.clone()),
             last_save_secs: now_secs,
+            editing_finished: !v.is_draft,
+            confirm_discard: false,
         }
+    }
+
+    /// Whether the draft has been written to the store (and so has something to discard there).
+    fn draft_is_stored(&self) -> bool {
+        self.last_saved.is_some()
     }
 
     /// The visit as typed so far (the date only if it parses).
@@ -70,6 +87,8 @@ pub struct VisitsTab {
     form: Option<VisitForm>,
     /// The photo whose removal awaits confirmation.
     pending_photo_delete: Option<Uuid>,
+    /// The visit (finished or draft) whose removal awaits confirmation.
+    pending_delete: Option<Uuid>,
 }
 
 impl VisitsTab {
@@ -78,6 +97,7 @@ impl VisitsTab {
         if self.form.as_ref().is_some_and(|f| !f.visit.is_draft) {
             self.form = None;
         }
+        self.pending_delete = None;
     }
 
     pub fn ui(
@@ -96,6 +116,11 @@ impl VisitsTab {
             .filter(|v| v.household_id == record.household.id)
             .collect();
         visits.sort_by_key(|v| std::cmp::Reverse(v.date));
+        // The visit being written is in the form below, not listed above it: the first autosave
+        // changes nothing above the form.
+        let open_id = self.form.as_ref().map(|f| f.visit.id);
+        let open_visit = visits.iter().find(|v| Some(v.id) == open_id).copied();
+        visits.retain(|v| Some(v.id) != open_id);
         if visits.is_empty() {
             ui.label(lang.pick("还没有走访记录。", "No visits recorded yet."));
         }
@@ -106,10 +131,6 @@ impl VisitsTab {
                 ui.label(&v.visitors);
                 if v.is_draft {
                     ui.label(RichText::new(lang.pick("草稿", "Draft")).color(WARN_AMBER));
-                    if self.form.is_none() && ui.button(lang.pick("继续填写", "Continue")).clicked()
-                    {
-                        self.form = Some(VisitForm::of(v, now_secs));
-                    }
                 }
                 for event in &v.risk_events {
                     ui.label(RichText::new(format!("⚠ {}", event.label(lang))).color(ERROR_RED));
@@ -117,8 +138,11 @@ impl VisitsTab {
                 if !v.notes.is_empty() {
                     ui.label(RichText::new(&v.notes).weak());
                 }
+                if self.form.is_none() {
+                    self.row_buttons_ui(ui, lang, v, now_secs, actions);
+                }
             });
-            self.photos_ui(ui, lang, v, view, actions);
+            Self::photos_ui(&mut self.pending_photo_delete, ui, lang, v, view, actions);
         }
         ui.add_space(8.0);
         let Some(form) = &mut self.form else {
@@ -147,105 +171,148 @@ impl VisitsTab {
 
         let mut finish = false;
         let mut close = false;
-        ui.group(|ui| {
-            ui.strong(lang.pick("走访记录", "Visit"));
-            egui::Grid::new("visit_form")
-                .num_columns(2)
-                .spacing([12.0, 6.0])
-                .show(ui, |ui| {
-                    let e = form.errors.beside(WorkField::Date, lang);
-                    text_row(
-                        ui,
-                        lang.pick("走访日期", "Date"),
-                        &mut form.date,
-                        e.as_deref(),
-                    );
-                    let e = form.errors.beside(WorkField::Visitors, lang);
-                    text_row(
-                        ui,
-                        lang.pick("走访人", "Visitors"),
-                        &mut form.visit.visitors,
-                        e.as_deref(),
-                    );
-                    widgets::combo_row(
-                        ui,
-                        lang,
-                        lang.pick("走访类型", "Kind"),
-                        &mut form.visit.kind,
-                        VisitKind::ALL,
-                    );
-                    let c = &mut form.visit.checklist;
-                    check_item_ui(ui, lang, lang.pick("不愁吃", "Food"), &mut c.food);
-                    check_item_ui(ui, lang, lang.pick("不愁穿", "Clothing"), &mut c.clothing);
-                    check_item_ui(
-                        ui,
-                        lang,
-                        lang.pick("义务教育有保障", "Education"),
-                        &mut c.education,
-                    );
-                    check_item_ui(
-                        ui,
-                        lang,
-                        lang.pick("基本医疗有保障", "Basic medical care"),
-                        &mut c.medical,
-                    );
-                    check_item_ui(
-                        ui,
-                        lang,
-                        lang.pick("住房安全有保障", "Safe housing"),
-                        &mut c.housing,
-                    );
-                    ui.label(lang.pick("风险事件", "Risk events"));
-                    ui.horizontal_wrapped(|ui| {
-                        for event in RiskEvent::ALL {
-                            let mut on = form.visit.risk_events.contains(event);
-                            if ui.checkbox(&mut on, event.label(lang)).changed() {
-                                if on {
-                                    form.visit.risk_events.push(*event);
-                                } else {
-                                    form.visit.risk_events.retain(|e| e != event);
+        let mut discard = false;
+        // The form's ids are its own, whatever is drawn above it: a field keeps the cursor (and
+        // its typing) when anything above the form changes.
+        let form_id = ui.make_persistent_id(("visit_form", form.visit.id));
+        ui.scope_builder(egui::UiBuilder::new().scope_id(form_id), |ui| {
+            ui.group(|ui| {
+                ui.strong(if form.editing_finished {
+                    lang.pick("修改走访记录", "Correct the visit")
+                } else {
+                    lang.pick("走访记录", "Visit")
+                });
+                egui::Grid::new("visit_form")
+                    .num_columns(2)
+                    .spacing([12.0, 6.0])
+                    .show(ui, |ui| {
+                        let e = form.errors.beside(WorkField::Date, lang);
+                        text_row(
+                            ui,
+                            lang.pick("走访日期", "Date"),
+                            &mut form.date,
+                            e.as_deref(),
+                        );
+                        let e = form.errors.beside(WorkField::Visitors, lang);
+                        text_row(
+                            ui,
+                            lang.pick("走访人", "Visitors"),
+                            &mut form.visit.visitors,
+                            e.as_deref(),
+                        );
+                        widgets::combo_row(
+                            ui,
+                            lang,
+                            lang.pick("走访类型", "Kind"),
+                            &mut form.visit.kind,
+                            VisitKind::ALL,
+                        );
+                        let c = &mut form.visit.checklist;
+                        check_item_ui(ui, lang, lang.pick("不愁吃", "Food"), &mut c.food);
+                        check_item_ui(ui, lang, lang.pick("不愁穿", "Clothing"), &mut c.clothing);
+                        check_item_ui(
+                            ui,
+                            lang,
+                            lang.pick("义务教育有保障", "Education"),
+                            &mut c.education,
+                        );
+                        check_item_ui(
+                            ui,
+                            lang,
+                            lang.pick("基本医疗有保障", "Basic medical care"),
+                            &mut c.medical,
+                        );
+                        check_item_ui(
+                            ui,
+                            lang,
+                            lang.pick("住房安全有保障", "Safe housing"),
+                            &mut c.housing,
+                        );
+                        ui.label(lang.pick("风险事件", "Risk events"));
+                        ui.horizontal_wrapped(|ui| {
+                            for event in RiskEvent::ALL {
+                                let mut on = form.visit.risk_events.contains(event);
+                                if ui.checkbox(&mut on, event.label(lang)).changed() {
+                                    if on {
+                                        form.visit.risk_events.push(*event);
+                                    } else {
+                                        form.visit.risk_events.retain(|e| e != event);
+                                    }
                                 }
                             }
-                        }
+                        });
+                        ui.end_row();
+                        text_row(
+                            ui,
+                            lang.pick("走访情况", "Notes"),
+                            &mut form.visit.notes,
+                            None,
+                        );
+                        text_row(
+                            ui,
+                            lang.pick("发现的问题", "Problems found"),
+                            &mut form.visit.problems,
+                            None,
+                        );
+                        text_row(
+                            ui,
+                            lang.pick("下一步措施", "Next actions"),
+                            &mut form.visit.next_actions,
+                            None,
+                        );
                     });
-                    ui.end_row();
-                    text_row(
-                        ui,
-                        lang.pick("走访情况", "Notes"),
-                        &mut form.visit.notes,
-                        None,
-                    );
-                    text_row(
-                        ui,
-                        lang.pick("发现的问题", "Problems found"),
-                        &mut form.visit.problems,
-                        None,
-                    );
-                    text_row(
-                        ui,
-                        lang.pick("下一步措施", "Next actions"),
-                        &mut form.visit.next_actions,
-                        None,
-                    );
+                for text in form.errors.unplaced(lang) {
+                    ui.label(RichText::new(text).color(ERROR_RED));
+                }
+                ui.horizontal(|ui| {
+                    let save_label = if form.editing_finished {
+                        lang.pick("保存修改", "Save the correction")
+                    } else {
+                        lang.pick("保存走访", "Save visit")
+                    };
+                    finish = ui.button(save_label).clicked();
+                    if form.editing_finished {
+                        close = ui.button(lang.pick("取消", "Cancel")).clicked();
+                    } else {
+                        close = ui
+                            .button(
+                                lang.pick("稍后继续（保留草稿）", "Continue later (keep draft)"),
+                            )
+                            .clicked();
+                        if form.confirm_discard {
+                            discard = ui
+                                .button(
+                                    RichText::new(lang.pick("确定放弃草稿", "Discard the draft"))
+                                        .color(ERROR_RED),
+                                )
+                                .clicked();
+                            if ui.button(lang.pick("不放弃", "Keep it")).clicked() {
+                                form.confirm_discard = false;
+                            }
+                        } else if ui.button(lang.pick("放弃草稿", "Discard draft")).clicked() {
+                            form.confirm_discard = true;
+                        }
+                    }
                 });
-            for text in form.errors.unplaced(lang) {
-                ui.label(RichText::new(text).color(ERROR_RED));
-            }
-            ui.horizontal(|ui| {
-                finish = ui.button(lang.pick("保存走访", "Save visit")).clicked();
-                close = ui
-                    .button(lang.pick("稍后继续（保留草稿）", "Continue later (keep draft)"))
-                    .clicked();
-            });
-            ui.label(
-                RichText::new(lang.pick(
-                    "填写中每隔几秒自动保存草稿。",
-                    "A draft is saved automatically every few seconds.",
-                ))
-                .weak(),
-            );
+                // One line of fixed height, whatever the draft's state: the form never moves.
+                ui.label(RichText::new(draft_state_text(form, lang)).weak());
+            })
         });
+        // Its photos under it, once it is stored (a photo is attached to a stored visit).
+        if let Some(v) = open_visit {
+            Self::photos_ui(&mut self.pending_photo_delete, ui, lang, v, view, actions);
+        }
+        // Escape closes the form (a draft is kept, a correction is dropped).
+        close |=
+            ui.input(|i| i.key_pressed(egui::Key::Escape)) && !egui::Popup::is_any_open(ui.ctx());
 
+        if discard {
+            if form.draft_is_stored() {
+                actions.push(Action::Data(DataAction::DeleteVisit(form.visit.id)));
+            }
+            self.form = None;
+            return;
+        }
         let current = form.current(lang);
         if finish {
             let done = Visit {
@@ -258,6 +325,12 @@ impl VisitsTab {
             if valid {
                 form.visit = done.clone();
                 actions.push(Action::Data(DataAction::SaveVisit(done)));
+            }
+            return;
+        }
+        if form.editing_finished {
+            if close {
+                self.form = None;
             }
             return;
         }
@@ -276,12 +349,79 @@ impl VisitsTab {
                 .request_repaint_after(std::time::Duration::from_secs_f64(AUTOSAVE_SECS));
         }
     }
+
+    /// The buttons of a listed visit: a finished one is corrected or removed, a draft continued
+    /// or discarded; a removal asks first.
+    fn row_buttons_ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        lang: Lang,
+        v: &Visit,
+        now_secs: f64,
+        actions: &mut Vec<Action>,
+    ) {
+        if self.pending_delete == Some(v.id) {
+            let confirm = if v.is_draft {
+                lang.pick("确定放弃草稿", "Discard the draft")
+            } else {
+                lang.pick("确定删除", "Delete")
+            };
+            if ui.button(RichText::new(confirm).color(ERROR_RED)).clicked() {
+                self.pending_delete = None;
+                actions.push(Action::Data(DataAction::DeleteVisit(v.id)));
+            }
+            if ui.button(lang.pick("取消", "Cancel")).clicked() {
+                self.pending_delete = None;
+            }
+            return;
+        }
+        let (open, remove) = if v.is_draft {
+            (
+                lang.pick("继续填写", "Continue"),
+                lang.pick("放弃草稿", "Discard draft"),
+            )
+        } else {
+            (lang.pick("修改", "Edit"), lang.pick("删除", "Remove"))
+        };
+        if ui.button(open).clicked() {
+            self.form = Some(VisitForm::of(v, now_secs));
+        }
+        if ui.button(remove).clicked() {
+            self.pending_delete = Some(v.id);
+        }
+    }
+}
+
+/// The line under the form: when the draft was last saved, or that it will be.
+fn draft_state_text(form: &VisitForm, lang: Lang) -> String {
+    if form.editing_finished {
+        return lang
+            .pick(
+                "修改后点“保存修改”；可以撤销。",
+                "Press Save the correction when done; it can be undone.",
+            )
+            .to_string();
+    }
+    match &form.last_saved {
+        Some(_) => lang
+            .pick(
+                "草稿已自动保存；填写中每隔几秒再次保存。",
+                "Draft saved; it is saved again every few seconds while you type.",
+            )
+            .to_string(),
+        None => lang
+            .pick(
+                "填写中每隔几秒自动保存草稿。",
+                "A draft is saved automatically every few seconds.",
+            )
+            .to_string(),
+    }
 }
 
 impl VisitsTab {
     /// A visit's photos: each can be opened or removed; more are added from a file dialog.
     fn photos_ui(
-        &mut self,
+        pending_delete: &mut Option<Uuid>,
         ui: &mut egui::Ui,
         lang: Lang,
         visit: &Visit,
@@ -310,14 +450,14 @@ impl VisitsTab {
                 match widgets::edit_remove_ui_without_edit(
                     ui,
                     lang,
-                    self.pending_photo_delete == Some(photo.id),
+                    *pending_delete == Some(photo.id),
                 ) {
-                    widgets::RowChoice::AskRemove => self.pending_photo_delete = Some(photo.id),
+                    widgets::RowChoice::AskRemove => *pending_delete = Some(photo.id),
                     widgets::RowChoice::Remove => {
-                        self.pending_photo_delete = None;
+                        *pending_delete = None;
                         actions.push(Action::Data(DataAction::DeleteVisitPhoto(photo.id)));
                     }
-                    widgets::RowChoice::KeepIt => self.pending_photo_delete = None,
+                    widgets::RowChoice::KeepIt => *pending_delete = None,
                     widgets::RowChoice::Edit | widgets::RowChoice::Nothing => {}
                 }
             }

@@ -69,6 +69,11 @@ impl RegistersScreen {
         self.trainings.close_forms();
     }
 
+    /// Shows this register (a link from elsewhere: the first-run path, a fund on a list).
+    pub fn show(&mut self, tab: RegisterTab) {
+        self.tab = tab;
+    }
+
     pub fn ui(&mut self, ui: &mut egui::Ui, lang: Lang, view: &VillageView) -> Vec<Action> {
         let mut actions = Vec::new();
         ui.horizontal(|ui| {
