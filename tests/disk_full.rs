@@ -6,16 +6,7 @@
 
 mod common;
 
-use std::path::Path;
-
-fn listing(dir: &Path) -> Vec<String> {
-    let mut names: Vec<String> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
-    names
-}
+use common::files::listing;
 
 /// Runs the binary with `args` under a file-size limit of `kib` KiB.
 fn limited(kib: u32, args: &[&str]) -> std::process::Output {
@@ -136,4 +127,120 @@ fn every_writer_fails_cleanly_on_a_full_disk_and_leaves_nothing() {
         assert!(left.is_empty(), "{args:?} left {left:?}: {words}");
         let _ = std::fs::remove_dir(out.join("csv"));
     }
+}
+
+/// A file-size limit a little above the database `db`: its 32 KiB `-shm` fits, what a command
+/// has to add to it does not.
+fn just_above(db: &std::path::Path) -> u32 {
+    (std::fs::metadata(db).unwrap().len() / 1024 + 64) as u32
+}
+
+/// Runs `args` on the database `db` under a file-size limit of `kib` KiB, in Chinese and in
+/// English; asserts each run says the disk is full and that nothing changed, and returns both
+/// messages.
+fn full_while_writing(kib: u32, db: &std::path::Path, args: &[&str]) -> [String; 2] {
+    let before = std::fs::read(db).unwrap();
+    let dir = db.parent().unwrap();
+    let files = listing(dir);
+    [("zh", "已满", "未改动"), ("en", "is full", "not changed")].map(|(lang, full, unchanged)| {
+        let unchanged = [unchanged, "nothing was changed"];
+        let mut args = args.to_vec();
+        args.extend(["--lang", lang]);
+        let result = limited(kib, &args);
+        let words = common::cli::text(&result.stderr);
+        assert_eq!(result.status.code(), Some(1), "{args:?}: {words}");
+        assert!(
+            words.contains(full) && unchanged.iter().any(|u| words.contains(u)),
+            "{args:?}: {words}"
+        );
+        assert_eq!(
+            std::fs::read(db).unwrap(),
+            before,
+            "{args:?}: database changed"
+        );
+        assert_eq!(listing(dir), files, "{args:?}: files left beside");
+        words
+    })
+}
+
+#[test]
+fn a_county_import_on_a_full_disk_says_so_and_not_duplicate_income_years() {
+    let dir = tempfile::tempdir().unwrap();
+    let (county, bundle) = common::cli::county_and_bundle(dir.path(), 300);
+    let args = [
+        "bundle",
+        "import",
+        "--db",
+        county.to_str().unwrap(),
+        bundle.to_str().unwrap(),
+    ];
+    let [zh, en] = full_while_writing(just_above(&county), &county, &args);
+    assert!(
+        !zh.contains("同一年的收入") && !zh.contains("无法合并"),
+        "{zh}"
+    );
+    assert!(
+        !en.contains("same year's income") && !en.contains("merged"),
+        "{en}"
+    );
+    let store = dripline::store::Store::open(&county).unwrap();
+    assert!(store.household_records(None).unwrap().is_empty());
+    drop(store);
+    // With room, the same bundle goes in.
+    common::cli::ok(&args);
+}
+
+#[test]
+fn a_survey_import_on_a_full_disk_says_so_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("village.sqlite");
+    let mut store = dripline::store::Store::open_or_create(&db).unwrap();
+    store.save_village(&common::village()).unwrap();
+    store.close().unwrap();
+    let birth = chrono::NaiveDate::from_ymd_opt(1970, 1, 1).unwrap();
+    let mut text = String::from("户编号,姓名,身份证号,与户主关系,家庭住址\n");
+    for i in 0..2000u64 {
+        let id = dripline::rules::id_number::compose(
+            "510824",
+            birth + chrono::Days::new(i),
+            1,
+            dripline::model::Sex::Male,
+        );
+        text.push_str(&format!("{:04},户主{i},{id},户主,新政镇\n", i + 1));
+    }
+    let files = tempfile::tempdir().unwrap();
+    let survey = files.path().join("survey.csv");
+    std::fs::write(&survey, text).unwrap();
+    let args = [
+        "survey",
+        "import",
+        "--db",
+        db.to_str().unwrap(),
+        survey.to_str().unwrap(),
+        "--commit",
+    ];
+    full_while_writing(just_above(&db), &db, &args);
+}
+
+#[test]
+fn a_restore_on_a_full_disk_says_so_and_keeps_the_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("demo.sqlite");
+    let db_s = db.to_str().unwrap();
+    common::cli::ok(&["demo", "--out", db_s, "--households-per-village", "300"]);
+    let usb = tempfile::tempdir().unwrap();
+    common::cli::ok(&[
+        "backup",
+        "--db",
+        db_s,
+        "--out",
+        usb.path().to_str().unwrap(),
+    ]);
+    let backup = usb.path().join(&listing(usb.path())[0]);
+    // The backup is as large as the database: its copy beside the database cannot be written.
+    let kib = (std::fs::metadata(&backup).unwrap().len() / 2048) as u32;
+    assert!(kib > 64, "{kib} KiB leaves no room for the -shm");
+    let args = ["restore", "--db", db_s, backup.to_str().unwrap()];
+    let [zh, _] = full_while_writing(kib, &db, &args);
+    assert!(!zh.contains("原数据库已保留为"), "{zh}");
 }

@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
 use common::cli::{dripline, text};
+use common::files::listing;
 use dripline::model::Sex;
 use dripline::rules::id_number;
 use dripline::store::Store;
@@ -22,16 +23,6 @@ fn s(path: &Path) -> &str {
 fn id(seq: u32, sex: Sex) -> String {
     let birth = NaiveDate::from_ymd_opt(1988, 6, 1).unwrap();
     id_number::compose("510824", birth, seq, sex)
-}
-
-/// The names in a folder, sorted.
-fn listing(dir: &Path) -> Vec<String> {
-    let mut names: Vec<String> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
-    names
 }
 
 const HEADER: &str = "户编号,姓名,身份证号,与户主关系,家庭住址,性别,出生日期";
@@ -113,13 +104,8 @@ fn refused(args: &[&str]) -> String {
     words
 }
 
-#[test]
-fn hostile_survey_files_are_refused_clearly_and_nothing_is_written() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = village_db(dir.path());
-    let hostile = dir.path().join("hostile");
-    std::fs::create_dir(&hostile).unwrap();
-    let before = std::fs::read(&db).unwrap();
+/// Writes the hostile survey files into `hostile`: each with what its refusal must say.
+fn survey_corpus(hostile: &Path) -> Vec<(PathBuf, &'static str)> {
     let good_id = id(11, Sex::Male);
 
     // (file, what the refusal must say)
@@ -197,6 +183,17 @@ fn hostile_survey_files_are_refused_clearly_and_nothing_is_written() {
     if mkfifo(&fifo) {
         corpus.push((fifo, "不是普通文件"));
     }
+    corpus
+}
+
+#[test]
+fn hostile_survey_files_are_refused_clearly_and_nothing_is_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = village_db(dir.path());
+    let hostile = dir.path().join("hostile");
+    std::fs::create_dir(&hostile).unwrap();
+    let before = std::fs::read(&db).unwrap();
+    let corpus = survey_corpus(&hostile);
     let files_before = listing(dir.path());
 
     for (file, expect) in &corpus {
@@ -280,4 +277,67 @@ fn gbk_and_utf16_csvs_are_read_and_rows_are_the_lines_the_user_sees() {
     let records = store.household_records(Some(village.id)).unwrap();
     assert_eq!(records[0].household.address, "新政镇");
     assert_eq!(records[0].members.len(), 2);
+}
+
+/// Runs `dripline args…` and returns its exit code and the peak resident memory of that child
+/// alone, MiB (`wait4`, so other tests' children running meanwhile do not count).
+#[allow(clippy::zombie_processes)] // waited for by wait4, which std's Child does not know
+fn peak_memory_mib(args: &[&str]) -> (Option<i32>, u64) {
+    let child = common::cli::command()
+        .args(args)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("start dripline");
+    let pid = child.id() as libc::pid_t;
+    let mut status = 0;
+    // SAFETY: a plain C struct of numbers, filled by wait4.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: the pid is our child's, not waited for yet; both pointers are to live locals.
+    let waited = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+    assert_eq!(waited, pid);
+    let code = libc::WIFEXITED(status).then(|| libc::WEXITSTATUS(status));
+    // ru_maxrss is in KiB on Linux.
+    (code, usage.ru_maxrss as u64 / 1024)
+}
+
+/// What any survey file may make `survey import` take, whatever it holds.
+const MEMORY_BOUND_MIB: u64 = 300;
+
+#[test]
+fn survey_import_memory_stays_bounded_on_hostile_and_on_big_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = village_db(dir.path());
+    let hostile = dir.path().join("hostile");
+    std::fs::create_dir(&hostile).unwrap();
+    let mut files: Vec<PathBuf> = survey_corpus(&hostile)
+        .into_iter()
+        .map(|(file, _)| file)
+        .filter(|file| file.is_file())
+        .collect();
+    // A big legitimate file: 60,000 members in 20,000 households, 4 MB.
+    let birth = NaiveDate::from_ymd_opt(1960, 1, 1).unwrap();
+    let mut lines = Vec::new();
+    for h in 0..20_000u64 {
+        for (seq, relation) in [(1, "户主"), (2, "配偶"), (3, "之子")] {
+            let day = birth + chrono::Days::new(h % 9000);
+            let id = id_number::compose("510824", day, (h as u32 % 300) * 3 + seq, Sex::Male);
+            lines.push(format!(
+                "{:05},成员{h}-{seq},{id},{relation},新政镇,,",
+                h + 1
+            ));
+        }
+    }
+    let big = dir.path().join("big.csv");
+    std::fs::write(&big, csv(&lines)).unwrap();
+    files.push(big.clone());
+    for file in &files {
+        let (code, mib) = peak_memory_mib(&["survey", "import", "--db", s(&db), s(file)]);
+        assert!(code.is_some(), "{}: killed by a signal", file.display());
+        assert!(
+            mib < MEMORY_BOUND_MIB,
+            "{}: {mib} MiB at the peak",
+            file.display()
+        );
+    }
 }

@@ -2,19 +2,14 @@
 //! everything else is refused with the real reason, without panicking, hanging or writing
 //! anything beside the file.
 
+mod common;
+
 use std::path::Path;
 
+use common::cli::{dripline, ok, text};
+use common::files::listing;
 use dripline::store::{Store, StoreError, schema};
 use rusqlite::Connection;
-
-fn listing(dir: &Path) -> Vec<String> {
-    let mut names: Vec<String> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
-    names
-}
 
 fn refused(path: &Path) -> StoreError {
     let dir = path.parent().unwrap();
@@ -101,10 +96,6 @@ fn a_half_created_wal_database_of_ours_reopens() {
     let store = Store::open(&db).expect("our half-created database reopens");
     assert_eq!(store.villages().unwrap(), []);
 }
-
-mod common;
-
-use common::cli::{dripline, ok, text};
 
 #[test]
 fn backup_while_open_then_restore_keeps_the_current_aside_and_refuses_another_village() {
@@ -197,4 +188,80 @@ fn backup_while_open_then_restore_keeps_the_current_aside_and_refuses_another_vi
         text(&out.stderr)
     );
     assert_eq!(std::fs::read(&db).unwrap(), before);
+}
+
+/// The binary, run as `nobody` (tests run as root, whom no permission stops), from a copy any user
+/// may read and run.
+fn as_nobody(bin_dir: &Path, args: &[&str]) -> String {
+    use std::os::unix::fs::PermissionsExt;
+    use std::os::unix::process::CommandExt;
+    let bin = bin_dir.join("dripline");
+    if !bin.exists() {
+        std::fs::copy(env!("CARGO_BIN_EXE_dripline"), &bin).unwrap();
+        std::fs::set_permissions(&bin, std::fs::Permissions::from_mode(0o755)).unwrap();
+        std::fs::set_permissions(bin_dir, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    let home = bin_dir.join("home");
+    std::fs::create_dir_all(&home).unwrap();
+    std::fs::set_permissions(&home, std::fs::Permissions::from_mode(0o777)).unwrap();
+    let out = std::process::Command::new(&bin)
+        .args(args)
+        .env("LANG", "zh_CN.UTF-8")
+        .env("HOME", &home)
+        .env("XDG_DATA_HOME", &home)
+        .uid(65534)
+        .gid(65534)
+        .output()
+        .expect("run dripline as nobody");
+    let words = format!("{}{}", text(&out.stdout), text(&out.stderr));
+    assert_eq!(out.status.code(), Some(1), "{args:?}: {words}");
+    words
+}
+
+#[test]
+fn a_file_or_folder_the_user_may_not_touch_is_named_as_a_permission_problem() {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = |p: &Path, m: u32| std::fs::set_permissions(p, std::fs::Permissions::from_mode(m));
+    let bin_dir = tempfile::tempdir().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    mode(dir.path(), 0o755).unwrap();
+    let db = dir.path().join("village.sqlite");
+    let mut store = Store::open_or_create(&db).unwrap();
+    store.save_village(&common::village()).unwrap();
+    store.close().unwrap();
+    let db_s = db.to_str().unwrap();
+
+    // A database nobody may read.
+    mode(&db, 0o600).unwrap();
+    let words = as_nobody(bin_dir.path(), &["check", "--db", db_s]);
+    assert!(words.contains("没有权限"), "{words}");
+    assert!(
+        !words.contains("损坏）") && !words.contains("不是 Dripline"),
+        "{words}"
+    );
+
+    // A database nobody may read, in a folder nobody may write (its -wal cannot be made).
+    mode(&db, 0o644).unwrap();
+    let words = as_nobody(bin_dir.path(), &["check", "--db", db_s]);
+    assert!(words.contains("没有权限"), "{words}");
+    assert!(!words.contains("不是 Dripline"), "{words}");
+
+    // A folder nobody may write, as the place for a backup: the permission, not a full stick.
+    let usb = dir.path().join("usb");
+    std::fs::create_dir(&usb).unwrap();
+    mode(&db, 0o666).unwrap();
+    mode(dir.path(), 0o777).unwrap();
+    let words = as_nobody(
+        bin_dir.path(),
+        &["backup", "--db", db_s, "--out", usb.to_str().unwrap()],
+    );
+    assert!(
+        words.contains("Permission denied") || words.contains("没有权限"),
+        "{words}"
+    );
+    assert!(
+        !words.contains("已损坏") && !words.contains("已满"),
+        "{words}"
+    );
+    assert!(listing(&usb).is_empty());
 }

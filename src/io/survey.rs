@@ -519,6 +519,36 @@ pub fn read_file(path: &Path) -> Result<SurveyFile, SurveyError> {
             });
         }
     };
+    survey_from_grid(path, grid)
+}
+
+/// How a survey file is laid out, for [`read_bytes`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SurveyFormat {
+    Csv,
+    Xlsx,
+}
+
+/// [`read_file`] on bytes in memory, within the same limits: nothing is opened (`name` only names
+/// the file in errors). What the fuzz targets and their seed-corpus test call.
+pub fn read_bytes(
+    name: &Path,
+    bytes: &[u8],
+    format: SurveyFormat,
+) -> Result<SurveyFile, SurveyError> {
+    let limits = &survey_file::LIMITS;
+    let grid = match format {
+        SurveyFormat::Csv => survey_file::read_csv_bytes(bytes, limits),
+        SurveyFormat::Xlsx => survey_file::read_xlsx_bytes(bytes, SURVEY_SHEET, limits),
+    }
+    .map_err(|error| SurveyError::Read {
+        path: name.to_path_buf(),
+        error,
+    })?;
+    survey_from_grid(name, grid)
+}
+
+fn survey_from_grid(path: &Path, grid: survey_file::Grid) -> Result<SurveyFile, SurveyError> {
     let encoding = grid.encoding;
     let rows = rows_from_grid(grid.rows).ok_or_else(|| SurveyError::NoHeaderRow {
         path: path.to_path_buf(),

@@ -193,7 +193,20 @@ pub fn read_csv(path: &Path, limits: &Limits) -> Result<Grid, FileError> {
             row: None,
         });
     }
-    let (text, encoding) = decode(&bytes).ok_or(FileError::Undecodable)?;
+    read_csv_bytes(&bytes, limits)
+}
+
+/// [`read_csv`] on bytes in memory (no file system): what `read_csv` does once it has read the
+/// file, and what the fuzz target calls.
+pub fn read_csv_bytes(bytes: &[u8], limits: &Limits) -> Result<Grid, FileError> {
+    if bytes.len() as u64 > limits.file_bytes {
+        return Err(FileError::Limit {
+            kind: LimitKind::FileBytes,
+            limit: LimitKind::FileBytes.value(limits),
+            row: None,
+        });
+    }
+    let (text, encoding) = decode(bytes).ok_or(FileError::Undecodable)?;
     csv_grid(&text, encoding, limits)
 }
 
@@ -320,11 +333,31 @@ fn csv_grid(text: &str, encoding: CsvEncoding, limits: &Limits) -> Result<Grid, 
 
 /// Reads the sheet named `preferred` (else the first sheet) of an xlsx file into a grid.
 pub fn read_xlsx(path: &Path, preferred: &str, limits: &Limits) -> Result<Grid, FileError> {
-    let mut file = open_regular(path, limits)?;
+    let file = open_regular(path, limits)?;
+    xlsx_grid(std::io::BufReader::new(file), preferred, limits)
+}
+
+/// [`read_xlsx`] on bytes in memory (no file system), for the fuzz target.
+pub fn read_xlsx_bytes(bytes: &[u8], preferred: &str, limits: &Limits) -> Result<Grid, FileError> {
+    if bytes.len() as u64 > limits.file_bytes {
+        return Err(FileError::Limit {
+            kind: LimitKind::FileBytes,
+            limit: LimitKind::FileBytes.value(limits),
+            row: None,
+        });
+    }
+    xlsx_grid(std::io::Cursor::new(bytes), preferred, limits)
+}
+
+fn xlsx_grid<R: Read + Seek>(
+    mut file: R,
+    preferred: &str,
+    limits: &Limits,
+) -> Result<Grid, FileError> {
     check_zip(&mut file, limits)?;
     file.rewind().map_err(FileError::Io)?;
-    let mut workbook: Xlsx<_> = Xlsx::new(std::io::BufReader::new(file))
-        .map_err(|e| FileError::Spreadsheet(e.to_string()))?;
+    let mut workbook: Xlsx<_> =
+        Xlsx::new(file).map_err(|e| FileError::Spreadsheet(e.to_string()))?;
     let names = workbook.sheet_names();
     let name = names
         .iter()
@@ -391,7 +424,7 @@ pub fn read_xlsx(path: &Path, preferred: &str, limits: &Limits) -> Result<Grid, 
 }
 
 /// Decompresses every entry of the archive into a counter, refusing past the limits.
-fn check_zip(file: &mut std::fs::File, limits: &Limits) -> Result<(), FileError> {
+fn check_zip<R: Read + Seek>(file: &mut R, limits: &Limits) -> Result<(), FileError> {
     let mut archive =
         zip::ZipArchive::new(&mut *file).map_err(|e| FileError::Spreadsheet(e.to_string()))?;
     if archive.len() > limits.zip_entries {

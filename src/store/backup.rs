@@ -45,6 +45,30 @@ impl crate::i18n::Localize for BackupError {
         use crate::i18n::Lang;
         match self {
             BackupError::Store(e) => e.localize(lang),
+            BackupError::Io { path, source } if is_full(source) => match lang {
+                Lang::Zh => format!(
+                    "{} 所在的磁盘（或 U 盘）已满（{source}），原数据库未改动、也没有损坏。请腾出空间或换一个 U 盘后重试。",
+                    path.display()
+                ),
+                Lang::En => format!(
+                    "The disk (or USB stick) holding {} is full ({source}); the database was not changed and is not damaged. Free some space or use another USB stick and try again.",
+                    path.display()
+                ),
+            },
+            BackupError::Io { path, source }
+                if source.kind() == std::io::ErrorKind::PermissionDenied =>
+            {
+                match lang {
+                    Lang::Zh => format!(
+                        "没有权限读写 {}（或它所在的文件夹）：{source}。原数据库未改动、也没有损坏；请换一个有写入权限的文件夹，或请管理员修改权限。",
+                        path.display()
+                    ),
+                    Lang::En => format!(
+                        "No permission to read or write {} (or its folder): {source}. The database was not changed and is not damaged; choose a folder you may write, or ask an administrator to change the permissions.",
+                        path.display()
+                    ),
+                }
+            }
             BackupError::Io { path, source } => match lang {
                 Lang::Zh => format!(
                     "无法写入或读取 {}：{source}。原数据库未改动；请检查 U 盘是否已满或被拔出。",
@@ -85,6 +109,15 @@ impl crate::i18n::Localize for BackupError {
             },
         }
     }
+}
+
+/// Whether a file error is a full disk (or a file-size limit or quota, which act the same).
+fn is_full(e: &std::io::Error) -> bool {
+    use std::io::ErrorKind;
+    matches!(
+        e.kind(),
+        ErrorKind::StorageFull | ErrorKind::FileTooLarge | ErrorKind::QuotaExceeded
+    )
 }
 
 /// A backup written and verified.
@@ -149,6 +182,16 @@ impl Store {
         dir: &Path,
         today: NaiveDate,
     ) -> std::result::Result<BackupWritten, BackupError> {
+        self.backup_with_progress(dir, today, &mut |_, _| {})
+    }
+
+    /// [`Store::backup_to`], telling `progress(pages copied, pages in all)` as it goes.
+    pub fn backup_with_progress(
+        &self,
+        dir: &Path,
+        today: NaiveDate,
+        progress: &mut dyn FnMut(usize, usize),
+    ) -> std::result::Result<BackupWritten, BackupError> {
         let io = |path: &Path, source| BackupError::Io {
             path: path.to_path_buf(),
             source,
@@ -170,19 +213,40 @@ impl Store {
             .expect("some free name");
         let partial = crate::files::Partial::beside(&path).map_err(|e| io(&path, e))?;
         // Whatever fails while the copy is written is the copy's folder failing (a full or
-        // removed USB stick), not the database.
+        // removed USB stick, a folder the user may not write), not the database. The folder
+        // exists (made above): a copy that cannot be opened is a permission refused.
         let copy_error = |e: rusqlite::Error| {
+            use rusqlite::ErrorCode;
             let kind = match e.sqlite_error_code() {
-                Some(rusqlite::ErrorCode::DiskFull) => std::io::ErrorKind::StorageFull,
+                Some(ErrorCode::DiskFull) => std::io::ErrorKind::StorageFull,
+                Some(ErrorCode::CannotOpen | ErrorCode::ReadOnly | ErrorCode::PermissionDenied) => {
+                    std::io::ErrorKind::PermissionDenied
+                }
                 _ => std::io::ErrorKind::Other,
             };
             io(&path, std::io::Error::new(kind, e.to_string()))
         };
+        let made_at = super::now_text();
         (|| -> rusqlite::Result<()> {
             let mut copy = Connection::open(partial.path())?;
             let backup = rusqlite::backup::Backup::new(&self.conn, &mut copy)?;
-            backup.run_to_completion(1024, std::time::Duration::ZERO, None)?;
+            loop {
+                let step = backup.step(256)?;
+                let p = backup.progress();
+                let total = p.pagecount.max(0) as usize;
+                progress(total - (p.remaining.max(0) as usize).min(total), total);
+                match step {
+                    rusqlite::backup::StepResult::Done => break,
+                    rusqlite::backup::StepResult::More => {}
+                    _ => std::thread::sleep(std::time::Duration::from_millis(5)),
+                }
+            }
             drop(backup);
+            // The copy knows when it was made: restored, it is a database backed up then.
+            copy.execute(
+                "INSERT OR REPLACE INTO meta (key, value) VALUES (?1, ?2)",
+                [LAST_BACKUP_KEY, &made_at],
+            )?;
             // One self-contained file: no -wal beside it on the USB stick.
             copy.pragma_update(None, "journal_mode", "DELETE")
         })()
@@ -201,7 +265,7 @@ impl Store {
         self.conn
             .execute(
                 "INSERT OR REPLACE INTO meta (key, value) VALUES (?1, ?2)",
-                [LAST_BACKUP_KEY, &super::now_text()],
+                [LAST_BACKUP_KEY, &made_at],
             )
             .map_err(StoreError::from)?;
         Ok(BackupWritten {
@@ -219,6 +283,52 @@ impl Store {
                 .map(|d| d.with_timezone(&Utc))
         }))
     }
+}
+
+/// What a backup file holds, read before asking whether to restore it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BackupInfo {
+    /// "code name" of each village in it.
+    pub villages: Vec<String>,
+    /// When it was made: recorded in it by this app, else the file's time.
+    pub made_at: Option<DateTime<Utc>>,
+}
+
+fn parse_time(text: &str) -> Option<DateTime<Utc>> {
+    DateTime::parse_from_rfc3339(text)
+        .ok()
+        .map(|d| d.with_timezone(&Utc))
+}
+
+/// When the database on `conn` was last backed up, as recorded in it.
+fn recorded_backup(conn: &Connection) -> Option<DateTime<Utc>> {
+    conn.query_row(
+        "SELECT value FROM meta WHERE key = ?1",
+        [LAST_BACKUP_KEY],
+        |r| r.get::<_, String>(0),
+    )
+    .ok()
+    .and_then(|t| parse_time(&t))
+}
+
+/// Checks a backup file as a restore would (only reading it) and tells what it holds.
+pub fn inspect(backup: &Path) -> std::result::Result<BackupInfo, BackupError> {
+    let meta = std::fs::metadata(backup).map_err(|source| BackupError::Io {
+        path: backup.to_path_buf(),
+        source,
+    })?;
+    if !meta.is_file() {
+        return Err(BackupError::Damaged {
+            path: backup.to_path_buf(),
+            detail: "not a regular file".to_string(),
+        });
+    }
+    let villages = verify(backup)?;
+    let recorded = Connection::open_with_flags(backup, OpenFlags::SQLITE_OPEN_READ_ONLY)
+        .ok()
+        .and_then(|conn| recorded_backup(&conn));
+    let made_at = recorded.or_else(|| meta.modified().ok().map(DateTime::<Utc>::from));
+    Ok(BackupInfo { villages, made_at })
 }
 
 /// A restore done: where the database that was replaced is kept.
@@ -266,10 +376,18 @@ pub fn restore(
         },
         other => other,
     })?;
-    let kept_aside = if db.exists() {
+    let mut last_backup = Connection::open_with_flags(backup, OpenFlags::SQLITE_OPEN_READ_ONLY)
+        .ok()
+        .and_then(|conn| recorded_backup(&conn))
+        .or_else(|| meta.modified().ok().map(DateTime::<Utc>::from));
+    let current = db.exists();
+    if current {
         // Folds the current WAL in, so that the file kept aside is whole on its own.
         let current = Store::open(db)?;
         let current_villages = villages_of(&current.conn).map_err(StoreError::from)?;
+        // The restored data were backed up when the backup was made, and the data replaced
+        // (kept aside) when they last were: the later of the two is kept, never lost.
+        last_backup = last_backup.max(current.last_backup_at()?);
         current.close()?;
         if !current_villages.is_empty() && current_villages != found {
             return Err(BackupError::OtherVillage {
@@ -278,6 +396,32 @@ pub fn restore(
                 current: current_villages,
             });
         }
+    }
+    if let Some(at) = last_backup {
+        let at = at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+        Connection::open(partial.path())
+            .and_then(|conn| {
+                conn.execute(
+                    "INSERT OR REPLACE INTO meta (key, value) VALUES (?1, ?2)",
+                    [LAST_BACKUP_KEY, &at],
+                )?;
+                conn.close().map_err(|(_, e)| e)
+            })
+            .map_err(|e| {
+                let kind = match e.sqlite_error_code() {
+                    Some(rusqlite::ErrorCode::DiskFull) => std::io::ErrorKind::StorageFull,
+                    _ => std::io::ErrorKind::Other,
+                };
+                io(db, std::io::Error::new(kind, e.to_string()))
+            })?;
+    }
+    std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open(partial.path())
+        .and_then(|f| f.sync_all())
+        .map_err(|e| io(partial.path(), e))?;
+    let kept_aside = if current {
         let mut aside = db.as_os_str().to_os_string();
         aside.push(format!(".before-restore-{}", now.format("%Y%m%d-%H%M%S")));
         let aside = PathBuf::from(aside);
@@ -288,12 +432,6 @@ pub fn restore(
     };
     // The copy goes in under the database's name (Partial refuses to overwrite a database, and
     // the current one was moved aside above).
-    std::fs::OpenOptions::new()
-        .read(true)
-        .write(true)
-        .open(partial.path())
-        .and_then(|f| f.sync_all())
-        .map_err(|e| io(partial.path(), e))?;
     std::fs::rename(partial.path(), db).map_err(|e| {
         if let Some(aside) = &kept_aside {
             let _ = std::fs::rename(aside, db);

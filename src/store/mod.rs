@@ -96,6 +96,39 @@ fn sqlite_open_error(path: &Path, e: rusqlite::Error) -> StoreError {
     }
 }
 
+/// A failed write to the database at `path` on `conn`, in the words a user can act on: a full
+/// disk (SQLite's `SQLITE_FULL`, or an I/O error whose system error is "no space", "file too
+/// large" or "quota exceeded"), a missing permission, a lock held by another program. Anything
+/// else, a constraint in particular, is returned as it was. Called right after the failure: the
+/// system error is the connection's last one.
+pub fn write_error(conn: &Connection, path: &Path, e: StoreError) -> StoreError {
+    use rusqlite::ErrorCode;
+    use std::io::ErrorKind;
+    let StoreError::Sqlite(sqlite) = &e else {
+        return e;
+    };
+    let path = path.to_path_buf();
+    match sqlite.sqlite_error_code() {
+        Some(ErrorCode::DiskFull) => StoreError::DiskFull { path },
+        Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => StoreError::Locked { path },
+        Some(ErrorCode::ReadOnly | ErrorCode::PermissionDenied) => StoreError::NoAccess { path },
+        Some(ErrorCode::SystemIoFailure | ErrorCode::CannotOpen) => {
+            // SAFETY: the handle is only read for its last system error, on this thread.
+            let errno = unsafe { rusqlite::ffi::sqlite3_system_errno(conn.handle()) };
+            match std::io::Error::from_raw_os_error(errno).kind() {
+                ErrorKind::StorageFull | ErrorKind::FileTooLarge | ErrorKind::QuotaExceeded => {
+                    StoreError::DiskFull { path }
+                }
+                ErrorKind::PermissionDenied | ErrorKind::ReadOnlyFilesystem => {
+                    StoreError::NoAccess { path }
+                }
+                _ => e,
+            }
+        }
+        _ => e,
+    }
+}
+
 /// Everything that can go wrong in the store, typed; words are chosen at the edge ([`Localize`]).
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {

@@ -424,7 +424,17 @@ pub(crate) fn restore_field(
 impl Store {
     /// Runs `write` in one immediate transaction under a fresh change id. Returns the change id if
     /// `write` reported a change; nothing is committed if it fails.
+    /// A write that fails on a full disk (or a missing permission, a lock) says so
+    /// ([`super::write_error`]), never as a constraint of the records.
     pub(crate) fn change(
+        &mut self,
+        write: impl FnOnce(&Transaction, &ChangeContext) -> Result<bool>,
+    ) -> Result<Option<ChangeId>> {
+        self.change_inner(write)
+            .map_err(|e| super::write_error(&self.conn, &self.path, e))
+    }
+
+    fn change_inner(
         &mut self,
         write: impl FnOnce(&Transaction, &ChangeContext) -> Result<bool>,
     ) -> Result<Option<ChangeId>> {

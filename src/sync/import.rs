@@ -114,6 +114,25 @@ pub fn read_header(path: &Path) -> Result<(Header, Vec<u8>), SyncError> {
     Ok((header, bytes))
 }
 
+/// Parses bundle bytes as far as can be done without keys: the layout and header, and for an
+/// unencrypted bundle the payload and its agreement with the header. Verifies no signature and
+/// touches no file or database: what the fuzz target and its seed-corpus test call. Returns the
+/// header and, when it was readable, the payload.
+pub fn parse_bytes(bytes: &[u8]) -> Result<(Header, Option<Payload>), String> {
+    let raw = format::read(bytes).map_err(|e| format!("{e:?}"))?;
+    let header = raw.header.clone();
+    if header.cipher_suite != SUITE_PLAIN {
+        return Ok((header, None));
+    }
+    let payload = if raw.version == 1 {
+        format1::decode(&header, raw.payload)?
+    } else {
+        codec::decode(raw.payload)?
+    };
+    check_payload(&header, &payload)?;
+    Ok((header, Some(payload)))
+}
+
 /// A registered village device, as the county's registry holds it.
 struct Registered {
     village: String,
@@ -362,10 +381,15 @@ pub fn import_files(
     let device = store.device_id();
     let context = VerifyContext::load(store.conn(), device)?;
     let county = context.county_code.is_some();
+    let db = store.path().to_path_buf();
     let conn = store.conn_mut();
     conn.pragma_update(None, "cache_size", -crate::store::BULK_CACHE_KIB)
         .map_err(sql)?;
-    let result = merge_all(conn, &context, device, county, paths, progress);
+    // A full disk is said as such, not as a merge the records refused.
+    let result = merge_all(conn, &context, device, county, paths, progress).map_err(|e| match e {
+        SyncError::Store(e) => SyncError::Store(crate::store::write_error(conn, &db, e)),
+        other => other,
+    });
     conn.pragma_update(None, "cache_size", -crate::store::CACHE_KIB)
         .map_err(sql)?;
     result
@@ -386,28 +410,27 @@ fn merge_all(
     tx.pragma_update(None, "defer_foreign_keys", "ON")
         .map_err(sql)?;
     let devices = Devices::default();
-    let reports =
-        std::thread::scope(|scope| -> Result<Vec<ImportReport>, SyncError> {
-            let (send, verified) = std::sync::mpsc::sync_channel(1);
-            scope.spawn(move || {
-                for path in paths {
-                    let result = verify_with(context, path);
-                    let failed = result.is_err();
-                    if send.send(result).is_err() || failed {
-                        break;
-                    }
+    let reports = std::thread::scope(|scope| -> Result<Vec<ImportReport>, SyncError> {
+        let (send, verified) = std::sync::mpsc::sync_channel(1);
+        scope.spawn(move || {
+            for path in paths {
+                let result = verify_with(context, path);
+                let failed = result.is_err();
+                if send.send(result).is_err() || failed {
+                    break;
                 }
+            }
+        });
+        let mut reports = Vec::with_capacity(paths.len());
+        let mut village = context.village.clone();
+        for (n, verified) in verified.iter().enumerate() {
+            progress(Progress {
+                done: n,
+                total: paths.len(),
             });
-            let mut reports = Vec::with_capacity(paths.len());
-            let mut village = context.village.clone();
-            for (n, verified) in verified.iter().enumerate() {
-                progress(Progress {
-                    done: n,
-                    total: paths.len(),
-                });
-                let verified = verified?;
-                let path = &verified.file;
-                let known: bool = tx
+            let verified = verified?;
+            let path = &verified.file;
+            let known: bool = tx
                 .query_row(
                     "SELECT count(*) FROM sync_bundle WHERE sha256 = ?1 AND direction = 'import'",
                     [&verified.sha256],
@@ -415,81 +438,87 @@ fn merge_all(
                 )
                 .map_err(sql)?
                 > 0;
-                if known {
-                    reports.push(ImportReport {
-                        file: path.clone(),
-                        header: verified.header,
-                        already_imported: true,
-                        gap: None,
-                        stats: MergeStats::default(),
-                    });
-                    continue;
-                }
-                let header = &verified.header;
-                // A village device's first return bundles must all be of one village.
-                if !county {
-                    match &village {
-                        Some(expected) if *expected != header.village_code => {
-                            return Err(SyncError::WrongVillage {
-                                file: path.clone(),
-                                expected: expected.clone(),
-                                found: header.village_code.clone(),
-                            });
-                        }
-                        _ => village = Some(header.village_code.clone()),
-                    }
-                }
-                let change = ImportChange {
-                    change_id: Uuid::new_v4(),
-                    at: crate::store::now_text(),
-                    device: device.to_string(),
-                    lseq: next_lseq(&tx)?,
-                };
-                record_change(&tx, change.lseq, change.change_id, &change.at, "sync", None)?;
-                let stats = merge_payload(&tx, &change, &devices, &verified.payload, county)
-                    .map_err(|e| match e {
-                        SyncError::Store(crate::store::StoreError::Sqlite(err)) => {
-                            SyncError::MergeRefused {
-                                file: path.clone(),
-                                detail: err.to_string(),
-                            }
-                        }
-                        other => other,
-                    })?;
-                let gap = advance_peer(&tx, header, &change.at)?;
-                if !county {
-                    let mine = verified.payload.acks.iter().find(|a| a.device == device);
-                    if let Some(ack) = mine {
-                        acknowledge(&tx, ack.seq)?;
-                    }
-                }
-                remember_bundle(
-                    &tx,
-                    "import",
-                    header,
-                    &verified.sha256,
-                    path,
-                    Some(change.lseq),
-                )?;
+            if known {
                 reports.push(ImportReport {
                     file: path.clone(),
                     header: verified.header,
-                    already_imported: false,
-                    gap,
-                    stats,
+                    already_imported: true,
+                    gap: None,
+                    stats: MergeStats::default(),
                 });
+                continue;
             }
-            Ok(reports)
-        })?;
-    tx.commit().map_err(|e| SyncError::MergeRefused {
-        file: paths.last().cloned().unwrap_or_default(),
-        detail: e.to_string(),
+            let header = &verified.header;
+            // A village device's first return bundles must all be of one village.
+            if !county {
+                match &village {
+                    Some(expected) if *expected != header.village_code => {
+                        return Err(SyncError::WrongVillage {
+                            file: path.clone(),
+                            expected: expected.clone(),
+                            found: header.village_code.clone(),
+                        });
+                    }
+                    _ => village = Some(header.village_code.clone()),
+                }
+            }
+            let change = ImportChange {
+                change_id: Uuid::new_v4(),
+                at: crate::store::now_text(),
+                device: device.to_string(),
+                lseq: next_lseq(&tx)?,
+            };
+            record_change(&tx, change.lseq, change.change_id, &change.at, "sync", None)?;
+            let stats = merge_payload(&tx, &change, &devices, &verified.payload, county)
+                .map_err(|e| merge_refused(e, path))?;
+            let gap = advance_peer(&tx, header, &change.at)?;
+            if !county {
+                let mine = verified.payload.acks.iter().find(|a| a.device == device);
+                if let Some(ack) = mine {
+                    acknowledge(&tx, ack.seq)?;
+                }
+            }
+            remember_bundle(
+                &tx,
+                "import",
+                header,
+                &verified.sha256,
+                path,
+                Some(change.lseq),
+            )?;
+            reports.push(ImportReport {
+                file: path.clone(),
+                header: verified.header,
+                already_imported: false,
+                gap,
+                stats,
+            });
+        }
+        Ok(reports)
     })?;
+    tx.commit()
+        .map_err(|e| merge_refused(sql(e), &paths.last().cloned().unwrap_or_default()))?;
     progress(Progress {
         done: paths.len(),
         total: paths.len(),
     });
     Ok(reports)
+}
+
+/// A constraint the merged records broke (two devices' income of one year, say) is the bundle's
+/// refusal; any other database error (a full disk) is left to be said as what it is.
+fn merge_refused(e: SyncError, file: &Path) -> SyncError {
+    match e {
+        SyncError::Store(crate::store::StoreError::Sqlite(err))
+            if err.sqlite_error_code() == Some(rusqlite::ErrorCode::ConstraintViolation) =>
+        {
+            SyncError::MergeRefused {
+                file: file.to_path_buf(),
+                detail: err.to_string(),
+            }
+        }
+        other => other,
+    }
 }
 
 /// Records how far a sender's changes have arrived. The acknowledged number only moves over

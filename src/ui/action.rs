@@ -80,8 +80,13 @@ pub enum Action {
     WriteSurveyTemplate(PathBuf),
     /// 备份: a verified copy of the open database into this folder (a USB stick).
     Backup(PathBuf),
-    /// 恢复: put this backup in place of the open database (kept aside), then reopen it.
+    /// 恢复, first step: check this backup and ask whether it may replace the open database.
     Restore(PathBuf),
+    /// 恢复 confirmed: put the backup asked about in place of the open database (kept aside),
+    /// then reopen it.
+    ConfirmRestore,
+    /// 恢复 not wanted: nothing happens.
+    CancelRestore,
 
     // ---- Background jobs.
     /// Check a filled survey file; nothing is written.

@@ -56,6 +56,10 @@ pub struct App {
     saving: Option<PathBuf>,
     /// The window title last sent to the window.
     title: String,
+    /// The backup a restore would put in place, while the window asks to confirm it.
+    restore_asked: Option<files::RestoreAsked>,
+    /// The database file being restored (closed meanwhile), reopened when the job ends.
+    restoring: Option<PathBuf>,
 }
 
 impl App {
@@ -96,6 +100,8 @@ impl App {
             last_folder: None,
             saving: None,
             title: String::new(),
+            restore_asked: None,
+            restoring: None,
         };
         // A county database opens on the county; its villages are one click away.
         if county {
@@ -248,7 +254,9 @@ impl App {
                     });
             }
             Action::Backup(dir) => self.backup(&dir),
-            Action::Restore(file) => self.restore(&file),
+            Action::Restore(file) => self.ask_restore(file),
+            Action::ConfirmRestore => self.restore(),
+            Action::CancelRestore => self.restore_asked = None,
             Action::CheckSurveyFile(path) => self.check_survey_file(path),
             Action::CommitSurvey => self.commit_survey(),
             Action::Export {
@@ -538,6 +546,9 @@ impl eframe::App for App {
 
         if let Some(photo) = &self.photo {
             photo_ui(ui, lang, photo, &mut actions);
+        }
+        if let Some(asked) = &self.restore_asked {
+            asked.ui(ui, lang, &mut actions);
         }
         self.chooser_ui(ui.ctx());
 

@@ -14,6 +14,7 @@ use chrono::NaiveDate;
 use crate::i18n::{Lang, Localize};
 use crate::model::{HouseholdRecord, Village};
 use crate::store::Store;
+use crate::store::backup::{self, BackupWritten, Restored};
 use crate::sync::Progress;
 use crate::workspace::bundles::{self, BundleWritten, BundlesRead};
 use crate::workspace::county::{self, CountyTree, ReturnsWritten};
@@ -30,6 +31,8 @@ pub enum JobKind {
     ImportBundles,
     CountyOverview,
     WriteReturns,
+    Backup,
+    Restore,
 }
 
 /// What a finished job hands back to the window.
@@ -46,6 +49,13 @@ pub enum JobOutcome {
     /// Every village of the database with its six precisions' headline figures.
     CountyOverview(CountyTree),
     ReturnsWritten(ReturnsWritten),
+    /// A verified backup written.
+    BackedUp(BackupWritten),
+    /// A backup put in place of the database (closed meanwhile), from this file.
+    Restored {
+        from: PathBuf,
+        restored: Restored,
+    },
     /// The job failed; the message is already in the user's language. Nothing was written.
     Failed(String),
 }
@@ -93,6 +103,10 @@ impl JobKind {
             }
             JobKind::CountyOverview => lang.pick("正在汇总各村", "Summing up the villages"),
             JobKind::WriteReturns => lang.pick("正在生成各村返回包", "Writing the return bundles"),
+            JobKind::Backup => lang.pick("正在备份并校验", "Backing up and verifying"),
+            JobKind::Restore => {
+                lang.pick("正在校验并恢复备份", "Checking and restoring the backup")
+            }
         }
     }
 }
@@ -170,6 +184,29 @@ impl Job {
         Job::spawn(JobKind::WriteReturns, lang, move |progress| {
             let store = Store::open(&db)?;
             county::write_returns(store, &dir, progress).map(JobOutcome::ReturnsWritten)
+        })
+    }
+
+    /// 备份: a verified copy of the database into `dir`, on a connection of its own (the window
+    /// keeps its own open), with the pages copied as progress.
+    pub fn backup(db: PathBuf, dir: PathBuf, clock_today: NaiveDate, lang: Lang) -> Job {
+        Job::spawn(JobKind::Backup, lang, move |progress| {
+            let store = Store::open(&db)?;
+            store
+                .backup_with_progress(&dir, clock_today, &mut |done, total| {
+                    progress(Progress { done, total })
+                })
+                .map(JobOutcome::BackedUp)
+        })
+    }
+
+    /// 恢复: puts the backup `file` in place of the database `db`, which the window has closed.
+    pub fn restore(db: PathBuf, file: PathBuf, lang: Lang) -> Job {
+        Job::spawn(JobKind::Restore, lang, move |_| {
+            backup::restore(&db, &file, chrono::Utc::now()).map(|restored| JobOutcome::Restored {
+                from: file,
+                restored,
+            })
         })
     }
 

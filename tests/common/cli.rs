@@ -42,3 +42,56 @@ pub fn ok(args: &[&str]) -> String {
 pub fn json(args: &[&str]) -> serde_json::Value {
     serde_json::from_str(&ok(args)).expect("valid JSON")
 }
+
+/// A county database in `dir` that knows a demo village of `households` households, and a full
+/// encrypted bundle of that village, not imported yet: `(county.sqlite, village.dripline)`.
+pub fn county_and_bundle(
+    dir: &std::path::Path,
+    households: usize,
+) -> (std::path::PathBuf, std::path::PathBuf) {
+    let p = |name: &str| dir.join(name).to_str().unwrap().to_string();
+    let (county, bundle) = (p("county.sqlite"), p("village.dripline"));
+    let village_dir = tempfile::tempdir().unwrap();
+    let village = village_dir.path().join("village.sqlite");
+    let village = village.to_str().unwrap();
+    let households = households.to_string();
+    ok(&[
+        "demo",
+        "--out",
+        village,
+        "--villages",
+        "1",
+        "--households-per-village",
+        &households,
+    ]);
+    let init = ok(&[
+        "county",
+        "init",
+        "--out",
+        &county,
+        "--county-code",
+        "510824",
+    ]);
+    let key = init
+        .split_whitespace()
+        .find(|w| w.starts_with("dripline-county:"))
+        .expect("county init prints the county key");
+    ok(&["keys", "set-county", "--db", village, key]);
+    let device: serde_json::Value =
+        serde_json::from_str(&ok(&["keys", "show", "--db", village, "--json"])).unwrap();
+    ok(&[
+        "bundle", "export", "--db", village, "--out", &bundle, "--full",
+    ]);
+    let header: serde_json::Value =
+        serde_json::from_str(&ok(&["bundle", "inspect", &bundle, "--json"])).unwrap();
+    ok(&[
+        "keys",
+        "register-device",
+        "--db",
+        &county,
+        "--village",
+        header["header"]["village_code"].as_str().unwrap(),
+        device["device"].as_str().unwrap(),
+    ]);
+    (county.into(), bundle.into())
+}

@@ -1,4 +1,4 @@
-//! Reading back the files the app writes: PNG charts and PDF documents.
+//! Reading back the files the app writes: PNG charts, PDF documents, the names in a folder.
 
 use std::path::Path;
 
@@ -37,4 +37,14 @@ pub fn pdf_text(pdf: &[u8]) -> String {
 /// The text of a PDF file.
 pub fn pdf_file_text(path: &Path) -> String {
     pdf_text(&std::fs::read(path).expect("the PDF was written"))
+}
+
+/// The names in a folder, sorted.
+pub fn listing(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
 }

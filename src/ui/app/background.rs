@@ -114,7 +114,32 @@ impl App {
             }
             JobOutcome::CountyOverview(tree) => self.screens.county_tree = Some(tree),
             JobOutcome::ReturnsWritten(written) => self.notice.set(done(written.localize(lang))),
-            JobOutcome::Failed(message) => self.notice.set(Notice::Failed(message)),
+            JobOutcome::BackedUp(written) => {
+                self.notice.set(Notice::Done(match lang {
+                    Lang::Zh => format!("已备份到 {}，已校验无误。", written.path.display()),
+                    Lang::En => format!("Backed up to {}, verified.", written.path.display()),
+                }));
+                self.load_sync_view();
+            }
+            JobOutcome::Restored { from, restored } => {
+                self.reopen_after_restore();
+                let aside = restored
+                    .kept_aside
+                    .map(|a| a.display().to_string())
+                    .unwrap_or_default();
+                self.after_change(Notice::Done(match lang {
+                    Lang::Zh => format!("已从 {} 恢复；原数据库已保留为 {aside}。", from.display()),
+                    Lang::En => format!(
+                        "Restored from {}; the previous database is kept as {aside}.",
+                        from.display()
+                    ),
+                }));
+            }
+            JobOutcome::Failed(message) => {
+                // A refused restore reopens the database it left as it was.
+                self.reopen_after_restore();
+                self.notice.set(Notice::Failed(message));
+            }
         }
     }
 }

@@ -7,9 +7,11 @@ use std::path::{Path, PathBuf};
 use uuid::Uuid;
 
 use super::App;
-use crate::i18n::Localize;
+use crate::i18n::{Lang, Localize};
 use crate::io::print::{PaperKind, PrintOptions};
+use crate::ui::action::Action;
 use crate::ui::charts::ChartId;
+use crate::ui::jobs::Job;
 use crate::ui::notice::Notice;
 use crate::ui::photo::OpenedPhoto;
 use crate::workspace::print;
@@ -64,65 +66,90 @@ impl App {
         });
     }
 
-    /// 备份: a verified copy of the open database into `dir`.
+    /// 备份: a verified copy of the open database into `dir`, written by a background job.
     pub(super) fn backup(&mut self, dir: &Path) {
-        let Ok(session) = &self.session else {
-            return;
-        };
-        let lang = self.prefs.lang;
-        self.notice
-            .set(match session.store.backup_to(dir, self.clock_today) {
-                Ok(written) => Notice::Done(match lang {
-                    crate::i18n::Lang::Zh => {
-                        format!("已备份到 {}，已校验无误。", written.path.display())
-                    }
-                    crate::i18n::Lang::En => {
-                        format!("Backed up to {}, verified.", written.path.display())
-                    }
-                }),
-                Err(e) => Notice::failed(&e, lang),
-            });
-        self.load_sync_view();
+        let today = self.clock_today;
+        let dir = dir.to_path_buf();
+        self.start_job(|db, lang| Job::backup(db, dir, today, lang));
     }
 
-    /// 恢复: closes the open database, puts the backup in its place (the current one kept
-    /// aside) and reopens it; on refusal the open database stays as it was.
-    pub(super) fn restore(&mut self, file: &Path) {
+    /// 恢复, first step: checks the backup (only reading it) and asks whether it may replace the
+    /// open database; a backup that cannot be restored is refused at once.
+    pub(super) fn ask_restore(&mut self, file: PathBuf) {
         let lang = self.prefs.lang;
         let Ok(session) = &self.session else {
             return;
         };
+        if self.job.is_some() {
+            return;
+        }
         let db = session.store.path().to_path_buf();
+        let current = match session.store.villages() {
+            Ok(villages) => {
+                let mut names: Vec<String> = villages
+                    .iter()
+                    .map(|v| format!("{} {}", v.code, v.name))
+                    .collect();
+                names.sort();
+                names
+            }
+            Err(e) => {
+                self.notice.set(Notice::failed(&e, lang));
+                return;
+            }
+        };
+        match crate::store::backup::inspect(&file) {
+            Ok(info) if !current.is_empty() && info.villages != current => {
+                let refusal = crate::store::backup::BackupError::OtherVillage {
+                    path: file,
+                    found: info.villages,
+                    current,
+                };
+                self.notice.set(Notice::failed(&refusal, lang));
+            }
+            Ok(info) => {
+                self.restore_asked = Some(RestoreAsked {
+                    file,
+                    info,
+                    db,
+                    current,
+                })
+            }
+            Err(e) => self.notice.set(Notice::failed(&e, lang)),
+        }
+    }
+
+    /// 恢复 confirmed: closes the open database and puts the backup in its place (the current
+    /// one kept aside) in a background job; the database is reopened when it ends.
+    pub(super) fn restore(&mut self) {
+        let Some(asked) = self.restore_asked.take() else {
+            return;
+        };
+        if self.job.is_some() {
+            return;
+        }
         // Only the open database's own file is replaced; its connection is closed first.
         let old = std::mem::replace(
             &mut self.session,
-            Err(crate::store::StoreError::Missing { path: db.clone() }),
+            Err(crate::store::StoreError::Missing {
+                path: asked.db.clone(),
+            }),
         );
         if let Ok(old) = old {
             let _ = old.store.close();
         }
-        let restored = crate::store::backup::restore(&db, file, chrono::Utc::now());
+        self.restoring = Some(asked.db.clone());
+        self.job = Some(Job::restore(asked.db, asked.file, self.prefs.lang));
+    }
+
+    /// After a restore job (done or refused): reopens the database file.
+    pub(super) fn reopen_after_restore(&mut self) {
+        let Some(db) = self.restoring.take() else {
+            return;
+        };
         self.clock_today = crate::workspace::clock_today();
         self.session = crate::store::Store::open(&db)
             .and_then(|store| crate::workspace::session::Session::new(store, self.clock_today));
-        match restored {
-            Ok(r) => {
-                let aside = r
-                    .kept_aside
-                    .map(|a| a.display().to_string())
-                    .unwrap_or_default();
-                self.after_change(Notice::Done(match lang {
-                    crate::i18n::Lang::Zh => {
-                        format!("已从 {} 恢复；原数据库已保留为 {aside}。", file.display())
-                    }
-                    crate::i18n::Lang::En => format!(
-                        "Restored from {}; the previous database is kept as {aside}.",
-                        file.display()
-                    ),
-                }));
-            }
-            Err(e) => self.notice.set(Notice::failed(&e, lang)),
-        }
         self.load_sync_view();
     }
 
@@ -147,5 +174,66 @@ impl App {
             }
             Err(e) => self.notice.set(Notice::failed(&e, self.prefs.lang)),
         }
+    }
+}
+
+/// A restore waiting for the user's yes: which backup would replace which database.
+pub(super) struct RestoreAsked {
+    file: PathBuf,
+    info: crate::store::backup::BackupInfo,
+    db: PathBuf,
+    /// "code name" of the open database's villages.
+    current: Vec<String>,
+}
+
+impl RestoreAsked {
+    /// The question, in a window of its own: 确认恢复 or 取消.
+    pub(super) fn ui(&self, ui: &mut eframe::egui::Ui, lang: Lang, actions: &mut Vec<Action>) {
+        let made = self.info.made_at.map_or_else(
+            || lang.pick("时间不明", "time unknown").to_string(),
+            |at| {
+                at.with_timezone(&chrono::Local)
+                    .format("%Y-%m-%d %H:%M")
+                    .to_string()
+            },
+        );
+        let villages = self.info.villages.join(lang.pick("、", ", "));
+        let current = if self.current.is_empty() {
+            lang.pick("（还没有村）", "(no village yet)").to_string()
+        } else {
+            self.current.join(lang.pick("、", ", "))
+        };
+        let db = self.db.display();
+        let (title, text) = match lang {
+            Lang::Zh => (
+                "确认恢复备份？",
+                format!(
+                    "备份文件：{}\n备份内容：{villages}，备份于 {made}\n\n将替换当前数据库 {db}（{current}）。备份之后的修改将不在恢复后的数据库里；当前数据库不会删除，会改名保留为 {db}.before-restore-<日期时间>。",
+                    self.file.display()
+                ),
+            ),
+            Lang::En => (
+                "Restore this backup?",
+                format!(
+                    "Backup file: {}\nIt holds: {villages}, backed up {made}\n\nIt will replace the current database {db} ({current}). Changes made after the backup will not be in the restored database; the current database is not deleted but kept as {db}.before-restore-<date-time>.",
+                    self.file.display()
+                ),
+            ),
+        };
+        eframe::egui::Window::new(title)
+            .collapsible(false)
+            .resizable(false)
+            .anchor(eframe::egui::Align2::CENTER_CENTER, [0.0, 0.0])
+            .show(ui.ctx(), |ui| {
+                ui.label(text);
+                ui.horizontal(|ui| {
+                    if ui.button(lang.pick("确认恢复", "Restore")).clicked() {
+                        actions.push(Action::ConfirmRestore);
+                    }
+                    if ui.button(lang.pick("取消", "Cancel")).clicked() {
+                        actions.push(Action::CancelRestore);
+                    }
+                });
+            });
     }
 }
