@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::window::{click, harness, shown, type_into, wait_for_job};
+use common::window::{choose, click, harness, retype, shown, type_into, wait_for_job};
 
 use chrono::NaiveDate;
 use dripline::model::{Relation, Sex};
@@ -356,6 +356,24 @@ fn six_precisions_screen_lists_households_that_open_on_click() {
     assert_eq!(record.household.number, "035");
 }
 
+/// The first person of the work team of `household_id`'s village: the name, and the option as
+/// the confirmation picker lists it.
+fn team_choice(harness: &Harness<'static, App>, household_id: uuid::Uuid) -> (String, String) {
+    let store = harness.state().store().unwrap();
+    let village = store
+        .household_record(household_id)
+        .unwrap()
+        .household
+        .village_id;
+    let m = store.team(village).unwrap().remove(0);
+    let option = format!(
+        "{}（{}）",
+        m.name,
+        dripline::i18n::Label::label(&m.role, dripline::i18n::Lang::Zh)
+    );
+    (m.name, option)
+}
+
 /// Opens a household of the demo by searching its head's ID number and clicking its number.
 fn open_household(harness: &mut Harness<'static, App>, record: &dripline::model::HouseholdRecord) {
     assert_eq!(harness.state().screen(), Screen::Households);
@@ -558,7 +576,9 @@ fn an_exit_fails_with_reasons_then_after_the_fix_is_proposed_and_confirmed() {
         })
         .find_map(|r| {
             let year = r.latest_income()?.year;
-            let a = exit::assess(&r, year, &lines, &thresholds, today);
+            let workflow = store.village_workflow(r.household.village_id).ok()?;
+            let seen = exit::findings_of(&workflow, r.household.id);
+            let a = exit::assess(&r, year, &lines, &thresholds, today, &seen);
             let failed: Vec<Criterion> = a.failed().map(|i| i.criterion).collect();
             (!failed.is_empty() && failed.iter().all(|c| fixable.iter().any(|(f, _)| f == c)))
                 .then_some((r, failed))
@@ -586,7 +606,11 @@ fn an_exit_fails_with_reasons_then_after_the_fix_is_proposed_and_confirmed() {
     harness.get_by_label_contains("提议脱贫（").click();
     harness.run();
     harness.get_by_label_contains("待工作队确认");
-    type_into(&mut harness, "确认人", "王书记");
+    // Nobody chosen: nothing happens but the request to choose.
+    click(&mut harness, "确认脱贫");
+    harness.get_by_label("请选择确认人");
+    let secretary = team_choice(&harness, record.household.id);
+    choose(&mut harness, "确认人", &secretary.1);
     click(&mut harness, "确认脱贫");
 
     let store = harness.state().store().unwrap();
@@ -600,8 +624,13 @@ fn an_exit_fails_with_reasons_then_after_the_fix_is_proposed_and_confirmed() {
     );
     let decisions = store.exits_of(record.household.id).unwrap();
     assert_eq!(decisions.len(), 1);
-    assert_eq!(decisions[0].confirmed_by, "王书记");
+    assert_eq!(decisions[0].confirmed_by, secretary.0);
     harness.get_by_label_contains("该户已于2020年脱贫");
+    harness.get_by_label(&format!(
+        "确认人：{}，确认日期：{}",
+        secretary.0,
+        decisions[0].confirmed_on.unwrap()
+    ));
 }
 
 #[test]
@@ -651,6 +680,21 @@ fn completing_a_survey_sets_the_identification_from_the_rules() {
     click(&mut harness, "保存收入");
     click(&mut harness, "入户调查");
     harness.get_by_label_contains("系统测算识别结果：贫困户");
+    // Without a person of the team nothing is completed; then one is chosen.
+    click(&mut harness, "完成调查并确认识别");
+    harness.get_by_label("必须填写");
+    assert_eq!(
+        harness
+            .state()
+            .store()
+            .unwrap()
+            .surveys_of(household_id)
+            .unwrap()[0]
+            .status,
+        dripline::model::SurveyStatus::Draft
+    );
+    let secretary = team_choice(&harness, household_id);
+    choose(&mut harness, "确认人", &secretary.1);
     click(&mut harness, "完成调查并确认识别");
 
     let store = harness.state().store().unwrap();
@@ -661,6 +705,12 @@ fn completing_a_survey_sets_the_identification_from_the_rules() {
         surveys[0].confirmed_identification,
         Some(dripline::model::Identification::RegisteredPoor)
     );
+    assert_eq!(surveys[0].confirmed_by, secretary.0);
+    harness.get_by_label(&format!(
+        "确认人：{}，确认日期：{}",
+        secretary.0,
+        surveys[0].confirmed_on.unwrap()
+    ));
     assert_eq!(
         store
             .household_record(household_id)
@@ -729,18 +779,6 @@ fn removing_a_member_asks_for_confirmation_and_can_be_undone() {
 }
 
 /// Picks `option` in the combo box labelled `label`.
-fn choose(harness: &mut Harness<'static, App>, label: &str, option: &str) {
-    harness.get_by_role_and_label(Role::ComboBox, label).click();
-    harness.run();
-    // The open list is drawn last; the same text may also be shown elsewhere on the screen.
-    harness
-        .query_all_by_role_and_label(Role::Button, option)
-        .last()
-        .expect("the option is listed")
-        .click();
-    harness.run();
-}
-
 #[test]
 fn a_plan_measure_with_its_helper_and_a_payment_recorded_against_it() {
     let dir = tempfile::tempdir().unwrap();
@@ -1131,18 +1169,6 @@ fn sales_of_the_year_bring_the_production_income_up_to_them() {
 }
 
 /// Replaces the text of the field labelled `label`.
-fn retype(harness: &mut Harness<'static, App>, label: &str, text: &str) {
-    harness
-        .get_by_role_and_label(Role::TextInput, label)
-        .focus();
-    harness.run();
-    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
-    harness
-        .get_by_role_and_label(Role::TextInput, label)
-        .type_text(text);
-    harness.run();
-}
-
 #[test]
 fn settings_change_the_line_in_force_and_the_thresholds_with_checks() {
     let dir = tempfile::tempdir().unwrap();
