@@ -844,7 +844,25 @@ fn a_plan_measure_with_its_helper_and_a_payment_recorded_against_it() {
         funds_before,
         "nothing is written while the form has an error"
     );
-    retype(&mut harness, "拨付日期", "2020-11-02");
+    // A payment dated before its measure starts is refused, saying both dates.
+    let before_start = measure.start - chrono::Duration::days(1);
+    retype(&mut harness, "拨付日期", &before_start.to_string());
+    click(&mut harness, "保存");
+    harness.get_by_label_contains(&format!(
+        "支付日期{before_start}早于该措施的开始日期{}",
+        measure.start
+    ));
+    assert_eq!(
+        harness
+            .state()
+            .store()
+            .unwrap()
+            .funds(village.id)
+            .unwrap()
+            .len(),
+        funds_before
+    );
+    retype(&mut harness, "拨付日期", &measure.start.to_string());
     click(&mut harness, "保存");
     let funds = harness.state().store().unwrap().funds(village.id).unwrap();
     assert_eq!(funds.len(), funds_before + 1);
@@ -855,7 +873,7 @@ fn a_plan_measure_with_its_helper_and_a_payment_recorded_against_it() {
     assert_eq!(paid.amount_yuan, 1500.0);
     assert_eq!(paid.household_id, Some(registered.household.id));
     assert_eq!(paid.source, measure.fund_source);
-    assert_eq!(paid.date, NaiveDate::from_ymd_opt(2020, 11, 2).unwrap());
+    assert_eq!(paid.date, measure.start);
     harness.get_by_label("已拨付 1,500 元");
 
     // Undo takes the payment back.

@@ -205,7 +205,12 @@ fn a_visit_that_finds_housing_unsafe_fails_the_exit_check_with_its_date() {
     click(&mut harness, "保存走访");
     let visits = harness.state().store().unwrap().visits_of(id).unwrap();
     let visit = visits.iter().find(|v| !v.is_draft).unwrap();
-    assert_eq!(visit.checklist.housing, Some(false));
+    assert_eq!(
+        visit.checklist.housing,
+        Some(false),
+        "{:?}",
+        visit.checklist
+    );
 
     click(&mut harness, "脱贫检查（一超六有）");
     harness.get_by_label_contains("未达到脱贫标准");

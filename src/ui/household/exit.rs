@@ -246,7 +246,9 @@ impl ExitTab {
                         actions.push(Action::Data(DataAction::DeleteExitDecision(decision.id)));
                     }
                 });
-                self.missing_confirmer = confirm && self.confirm_by.trim().is_empty();
+                if confirm {
+                    self.missing_confirmer = self.confirm_by.trim().is_empty();
+                }
                 if confirm
                     && !self.missing_confirmer
                     && let Ok(on) = NaiveDate::parse_from_str(self.confirm_date.trim(), "%Y-%m-%d")
