@@ -141,6 +141,9 @@ pub struct VisitFindings {
     pub concerns: Vec<(VisitConcern, NaiveDate)>,
 }
 
+/// Reads one item of 两不愁三保障 off a visit.
+type SeenItem = fn(&Visit) -> Option<bool>;
+
 /// The findings of `visits` (of one household, drafts ignored) that a survey confirmed on
 /// `surveyed_on` has not superseded.
 pub fn visit_findings<'a>(
@@ -152,14 +155,14 @@ pub fn visit_findings<'a>(
         .filter(|v| !v.is_draft && surveyed_on.is_none_or(|s| v.date > s))
         .collect();
     visits.sort_by_key(|v| std::cmp::Reverse(v.date));
-    let latest = |item: fn(&Visit) -> Option<bool>| {
+    let latest = |item: SeenItem| {
         visits
             .iter()
             .find_map(|v| item(v).map(|ok| (ok, v.date)))
             .and_then(|(ok, date)| (!ok).then_some(date))
     };
     let mut concerns = Vec::new();
-    let items: [(VisitConcern, fn(&Visit) -> Option<bool>); 5] = [
+    let items: [(VisitConcern, SeenItem); 5] = [
         (VisitConcern::Food, |v| v.checklist.food),
         (VisitConcern::Clothing, |v| v.checklist.clothing),
         (VisitConcern::Education, |v| v.checklist.education),

@@ -397,9 +397,9 @@ pub fn check_phone(phone: &str) -> Result<(), Problem> {
     };
     let ok = if let Some((area, local)) = number.split_once('-') {
         digits(area) && area.starts_with('0') && (3..=4).contains(&area.len()) && local_ok(local)
-    } else if number.starts_with('0') {
+    } else if let Some(rest) = number.strip_prefix('0') {
         // Area code and number written together: 010 + 8 digits up to 0839 + 8 digits.
-        digits(number) && (10..=12).contains(&number.len()) && !number[1..].starts_with('0')
+        digits(number) && (10..=12).contains(&number.len()) && !rest.starts_with('0')
     } else {
         local_ok(number)
     };
