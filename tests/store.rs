@@ -395,34 +395,55 @@ fn populate(conn: &Connection, version: i64) {
     }
 }
 
-/// The records of every synced table the file has but the poverty lines (a new file gets the
-/// defaults, a county keeps its own), as text, for comparing files.
-fn all_rows(path: &std::path::Path) -> Vec<String> {
+/// The data columns of every synced table the file at `path` has (a table or column added by a
+/// later version is missing from an older file).
+fn columns_in(path: &std::path::Path) -> std::collections::BTreeMap<String, Vec<String>> {
     let conn = Connection::open(path).unwrap();
-    let mut out = Vec::new();
+    let mut out = std::collections::BTreeMap::new();
     for t in dripline::store::sync_tables() {
-        let exists: i64 = conn
-            .query_row(
-                "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?1",
-                [t.name],
-                |r| r.get(0),
-            )
+        let present: Vec<String> = conn
+            .prepare(&format!("PRAGMA table_info({})", t.name))
+            .unwrap()
+            .query_map([], |r| r.get(1))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
             .unwrap();
-        if t.name == "poverty_line" || exists == 0 {
+        if t.name == "poverty_line" || present.is_empty() {
             continue;
         }
+        let columns = t
+            .columns
+            .iter()
+            .filter(|c| present.iter().any(|p| p == *c))
+            .map(|c| c.to_string())
+            .collect();
+        out.insert(t.name.to_string(), columns);
+    }
+    out
+}
+
+/// The records of the tables and `columns` (from [`columns_in`]) of the file at `path`, as text,
+/// for comparing files. The poverty lines are left out: a new file gets the defaults, a county
+/// keeps its own.
+fn all_rows(
+    path: &std::path::Path,
+    columns: &std::collections::BTreeMap<String, Vec<String>>,
+) -> Vec<String> {
+    let conn = Connection::open(path).unwrap();
+    let mut out = Vec::new();
+    for (table, columns) in columns {
         let sql = format!(
             "SELECT id, created_at, deleted, {} FROM {} ORDER BY id",
-            t.columns.join(", "),
-            t.name
+            columns.join(", "),
+            table
         );
         let mut stmt = conn.prepare(&sql).unwrap();
         let mut rows = stmt.query([]).unwrap();
         while let Some(r) = rows.next().unwrap() {
-            let values: Vec<String> = (0..t.columns.len() + 3)
+            let values: Vec<String> = (0..columns.len() + 3)
                 .map(|i| format!("{:?}", r.get::<_, rusqlite::types::Value>(i).unwrap()))
                 .collect();
-            out.push(format!("{} {}", t.name, values.join(" | ")));
+            out.push(format!("{table} {}", values.join(" | ")));
         }
     }
     out
@@ -447,7 +468,8 @@ fn every_earlier_version_with_data_migrates_with_nothing_lost_and_exports_whole(
             schema::migrate_to(&mut conn, version).unwrap();
             audit
         };
-        let before = all_rows(&path);
+        let old_columns = columns_in(&path);
+        let before = all_rows(&path, &old_columns);
         let store = Store::open(&path).unwrap();
         assert_eq!(store.schema_version().unwrap(), schema::latest_version());
         assert!(store.integrity_check().unwrap().is_empty(), "v{version}");
@@ -469,7 +491,22 @@ fn every_earlier_version_with_data_migrates_with_nothing_lost_and_exports_whole(
             );
         }
         store.close().unwrap();
-        assert_eq!(all_rows(&path), before, "v{version}: nothing lost");
+        assert_eq!(
+            all_rows(&path, &old_columns),
+            before,
+            "v{version}: nothing lost"
+        );
+        // Membership by year: the member is a member from the household's first income year.
+        let record = Store::open(&path).unwrap().household_record(h).unwrap();
+        let member = &record.members[0];
+        if version < 6 {
+            assert_eq!(
+                member.joined_on,
+                chrono::NaiveDate::from_ymd_opt(2019, 1, 1),
+                "v{version}"
+            );
+            assert_eq!(member.join_reason, JoinReason::Registered);
+        }
 
         // The next export takes the whole village to a county.
         let county_db = dir.path().join(format!("county-v{version}.sqlite"));
@@ -496,6 +533,12 @@ fn every_earlier_version_with_data_migrates_with_nothing_lost_and_exports_whole(
             assert_eq!(conflicts.len(), 1, "v{version}: the conflict travelled");
         }
         c.close().unwrap();
-        assert_eq!(all_rows(&path), all_rows(&county_db), "v{version}");
+        let columns = columns_in(&path);
+        assert!(columns["member"].iter().any(|c| c == "joined_on"));
+        assert_eq!(
+            all_rows(&path, &columns),
+            all_rows(&county_db, &columns),
+            "v{version}: the membership columns travel too"
+        );
     }
 }

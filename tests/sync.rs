@@ -164,6 +164,66 @@ impl World {
     }
 }
 
+/// Membership by year and a household leaving the registry travel laptop → county → laptop,
+/// and a later leave date set on the other laptop comes back.
+#[test]
+fn membership_dates_and_a_household_leaving_travel_between_laptops() {
+    let w = World::new();
+    let h = w.households[0].id;
+    let mut bride = member(h, "王芳", Relation::ChildInLaw, 41);
+    {
+        let mut store = Store::open(&w.a).unwrap();
+        let head = member(h, "李建国", Relation::Head, 21);
+        store.save_member(&head, today()).unwrap();
+        bride.joined_on = chrono::NaiveDate::from_ymd_opt(2020, 5, 1);
+        bride.join_reason = JoinReason::MarriedIn;
+        store.save_member(&bride, today()).unwrap();
+        store
+            .save_departure(
+                &HouseholdDeparture {
+                    id: Uuid::new_v4(),
+                    household_id: h,
+                    date: chrono::NaiveDate::from_ymd_opt(2026, 3, 1).unwrap(),
+                    reason: HouseholdLeaveReason::Merged,
+                    note: "并入003户".into(),
+                },
+                today(),
+            )
+            .unwrap();
+        store.close().unwrap();
+    }
+    w.send(&w.a);
+    w.receive(&w.b);
+    let on_b = Store::open(&w.b).unwrap().household_record(h).unwrap();
+    let got = on_b.members.iter().find(|m| m.id == bride.id).unwrap();
+    assert_eq!(got.joined_on, bride.joined_on);
+    assert_eq!(got.join_reason, JoinReason::MarriedIn);
+    let departure = on_b.departure.as_ref().unwrap();
+    assert_eq!(departure.reason, HouseholdLeaveReason::Merged);
+    assert_eq!(departure.note, "并入003户");
+
+    // B records the member leaving; A gets it back, and the member is kept, as a former member.
+    {
+        let mut store = Store::open(&w.b).unwrap();
+        let mut left = got.clone();
+        left.left_on = chrono::NaiveDate::from_ymd_opt(2025, 9, 1);
+        left.leave_reason = Some(LeaveReason::MovedOut);
+        store.save_member(&left, today()).unwrap();
+        store.close().unwrap();
+    }
+    w.send(&w.b);
+    w.receive(&w.a);
+    let on_a = Store::open(&w.a).unwrap().household_record(h).unwrap();
+    assert!(on_a.members.iter().all(|m| m.id != bride.id));
+    let former = on_a
+        .former_members
+        .iter()
+        .find(|m| m.id == bride.id)
+        .unwrap();
+    assert_eq!(former.leave_reason, Some(LeaveReason::MovedOut));
+    assert_eq!(former.left_on, chrono::NaiveDate::from_ymd_opt(2025, 9, 1));
+}
+
 fn sha256_of(path: &Path) -> String {
     hex::encode(Sha256::digest(std::fs::read(path).unwrap()))
 }

@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::window::{click, harness, retype, shown, type_into, wait_for_job};
+use common::window::{choose, click, harness, retype, shown, type_into, wait_for_job};
 
 use chrono::NaiveDate;
 use dripline::model::{Relation, Sex};
@@ -356,6 +356,24 @@ fn six_precisions_screen_lists_households_that_open_on_click() {
     assert_eq!(record.household.number, "035");
 }
 
+/// The first person of the work team of `household_id`'s village: the name, and the option as
+/// the confirmation picker lists it.
+fn team_choice(harness: &Harness<'static, App>, household_id: uuid::Uuid) -> (String, String) {
+    let store = harness.state().store().unwrap();
+    let village = store
+        .household_record(household_id)
+        .unwrap()
+        .household
+        .village_id;
+    let m = store.team(village).unwrap().remove(0);
+    let option = format!(
+        "{}（{}）",
+        m.name,
+        dripline::i18n::Label::label(&m.role, dripline::i18n::Lang::Zh)
+    );
+    (m.name, option)
+}
+
 /// Opens a household of the demo by searching its head's ID number and clicking its number.
 fn open_household(harness: &mut Harness<'static, App>, record: &dripline::model::HouseholdRecord) {
     assert_eq!(harness.state().screen(), Screen::Households);
@@ -558,7 +576,9 @@ fn an_exit_fails_with_reasons_then_after_the_fix_is_proposed_and_confirmed() {
         })
         .find_map(|r| {
             let year = r.latest_income()?.year;
-            let a = exit::assess(&r, year, &lines, &thresholds, today);
+            let workflow = store.village_workflow(r.household.village_id).ok()?;
+            let seen = exit::findings_of(&workflow, r.household.id);
+            let a = exit::assess(&r, year, &lines, &thresholds, today, &seen);
             let failed: Vec<Criterion> = a.failed().map(|i| i.criterion).collect();
             (!failed.is_empty() && failed.iter().all(|c| fixable.iter().any(|(f, _)| f == c)))
                 .then_some((r, failed))
@@ -586,7 +606,11 @@ fn an_exit_fails_with_reasons_then_after_the_fix_is_proposed_and_confirmed() {
     harness.get_by_label_contains("提议脱贫（").click();
     harness.run();
     harness.get_by_label_contains("待工作队确认");
-    type_into(&mut harness, "确认人", "王书记");
+    // Nobody chosen: nothing happens but the request to choose.
+    click(&mut harness, "确认脱贫");
+    harness.get_by_label("请选择确认人");
+    let secretary = team_choice(&harness, record.household.id);
+    choose(&mut harness, "确认人", &secretary.1);
     click(&mut harness, "确认脱贫");
 
     let store = harness.state().store().unwrap();
@@ -600,8 +624,13 @@ fn an_exit_fails_with_reasons_then_after_the_fix_is_proposed_and_confirmed() {
     );
     let decisions = store.exits_of(record.household.id).unwrap();
     assert_eq!(decisions.len(), 1);
-    assert_eq!(decisions[0].confirmed_by, "王书记");
+    assert_eq!(decisions[0].confirmed_by, secretary.0);
     harness.get_by_label_contains("该户已于2020年脱贫");
+    harness.get_by_label(&format!(
+        "确认人：{}，确认日期：{}",
+        secretary.0,
+        decisions[0].confirmed_on.unwrap()
+    ));
 }
 
 #[test]
@@ -651,6 +680,21 @@ fn completing_a_survey_sets_the_identification_from_the_rules() {
     click(&mut harness, "保存收入");
     click(&mut harness, "入户调查");
     harness.get_by_label_contains("系统测算识别结果：贫困户");
+    // Without a person of the team nothing is completed; then one is chosen.
+    click(&mut harness, "完成调查并确认识别");
+    harness.get_by_label("必须填写");
+    assert_eq!(
+        harness
+            .state()
+            .store()
+            .unwrap()
+            .surveys_of(household_id)
+            .unwrap()[0]
+            .status,
+        dripline::model::SurveyStatus::Draft
+    );
+    let secretary = team_choice(&harness, household_id);
+    choose(&mut harness, "确认人", &secretary.1);
     click(&mut harness, "完成调查并确认识别");
 
     let store = harness.state().store().unwrap();
@@ -661,6 +705,12 @@ fn completing_a_survey_sets_the_identification_from_the_rules() {
         surveys[0].confirmed_identification,
         Some(dripline::model::Identification::RegisteredPoor)
     );
+    assert_eq!(surveys[0].confirmed_by, secretary.0);
+    harness.get_by_label(&format!(
+        "确认人：{}，确认日期：{}",
+        secretary.0,
+        surveys[0].confirmed_on.unwrap()
+    ));
     assert_eq!(
         store
             .household_record(household_id)
@@ -729,18 +779,6 @@ fn removing_a_member_asks_for_confirmation_and_can_be_undone() {
 }
 
 /// Picks `option` in the combo box labelled `label`.
-fn choose(harness: &mut Harness<'static, App>, label: &str, option: &str) {
-    harness.get_by_role_and_label(Role::ComboBox, label).click();
-    harness.run();
-    // The open list is drawn last; the same text may also be shown elsewhere on the screen.
-    harness
-        .query_all_by_role_and_label(Role::Button, option)
-        .last()
-        .expect("the option is listed")
-        .click();
-    harness.run();
-}
-
 #[test]
 fn a_plan_measure_with_its_helper_and_a_payment_recorded_against_it() {
     let dir = tempfile::tempdir().unwrap();
@@ -806,7 +844,25 @@ fn a_plan_measure_with_its_helper_and_a_payment_recorded_against_it() {
         funds_before,
         "nothing is written while the form has an error"
     );
-    retype(&mut harness, "拨付日期", "2020-11-02");
+    // A payment dated before its measure starts is refused, saying both dates.
+    let before_start = measure.start - chrono::Duration::days(1);
+    retype(&mut harness, "拨付日期", &before_start.to_string());
+    click(&mut harness, "保存");
+    harness.get_by_label_contains(&format!(
+        "支付日期{before_start}早于该措施的开始日期{}",
+        measure.start
+    ));
+    assert_eq!(
+        harness
+            .state()
+            .store()
+            .unwrap()
+            .funds(village.id)
+            .unwrap()
+            .len(),
+        funds_before
+    );
+    retype(&mut harness, "拨付日期", &measure.start.to_string());
     click(&mut harness, "保存");
     let funds = harness.state().store().unwrap().funds(village.id).unwrap();
     assert_eq!(funds.len(), funds_before + 1);
@@ -817,7 +873,7 @@ fn a_plan_measure_with_its_helper_and_a_payment_recorded_against_it() {
     assert_eq!(paid.amount_yuan, 1500.0);
     assert_eq!(paid.household_id, Some(registered.household.id));
     assert_eq!(paid.source, measure.fund_source);
-    assert_eq!(paid.date, NaiveDate::from_ymd_opt(2020, 11, 2).unwrap());
+    assert_eq!(paid.date, measure.start);
     harness.get_by_label("已拨付 1,500 元");
 
     // Undo takes the payment back.

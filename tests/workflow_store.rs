@@ -28,6 +28,28 @@ fn setup() -> (Store, Village, Household, Household) {
     (store, v, a, b)
 }
 
+/// Adds the first secretary 张书记 and the team member 李队员 to the village: the people who may
+/// confirm a survey or an exit.
+fn add_team(store: &mut Store, village_id: Uuid) {
+    for (name, role) in [
+        ("张书记", TeamRole::FirstSecretary),
+        ("李队员", TeamRole::Member),
+    ] {
+        store
+            .save_team_member(&TeamMember {
+                id: Uuid::new_v4(),
+                village_id,
+                name: name.into(),
+                role,
+                unit: "市委组织部".into(),
+                phone: String::new(),
+                term_start: date(2025, 8, 1),
+                term_end: None,
+            })
+            .unwrap();
+    }
+}
+
 fn helper(village_id: Uuid, households: Vec<Uuid>) -> Helper {
     Helper {
         id: Uuid::new_v4(),
@@ -297,7 +319,8 @@ fn visits_save_drafts_and_carry_photos_with_their_hash() {
 
 #[test]
 fn surveys_need_an_override_reason_and_are_one_per_year() {
-    let (mut store, _v, a, _b) = setup();
+    let (mut store, v, a, _b) = setup();
+    add_team(&mut store, v.id);
     let mut survey = SurveyState {
         id: Uuid::new_v4(),
         household_id: a.id,
@@ -313,8 +336,23 @@ fn surveys_need_an_override_reason_and_are_one_per_year() {
     survey.status = SurveyStatus::Complete;
     survey.computed_identification = Some(Identification::Marginal);
     survey.confirmed_identification = Some(Identification::RegisteredPoor);
-    survey.confirmed_by = "村两委".into();
+    survey.override_reason = "户主新发大病".into();
     survey.confirmed_on = Some(today());
+    // The person confirming is named and on the village team.
+    for (who, text) in [
+        ("", "确认人：必须填写"),
+        (
+            "村两委",
+            "确认人：村两委不在本村驻村工作队名单中；确认人须从工作队中选择",
+        ),
+    ] {
+        survey.confirmed_by = who.into();
+        let err = store.save_survey(&survey, today()).unwrap_err();
+        use dripline::i18n::{Lang, Localize};
+        assert_eq!(err.localize(Lang::Zh), text);
+    }
+    survey.confirmed_by = "张书记".into();
+    survey.override_reason.clear();
     let err = store.save_survey(&survey, today()).unwrap_err();
     {
         use dripline::i18n::{Lang, Localize};
@@ -354,7 +392,8 @@ fn surveys_need_an_override_reason_and_are_one_per_year() {
 
 #[test]
 fn confirming_an_exit_sets_the_household_exited_in_the_same_change() {
-    let (mut store, _v, a, _b) = setup();
+    let (mut store, v, a, _b) = setup();
+    add_team(&mut store, v.id);
     let mut decision = ExitDecision {
         id: Uuid::new_v4(),
         household_id: a.id,
@@ -369,7 +408,18 @@ fn confirming_an_exit_sets_the_household_exited_in_the_same_change() {
         HouseholdStatus::Registered
     );
     decision.confirmed_on = Some(date(2026, 11, 15));
-    decision.confirmed_by = "驻村工作队".into();
+    assert!(
+        matches!(
+            store.save_exit_decision(&decision, today()),
+            Err(StoreError::InvalidWorkflow(_))
+        ),
+        "a confirmation names its person"
+    );
+    assert_eq!(
+        store.household_record(a.id).unwrap().household.status,
+        HouseholdStatus::Registered
+    );
+    decision.confirmed_by = "张书记".into();
     let change = store
         .save_exit_decision(&decision, today())
         .unwrap()
@@ -387,7 +437,7 @@ fn confirming_an_exit_sets_the_household_exited_in_the_same_change() {
     };
     store.save_household(&monitored).unwrap();
     let edited = ExitDecision {
-        confirmed_by: "驻村工作队、村两委".into(),
+        confirmed_by: "李队员".into(),
         ..decision.clone()
     };
     store.save_exit_decision(&edited, today()).unwrap();

@@ -46,7 +46,8 @@ pub fn run(args: AssessArgs, lang: Lang, today: NaiveDate) -> Result<(), CliErro
             total += 1;
             let year = args.year.or_else(|| record.latest_income().map(|i| i.year));
             let figures = year.and_then(|y| income::figures(record, y, lines, thresholds));
-            let assessment = year.map(|y| exit::assess(record, y, lines, thresholds, today));
+            let seen = exit::findings_of(&view.workflow, record.household.id);
+            let assessment = year.map(|y| exit::assess(record, y, lines, thresholds, today, &seen));
             if assessment.as_ref().is_some_and(|a| a.passed) {
                 passed += 1;
             }

@@ -12,8 +12,8 @@ pub(super) use super::income::Track;
 use super::names::{self, NEIGHBOUR_REGIONS, PHONE_PREFIXES, SurnamePool};
 use super::{DEMO_YEAR, new_uuid, weighted};
 use crate::model::{
-    Cause, Education, Health, Household, HouseholdRecord, LabourAbility, LivingConditions, Member,
-    PovertyAttribute, Relation, Sex, WorkStatus,
+    Cause, Education, Health, Household, HouseholdRecord, JoinReason, LabourAbility,
+    LivingConditions, Member, PovertyAttribute, Relation, Sex, WorkStatus,
 };
 use crate::rules::id_number;
 
@@ -293,6 +293,8 @@ pub(super) fn generate(
         household,
         members,
         incomes,
+        former_members: Vec::new(),
+        departure: None,
     }
 }
 
@@ -631,6 +633,10 @@ fn realize(
         medical_insurance: true,
         pension_insurance: false,
         dibao: false,
+        joined_on: None,
+        join_reason: JoinReason::Registered,
+        left_on: None,
+        leave_reason: None,
     }
 }
 

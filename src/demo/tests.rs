@@ -455,7 +455,12 @@ fn workflow_records_are_valid_and_tied_to_the_village() {
             assert!(ids.contains(&m.household_id));
         }
         for f in &w.funds {
-            assert!(check::validate_fund(f).is_empty());
+            let start = w
+                .measures
+                .iter()
+                .find(|m| Some(m.id) == f.measure_id)
+                .map(|m| m.start);
+            assert!(check::validate_fund(f, start).is_empty(), "{f:?}");
             assert_eq!(f.village_id, village_id);
         }
         for visit in &w.visits {
@@ -469,13 +474,13 @@ fn workflow_records_are_valid_and_tied_to_the_village() {
             .count();
         assert!(overrides <= 1);
         for s in &w.surveys {
-            assert!(check::validate_survey(s, today).is_empty());
+            assert!(check::validate_survey(s, today, &w.team).is_empty());
             assert_eq!(s.status, crate::model::SurveyStatus::Complete);
         }
         assert!(
             w.exits
                 .iter()
-                .all(|d| check::validate_exit(d, today).is_empty())
+                .all(|d| check::validate_exit(d, today, &w.team).is_empty())
         );
         assert!((2..=4).contains(&w.products.len()));
         for p in &w.products {

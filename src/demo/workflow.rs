@@ -700,7 +700,7 @@ pub(super) fn generate(
                 proposed_on,
                 proposed_year: year - 1,
                 confirmed_on: Some(proposed_on + Duration::days(rng.random_range(10..=30))),
-                confirmed_by: format!("{}村脱贫攻坚工作队", village.name),
+                confirmed_by: secretary.clone(),
             })
         })
         .collect();

@@ -155,8 +155,9 @@ pub fn registry_tables(
                 ];
                 row.extend(IncomeItem::ALL.map(|item| Cell::Number(item.amount(i))));
                 row.push(Cell::Number(net_income(i)));
-                row.push(Cell::Number(r.size() as f64));
-                row.push(per_capita(i, r.size()).map_or(Cell::Empty, |p| {
+                let size = crate::rules::membership::size_in(&r, i.year);
+                row.push(Cell::Number(size as f64));
+                row.push(per_capita(i, size).map_or(Cell::Empty, |p| {
                     // Whole fen, as every screen shows it.
                     Cell::Number((p * 100.0).round() / 100.0)
                 }));

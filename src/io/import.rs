@@ -289,6 +289,8 @@ fn column_of(field: Field) -> Column {
         Field::ForestLand => Column::ForestLand,
         Field::Year => Column::IncomeYear,
         Field::Amount(item) => Column::Income(item),
+        // The sheet has no membership dates: its members are on the register as they are.
+        Field::JoinedOn | Field::LeftOn | Field::LeaveReason => Column::Name,
         // Village fields are not in the sheet; a household-number problem is the closest place.
         Field::HouseholdNumber
         | Field::VillageCode
@@ -1045,6 +1047,8 @@ pub fn plan(
                 household,
                 members: record_members,
                 incomes,
+                former_members: Vec::new(),
+                departure: None,
             },
             is_new: matched.is_none(),
             members_matched,

@@ -372,3 +372,37 @@ mod tests {
         );
     }
 }
+
+coded_enum!(
+    /// How a member came into the household (入户原因). `Registered` is a member already there
+    /// when the household was registered (or when the app began keeping membership by year).
+    JoinReason {
+        Registered => "registered", "建档时在册", "On the register from the start",
+        Born => "born", "出生", "Born",
+        MarriedIn => "married_in", "婚入", "Married in",
+        Returned => "returned", "返乡回户", "Returned",
+        OtherJoin => "other", "其他", "Other",
+    }
+);
+
+coded_enum!(
+    /// Why a member left the household (减员原因). Leaving is an event, never a deletion.
+    LeaveReason {
+        Died => "died", "死亡", "Died",
+        MarriedOut => "married_out", "婚出", "Married out",
+        MovedOut => "moved", "迁出", "Moved away",
+        SplitOff => "split_off", "分户", "Split off into a new household",
+        OtherLeave => "other", "其他", "Other",
+    }
+);
+
+coded_enum!(
+    /// Why a whole household left the registry (销户原因). It stays in the history and in the
+    /// figures of the years it was there.
+    HouseholdLeaveReason {
+        AllDied => "all_died", "全户死亡", "Everyone died",
+        MovedAway => "moved_away", "整户迁出", "Moved away",
+        Merged => "merged", "并户", "Merged into another household",
+        OtherHouseholdLeave => "other", "其他", "Other",
+    }
+);

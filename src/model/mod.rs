@@ -155,6 +155,13 @@ pub struct Member {
     pub medical_insurance: bool,
     pub pension_insurance: bool,
     pub dibao: bool,
+    /// When the member joined the household; `None` for a member on the register from before
+    /// membership was kept by date (counted in every year).
+    pub joined_on: Option<NaiveDate>,
+    pub join_reason: JoinReason,
+    /// When the member left, with `leave_reason`; `None` while the member is in the household.
+    pub left_on: Option<NaiveDate>,
+    pub leave_reason: Option<LeaveReason>,
 }
 
 impl Member {
@@ -187,8 +194,27 @@ impl Member {
             medical_insurance: true,
             pension_insurance: false,
             dibao: false,
+            joined_on: None,
+            join_reason: JoinReason::Registered,
+            left_on: None,
+            leave_reason: None,
         }
     }
+
+    /// Whether the member has left the household (died, married out, moved…).
+    pub fn has_left(&self) -> bool {
+        self.left_on.is_some()
+    }
+}
+
+/// A household leaving the registry (销户): when and why. The household and its records stay.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HouseholdDeparture {
+    pub id: Uuid,
+    pub household_id: Uuid,
+    pub date: NaiveDate,
+    pub reason: HouseholdLeaveReason,
+    pub note: String,
 }
 
 /// Income items of one household for one year (yuan).
@@ -272,8 +298,14 @@ pub fn default_poverty_lines() -> Vec<PovertyLine> {
 #[derive(Debug, Clone, PartialEq)]
 pub struct HouseholdRecord {
     pub household: Household,
+    /// The members in the household now.
     pub members: Vec<Member>,
     pub incomes: Vec<IncomeYear>,
+    /// Members who left (with date and reason): kept for the history and the figures of the
+    /// years they were there.
+    pub former_members: Vec<Member>,
+    /// Set when the whole household left the registry.
+    pub departure: Option<HouseholdDeparture>,
 }
 
 impl HouseholdRecord {
@@ -281,9 +313,15 @@ impl HouseholdRecord {
         self.members.iter().find(|m| m.relation == Relation::Head)
     }
 
-    /// Household size: the registered members living as one household (incl. migrant workers).
+    /// Household size now: the registered members living as one household (incl. migrant
+    /// workers). The size of a past year is `rules::membership::size_in`.
     pub fn size(&self) -> usize {
         self.members.len()
+    }
+
+    /// Every member the household ever had: those there now, then those who left.
+    pub fn all_members(&self) -> impl Iterator<Item = &Member> {
+        self.members.iter().chain(&self.former_members)
     }
 
     /// The income record of the latest year, if any.

@@ -14,7 +14,9 @@ use chrono::NaiveDate;
 use super::id_number::age_on;
 use super::income::{self, IncomeStanding, PovertyLines, yuan};
 use crate::i18n::{Label, Lang, Localize};
-use crate::model::{HouseholdRecord, Thresholds};
+use uuid::Uuid;
+
+use crate::model::{HouseholdRecord, RiskEvent, SurveyState, Thresholds, VillageWorkflow, Visit};
 
 /// The seven items of 一超六有, in the order of the standard.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -82,6 +84,127 @@ pub enum Reason {
     WaterUnsafe,
     NoElectricity,
     NoRadioTv,
+    /// A problem with one of 两不愁三保障 seen at the visit of `visit_date`.
+    SeenAtVisit {
+        visit_date: NaiveDate,
+        concern: VisitConcern,
+    },
+}
+
+/// What a visit can find wrong with 两不愁三保障 (and a serious illness, which puts basic medical
+/// care in question).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum VisitConcern {
+    Food,
+    Clothing,
+    Education,
+    Medical,
+    Housing,
+    SeriousIllness,
+}
+
+impl VisitConcern {
+    fn words(self, lang: Lang) -> &'static str {
+        match self {
+            VisitConcern::Food => lang.pick("吃饭（不愁吃）有问题", "food was a problem"),
+            VisitConcern::Clothing => lang.pick("穿衣（不愁穿）有问题", "clothing was a problem"),
+            VisitConcern::Education => {
+                lang.pick("义务教育有问题", "compulsory education was a problem")
+            }
+            VisitConcern::Medical => {
+                lang.pick("基本医疗有问题", "basic medical care was a problem")
+            }
+            VisitConcern::Housing => lang.pick("住房安全有问题", "housing was unsafe"),
+            VisitConcern::SeriousIllness => lang.pick(
+                "家中有人患大病，需核实医疗保障",
+                "a serious illness; check medical cover",
+            ),
+        }
+    }
+
+    /// The item of 一超六有 the concern counts against (两不愁 against the income item).
+    fn criterion(self) -> Criterion {
+        match self {
+            VisitConcern::Food | VisitConcern::Clothing => Criterion::IncomeAboveLine,
+            VisitConcern::Education => Criterion::Education,
+            VisitConcern::Medical | VisitConcern::SeriousIllness => Criterion::Medical,
+            VisitConcern::Housing => Criterion::Housing,
+        }
+    }
+}
+
+/// The 两不愁三保障 problems seen at visits that still count: for each item, the latest finished
+/// visit that checked it, if it found a problem and no survey was confirmed on or after that
+/// day. A later visit that finds the item fine, or a later confirmed survey, clears it.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct VisitFindings {
+    pub concerns: Vec<(VisitConcern, NaiveDate)>,
+}
+
+/// Reads one item of 两不愁三保障 off a visit.
+type SeenItem = fn(&Visit) -> Option<bool>;
+
+/// The findings of `visits` (of one household, drafts ignored) that a survey confirmed on
+/// `surveyed_on` has not superseded.
+pub fn visit_findings<'a>(
+    visits: impl IntoIterator<Item = &'a Visit>,
+    surveyed_on: Option<NaiveDate>,
+) -> VisitFindings {
+    let mut visits: Vec<&Visit> = visits
+        .into_iter()
+        .filter(|v| !v.is_draft && surveyed_on.is_none_or(|s| v.date > s))
+        .collect();
+    visits.sort_by_key(|v| std::cmp::Reverse(v.date));
+    let latest = |item: SeenItem| {
+        visits
+            .iter()
+            .find_map(|v| item(v).map(|ok| (ok, v.date)))
+            .and_then(|(ok, date)| (!ok).then_some(date))
+    };
+    let mut concerns = Vec::new();
+    let items: [(VisitConcern, SeenItem); 5] = [
+        (VisitConcern::Food, |v| v.checklist.food),
+        (VisitConcern::Clothing, |v| v.checklist.clothing),
+        (VisitConcern::Education, |v| v.checklist.education),
+        (VisitConcern::Medical, |v| v.checklist.medical),
+        (VisitConcern::Housing, |v| v.checklist.housing),
+    ];
+    for (concern, item) in items {
+        if let Some(date) = latest(item) {
+            concerns.push((concern, date));
+        }
+    }
+    // A serious illness counts from the latest visit only: a later visit without it clears it.
+    if let Some(v) = visits.first()
+        && v.risk_events.contains(&RiskEvent::SeriousIllness)
+    {
+        concerns.push((VisitConcern::SeriousIllness, v.date));
+    }
+    VisitFindings { concerns }
+}
+
+/// The findings that count for household `household_id` of a village's records.
+pub fn findings_of(workflow: &VillageWorkflow, household_id: Uuid) -> VisitFindings {
+    let surveyed_on = last_survey_confirmed(
+        workflow
+            .surveys
+            .iter()
+            .filter(|s| s.household_id == household_id),
+    );
+    visit_findings(
+        workflow
+            .visits
+            .iter()
+            .filter(|v| v.household_id == household_id),
+        surveyed_on,
+    )
+}
+
+/// The day the latest survey of the household was confirmed, from its survey records.
+pub fn last_survey_confirmed<'a>(
+    surveys: impl IntoIterator<Item = &'a SurveyState>,
+) -> Option<NaiveDate> {
+    surveys.into_iter().filter_map(|s| s.confirmed_on).max()
 }
 
 impl Localize for Reason {
@@ -135,6 +258,13 @@ impl Localize for Reason {
             Reason::NoRadioTv => lang
                 .pick("未通广播电视。", "The household has no radio or television.")
                 .to_string(),
+            Reason::SeenAtVisit {
+                visit_date,
+                concern,
+            } => match lang {
+                Lang::Zh => format!("{visit_date}走访发现：{}。", concern.words(lang)),
+                Lang::En => format!("At the visit of {visit_date}: {}.", concern.words(lang)),
+            },
         }
     }
 }
@@ -175,13 +305,15 @@ impl Assessment {
 }
 
 /// Assesses `rec` against 一超六有 on the incomes of `year`. Ages for the education item are taken
-/// on `today`, since the question is whether children are in school now.
+/// on `today`, since the question is whether children are in school now. The problems the
+/// latest visits saw (`seen`, from [`visit_findings`]) fail their items with the visit's date.
 pub fn assess(
     rec: &HouseholdRecord,
     year: i32,
     lines: &PovertyLines,
     t: &Thresholds,
     today: NaiveDate,
+    seen: &VisitFindings,
 ) -> Assessment {
     let living = &rec.household.living;
     let flag = |ok: bool, reason: Reason| if ok { vec![] } else { vec![reason] };
@@ -215,6 +347,19 @@ pub fn assess(
         ),
         Item::new(Criterion::RadioTv, flag(living.radio_tv, Reason::NoRadioTv)),
     ];
+    let mut items = items;
+    for (concern, visit_date) in &seen.concerns {
+        if let Some(item) = items
+            .iter_mut()
+            .find(|i| i.criterion == concern.criterion())
+        {
+            item.reasons.push(Reason::SeenAtVisit {
+                visit_date: *visit_date,
+                concern: *concern,
+            });
+            item.passed = false;
+        }
+    }
     let passed = items.iter().all(|i| i.passed);
     Assessment {
         year,
@@ -243,7 +388,8 @@ fn income_reasons(
         reasons.push(Reason::NoPovertyLine { year });
     }
     if let (Some(record), Some(line_yuan)) = (record, line)
-        && let Some(per_capita_yuan) = income::per_capita(record, rec.size())
+        && let Some(per_capita_yuan) =
+            income::per_capita(record, super::membership::size_in(rec, record.year))
         && income::classify(per_capita_yuan, line_yuan, t) == IncomeStanding::Below
     {
         reasons.push(Reason::IncomeAtOrBelowLine {
@@ -310,7 +456,14 @@ mod tests {
     }
 
     fn run(rec: &HouseholdRecord) -> Assessment {
-        assess(rec, 2016, &domain_lines(), &Thresholds::default(), today())
+        assess(
+            rec,
+            2016,
+            &domain_lines(),
+            &Thresholds::default(),
+            today(),
+            &VisitFindings::default(),
+        )
     }
 
     fn only_failure(a: &Assessment) -> &Item {
@@ -374,7 +527,14 @@ mod tests {
 
         let mut rec = ready_household();
         add_income(&mut rec, 2012, 9000.0);
-        let a = assess(&rec, 2012, &domain_lines(), &Thresholds::default(), today());
+        let a = assess(
+            &rec,
+            2012,
+            &domain_lines(),
+            &Thresholds::default(),
+            today(),
+            &VisitFindings::default(),
+        );
         assert_eq!(
             only_failure(&a).reasons,
             [Reason::NoPovertyLine { year: 2012 }]
@@ -391,7 +551,14 @@ mod tests {
         let mut rec = ready_household();
         add_income(&mut rec, 2015, 6000.0); // 2000 per person, below 2800
         assert!(run(&rec).passed);
-        let a2015 = assess(&rec, 2015, &domain_lines(), &Thresholds::default(), today());
+        let a2015 = assess(
+            &rec,
+            2015,
+            &domain_lines(),
+            &Thresholds::default(),
+            today(),
+            &VisitFindings::default(),
+        );
         assert!(!a2015.passed);
     }
 
@@ -432,7 +599,14 @@ mod tests {
             let mut rec = ready_household();
             rec.incomes[0].wage_yuan = 20_000.0; // keep the income item passing with a 4th member
             add_member(&mut rec, "孩子", birth, Sex::Female, Relation::Grandchild);
-            let a = assess(&rec, 2016, &domain_lines(), &t, today());
+            let a = assess(
+                &rec,
+                2016,
+                &domain_lines(),
+                &t,
+                today(),
+                &VisitFindings::default(),
+            );
             assert_eq!(!a.passed, expect_fail, "born {birth}");
         }
         let mut rec = ready_household();
@@ -448,7 +622,14 @@ mod tests {
             school_age_max: 16,
             ..Thresholds::default()
         };
-        let a = assess(&rec, 2016, &domain_lines(), &t, today());
+        let a = assess(
+            &rec,
+            2016,
+            &domain_lines(),
+            &t,
+            today(),
+            &VisitFindings::default(),
+        );
         assert_eq!(
             only_failure(&a).reasons,
             [Reason::ChildNotInSchool {
@@ -541,5 +722,72 @@ mod tests {
         for c in Criterion::ALL {
             assert!(!c.label(Lang::En).is_empty());
         }
+    }
+
+    #[test]
+    fn a_visit_that_saw_unsafe_housing_fails_the_housing_item_with_its_date() {
+        let rec = ready_household();
+        let mut v = visit(&rec, date(2017, 6, 5));
+        v.checklist.housing = Some(false);
+        v.risk_events = vec![RiskEvent::SeriousIllness];
+        let seen = visit_findings([&v], None);
+        let a = assess(
+            &rec,
+            2016,
+            &domain_lines(),
+            &Thresholds::default(),
+            today(),
+            &seen,
+        );
+        let failed: Vec<_> = a.failed().map(|i| i.criterion).collect();
+        assert_eq!(failed, [Criterion::Medical, Criterion::Housing]);
+        let housing = &a.items[3];
+        assert_eq!(
+            housing.reasons,
+            [Reason::SeenAtVisit {
+                visit_date: date(2017, 6, 5),
+                concern: VisitConcern::Housing
+            }]
+        );
+        assert_eq!(
+            housing.reasons[0].localize(Lang::Zh),
+            "2017-06-05走访发现：住房安全有问题。"
+        );
+    }
+
+    #[test]
+    fn a_later_visit_or_survey_clears_what_an_earlier_visit_saw() {
+        let rec = ready_household();
+        let mut bad = visit(&rec, date(2017, 6, 5));
+        bad.checklist.housing = Some(false);
+        bad.checklist.food = Some(false);
+        // A later visit that did not check housing leaves it standing, and clears food.
+        let mut later = visit(&rec, date(2017, 7, 1));
+        later.checklist.food = Some(true);
+        let seen = visit_findings([&bad, &later], None);
+        assert_eq!(seen.concerns, [(VisitConcern::Housing, date(2017, 6, 5))]);
+        // A visit that finds the house safe clears it.
+        let mut fixed = visit(&rec, date(2017, 8, 1));
+        fixed.checklist.housing = Some(true);
+        assert_eq!(
+            visit_findings([&bad, &later, &fixed], None),
+            VisitFindings::default()
+        );
+        // So does a survey confirmed on or after the visit; a draft visit never counts.
+        assert_eq!(
+            visit_findings([&bad], Some(date(2017, 6, 5))),
+            VisitFindings::default()
+        );
+        bad.is_draft = true;
+        assert_eq!(visit_findings([&bad], None), VisitFindings::default());
+        let a = assess(
+            &rec,
+            2016,
+            &domain_lines(),
+            &Thresholds::default(),
+            today(),
+            &visit_findings([&later], None),
+        );
+        assert!(a.passed, "{a:#?}");
     }
 }

@@ -58,6 +58,8 @@ pub fn household(number: &str, status: HouseholdStatus) -> HouseholdRecord {
         },
         members: vec![],
         incomes: vec![],
+        former_members: Vec::new(),
+        departure: None,
     }
 }
 
@@ -88,6 +90,10 @@ pub fn add_member<'a>(
         medical_insurance: true,
         pension_insurance: true,
         dibao: false,
+        joined_on: None,
+        join_reason: JoinReason::Registered,
+        left_on: None,
+        leave_reason: None,
     };
     rec.members.push(member);
     rec.members.last_mut().expect("just pushed")
@@ -142,5 +148,23 @@ pub fn village() -> Village {
             cultural_room: true,
             network: true,
         },
+    }
+}
+
+/// A finished routine visit of `rec` on `date` that checked nothing.
+pub fn visit(rec: &HouseholdRecord, date: NaiveDate) -> Visit {
+    Visit {
+        id: Uuid::new_v4(),
+        household_id: rec.household.id,
+        date,
+        visitors: "李明".into(),
+        kind: VisitKind::Routine,
+        notes: String::new(),
+        checklist: VisitChecklist::default(),
+        income: None,
+        risk_events: vec![],
+        problems: String::new(),
+        next_actions: String::new(),
+        is_draft: false,
     }
 }

@@ -188,7 +188,8 @@ pub struct IncomeFigures {
 }
 
 /// The figures of `year`, or `None` when the household has no income record for that year, no
-/// members, or the table has no line for that year.
+/// members that year, or the table has no line for that year. The income is divided by the
+/// members of that year (`membership::size_in`), never by today's size.
 pub fn figures(
     rec: &HouseholdRecord,
     year: i32,
@@ -196,7 +197,7 @@ pub fn figures(
     t: &Thresholds,
 ) -> Option<IncomeFigures> {
     let income = rec.income_of(year)?;
-    let per_capita_yuan = per_capita(income, rec.size())?;
+    let per_capita_yuan = per_capita(income, super::membership::size_in(rec, year))?;
     let line_yuan = lines.line_for(year)?;
     Some(IncomeFigures {
         year,

@@ -9,6 +9,7 @@ mod fixtures;
 pub mod id_number;
 pub mod identification;
 pub mod income;
+pub mod membership;
 pub mod monitoring;
 pub mod plan;
 pub mod precisions;

@@ -714,7 +714,8 @@ pub fn results(inputs: &PrecisionInputs) -> ResultsPanel {
         match rec.household.status {
             HouseholdStatus::Registered => {
                 let year = assessed_year(rec, today);
-                let assessment = exit::assess(rec, year, lines, t, today);
+                let seen = exit::findings_of(inputs.workflow, rec.household.id);
+                let assessment = exit::assess(rec, year, lines, t, today, &seen);
                 if assessment.passed {
                     ready.push(ExitReady {
                         household: HouseholdRef::of(rec),

@@ -53,6 +53,10 @@ pub enum Field {
     CollectiveIncome,
     Year,
     Amount(IncomeItem),
+    /// 入户日期 and 减员日期 / 减员原因 of a member.
+    JoinedOn,
+    LeftOn,
+    LeaveReason,
 }
 
 impl Label for Field {
@@ -77,6 +81,9 @@ impl Label for Field {
             Field::CollectiveIncome => lang.pick("村集体经济收入", "Collective income"),
             Field::Year => lang.pick("年度", "Year"),
             Field::Amount(item) => item.label(lang),
+            Field::JoinedOn => lang.pick("入户日期", "Joined on"),
+            Field::LeftOn => lang.pick("减员日期", "Left on"),
+            Field::LeaveReason => lang.pick("减员原因", "Reason for leaving"),
         }
     }
 }
@@ -114,12 +121,16 @@ pub enum Problem {
     TooLarge { value: f64, max: f64 },
     #[error("not a phone number")]
     InvalidPhone,
+    #[error("mobile number of {len} digits, expected 11")]
+    MobileLength { len: usize },
     #[error("{len} characters, expected 12 digits")]
     CodeNotTwelveDigits { len: usize },
     #[error("unknown province code {0}")]
     UnknownProvince(String),
     #[error("{value}, expected {min} to {max}")]
     OutOfRange { value: f64, min: f64, max: f64 },
+    #[error("{0:?}")]
+    Membership(super::membership::MembershipError),
 }
 
 impl Localize for Problem {
@@ -189,16 +200,21 @@ impl Localize for Problem {
             },
             Problem::InvalidPhone => lang
                 .pick(
-                    "应为7–15位数字，可以“+”开头，不要加空格或横线",
-                    "must be 7–15 digits, optionally starting with +, without spaces or dashes",
+                    "手机号为11位数字；固定电话写成“区号-号码”，如 0839-5221234（分机号可写 -123）",
+                    "a mobile has 11 digits; write a landline as area code-number, e.g. 0839-5221234 (extension -123)",
                 )
                 .to_string(),
+            Problem::MobileLength { len } => match lang {
+                Lang::Zh => format!("手机号应为11位数字，现在是{len}位，请核对是否漏了数字"),
+                Lang::En => format!("a mobile number has 11 digits; this has {len}: check for missing digits"),
+            },
             Problem::CodeNotTwelveDigits { len } => match lang {
                 Lang::Zh => format!("应为12位数字的统计用区划代码，现在是{len}位"),
                 Lang::En => format!(
                     "must be the 12-digit statistical division code; this has {len} characters"
                 ),
             },
+            Problem::Membership(err) => err.localize(lang),
             Problem::UnknownProvince(prefix) => match lang {
                 Lang::Zh => format!("前两位{prefix}不是有效的省级代码（如四川为51），请核对"),
                 Lang::En => format!(
@@ -289,6 +305,17 @@ pub fn validate_member(m: &Member, today: NaiveDate) -> Vec<FieldError> {
             Problem::MonthsOutOfRange(m.migrant_months),
         ));
     }
+    for err in super::membership::validate(m, today) {
+        use super::membership::MembershipError as E;
+        let field = match err {
+            E::InTheFuture if m.left_on.is_some_and(|d| d > today) => Field::LeftOn,
+            E::InTheFuture | E::JoinedBeforeBirth => Field::JoinedOn,
+            E::LeftBeforeJoining => Field::LeftOn,
+            E::LeaveNeedsDateAndReason if m.left_on.is_none() => Field::LeftOn,
+            E::LeaveNeedsDateAndReason => Field::LeaveReason,
+        };
+        errors.push(error(field, Problem::Membership(err)));
+    }
     errors
 }
 
@@ -332,11 +359,60 @@ pub fn validate_income(i: &IncomeYear, today: NaiveDate) -> Vec<FieldError> {
     errors
 }
 
-/// A phone number: 7–15 ASCII digits, optionally after a leading `+`.
+/// A phone number as written in the village: a mobile (11 digits starting with 1, optionally
+/// after +86), a landline with its area code (0839-5221234 or 08395221234, an optional
+/// extension -123 or 转123), or a local landline number without the area code (7–8 digits, not
+/// starting with 0 or 1, so a mobile with missing digits is never taken for one).
+pub fn check_phone(phone: &str) -> Result<(), Problem> {
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    let phone = phone.trim();
+    let mobile = phone
+        .strip_prefix("+86")
+        .or_else(|| phone.strip_prefix("86").filter(|rest| rest.len() == 11))
+        .unwrap_or(phone);
+    if mobile.starts_with('1') && digits(mobile) {
+        return if mobile.len() == 11 {
+            Ok(())
+        } else {
+            Err(Problem::MobileLength { len: mobile.len() })
+        };
+    }
+    // A landline: the number, then an optional extension.
+    let (number, extension) = match phone.split_once('转').or_else(|| {
+        let dashes = phone.matches('-').count();
+        let with_area = phone.starts_with('0');
+        // 0839-5221234-12 or 5221234-12: the last dash starts the extension.
+        ((with_area && dashes == 2) || (!with_area && dashes == 1))
+            .then(|| phone.rsplit_once('-'))
+            .flatten()
+    }) {
+        Some((n, e)) => (n, Some(e)),
+        None => (phone, None),
+    };
+    if extension.is_some_and(|e| !digits(e) || e.len() > 6) {
+        return Err(Problem::InvalidPhone);
+    }
+    let local_ok = |n: &str| {
+        digits(n) && (7..=8).contains(&n.len()) && !n.starts_with('0') && !n.starts_with('1')
+    };
+    let ok = if let Some((area, local)) = number.split_once('-') {
+        digits(area) && area.starts_with('0') && (3..=4).contains(&area.len()) && local_ok(local)
+    } else if let Some(rest) = number.strip_prefix('0') {
+        // Area code and number written together: 010 + 8 digits up to 0839 + 8 digits.
+        digits(number) && (10..=12).contains(&number.len()) && !rest.starts_with('0')
+    } else {
+        local_ok(number)
+    };
+    if ok {
+        Ok(())
+    } else {
+        Err(Problem::InvalidPhone)
+    }
+}
+
+/// Whether [`check_phone`] accepts `phone`.
 pub fn phone_ok(phone: &str) -> bool {
-    let digits = phone.strip_prefix('+').unwrap_or(phone);
-    (MIN_PHONE_DIGITS..=MAX_PHONE_DIGITS).contains(&digits.len())
-        && digits.bytes().all(|b| b.is_ascii_digit())
+    check_phone(phone).is_ok()
 }
 
 /// Validates a household: number required (at most 20 characters), phone empty or well formed,
@@ -350,8 +426,10 @@ pub fn validate_household(h: &Household) -> Vec<FieldError> {
         Some(MAX_HOUSEHOLD_NUMBER_CHARS),
     );
     let phone = h.phone.trim();
-    if !phone.is_empty() && !phone_ok(phone) {
-        errors.push(error(Field::Phone, Problem::InvalidPhone));
+    if !phone.is_empty()
+        && let Err(problem) = check_phone(phone)
+    {
+        errors.push(error(Field::Phone, problem));
     }
     if let HouseholdStatus::Exited { year } = h.status {
         let (min, max) = (MIN_INCOME_YEAR, MAX_EXIT_YEAR);
@@ -634,17 +712,33 @@ mod tests {
         for phone in [
             "13812345678",
             "+8613812345678",
-            "0839-5221234".replace('-', "").as_str(),
-            "1234567",
+            "0839-5221234",
+            "08395221234",
+            "0839-5221234-123",
+            "0839-5221234转123",
+            "010-62345678",
+            "5221234",
         ] {
             h.phone = phone.into();
             assert_eq!(validate_household(&h), [], "{phone}");
         }
+        // A truncated mobile is refused, saying how many digits it has.
+        for (phone, len) in [
+            ("1388888", 7),
+            ("138123456789", 12),
+            ("123456", 6),
+            ("1234567890123456", 16),
+        ] {
+            h.phone = phone.into();
+            let errors = validate_household(&h);
+            assert_eq!(errors, [error(Field::Phone, Problem::MobileLength { len })]);
+            assert!(errors[0].localize(Lang::Zh).contains("11位"), "{phone}");
+        }
         for phone in [
-            "123456",
-            "1234567890123456",
             "138 1234 5678",
-            "0839-5221234",
+            "0839-52212",
+            "839-5221234",
+            "0839-5221234-",
             "++8613812345678",
             "+",
         ] {

@@ -238,6 +238,8 @@ mod tests {
                 transfer_yuan: 0.0,
                 production_expense_yuan: 0.0,
             }],
+            former_members: Vec::new(),
+            departure: None,
         }
     }
 

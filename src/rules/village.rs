@@ -177,16 +177,17 @@ pub fn assess_village(
     households: &[HouseholdRecord],
     t: &Thresholds,
 ) -> VillageAssessment {
+    // A household that left the registry (销户) no longer counts now; its past years stay.
+    let on_register = || households.iter().filter(|h| h.departure.is_none());
     let poor_people = count(
-        households
-            .iter()
+        on_register()
             .filter(|h| h.household.status == HouseholdStatus::Registered)
             .map(HouseholdRecord::size)
             .sum(),
     );
     let population = village
         .rural_population
-        .unwrap_or_else(|| count(households.iter().map(HouseholdRecord::size).sum()));
+        .unwrap_or_else(|| count(on_register().map(HouseholdRecord::size).sum()));
     let incidence = poverty_incidence(poor_people, population);
 
     let low_incidence = match incidence {
@@ -338,6 +339,22 @@ mod tests {
         let a = assess_village(&village(), &records, &Thresholds::default());
         assert_eq!((a.poor_people, a.population), (2, 82));
         assert!(a.passed); // 2 ÷ 82 ≈ 2.44%
+    }
+
+    #[test]
+    fn a_household_that_left_the_registry_no_longer_counts() {
+        let mut records = households(2, 2, HouseholdStatus::Registered);
+        records.extend(households(20, 4, HouseholdStatus::NotRegistered));
+        let gone = &mut records[0];
+        gone.departure = Some(crate::model::HouseholdDeparture {
+            id: uuid::Uuid::new_v4(),
+            household_id: gone.household.id,
+            date: crate::rules::fixtures::date(2020, 3, 1),
+            reason: crate::model::HouseholdLeaveReason::AllDied,
+            note: String::new(),
+        });
+        let a = assess_village(&village(), &records, &Thresholds::default());
+        assert_eq!((a.poor_people, a.population), (2, 82));
     }
 
     #[test]

@@ -196,7 +196,8 @@ pub fn flag_unstable(
         });
     }
     if let Some(updated) = updated_income(rec, visit)
-        && let Some(per_capita_yuan) = income::per_capita(&updated, rec.size())
+        && let Some(per_capita_yuan) =
+            income::per_capita(&updated, super::membership::size_in(rec, updated.year))
         && let Some(line) = lines.line_for(updated.year)
         && income::classify(per_capita_yuan, line, t) != IncomeStanding::Above
     {
@@ -217,25 +218,8 @@ pub fn flag_unstable(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{VisitChecklist, VisitIncome, VisitKind};
+    use crate::model::VisitIncome;
     use crate::rules::fixtures::*;
-
-    fn visit(rec: &HouseholdRecord, date: NaiveDate) -> Visit {
-        Visit {
-            id: Uuid::new_v4(),
-            household_id: rec.household.id,
-            date,
-            visitors: "李明".into(),
-            kind: VisitKind::Routine,
-            notes: String::new(),
-            checklist: VisitChecklist::default(),
-            income: None,
-            risk_events: vec![],
-            problems: String::new(),
-            next_actions: String::new(),
-            is_draft: false,
-        }
-    }
 
     fn today() -> NaiveDate {
         date(2017, 9, 1)

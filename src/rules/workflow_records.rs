@@ -35,6 +35,7 @@ pub enum WorkField {
     Year,
     OverrideReason,
     ConfirmedOn,
+    ConfirmedBy,
     Volume,
     Price,
     Quantity,
@@ -57,6 +58,7 @@ impl Label for WorkField {
             WorkField::DueDate => lang.pick("完成期限", "Due date"),
             WorkField::ExpectedIncome => lang.pick("预期增收（元）", "Expected income (yuan)"),
             WorkField::Date => lang.pick("日期", "Date"),
+            WorkField::ConfirmedBy => lang.pick("确认人", "Confirmed by"),
             WorkField::Visitors => lang.pick("走访人", "Visitors"),
             WorkField::IncomeYear => lang.pick("收入年度", "Income year"),
             WorkField::Income(item) => item.label(lang),
@@ -83,6 +85,10 @@ pub enum WorkProblem {
     EndBeforeStart { start: NaiveDate, end: NaiveDate },
     #[error("the confirmed identification differs from the computed one without a reason")]
     OverrideWithoutReason,
+    #[error("{name} is not on the village team")]
+    ConfirmerNotOnTeam { name: String },
+    #[error("paid on {paid}, before its measure starts on {start}")]
+    PaidBeforeMeasureStarts { paid: NaiveDate, start: NaiveDate },
 }
 
 impl Localize for WorkProblem {
@@ -92,6 +98,20 @@ impl Localize for WorkProblem {
             WorkProblem::EndBeforeStart { start, end } => match lang {
                 Lang::Zh => format!("{end}早于开始日期{start}，请核对"),
                 Lang::En => format!("{end} is before the start date {start}; check it"),
+            },
+            WorkProblem::ConfirmerNotOnTeam { name } => match lang {
+                Lang::Zh => format!("{name}不在本村驻村工作队名单中；确认人须从工作队中选择"),
+                Lang::En => format!(
+                    "{name} is not on the village team; the person confirming is chosen from the team"
+                ),
+            },
+            WorkProblem::PaidBeforeMeasureStarts { paid, start } => match lang {
+                Lang::Zh => format!(
+                    "支付日期{paid}早于该措施的开始日期{start}；请核对日期，或选择正确的措施"
+                ),
+                Lang::En => format!(
+                    "paid on {paid}, before the measure starts on {start}; check the date or choose the right measure"
+                ),
             },
             WorkProblem::OverrideWithoutReason => lang
                 .pick(
@@ -139,8 +159,10 @@ impl Errors {
     /// A phone number is optional, but when given it must be well formed.
     fn phone(&mut self, phone: &str) {
         let phone = phone.trim();
-        if !phone.is_empty() && !super::registry::phone_ok(phone) {
-            self.problem(WorkField::Phone, Problem::InvalidPhone);
+        if !phone.is_empty()
+            && let Err(problem) = super::registry::check_phone(phone)
+        {
+            self.problem(WorkField::Phone, problem);
         }
     }
 
@@ -222,9 +244,23 @@ pub fn validate_measure(m: &Measure) -> Vec<WorkFieldError> {
 
 /// A fund entry needs a plausible amount. One without a project or household is accepted: the
 /// Funds panel shows such "scattered" entries rather than the form hiding them.
-pub fn validate_fund(f: &FundEntry) -> Vec<WorkFieldError> {
+/// A fund entry: a plausible amount, and when it pays a measure that starts on `measure_start`,
+/// not dated before that day (money cannot go to a measure that has not begun).
+pub fn validate_fund(f: &FundEntry, measure_start: Option<NaiveDate>) -> Vec<WorkFieldError> {
     let mut e = Errors::default();
     e.money(WorkField::Amount, f.amount_yuan);
+    if let Some(start) = measure_start
+        && f.measure_id.is_some()
+        && f.date < start
+    {
+        e.push(
+            WorkField::Date,
+            WorkProblem::PaidBeforeMeasureStarts {
+                paid: f.date,
+                start,
+            },
+        );
+    }
     e.done()
 }
 
@@ -265,8 +301,33 @@ pub fn visit_income_item(i: &VisitIncome, item: IncomeItem) -> Option<f64> {
 
 /// A survey's year is plausible; a confirmation that differs from the computed identification
 /// carries its reason.
-pub fn validate_survey(s: &SurveyState, today: NaiveDate) -> Vec<WorkFieldError> {
+/// The person confirming an identification or an exit: named, and a person of the village team
+/// (records confirmed years ago name people whose terms have since ended, so any term counts).
+fn confirmer(e: &mut Errors, name: &str, team: &[TeamMember]) {
+    let name = name.trim();
+    if name.is_empty() {
+        e.problem(WorkField::ConfirmedBy, Problem::Required);
+    } else if !team.iter().any(|m| m.name.trim() == name) {
+        e.push(
+            WorkField::ConfirmedBy,
+            WorkProblem::ConfirmerNotOnTeam {
+                name: name.to_string(),
+            },
+        );
+    }
+}
+
+/// A survey as saved; once its identification is confirmed, the person confirming it is named
+/// and on the village `team`.
+pub fn validate_survey(
+    s: &SurveyState,
+    today: NaiveDate,
+    team: &[TeamMember],
+) -> Vec<WorkFieldError> {
     let mut e = Errors::default();
+    if s.confirmed_identification.is_some() {
+        confirmer(&mut e, &s.confirmed_by, team);
+    }
     e.year(WorkField::Year, s.year, today.year());
     if let Some(confirmed) = s.confirmed_identification
         && s.computed_identification != Some(confirmed)
@@ -283,8 +344,16 @@ pub fn validate_survey(s: &SurveyState, today: NaiveDate) -> Vec<WorkFieldError>
     e.done()
 }
 
-pub fn validate_exit(d: &ExitDecision, today: NaiveDate) -> Vec<WorkFieldError> {
+/// An exit proposal, or its confirmation by a person of the village `team`.
+pub fn validate_exit(
+    d: &ExitDecision,
+    today: NaiveDate,
+    team: &[TeamMember],
+) -> Vec<WorkFieldError> {
     let mut e = Errors::default();
+    if d.confirmed_on.is_some() {
+        confirmer(&mut e, &d.confirmed_by, team);
+    }
     e.year(WorkField::Year, d.proposed_year, today.year());
     e.not_before(WorkField::ConfirmedOn, d.proposed_on, d.confirmed_on);
     if let Some(on) = d.confirmed_on.filter(|on| *on > today) {
@@ -474,18 +543,65 @@ mod tests {
             computed_identification: Some(Identification::Marginal),
             confirmed_identification: Some(Identification::Marginal),
             override_reason: String::new(),
-            confirmed_by: "村两委".into(),
+            confirmed_by: "张书记".into(),
             confirmed_on: Some(today()),
         };
-        assert!(validate_survey(&s, today()).is_empty());
+        let team = [secretary()];
+        assert!(validate_survey(&s, today(), &team).is_empty());
         s.confirmed_identification = Some(Identification::RegisteredPoor);
-        let errors = validate_survey(&s, today());
+        let errors = validate_survey(&s, today(), &team);
         assert_eq!(fields(&errors), [WorkField::OverrideReason]);
         assert!(errors[0].localize(Lang::En).contains("give the reason"));
         s.override_reason = "户主突发大病，医疗支出大".into();
-        assert!(validate_survey(&s, today()).is_empty());
+        assert!(validate_survey(&s, today(), &team).is_empty());
         s.year = 2018;
-        assert_eq!(fields(&validate_survey(&s, today())), [WorkField::Year]);
+        assert_eq!(
+            fields(&validate_survey(&s, today(), &team)),
+            [WorkField::Year]
+        );
+    }
+
+    fn secretary() -> TeamMember {
+        TeamMember {
+            id: Uuid::new_v4(),
+            village_id: Uuid::nil(),
+            name: "张书记".into(),
+            role: TeamRole::FirstSecretary,
+            unit: "县财政局".into(),
+            phone: String::new(),
+            term_start: date(2016, 3, 1),
+            term_end: None,
+        }
+    }
+
+    #[test]
+    fn a_confirmation_names_a_person_of_the_village_team() {
+        let mut d = ExitDecision {
+            id: Uuid::new_v4(),
+            household_id: Uuid::nil(),
+            proposed_on: date(2017, 8, 1),
+            proposed_year: 2016,
+            confirmed_on: None,
+            confirmed_by: String::new(),
+        };
+        let team = [secretary()];
+        assert!(
+            validate_exit(&d, today(), &team).is_empty(),
+            "a proposal names nobody"
+        );
+        d.confirmed_on = Some(date(2017, 8, 20));
+        assert_eq!(
+            fields(&validate_exit(&d, today(), &team)),
+            [WorkField::ConfirmedBy]
+        );
+        d.confirmed_by = "王五".into();
+        let errors = validate_exit(&d, today(), &team);
+        assert_eq!(
+            errors[0].localize(Lang::Zh),
+            "确认人：王五不在本村驻村工作队名单中；确认人须从工作队中选择"
+        );
+        d.confirmed_by = "张书记".into();
+        assert!(validate_exit(&d, today(), &team).is_empty());
     }
 
     #[test]
@@ -503,5 +619,48 @@ mod tests {
         assert_eq!(fields(&validate_training(&t)), [WorkField::Hours]);
         assert!(validate_training(&Training { hours: 8.0, ..t }).is_empty());
         assert_eq!(fields(&validate_photo_name("")), [WorkField::FileName]);
+    }
+
+    #[test]
+    fn a_payment_before_its_measure_starts_is_refused_with_both_dates() {
+        let start = NaiveDate::from_ymd_opt(2020, 3, 1).unwrap();
+        let f = FundEntry {
+            id: Uuid::new_v4(),
+            village_id: Uuid::nil(),
+            source: FundSource::Central,
+            amount_yuan: 3000.0,
+            date: NaiveDate::from_ymd_opt(2020, 2, 28).unwrap(),
+            purpose: MeasureKind::Production,
+            project_id: None,
+            household_id: None,
+            measure_id: Some(Uuid::new_v4()),
+            note: String::new(),
+        };
+        let errors = validate_fund(&f, Some(start));
+        assert_eq!(fields(&errors), [WorkField::Date]);
+        assert_eq!(
+            errors[0].problem.localize(Lang::Zh),
+            "支付日期2020-02-28早于该措施的开始日期2020-03-01；请核对日期，或选择正确的措施"
+        );
+        assert!(
+            validate_fund(
+                &FundEntry {
+                    date: start,
+                    ..f.clone()
+                },
+                Some(start)
+            )
+            .is_empty()
+        );
+        assert!(
+            validate_fund(
+                &FundEntry {
+                    measure_id: None,
+                    ..f
+                },
+                Some(start)
+            )
+            .is_empty()
+        );
     }
 }

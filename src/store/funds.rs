@@ -1,7 +1,7 @@
 //! Fund entries (资金使用精准): every yuan with its source, use, date and project or household.
 
 use rusqlite::types::Value;
-use rusqlite::{Connection, Row};
+use rusqlite::{Connection, OptionalExtension, Row};
 use uuid::Uuid;
 
 use super::record::{ChangeId, Table, tombstone, write_record};
@@ -74,7 +74,20 @@ impl Store {
     }
 
     pub fn save_fund_entry(&mut self, f: &FundEntry) -> Result<Option<ChangeId>> {
-        let errors = check::validate_fund(f);
+        let measure_start: Option<String> = match f.measure_id {
+            Some(id) => self
+                .conn
+                .query_row(
+                    "SELECT start_date FROM measure WHERE id = ?1 AND deleted = 0",
+                    [id.to_string()],
+                    |r| r.get(0),
+                )
+                .optional()?,
+            None => None,
+        };
+        let measure_start =
+            measure_start.and_then(|d| chrono::NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok());
+        let errors = check::validate_fund(f, measure_start);
         if !errors.is_empty() {
             return Err(StoreError::InvalidWorkflow(errors));
         }

@@ -2,7 +2,7 @@
 //! answer for, and the village work team (驻村工作队) led by the first secretary.
 
 use rusqlite::types::Value;
-use rusqlite::{Connection, Row};
+use rusqlite::{Connection, OptionalExtension, Row};
 use uuid::Uuid;
 
 use super::record::{ChangeId, Table, tombstone, write_record};
@@ -173,6 +173,23 @@ impl Store {
     }
 
     /// The work team of a village.
+    /// The work team of the village household `household_id` belongs to (empty when the
+    /// household is not stored).
+    pub fn team_of_household(&self, household_id: Uuid) -> Result<Vec<TeamMember>> {
+        let village: Option<String> = self
+            .conn
+            .query_row(
+                "SELECT village_id FROM household WHERE id = ?1",
+                [household_id.to_string()],
+                |r| r.get(0),
+            )
+            .optional()?;
+        match village.and_then(|v| Uuid::parse_str(&v).ok()) {
+            Some(v) => self.team(v),
+            None => Ok(Vec::new()),
+        }
+    }
+
     pub fn team(&self, village_id: Uuid) -> Result<Vec<TeamMember>> {
         load_team(&self.conn, village_id)
     }

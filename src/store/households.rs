@@ -60,6 +60,10 @@ pub(crate) const MEMBER: Table = Table {
         "medical_insurance",
         "pension_insurance",
         "dibao",
+        "joined_on",
+        "join_reason",
+        "left_on",
+        "leave_reason",
     ],
 };
 
@@ -76,7 +80,13 @@ pub(crate) const INCOME: Table = Table {
     ],
 };
 
-pub(crate) const TABLES: &[&Table] = &[&HOUSEHOLD, &MEMBER, &INCOME];
+/// A household leaving the registry (销户): one live row at most per household.
+pub(crate) const DEPARTURE: Table = Table {
+    name: "household_departure",
+    columns: &["household_id", "date", "reason", "note"],
+};
+
+pub(crate) const TABLES: &[&Table] = &[&HOUSEHOLD, &MEMBER, &INCOME, &DEPARTURE];
 
 /// Stored form of a household status: (code, exit year, monitored kind).
 pub(crate) fn status_columns(
@@ -165,6 +175,19 @@ pub(crate) fn member_values(m: &Member) -> Vec<Value> {
         m.medical_insurance.into(),
         m.pension_insurance.into(),
         m.dibao.into(),
+        m.joined_on.map(|d| d.to_string()).into(),
+        m.join_reason.code().to_string().into(),
+        m.left_on.map(|d| d.to_string()).into(),
+        m.leave_reason.map(|r| r.code().to_string()).into(),
+    ]
+}
+
+pub(crate) fn departure_values(d: &HouseholdDeparture) -> Vec<Value> {
+    vec![
+        d.household_id.to_string().into(),
+        d.date.to_string().into(),
+        d.reason.code().to_string().into(),
+        d.note.clone().into(),
     ]
 }
 
@@ -215,8 +238,37 @@ fn household_from(row: &Row) -> rusqlite::Result<Household> {
 }
 
 const MEMBER_SELECT: &str = "SELECT id, household_id, name, id_number, sex, birth_date, relation, ethnicity, education,
-    in_school, health, disability_grade, labour, work, migrant_months, medical_insurance, pension_insurance, dibao
+    in_school, health, disability_grade, labour, work, migrant_months, medical_insurance, pension_insurance, dibao,
+    joined_on, join_reason, left_on, leave_reason
     FROM member";
+
+fn optional_date(row: &Row, i: usize) -> rusqlite::Result<Option<NaiveDate>> {
+    let text: Option<String> = row.get(i)?;
+    text.map(|t| {
+        NaiveDate::parse_from_str(&t, "%Y-%m-%d").map_err(|e| {
+            rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, Box::new(e))
+        })
+    })
+    .transpose()
+}
+
+const DEPARTURE_SELECT: &str =
+    "SELECT id, household_id, date, reason, note FROM household_departure";
+
+fn departure_from(row: &Row) -> rusqlite::Result<HouseholdDeparture> {
+    Ok(HouseholdDeparture {
+        id: uuid_at(row, 0)?,
+        household_id: uuid_at(row, 1)?,
+        date: optional_date(row, 2)?.unwrap_or_default(),
+        reason: code_at(
+            row,
+            3,
+            HouseholdLeaveReason::parse,
+            HouseholdLeaveReason::OtherHouseholdLeave,
+        )?,
+        note: row.get(4)?,
+    })
+}
 
 fn member_from(row: &Row) -> rusqlite::Result<Member> {
     let birth: String = row.get(5)?;
@@ -241,7 +293,29 @@ fn member_from(row: &Row) -> rusqlite::Result<Member> {
         medical_insurance: row.get(15)?,
         pension_insurance: row.get(16)?,
         dibao: row.get(17)?,
+        joined_on: optional_date(row, 18)?,
+        join_reason: code_at(row, 19, JoinReason::parse, JoinReason::Registered)?,
+        left_on: optional_date(row, 20)?,
+        leave_reason: row
+            .get::<_, Option<String>>(21)?
+            .as_deref()
+            .and_then(LeaveReason::parse),
     })
+}
+
+/// Puts a loaded member where it belongs: among the members now, or those who left.
+fn place_member(record: &mut HouseholdRecord, member: Member) {
+    if member.has_left() {
+        record.former_members.push(member);
+    } else {
+        record.members.push(member);
+    }
+}
+
+fn sort_members(members: &mut [Member]) {
+    members.sort_by(|a, b| {
+        (a.relation, a.birth_date, &a.name).cmp(&(b.relation, b.birth_date, &b.name))
+    });
 }
 
 const INCOME_SELECT: &str =
@@ -296,6 +370,8 @@ pub(crate) fn load_records(
                 household,
                 members: Vec::new(),
                 incomes: Vec::new(),
+                former_members: Vec::new(),
+                departure: None,
             });
         }
     }
@@ -305,7 +381,17 @@ pub(crate) fn load_records(
         for member in rows {
             let member = member?;
             if let Some(&i) = index.get(&member.household_id) {
-                records[i].members.push(member);
+                place_member(&mut records[i], member);
+            }
+        }
+    }
+    {
+        let mut stmt = conn.prepare_cached(&format!("{DEPARTURE_SELECT}{where_child}"))?;
+        let rows = stmt.query_map(args.as_slice(), departure_from)?;
+        for departure in rows {
+            let departure = departure?;
+            if let Some(&i) = index.get(&departure.household_id) {
+                records[i].departure = Some(departure);
             }
         }
     }
@@ -320,9 +406,8 @@ pub(crate) fn load_records(
         }
     }
     for record in &mut records {
-        record.members.sort_by(|a, b| {
-            (a.relation, a.birth_date, &a.name).cmp(&(b.relation, b.birth_date, &b.name))
-        });
+        sort_members(&mut record.members);
+        sort_members(&mut record.former_members);
         record.incomes.sort_by_key(|i| i.year);
     }
     Ok(records)
@@ -362,16 +447,21 @@ impl Store {
                 },
                 e => e.into(),
             })?;
-        let mut members: Vec<Member> = self
+        let everyone: Vec<Member> = self
             .conn
             .prepare_cached(&format!(
                 "{MEMBER_SELECT} WHERE household_id = ?1 AND deleted = 0"
             ))?
             .query_map([id.to_string()], member_from)?
             .collect::<rusqlite::Result<_>>()?;
-        members.sort_by(|a, b| {
-            (a.relation, a.birth_date, &a.name).cmp(&(b.relation, b.birth_date, &b.name))
-        });
+        let departure = self
+            .conn
+            .prepare_cached(&format!(
+                "{DEPARTURE_SELECT} WHERE household_id = ?1 AND deleted = 0"
+            ))?
+            .query_map([id.to_string()], departure_from)?
+            .next()
+            .transpose()?;
         let incomes: Vec<IncomeYear> = self
             .conn
             .prepare_cached(&format!(
@@ -379,11 +469,19 @@ impl Store {
             ))?
             .query_map([id.to_string()], income_from)?
             .collect::<rusqlite::Result<_>>()?;
-        Ok(HouseholdRecord {
+        let mut record = HouseholdRecord {
             household,
-            members,
+            members: Vec::new(),
             incomes,
-        })
+            former_members: Vec::new(),
+            departure,
+        };
+        for member in everyone {
+            place_member(&mut record, member);
+        }
+        sort_members(&mut record.members);
+        sort_members(&mut record.former_members);
+        Ok(record)
     }
 
     /// Number of live households (of one village or the whole file).
@@ -433,10 +531,39 @@ impl Store {
             .map_err(|e| unique_violation(e, || StoreError::DuplicateIncomeYear(year)))
     }
 
+    /// Records a household leaving the registry (销户) with its date and reason; the household,
+    /// its members and its incomes stay. Saving again corrects the date or reason.
+    pub fn save_departure(
+        &mut self,
+        d: &HouseholdDeparture,
+        today: NaiveDate,
+    ) -> Result<Option<ChangeId>> {
+        if d.date > today {
+            return Err(StoreError::Invalid(vec![registry::FieldError {
+                field: registry::Field::LeftOn,
+                problem: registry::Problem::InFuture(d.date),
+            }]));
+        }
+        self.change(|tx, ctx| write_record(tx, ctx, &DEPARTURE, d.id, &departure_values(d)))
+    }
+
+    /// Takes a departure back (the household returns to the registry), as a tombstone.
+    pub fn delete_departure(&mut self, id: Uuid) -> Result<Option<ChangeId>> {
+        self.change(|tx, ctx| tombstone(tx, ctx, &DEPARTURE, id))
+    }
+
     /// Deletes a household together with its members and incomes (as tombstones, one change).
+    /// For a household entered by mistake; a household that left the registry is recorded with
+    /// [`Store::save_departure`] instead, and stays.
     pub fn delete_household(&mut self, id: Uuid) -> Result<Option<ChangeId>> {
         let record = self.household_record(id)?;
         self.change(|tx, ctx| {
+            if let Some(d) = &record.departure {
+                tombstone(tx, ctx, &DEPARTURE, d.id)?;
+            }
+            for m in &record.former_members {
+                tombstone(tx, ctx, &MEMBER, m.id)?;
+            }
             for m in &record.members {
                 tombstone(tx, ctx, &MEMBER, m.id)?;
             }

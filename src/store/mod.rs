@@ -15,6 +15,7 @@ mod helpers;
 mod households;
 pub mod import;
 mod measures;
+pub mod migrate_issue13;
 mod probe;
 mod products;
 mod projects;

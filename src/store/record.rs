@@ -50,6 +50,7 @@ pub(crate) const TABLE_ORDER: &[&str] = &[
     "product_producer",
     "sale",
     "training",
+    "household_departure",
 ];
 
 impl Table {

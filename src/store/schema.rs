@@ -466,6 +466,9 @@ pub const MIGRATIONS: &[Step] = &[
     );
     "#,
     ),
+    // 6 (issue 13): membership by year — members' join and leave dates and reasons, today's
+    // members from their household's first income year; households leaving the registry.
+    Step::Code(super::migrate_issue13::membership_by_year),
 ];
 
 /// The schema version this build writes.

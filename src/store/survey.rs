@@ -126,7 +126,8 @@ impl Store {
 
     /// Saves a survey's progress or its confirmation. One survey per household and year.
     pub fn save_survey(&mut self, s: &SurveyState, today: NaiveDate) -> Result<Option<ChangeId>> {
-        let errors = check::validate_survey(s, today);
+        let team = self.team_of_household(s.household_id)?;
+        let errors = check::validate_survey(s, today, &team);
         if !errors.is_empty() {
             return Err(StoreError::InvalidWorkflow(errors));
         }
@@ -166,7 +167,8 @@ impl Store {
         d: &ExitDecision,
         today: NaiveDate,
     ) -> Result<Option<ChangeId>> {
-        let errors = check::validate_exit(d, today);
+        let team = self.team_of_household(d.household_id)?;
+        let errors = check::validate_exit(d, today, &team);
         if !errors.is_empty() {
             return Err(StoreError::InvalidWorkflow(errors));
         }

@@ -76,6 +76,14 @@ const NEW_TABLES: &str = r#"
     ALTER TABLE sync_bundle ADD COLUMN change INTEGER;
 "#;
 
+/// How many of [`TABLE_ORDER`]'s tables existed in schema 3 (the rest came later).
+const SCHEMA_3_TABLES: usize = 20;
+
+/// How many data columns `table` had in schema 3 (later steps append columns).
+fn schema_3_columns(table: &Table) -> usize {
+    table.columns.len() - super::migrate_issue13::added_columns(table.name).len()
+}
+
 /// Runs migration 4 inside the migration's transaction.
 pub(crate) fn migrate(tx: &Transaction) -> Result<()> {
     tx.execute_batch(NEW_TABLES)?;
@@ -84,7 +92,8 @@ pub(crate) fn migrate(tx: &Transaction) -> Result<()> {
     if let Some(device) = meta_get(tx, "device_id")?.and_then(|t| Uuid::parse_str(&t).ok()) {
         devices.number(tx, device)?;
     }
-    for name in TABLE_ORDER {
+    // The tables schema 3 had: those added later are created with their bookkeeping.
+    for name in &TABLE_ORDER[..SCHEMA_3_TABLES] {
         rebuild(tx, name)?;
     }
     tx.execute_batch(
@@ -178,7 +187,7 @@ fn convert_clocks(tx: &Transaction, devices: &Devices) -> Result<()> {
                 write_clocks(tx, devices, t, &r, &clocks, lseq)?;
             }
             current = Some((table, record));
-            clocks = vec![FieldClock::default(); table.columns.len() + 1];
+            clocks = vec![FieldClock::default(); schema_3_columns(table) + 1];
             lseq = None;
         }
         let field: String = row.get(2)?;

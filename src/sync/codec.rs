@@ -35,6 +35,7 @@ use super::manifest::{
 };
 use crate::store::SyncTable;
 use crate::store::clock::{FieldClock, Seen, Stamp};
+use crate::store::migrate_issue13::{added_column_default, older_width};
 use crate::store::sync_tables;
 
 #[derive(Default)]
@@ -354,22 +355,35 @@ impl<'a> Reader<'a> {
     }
 }
 
-/// The synced table named `name` whose columns are exactly `columns` (a payload written for
-/// another schema is refused: a newer schema needs a newer app).
+/// The synced table named `name` whose columns are exactly `columns`, or the columns it had
+/// before later columns were appended (a bundle of an older app: the missing columns are filled
+/// with their defaults, unstamped, so they never overwrite a value here). A payload written for
+/// another schema is refused: a newer schema needs a newer app.
 fn known_table(name: &str, columns: &[String]) -> Read<SyncTable> {
     let table = sync_tables()
         .into_iter()
         .find(|t| t.name == name)
         .ok_or_else(|| format!("unknown table {name}"))?;
-    if !table
-        .columns
-        .iter()
-        .copied()
-        .eq(columns.iter().map(String::as_str))
+    let given: Vec<&str> = columns.iter().map(String::as_str).collect();
+    if table.columns != given.as_slice() && older_width(table.name, table.columns, &given).is_none()
     {
         return Err(format!("columns of {name} do not match"));
     }
     Ok(table)
+}
+
+/// Completes a record of an older app's bundle with the columns it lacks (see [`known_table`]).
+pub(crate) fn fill_added_columns(
+    table: &SyncTable,
+    values: &mut Vec<Value>,
+    fields: &mut Vec<(usize, FieldClock)>,
+) {
+    let width = table.columns.len() + 1;
+    while values.len() < width {
+        let column = table.columns[values.len() - 1];
+        fields.push((values.len(), FieldClock::default()));
+        values.push(added_column_default(column));
+    }
 }
 
 /// Decodes a payload, refusing anything damaged or naming tables and columns this build lacks.
@@ -425,6 +439,8 @@ pub fn decode(bytes: &[u8]) -> Read<Payload> {
                 }
                 fields.push((field, FieldClock { stamp, seen }));
             }
+            let (mut values, mut fields) = (values, fields);
+            fill_added_columns(&table, &mut values, &mut fields);
             records.push(RecordRow {
                 id,
                 created_at,

@@ -173,8 +173,12 @@ pub fn decode(header: &Header, plaintext: &[u8]) -> Result<Payload, String> {
         let Some(t) = table(&record.table) else {
             return Err(format!("unknown table {}", record.table));
         };
-        let expected = std::iter::once("deleted").chain(t.columns.iter().copied());
-        if !record.fields.iter().map(|f| f.name.as_str()).eq(expected) {
+        let given: Vec<&str> = record.fields.iter().map(|f| f.name.as_str()).collect();
+        let same = given.first() == Some(&"deleted")
+            && (t.columns == &given[1..]
+                || crate::store::migrate_issue13::older_width(t.name, t.columns, &given[1..])
+                    .is_some());
+        if !same {
             return Err(format!(
                 "fields of {} {} do not match",
                 record.table, record.id
@@ -183,7 +187,9 @@ pub fn decode(header: &Header, plaintext: &[u8]) -> Result<Payload, String> {
         if !seen_ids.insert((record.table.clone(), record.id)) {
             return Err(format!("{} {} appears twice", record.table, record.id));
         }
-        let clocks: Vec<FieldClock> = record.fields.iter().map(clock_of).collect();
+        let mut clocks: Vec<FieldClock> = record.fields.iter().map(clock_of).collect();
+        // A column the old app did not have: unstamped, so it never overwrites a value here.
+        clocks.resize(t.columns.len() + 1, FieldClock::default());
         let (stamp, fields) = compress(&clocks);
         let rows = tables
             .iter_mut()
@@ -195,7 +201,13 @@ pub fn decode(header: &Header, plaintext: &[u8]) -> Result<Payload, String> {
             updated_at: record.updated_at,
             updated_by: record.updated_by,
             stamp,
-            values: record.fields.into_iter().map(|f| f.value.into()).collect(),
+            values: {
+                let mut values: Vec<Value> =
+                    record.fields.into_iter().map(|f| f.value.into()).collect();
+                let mut none = Vec::new();
+                crate::sync::codec::fill_added_columns(&t, &mut values, &mut none);
+                values
+            },
             fields,
         });
     }

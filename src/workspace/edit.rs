@@ -9,9 +9,9 @@ use uuid::Uuid;
 use super::session::Session;
 use crate::i18n::{Lang, Localize};
 use crate::model::{
-    ExitDecision, FundEntry, Helper, Household, IncomeYear, Measure, Member, PovertyLine, Product,
-    Project, Sale, SurveyState, TeamMember, Thresholds, TownshipFacilities, Training, Village,
-    Visit,
+    ExitDecision, FundEntry, Helper, Household, HouseholdDeparture, IncomeYear, Measure, Member,
+    PovertyLine, Product, Project, Sale, SurveyState, TeamMember, Thresholds, TownshipFacilities,
+    Training, Village, Visit,
 };
 use crate::rules::identification;
 use crate::rules::visits::{UnstableReason, flag_unstable};
@@ -27,6 +27,10 @@ pub enum DataAction {
     DeleteHousehold(Uuid),
     SaveMember(Member),
     DeleteMember(Uuid),
+    /// A household leaving the registry (销户), with its date and reason; it stays on file.
+    SaveDeparture(HouseholdDeparture),
+    /// The household returns to the registry (the departure was a mistake).
+    DeleteDeparture(Uuid),
     SaveIncome(IncomeYear),
     DeleteIncome(Uuid),
     SaveMeasure(Measure),
@@ -241,6 +245,8 @@ impl Session {
             DataAction::DeleteHousehold(id) => store.delete_household(id)?,
             DataAction::SaveMember(m) => store.save_member(&m, today?)?,
             DataAction::DeleteMember(id) => store.delete_member(id)?,
+            DataAction::SaveDeparture(d) => store.save_departure(&d, today?)?,
+            DataAction::DeleteDeparture(id) => store.delete_departure(id)?,
             DataAction::SaveIncome(i) => store.save_income(&i, today?)?,
             DataAction::DeleteIncome(id) => store.delete_income(id)?,
             DataAction::SaveVillage(v) => store.save_village(&v)?,

@@ -79,3 +79,16 @@ pub fn wait_for_job(harness: &mut Harness<'static, App>) {
     }
     panic!("the background job did not finish");
 }
+
+/// Picks `option` in the combo box labelled `label`.
+pub fn choose(harness: &mut Harness<'static, App>, label: &str, option: &str) {
+    harness.get_by_role_and_label(Role::ComboBox, label).click();
+    harness.run();
+    // The open list is drawn last; the same text may also be shown elsewhere on the screen.
+    harness
+        .query_all_by_role_and_label(Role::Button, option)
+        .last()
+        .expect("the option is listed")
+        .click();
+    harness.run();
+}

@@ -182,7 +182,13 @@ impl BasicsTab {
                 } else {
                     // Sensitive: masked until the user asks to see it in full.
                     ui.label(account_label);
-                    ui.monospace(id_number::mask(&form.household.bank_account));
+                    ui.horizontal(|ui| {
+                        ui.monospace(id_number::mask(&form.household.bank_account));
+                        ui.weak(lang.pick(
+                            "（已隐藏：勾选上方“显示完整证件号和账号”后可查看和修改）",
+                            "(hidden: tick “Show full ID and account numbers” above to see and edit it)",
+                        ));
+                    });
                     ui.end_row();
                 }
                 widgets::combo_row(

@@ -7,10 +7,10 @@ use uuid::Uuid;
 
 use crate::i18n::{Label, Lang, Localize};
 use crate::model::{ExitDecision, HouseholdRecord, HouseholdStatus};
-use crate::rules::exit;
+use crate::rules::{exit, income};
 use crate::ui::action::{Action, DataAction};
 use crate::ui::widgets::record_editor::date_hint;
-use crate::ui::widgets::{ERROR_RED, OK_GREEN, WARN_AMBER, text_row};
+use crate::ui::widgets::{self, ERROR_RED, OK_GREEN, WARN_AMBER, pickers, text_row};
 use crate::workspace::VillageView;
 
 #[derive(Default)]
@@ -19,6 +19,8 @@ pub struct ExitTab {
     year: Option<i32>,
     confirm_date: String,
     confirm_by: String,
+    /// "确认脱贫" was pressed without a person of the team chosen.
+    missing_confirmer: bool,
 }
 
 impl ExitTab {
@@ -53,7 +55,15 @@ impl ExitTab {
                 .response
                 .labelled_by(year_label);
         });
-        let assessment = exit::assess(record, year, &view.lines, &view.thresholds, view.today);
+        let seen = exit::findings_of(&view.workflow, record.household.id);
+        let assessment = exit::assess(
+            record,
+            year,
+            &view.lines,
+            &view.thresholds,
+            view.today,
+            &seen,
+        );
         let (verdict, color) = if assessment.passed {
             (
                 lang.pick(
@@ -113,6 +123,21 @@ impl ExitTab {
                 })
                 .color(OK_GREEN),
             );
+            // Who confirmed it, and when.
+            if let Some(d) = view
+                .workflow
+                .exits
+                .iter()
+                .filter(|d| d.household_id == record.household.id)
+                .filter(|d| d.confirmed_on.is_some())
+                .max_by_key(|d| d.confirmed_on)
+            {
+                let on = d.confirmed_on.map(|d| d.to_string()).unwrap_or_default();
+                ui.label(match lang {
+                    Lang::Zh => format!("确认人：{}，确认日期：{on}", d.confirmed_by),
+                    Lang::En => format!("Confirmed by {} on {on}", d.confirmed_by),
+                });
+            }
             return;
         }
         if record.household.status != HouseholdStatus::Registered {
@@ -173,13 +198,45 @@ impl ExitTab {
                             &mut self.confirm_date,
                             e.as_deref(),
                         );
-                        text_row(
+                        let e = self
+                            .missing_confirmer
+                            .then(|| lang.pick("请选择确认人", "Choose who confirms").to_string());
+                        pickers::team_member_row(
                             ui,
+                            lang,
                             lang.pick("确认人", "Confirmed by"),
                             &mut self.confirm_by,
-                            None,
+                            &view.workflow.team,
+                            e.as_deref(),
                         );
                     });
+                // Inside the warning band: confirm if the team agrees, but knowingly.
+                if let Some(f) = income::figures(
+                    record,
+                    decision.proposed_year,
+                    &view.lines,
+                    &view.thresholds,
+                )
+                .filter(|f| f.standing == income::IncomeStanding::Marginal)
+                {
+                    let (pc, warn) = (
+                        widgets::yuan(f.per_capita_yuan),
+                        widgets::yuan(income::warning_line(f.line_yuan, &view.thresholds)),
+                    );
+                    ui.label(
+                        RichText::new(match lang {
+                            Lang::Zh => format!(
+                                "注意：该户{}年人均纯收入{pc}元，仍在监测范围内（低于{warn}元）。可以确认脱贫，但脱贫后须纳入监测。",
+                                f.year
+                            ),
+                            Lang::En => format!(
+                                "Caution: per-capita income {pc} yuan in {} is inside the warning band (below {warn}). Exit may be confirmed, but the household must then be monitored.",
+                                f.year
+                            ),
+                        })
+                        .color(WARN_AMBER),
+                    );
+                }
                 ui.horizontal(|ui| {
                     confirm = ui.button(lang.pick("确认脱贫", "Confirm exit")).clicked();
                     if ui
@@ -189,7 +246,11 @@ impl ExitTab {
                         actions.push(Action::Data(DataAction::DeleteExitDecision(decision.id)));
                     }
                 });
+                if confirm {
+                    self.missing_confirmer = self.confirm_by.trim().is_empty();
+                }
                 if confirm
+                    && !self.missing_confirmer
                     && let Ok(on) = NaiveDate::parse_from_str(self.confirm_date.trim(), "%Y-%m-%d")
                 {
                     actions.push(Action::Data(DataAction::SaveExitDecision(ExitDecision {

@@ -10,6 +10,7 @@ use uuid::Uuid;
 use crate::i18n::{Label, Lang};
 use crate::model::{HouseholdRecord, IncomeYear};
 use crate::rules::income::{self, IncomeItem};
+use crate::rules::membership;
 use crate::rules::registry::{self, Field, FieldError};
 use crate::ui::action::{Action, DataAction};
 use crate::ui::widgets::record_editor::{
@@ -186,14 +187,14 @@ impl IncomesTab {
     ) {
         let size = record.size();
         ui.label(match lang {
-            Lang::Zh => format!("人均纯收入 =（工资性 + 生产经营性 + 财产性 + 转移性 − 生产经营支出）÷ 家庭人口 {size} 人"),
-            Lang::En => format!("Per-capita net income = (wage + production + property + transfer − production expenses) ÷ household size {size}"),
+            Lang::Zh => format!("人均纯收入 =（工资性 + 生产经营性 + 财产性 + 转移性 − 生产经营支出）÷ 当年年末家庭人口（现有 {size} 人）"),
+            Lang::En => format!("Per-capita net income = (wage + production + property + transfer − production expenses) ÷ household size at the end of that year (now {size})"),
         });
         TableBuilder::new(ui)
             .id_salt("incomes")
             .striped(true)
             .vscroll(false)
-            .columns(Column::initial(82.0).at_least(60.0), 10)
+            .columns(Column::initial(82.0).at_least(60.0), 11)
             .column(Column::remainder().at_least(120.0))
             .header(24.0, |mut header| {
                 widgets::header_cells(
@@ -206,6 +207,7 @@ impl IncomesTab {
                         lang.pick("转移性", "Transfer"),
                         lang.pick("经营支出", "Expenses"),
                         lang.pick("纯收入", "Net"),
+                        lang.pick("当年人口", "Size that year"),
                         lang.pick("人均", "Per capita"),
                         lang.pick("扶贫标准", "Line"),
                         lang.pick("判定", "Standing"),
@@ -233,6 +235,9 @@ impl IncomesTab {
                         }
                         row.col(|ui| {
                             ui.label(widgets::yuan(income::net_income(i)));
+                        });
+                        row.col(|ui| {
+                            ui.label(membership::size_in(record, i.year).to_string());
                         });
                         row.col(|ui| {
                             ui.label(

@@ -3,19 +3,22 @@
 //! from the ID number, and shown as soon as it is valid so the person checks them against the card.
 
 use chrono::NaiveDate;
-use eframe::egui::{RichText, Ui};
+use eframe::egui::{self, RichText, Ui};
 use egui_extras::{Column, TableBuilder};
 use uuid::Uuid;
 
 use crate::i18n::{Label, Lang};
 use crate::model::{
-    Education, Health, HouseholdRecord, LabourAbility, Member, Relation, Sex, WorkStatus,
+    Education, Health, HouseholdDeparture, HouseholdLeaveReason, HouseholdRecord, JoinReason,
+    LabourAbility, LeaveReason, Member, Relation, Sex, WorkStatus,
 };
 use crate::rules::id_number;
 use crate::rules::registry::{self, Field, FieldError};
 use crate::ui::action::{Action, DataAction};
-use crate::ui::widgets::record_editor::{EditorOutcome, FormErrors, RecordEditor, RecordForm};
-use crate::ui::widgets::{self, FocusIf, OK_GREEN, not_a_number, text_row, yes_no};
+use crate::ui::widgets::record_editor::{
+    self, EditorOutcome, FormErrors, RecordEditor, RecordForm,
+};
+use crate::ui::widgets::{self, FocusIf, OK_GREEN, WARN_AMBER, not_a_number, text_row, yes_no};
 use crate::workspace::VillageView;
 
 /// The member form.
@@ -23,6 +26,9 @@ struct MemberForm {
     member: Member,
     disability_grade: String,
     migrant_months: String,
+    /// 入户日期 and 减员日期 as typed (empty: on the register from the start / still there).
+    joined_on: String,
+    left_on: String,
     errors: FormErrors<FieldError>,
 }
 
@@ -42,6 +48,8 @@ impl RecordForm for MemberForm {
             } else {
                 String::new()
             },
+            joined_on: m.joined_on.map(|d| d.to_string()).unwrap_or_default(),
+            left_on: m.left_on.map(|d| d.to_string()).unwrap_or_default(),
             errors: FormErrors::default(),
         }
     }
@@ -163,6 +171,7 @@ impl RecordForm for MemberForm {
             );
         });
         ui.end_row();
+        self.membership_ui(ui, lang);
     }
 
     fn build(&mut self, lang: Lang, view: &VillageView) -> Option<Member> {
@@ -186,6 +195,15 @@ impl RecordForm for MemberForm {
         } else {
             None
         };
+        m.joined_on = self
+            .errors
+            .optional_date(lang, &self.joined_on, Field::JoinedOn);
+        m.left_on = self
+            .errors
+            .optional_date(lang, &self.left_on, Field::LeftOn);
+        if m.left_on.is_none() && self.left_on.trim().is_empty() {
+            m.leave_reason = None;
+        }
         m.migrant_months = match self.migrant_months.trim() {
             "" => 0,
             text => text.parse::<u8>().unwrap_or_else(|_| {
@@ -208,8 +226,74 @@ impl RecordForm for MemberForm {
     }
 }
 
-/// A new member of `household_id`: the head if it has none yet.
-fn new_member(household_id: Uuid, has_head: bool) -> Member {
+impl MemberForm {
+    /// When and why the member joined, and (a member leaving is never deleted) when and why
+    /// they left: the rows that make the household's size kept by year.
+    fn membership_ui(&mut self, ui: &mut Ui, lang: Lang) {
+        let e = self.errors.beside(Field::JoinedOn, lang);
+        text_row(
+            ui,
+            lang.pick(
+                "入户日期（空为建档时在册）",
+                "Joined on (empty: from the start)",
+            ),
+            &mut self.joined_on,
+            e.as_deref(),
+        );
+        widgets::combo_row(
+            ui,
+            lang,
+            lang.pick("入户原因", "Reason for joining"),
+            &mut self.member.join_reason,
+            JoinReason::ALL,
+        );
+        let e = self.errors.beside(Field::LeftOn, lang);
+        text_row(
+            ui,
+            lang.pick("减员日期", "Left on"),
+            &mut self.left_on,
+            e.as_deref(),
+        );
+        let label_id = ui.label(lang.pick("减员原因", "Reason for leaving")).id;
+        ui.horizontal(|ui| {
+            widgets::optional_combo(
+                ui,
+                lang,
+                label_id,
+                lang.pick("（未减员）", "(still a member)"),
+                &mut self.member.leave_reason,
+                LeaveReason::ALL,
+            );
+            if let Some(e) = self.errors.beside(Field::LeaveReason, lang) {
+                ui.colored_label(widgets::ERROR_RED, e);
+            }
+        });
+        ui.end_row();
+    }
+}
+
+/// A member's line in the list of those who left: reason and date.
+fn departure_text(m: &Member, lang: Lang) -> String {
+    let reason = m.leave_reason.map(|r| r.label(lang)).unwrap_or_default();
+    let on = m.left_on.map(|d| d.to_string()).unwrap_or_default();
+    match lang {
+        Lang::Zh => format!("已减员：{reason} {on}"),
+        Lang::En => format!("Left: {reason} {on}"),
+    }
+}
+
+/// A new member of `household_id`: the head if it has none yet. A household that already has
+/// members gains one from today (born, married in…), so earlier years keep their size.
+fn new_member(household_id: Uuid, has_head: bool, today: NaiveDate) -> Member {
+    let mut m = new_member_from_start(household_id, has_head);
+    if has_head {
+        m.joined_on = Some(today);
+        m.join_reason = JoinReason::Born;
+    }
+    m
+}
+
+fn new_member_from_start(household_id: Uuid, has_head: bool) -> Member {
     Member::new(
         household_id,
         "",
@@ -226,12 +310,19 @@ fn new_member(household_id: Uuid, has_head: bool) -> Member {
 
 pub struct MembersTab {
     editor: RecordEditor<MemberForm>,
+    /// The 销户 form: date and reason as chosen so far, and what was wrong with them.
+    leave_date: String,
+    leave_reason: Option<HouseholdLeaveReason>,
+    leave_error: Option<String>,
 }
 
 impl Default for MembersTab {
     fn default() -> Self {
         MembersTab {
             editor: RecordEditor::new("member"),
+            leave_date: String::new(),
+            leave_reason: None,
+            leave_error: None,
         }
     }
 }
@@ -240,6 +331,89 @@ impl MembersTab {
     /// After the data changed: the form closes.
     pub fn close_forms(&mut self) {
         self.editor.close();
+        self.leave_date.clear();
+        self.leave_reason = None;
+        self.leave_error = None;
+    }
+
+    /// The household leaving the registry (销户): an event with date and reason, never a
+    /// deletion; once recorded it is shown with a way to take it back.
+    fn departure_ui(
+        &mut self,
+        ui: &mut Ui,
+        lang: Lang,
+        record: &HouseholdRecord,
+        view: &VillageView,
+        actions: &mut Vec<Action>,
+    ) {
+        ui.add_space(8.0);
+        if let Some(d) = &record.departure {
+            ui.horizontal(|ui| {
+                ui.label(
+                    RichText::new(match lang {
+                        Lang::Zh => format!("已销户：{} {}", d.reason.label(lang), d.date),
+                        Lang::En => {
+                            format!("Left the registry: {} {}", d.reason.label(lang), d.date)
+                        }
+                    })
+                    .color(WARN_AMBER),
+                );
+                if ui.button(lang.pick("撤销销户", "Undo leaving")).clicked() {
+                    actions.push(Action::Data(DataAction::DeleteDeparture(d.id)));
+                }
+            });
+            return;
+        }
+        ui.collapsing(lang.pick("整户销户", "Household leaves the registry"), |ui| {
+            ui.label(lang.pick(
+                "销户后该户仍保留在历史记录中，之前各年的数据不变。",
+                "The household stays in the history; the figures of earlier years stay as they are.",
+            ));
+            egui::Grid::new("departure").num_columns(2).show(ui, |ui| {
+                text_row(
+                    ui,
+                    lang.pick("销户日期", "Date left"),
+                    &mut self.leave_date,
+                    None,
+                );
+                let label_id = ui.label(lang.pick("销户原因", "Reason")).id;
+                widgets::optional_combo(
+                    ui,
+                    lang,
+                    label_id,
+                    lang.pick("（请选择）", "(choose)"),
+                    &mut self.leave_reason,
+                    HouseholdLeaveReason::ALL,
+                );
+                ui.end_row();
+            });
+            if let Some(e) = &self.leave_error {
+                ui.colored_label(widgets::ERROR_RED, e);
+            }
+            if ui.button(lang.pick("确认销户", "Confirm leaving")).clicked() {
+                let date = record_editor::parse_date(&self.leave_date);
+                self.leave_error = match (date, self.leave_reason) {
+                    (None, _) => Some(record_editor::date_hint(lang).to_string()),
+                    (Some(d), _) if d > view.today => Some(
+                        lang.pick("销户日期不能晚于今天。", "The date cannot be after today.")
+                            .to_string(),
+                    ),
+                    (_, None) => Some(
+                        lang.pick("请选择销户原因。", "Choose the reason.").to_string(),
+                    ),
+                    (Some(date), Some(reason)) => {
+                        actions.push(Action::Data(DataAction::SaveDeparture(HouseholdDeparture {
+                            id: Uuid::new_v4(),
+                            household_id: record.household.id,
+                            date,
+                            reason,
+                            note: String::new(),
+                        })));
+                        None
+                    }
+                };
+            }
+        });
     }
 
     pub fn ui(
@@ -283,10 +457,14 @@ impl MembersTab {
                 );
             })
             .body(|mut body| {
-                for m in &record.members {
+                for m in record.all_members() {
                     body.row(24.0, |mut row| {
                         row.col(|ui| {
-                            ui.label(&m.name);
+                            if m.has_left() {
+                                ui.label(RichText::new(&m.name).strikethrough());
+                            } else {
+                                ui.label(&m.name);
+                            }
                         });
                         row.col(|ui| {
                             ui.label(m.relation.label(lang));
@@ -306,7 +484,11 @@ impl MembersTab {
                             ui.monospace(shown);
                         });
                         row.col(|ui| {
-                            ui.label(m.health.label(lang));
+                            if m.has_left() {
+                                ui.label(RichText::new(departure_text(m, lang)).color(WARN_AMBER));
+                            } else {
+                                ui.label(m.health.label(lang));
+                            }
                         });
                         row.col(|ui| {
                             ui.label(m.labour.label(lang));
@@ -331,22 +513,24 @@ impl MembersTab {
         let editing = self
             .editor
             .form()
-            .is_some_and(|f| record.members.iter().any(|m| m.id == f.member.id));
+            .is_some_and(|f| record.all_members().any(|m| m.id == f.member.id));
         let title = if editing {
             lang.pick("修改成员", "Edit member")
         } else {
             lang.pick("添加成员", "Add member")
         };
-        let (household_id, has_head) = (record.household.id, record.head().is_some());
+        let (household_id, has_head, today) =
+            (record.household.id, record.head().is_some(), view.today);
         if let EditorOutcome::Save(member) = self.editor.form_ui(
             ui,
             lang,
             view,
             title,
             lang.pick("＋ 添加成员", "+ Add member"),
-            || new_member(household_id, has_head),
+            || new_member(household_id, has_head, today),
         ) {
             actions.push(Action::Data(DataAction::SaveMember(member)));
         }
+        self.departure_ui(ui, lang, record, view, actions);
     }
 }

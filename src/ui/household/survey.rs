@@ -14,7 +14,7 @@ use crate::rules::{identification, registry};
 use crate::ui::action::Action;
 use crate::ui::action::DataAction;
 use crate::ui::widgets::record_editor::FormErrors;
-use crate::ui::widgets::{self, ERROR_RED, OK_GREEN, WARN_AMBER, text_row};
+use crate::ui::widgets::{self, ERROR_RED, OK_GREEN, WARN_AMBER, pickers, text_row};
 use crate::workspace::VillageView;
 
 #[derive(Default)]
@@ -173,13 +173,25 @@ impl SurveyTab {
                     &mut self.override_reason,
                     e.as_deref(),
                 );
-                text_row(
+                let e = self.errors.beside(WorkField::ConfirmedBy, lang);
+                pickers::team_member_row(
                     ui,
+                    lang,
                     lang.pick("确认人", "Confirmed by"),
                     &mut self.confirmed_by,
-                    None,
+                    &view.workflow.team,
+                    e.as_deref(),
                 );
             });
+        // Who confirmed the identification, and when.
+        if let Some(s) = existing.filter(|s| s.status == SurveyStatus::Complete)
+            && let Some(on) = s.confirmed_on
+        {
+            ui.label(match lang {
+                Lang::Zh => format!("确认人：{}，确认日期：{on}", s.confirmed_by),
+                Lang::En => format!("Confirmed by {} on {on}", s.confirmed_by),
+            });
+        }
         if self.missing_confirmation {
             ui.label(
                 RichText::new(lang.pick(
@@ -218,9 +230,11 @@ impl SurveyTab {
                 confirmed_on: complete.then_some(view.today),
             };
             self.errors.start();
-            let valid = self
-                .errors
-                .finish(workflow_records::validate_survey(&survey, view.today));
+            let valid = self.errors.finish(workflow_records::validate_survey(
+                &survey,
+                view.today,
+                &view.workflow.team,
+            ));
             self.missing_confirmation = complete && survey.confirmed_identification.is_none();
             if valid && !self.missing_confirmation {
                 actions.push(if complete {

@@ -110,14 +110,22 @@ impl RecordForm for FundForm {
         text_row(ui, lang.pick("备注", "Note"), &mut self.fund.note, None);
     }
 
-    fn build(&mut self, lang: Lang, _view: &VillageView) -> Option<FundEntry> {
+    fn build(&mut self, lang: Lang, view: &VillageView) -> Option<FundEntry> {
         self.errors.start();
         let mut f = self.fund.clone();
         f.amount_yuan = self.errors.amount(lang, &self.amount, WorkField::Amount);
         if let Some(d) = self.errors.date(lang, &self.date, WorkField::Date) {
             f.date = d;
         }
-        let ok = self.errors.finish(workflow_records::validate_fund(&f));
+        let measure_start = view
+            .workflow
+            .measures
+            .iter()
+            .find(|m| Some(m.id) == f.measure_id)
+            .map(|m| m.start);
+        let ok = self
+            .errors
+            .finish(workflow_records::validate_fund(&f, measure_start));
         ok.then_some(f)
     }
 

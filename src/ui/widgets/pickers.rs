@@ -134,3 +134,52 @@ pub fn households_row(
     });
     ui.end_row();
 }
+
+/// A form row choosing a person of the village work team by name (who confirms an
+/// identification or an exit). With no team registered yet, it says where to add one.
+pub fn team_member_row(
+    ui: &mut Ui,
+    lang: crate::i18n::Lang,
+    label: &str,
+    value: &mut String,
+    team: &[crate::model::TeamMember],
+    error: Option<&str>,
+) {
+    let label_id = ui.label(label).id;
+    ui.horizontal(|ui| {
+        if team.is_empty() {
+            ui.colored_label(
+                super::WARN_AMBER,
+                lang.pick(
+                    "尚未登记驻村工作队：请先在“工作队”名册中添加",
+                    "No village team yet: add it in the team register first",
+                ),
+            );
+        } else {
+            let none = lang.pick("（请选择工作队成员）", "(choose a team member)");
+            let selected = if value.trim().is_empty() {
+                none.to_string()
+            } else {
+                value.clone()
+            };
+            egui::ComboBox::from_id_salt(label_id)
+                .selected_text(selected)
+                .width(220.0)
+                .show_ui(ui, |ui| {
+                    for m in team {
+                        let text =
+                            format!("{}（{}）", m.name, crate::i18n::Label::label(&m.role, lang));
+                        if ui.selectable_label(*value == m.name, text).clicked() {
+                            *value = m.name.clone();
+                        }
+                    }
+                })
+                .response
+                .labelled_by(label_id);
+        }
+        if let Some(e) = error {
+            ui.colored_label(super::ERROR_RED, e);
+        }
+    });
+    ui.end_row();
+}

@@ -71,6 +71,8 @@ fn household(number: &str, status: HouseholdStatus, size: usize) -> HouseholdRec
         },
         members,
         incomes: vec![],
+        former_members: Vec::new(),
+        departure: None,
     }
 }
 
