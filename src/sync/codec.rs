@@ -377,17 +377,20 @@ pub(crate) fn fill_added_columns(
     table: &SyncTable,
     values: &mut Vec<Value>,
     fields: &mut Vec<(usize, FieldClock)>,
-) {
+) -> usize {
     let width = table.columns.len() + 1;
+    let given = values.len();
     while values.len() < width {
         let column = table.columns[values.len() - 1];
         fields.push((values.len(), FieldClock::default()));
         values.push(added_column_default(column));
     }
+    width.saturating_sub(given)
 }
 
 /// Decodes a payload, refusing anything damaged or naming tables and columns this build lacks.
 pub fn decode(bytes: &[u8]) -> Read<Payload> {
+    let mut filled_fields = 0;
     let mut r = Reader {
         bytes,
         strings: Vec::new(),
@@ -440,7 +443,7 @@ pub fn decode(bytes: &[u8]) -> Read<Payload> {
                 fields.push((field, FieldClock { stamp, seen }));
             }
             let (mut values, mut fields) = (values, fields);
-            fill_added_columns(&table, &mut values, &mut fields);
+            filled_fields += fill_added_columns(&table, &mut values, &mut fields);
             records.push(RecordRow {
                 id,
                 created_at,
@@ -517,6 +520,7 @@ pub fn decode(bytes: &[u8]) -> Read<Payload> {
         changes,
         audit,
         acks,
+        filled_fields,
     })
 }
 
@@ -599,6 +603,7 @@ mod tests {
                 device: a.device,
                 seq: 5,
             }],
+            filled_fields: 0,
         }
     }
 

@@ -215,6 +215,7 @@ pub fn write_return(
                 seq: d.last_seq,
             })
             .collect(),
+        filled_fields: 0,
     };
     let sealed = seal(&identity, &payload, true, &recipients)?;
     write_atomically(out, &sealed.bytes)?;

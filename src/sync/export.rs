@@ -485,6 +485,7 @@ pub fn export_village(
         changes,
         audit,
         acks: Vec::<Ack>::new(),
+        filled_fields: 0,
     };
     let recipients: Vec<String> = county.iter().map(|c| c.recipient.clone()).collect();
     let sealed = seal(&identity, &payload, full, &recipients)?;

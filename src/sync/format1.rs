@@ -157,6 +157,7 @@ fn clock_of(field: &FieldRow) -> FieldClock {
 /// Parses a format-1 plaintext payload, checks it against its header as format 1 did (counts,
 /// known tables, every field in order, no record twice) and returns today's payload.
 pub fn decode(header: &Header, plaintext: &[u8]) -> Result<Payload, String> {
+    let mut filled_fields = 0;
     let old: PayloadV1 = serde_json::from_slice(plaintext).map_err(|e| e.to_string())?;
     if old.counts() != header.counts {
         return Err("counts differ from the signed header".into());
@@ -205,7 +206,7 @@ pub fn decode(header: &Header, plaintext: &[u8]) -> Result<Payload, String> {
                 let mut values: Vec<Value> =
                     record.fields.into_iter().map(|f| f.value.into()).collect();
                 let mut none = Vec::new();
-                crate::sync::codec::fill_added_columns(&t, &mut values, &mut none);
+                filled_fields += crate::sync::codec::fill_added_columns(&t, &mut values, &mut none);
                 values
             },
             fields,
@@ -255,5 +256,6 @@ pub fn decode(header: &Header, plaintext: &[u8]) -> Result<Payload, String> {
         changes: Vec::new(),
         audit,
         acks: old.acks,
+        filled_fields,
     })
 }

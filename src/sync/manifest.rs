@@ -164,6 +164,9 @@ pub struct Payload {
     pub changes: Vec<ChangeEntry>,
     pub audit: Vec<AuditEntry>,
     pub acks: Vec<Ack>,
+    /// Values an older app's bundle lacked and the reader filled with their defaults: not part
+    /// of what the sender signed, so the counts leave them out.
+    pub filled_fields: usize,
 }
 
 impl Payload {
@@ -179,7 +182,7 @@ impl Payload {
         Counts {
             records: self.records().count(),
             tombstones: self.records().filter(|(_, r)| r.is_tombstone()).count(),
-            fields: self.records().map(|(_, r)| r.values.len()).sum(),
+            fields: self.records().map(|(_, r)| r.values.len()).sum::<usize>() - self.filled_fields,
             conflicts: self.conflicts.len(),
             audit_rows: self.audit.len(),
             attachments: self
