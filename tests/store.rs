@@ -542,3 +542,61 @@ fn every_earlier_version_with_data_migrates_with_nothing_lost_and_exports_whole(
         );
     }
 }
+
+#[test]
+fn a_bundle_import_refreshes_only_the_county_figures_of_the_villages_it_touched() {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = dripline::demo::DemoSpec {
+        villages: 4,
+        households_per_village: 6,
+        seed: 14,
+    };
+    let villages: Vec<_> = dripline::demo::villages(&spec).collect();
+    let county = common::county::ReceivingCounty::new(dir.path(), &villages);
+    let today = common::today();
+    let overview = |store: &mut Store| {
+        dripline::workspace::county::overview(store, today, &mut |_| {}).unwrap()
+    };
+    let households_of = |o: &dripline::workspace::county::Overview, code: &str| {
+        o.rows
+            .iter()
+            .find(|(v, _)| v.code == code)
+            .map(|(_, h)| h.households)
+            .unwrap()
+    };
+
+    let mut store = Store::open(&county.county).unwrap();
+    let first = overview(&mut store);
+    assert_eq!(first.rows.len(), 5);
+    assert_eq!(
+        first.computed.len(),
+        5,
+        "nothing kept yet: every village computed"
+    );
+    assert_eq!(households_of(&first, &county.village.code), 3);
+    let again = overview(&mut store);
+    assert!(again.computed.is_empty(), "{:?}", again.computed);
+    assert_eq!(again.rows, first.rows);
+    store.close().unwrap();
+
+    county.add_households(&["004", "005"]);
+    county.send();
+    let mut store = Store::open(&county.county).unwrap();
+    let after = overview(&mut store);
+    assert_eq!(after.computed, vec![county.village.id]);
+    assert_eq!(households_of(&after, &county.village.code), 5);
+    for v in &villages {
+        assert_eq!(households_of(&after, &v.village.code), 6);
+    }
+    // A kept row that cannot be read is computed again, not trusted.
+    store.close().unwrap();
+    let conn = Connection::open(&county.county).unwrap();
+    conn.execute(
+        "UPDATE village_headline SET figures = 'not json' WHERE village_id = ?1",
+        [villages[0].village.id.to_string()],
+    )
+    .unwrap();
+    drop(conn);
+    let mut store = Store::open(&county.county).unwrap();
+    assert_eq!(overview(&mut store).computed, vec![villages[0].village.id]);
+}

@@ -147,9 +147,10 @@ fn a_township_subtotal_is_the_sum_of_its_villages() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("county.sqlite");
     county_db(&db);
-    let store = dripline::store::Store::open(&db).unwrap();
-    let rows = dripline::workspace::county::overview(&store, common::today(), &mut |_| {}).unwrap();
-    let tree = CountyTree::build(rows);
+    let mut store = dripline::store::Store::open(&db).unwrap();
+    let overview =
+        dripline::workspace::county::overview(&mut store, common::today(), &mut |_| {}).unwrap();
+    let tree = CountyTree::build(overview.rows);
     assert_eq!(tree.townships.len(), 3);
     for township in &tree.townships {
         assert_eq!(township.villages.len(), 4);
@@ -213,4 +214,34 @@ fn the_county_exit_test_shows_and_township_facts_are_ticked_in_the_window() {
             .all(|f| f.central_school && f.health_centre && f.service_centre)
     );
     harness.get_by_label("全县合计（12 个村）");
+}
+
+#[test]
+fn a_bundle_import_shows_the_new_figures_of_the_village_it_touched() {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = DemoSpec {
+        villages: 4,
+        households_per_village: 8,
+        seed: 14,
+    };
+    let villages: Vec<DemoVillage> = demo::villages(&spec).collect();
+    let county = common::county::ReceivingCounty::new(dir.path(), &villages);
+    let mut harness = harness(&dir.path().join("data"), Some(county.county.clone()));
+    harness.step();
+    wait_for_job(&mut harness);
+    // 4 × 8 demo households and the laptop's 3.
+    click(&mut harness, "全部展开");
+    assert!(shown(&harness, "35"));
+    assert!(!shown(&harness, "39"));
+
+    county.add_households(&["004", "005", "006", "007"]);
+    county.send();
+    harness.get_by_label("重新汇总").click();
+    wait_for_job(&mut harness);
+    assert!(
+        shown(&harness, "39"),
+        "the county total counts the 4 new households"
+    );
+    assert!(shown(&harness, "7"), "the village's own row");
+    harness.get_by_label("全县合计（5 个村）");
 }

@@ -10,7 +10,7 @@ use serde_json::json;
 use std::fmt::Write;
 
 use super::precisions::select_villages;
-use super::{CliError, emit};
+use super::{CliError, Streamed};
 use crate::i18n::{Label, Lang, Localize};
 use crate::rules::{exit, income};
 use crate::store::Store;
@@ -34,13 +34,14 @@ pub struct AssessArgs {
 
 pub fn run(args: AssessArgs, lang: Lang, today: NaiveDate) -> Result<(), CliError> {
     let store = Store::open(&args.db)?;
-    let mut out = String::new();
     let villages = select_villages(&store, args.village.as_deref(), lang)?;
-    let mut json_rows = Vec::new();
+    // One village at a time: its households are written out before the next village is read.
+    let mut stream = Streamed::new();
     let mut passed = 0usize;
     let mut total = 0usize;
     for village in &villages {
         let view = VillageView::load(&store, village.id, today)?;
+        let mut out = String::new();
         let (lines, thresholds, today) = (&view.lines, &view.thresholds, view.today);
         for record in &view.records {
             total += 1;
@@ -64,7 +65,7 @@ pub fn run(args: AssessArgs, lang: Lang, today: NaiveDate) -> Result<(), CliErro
                 })
                 .collect();
             if args.json {
-                json_rows.push(json!({
+                stream.json_item(&json!({
                     "village_code": village.code,
                     "household_id": h.id,
                     "household_number": h.number,
@@ -78,7 +79,7 @@ pub fn run(args: AssessArgs, lang: Lang, today: NaiveDate) -> Result<(), CliErro
                     "standing": figures.as_ref().map(|f| f.standing.label(lang)),
                     "exit_passed": assessment.as_ref().map(|a| a.passed),
                     "failed": failed.iter().map(|(c, r)| json!({"criterion": c, "reasons": r})).collect::<Vec<_>>(),
-                }));
+                }))?;
             } else {
                 let income_text = match &figures {
                     Some(f) => format!(
@@ -116,21 +117,14 @@ pub fn run(args: AssessArgs, lang: Lang, today: NaiveDate) -> Result<(), CliErro
                 }
             }
         }
+        stream.text(&out)?;
     }
     if args.json {
-        writeln!(
-            out,
-            "{}",
-            serde_json::to_string_pretty(&json_rows).expect("json")
-        )
-        .expect("writing to a String");
-    } else {
-        match lang {
-            Lang::Zh => writeln!(out, "共 {total} 户，{passed} 户达到“一超六有”标准")
-                .expect("writing to a String"),
-            Lang::En => writeln!(out, "{total} households, {passed} meet the exit standard")
-                .expect("writing to a String"),
-        }
+        return stream.json_end();
     }
-    emit(&out)
+    stream.text(&match lang {
+        Lang::Zh => format!("共 {total} 户，{passed} 户达到“一超六有”标准\n"),
+        Lang::En => format!("{total} households, {passed} meet the exit standard\n"),
+    })?;
+    stream.finish()
 }

@@ -9,7 +9,7 @@ use serde_json::json;
 use std::fmt::Write;
 
 use super::precisions::select_villages;
-use super::{CliError, emit};
+use super::{CliError, Streamed};
 use crate::i18n::{Label, Lang, Localize};
 use crate::store::Store;
 use crate::workspace::VillageView;
@@ -29,20 +29,17 @@ pub struct CheckArgs {
 
 pub fn run(args: CheckArgs, lang: Lang, today: NaiveDate) -> Result<(), CliError> {
     let store = Store::open(&args.db)?;
-    let mut out = String::new();
-    let mut rows = Vec::new();
+    // One village at a time: its findings are written out before the next village is read.
+    let mut out = Streamed::new();
+    let mut findings = 0usize;
     for village in select_villages(&store, args.village.as_deref(), lang)? {
         let view = VillageView::load(&store, village.id, today)?;
-        for finding in view.findings {
-            rows.push((village.code.clone(), finding));
-        }
-    }
-    if args.json {
-        let items: Vec<_> = rows
-            .iter()
-            .map(|(code, f)| {
-                json!({
-                    "village_code": code,
+        let mut text = String::new();
+        for f in &view.findings {
+            findings += 1;
+            if args.json {
+                out.json_item(&json!({
+                    "village_code": village.code,
                     "kind": f.kind.code(),
                     "kind_label": f.kind.label(lang),
                     "household_id": f.household_id,
@@ -50,32 +47,28 @@ pub fn run(args: CheckArgs, lang: Lang, today: NaiveDate) -> Result<(), CliError
                     "member_id": f.member_id,
                     "member_name": f.member_name,
                     "message": f.localize(lang),
-                })
-            })
-            .collect();
-        writeln!(
-            out,
-            "{}",
-            serde_json::to_string_pretty(&items).expect("json")
-        )
-        .expect("writing to a String");
-    } else {
-        for (code, f) in &rows {
-            writeln!(
-                out,
-                "{}\t{}\t{}\t{}\t{}",
-                f.kind.label(lang),
-                code,
-                f.household_number,
-                f.member_name.as_deref().unwrap_or("-"),
-                f.localize(lang)
-            )
-            .expect("writing to a String");
+                }))?;
+            } else {
+                writeln!(
+                    text,
+                    "{}\t{}\t{}\t{}\t{}",
+                    f.kind.label(lang),
+                    village.code,
+                    f.household_number,
+                    f.member_name.as_deref().unwrap_or("-"),
+                    f.localize(lang)
+                )
+                .expect("writing to a String");
+            }
         }
-        match lang {
-            Lang::Zh => writeln!(out, "共 {} 个问题", rows.len()).expect("writing to a String"),
-            Lang::En => writeln!(out, "{} findings", rows.len()).expect("writing to a String"),
-        }
+        out.text(&text)?;
     }
-    emit(&out)
+    if args.json {
+        return out.json_end();
+    }
+    out.text(&match lang {
+        Lang::Zh => format!("共 {findings} 个问题\n"),
+        Lang::En => format!("{findings} findings\n"),
+    })?;
+    out.finish()
 }

@@ -128,8 +128,8 @@ fn summary(
     {
         return Err(CliError::OutputExists(out.clone()));
     }
-    let store = Store::open(db)?;
-    let tree = CountyTree::build(workspace_county::overview(&store, today, &mut |_| {})?);
+    let mut store = Store::open(db)?;
+    let tree = CountyTree::build(workspace_county::overview(&mut store, today, &mut |_| {})?.rows);
     let exit_test = tree.exit_test(&store.township_facilities()?, &store.thresholds()?);
     drop(store);
     let township = township.map(str::trim);
@@ -255,8 +255,8 @@ fn summary(
 
 /// The county overview as tab-separated text (a header line, then a village per line) or JSON.
 fn overview(db: &Path, json: bool, lang: Lang, today: NaiveDate) -> Result<(), CliError> {
-    let store = Store::open(db)?;
-    let rows = workspace_county::overview(&store, today, &mut |_| {})?;
+    let mut store = Store::open(db)?;
+    let rows = workspace_county::overview(&mut store, today, &mut |_| {})?.rows;
     if json {
         let items: Vec<serde_json::Value> = rows
             .iter()

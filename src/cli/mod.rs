@@ -165,6 +165,72 @@ fn emit(text: &str) -> Result<(), CliError> {
     }
 }
 
+/// Output written as it is made, so that a county's villages are never all held at once: text
+/// goes to stdout piece by piece, a JSON array element by element (printed exactly as
+/// `serde_json::to_string_pretty` prints the whole array). A closed pipe ends the output quietly,
+/// as in [`emit`].
+pub(crate) struct Streamed {
+    out: std::io::BufWriter<std::io::StdoutLock<'static>>,
+    closed: bool,
+    items: usize,
+}
+
+impl Streamed {
+    pub(crate) fn new() -> Streamed {
+        Streamed {
+            out: std::io::BufWriter::new(std::io::stdout().lock()),
+            closed: false,
+            items: 0,
+        }
+    }
+
+    pub(crate) fn text(&mut self, text: &str) -> Result<(), CliError> {
+        use std::io::Write;
+        if self.closed {
+            return Ok(());
+        }
+        match self.out.write_all(text.as_bytes()) {
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {
+                self.closed = true;
+                Ok(())
+            }
+            other => other.map_err(CliError::Io),
+        }
+    }
+
+    /// The next element of the JSON array being written.
+    pub(crate) fn json_item(&mut self, item: &serde_json::Value) -> Result<(), CliError> {
+        let pretty = serde_json::to_string_pretty(item).expect("json");
+        let mut piece = String::from(if self.items == 0 { "[\n" } else { ",\n" });
+        for (n, line) in pretty.lines().enumerate() {
+            if n > 0 {
+                piece.push('\n');
+            }
+            piece.push_str("  ");
+            piece.push_str(line);
+        }
+        self.items += 1;
+        self.text(&piece)
+    }
+
+    /// Closes the JSON array (`[]` when it had no element) and flushes.
+    pub(crate) fn json_end(mut self) -> Result<(), CliError> {
+        let end = if self.items == 0 { "[]\n" } else { "\n]\n" };
+        self.text(end)?;
+        self.finish()
+    }
+
+    pub(crate) fn finish(mut self) -> Result<(), CliError> {
+        use std::io::Write;
+        match self.out.flush() {
+            Err(e) if !self.closed && e.kind() != std::io::ErrorKind::BrokenPipe => {
+                Err(CliError::Io(e))
+            }
+            _ => Ok(()),
+        }
+    }
+}
+
 /// Runs one subcommand in `lang` (see [`crate::workspace::prefs::choose_lang`]); returns the
 /// process exit code. With no subcommand the binary opens the window instead (`main.rs`).
 pub fn run(command: Command, lang: Lang) -> ExitCode {

@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 use clap::Args;
 use serde_json::{Value, json};
 
-use super::{CliError, emit};
+use super::{CliError, Streamed};
 use crate::i18n::{Label, Lang, Localize};
 use crate::model::Village;
 use crate::rules::exit::Criterion;
@@ -83,25 +83,23 @@ pub(super) fn select_villages(
 pub fn run(args: PrecisionsArgs, lang: Lang, today: NaiveDate) -> Result<(), CliError> {
     let store = Store::open(&args.db)?;
     let villages = select_villages(&store, args.village.as_deref(), lang)?;
-    let mut evaluated = Vec::new();
+    // One village at a time: each is written out before the next is read.
+    let mut out = Streamed::new();
     for village in villages {
-        evaluated.push(VillageView::load(&store, village.id, today)?);
-    }
-    let mut out = String::new();
-    if args.json {
-        let items: Vec<Value> = evaluated.iter().map(|e| village_json(e, lang)).collect();
-        writeln!(
-            out,
-            "{}",
-            serde_json::to_string_pretty(&items).expect("json")
-        )
-        .expect("writing to a String");
-    } else {
-        for e in &evaluated {
-            village_text(&mut out, e, lang);
+        let view = VillageView::load(&store, village.id, today)?;
+        if args.json {
+            out.json_item(&village_json(&view, lang))?;
+        } else {
+            let mut text = String::new();
+            village_text(&mut text, &view, lang);
+            out.text(&text)?;
         }
     }
-    emit(&out)
+    if args.json {
+        out.json_end()
+    } else {
+        out.finish()
+    }
 }
 
 // ---------------------------------------------------------------- stable codes

@@ -1230,8 +1230,9 @@ mod tests {
     }
 }
 
-/// One village's six precisions in a line of figures, for the county's side-by-side view.
-#[derive(Debug, Clone, PartialEq)]
+/// One village's six precisions in a line of figures, for the county's side-by-side view (kept
+/// in the county database as JSON, `store/headlines.rs`).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Headline {
     pub households: usize,
     pub registered: usize,

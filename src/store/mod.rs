@@ -11,6 +11,7 @@ pub mod backup;
 pub mod clock;
 mod funds;
 mod generated;
+pub mod headlines;
 mod helpers;
 mod households;
 pub mod import;

@@ -469,6 +469,19 @@ pub const MIGRATIONS: &[Step] = &[
     // 6 (issue 13): membership by year — members' join and leave dates and reasons, today's
     // members from their household's first income year; households leaving the registry.
     Step::Code(super::migrate_issue13::membership_by_year),
+    // 7 (county-headlines): each village's six-precisions headline kept in the county database
+    // (issue 14), tagged with the change number it was computed at and the date it was evaluated
+    // on, so the county table is read rather than recomputed; see `headlines.rs`.
+    Step::Sql(
+        r#"
+    CREATE TABLE village_headline (
+        village_id TEXT PRIMARY KEY,
+        change INTEGER NOT NULL,
+        evaluated_on TEXT NOT NULL,
+        figures TEXT NOT NULL
+    );
+    "#,
+    ),
 ];
 
 /// The schema version this build writes.

@@ -173,9 +173,9 @@ impl Job {
     /// Evaluates the six precisions of every village of the database, one village at a time.
     pub fn county_overview(db: PathBuf, clock_today: NaiveDate, lang: Lang) -> Job {
         Job::spawn(JobKind::CountyOverview, lang, move |progress| {
-            let store = Store::open(&db)?;
-            county::overview(&store, clock_today, progress)
-                .map(|rows| JobOutcome::CountyOverview(CountyTree::build(rows)))
+            let mut store = Store::open(&db)?;
+            county::overview(&mut store, clock_today, progress)
+                .map(|o| JobOutcome::CountyOverview(CountyTree::build(o.rows)))
         })
     }
 

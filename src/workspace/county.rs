@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
 
+use super::date::evaluation_date;
 use super::view::VillageView;
 use crate::i18n::{Lang, Localize};
 use crate::io::export::{Cell, Table};
@@ -18,24 +19,45 @@ use crate::sync::manifest::Header;
 use crate::sync::{Progress, SyncError, county};
 
 /// Every village of the database with its six precisions' headline figures, each village
-/// evaluated at its date.
+/// evaluated at its date: the figures kept in the database where they still hold, the others
+/// computed (and kept) again.
 pub fn overview(
-    store: &Store,
+    store: &mut Store,
     clock_today: NaiveDate,
     progress: &mut dyn FnMut(Progress),
-) -> Result<Vec<(Village, Headline)>, StoreError> {
+) -> Result<Overview, StoreError> {
     let villages = store.villages()?;
+    let mut kept = store.kept_headlines()?;
+    let change = store.sync_lseq()?;
     let total = villages.len();
     let mut rows = Vec::with_capacity(total);
+    let mut computed = Vec::new();
     for (done, village) in villages.into_iter().enumerate() {
         progress(Progress { done, total });
-        let view = VillageView::load(store, village.id, clock_today)?;
-        let headline = view
-            .precisions
-            .headline(&view.records, &view.lines, &view.thresholds);
+        let date = evaluation_date(&village, clock_today);
+        let headline = match kept.remove(&village.id) {
+            Some(k) if k.is_current(date) => k.figures,
+            _ => {
+                let view = VillageView::load(store, village.id, clock_today)?;
+                let headline =
+                    view.precisions
+                        .headline(&view.records, &view.lines, &view.thresholds);
+                store.keep_headline(village.id, change, view.today, &headline)?;
+                computed.push(village.id);
+                headline
+            }
+        };
         rows.push((village, headline));
     }
-    Ok(rows)
+    Ok(Overview { rows, computed })
+}
+
+/// Every village's headline figures, and which of them had to be computed (the others were read
+/// as kept).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Overview {
+    pub rows: Vec<(Village, Headline)>,
+    pub computed: Vec<uuid::Uuid>,
 }
 
 /// The county as a tree: the county's totals, then each township with its totals and its

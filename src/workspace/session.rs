@@ -80,6 +80,18 @@ impl Session {
             Some(id) => Some(VillageView::load(&self.store, id, clock_today)?),
             None => None,
         };
+        if self.is_county()
+            && let Some(view) = &self.view
+        {
+            // Whatever changed the shown village (a save, an undo, a survey import), the county
+            // table then reads its fresh figures instead of computing them again.
+            let figures = view
+                .precisions
+                .headline(&view.records, &view.lines, &view.thresholds);
+            let change = self.store.sync_lseq()?;
+            self.store
+                .keep_headline(view.village.id, change, view.today, &figures)?;
+        }
         self.generation += 1;
         Ok(())
     }

@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 pub mod cli;
+pub mod county;
 pub mod files;
 pub mod window;
 
