@@ -80,16 +80,15 @@ impl Localize for ExportError {
     fn localize(&self, lang: Lang) -> String {
         match self {
             ExportError::Store(e) => e.localize(lang),
-            ExportError::Write { path, message } => match lang {
-                Lang::Zh => format!(
-                    "无法写入 {}：{message}。请检查文件是否在 Excel 中打开或目录是否可写。",
-                    path.display()
-                ),
-                Lang::En => format!(
-                    "Cannot write {}: {message}. Check that the file is not open in Excel and the folder is writable.",
-                    path.display()
-                ),
-            },
+            ExportError::Write { path, message } => crate::files::write_failure(
+                path,
+                message,
+                lang,
+                [
+                    "请检查文件是否在 Excel 中打开或目录是否可写。",
+                    "Check that the file is not open in Excel and the folder is writable.",
+                ],
+            ),
         }
     }
 }

@@ -362,10 +362,15 @@ impl Localize for SurveyError {
                     ),
                 }
             }
-            SurveyError::Write { path, message } => match lang {
-                Lang::Zh => format!("无法写入 {}：{message}", path.display()),
-                Lang::En => format!("Cannot write {}: {message}", path.display()),
-            },
+            SurveyError::Write { path, message } => crate::files::write_failure(
+                path,
+                message,
+                lang,
+                [
+                    "请检查文件是否在 Excel 中打开或目录是否可写。",
+                    "Check that the file is not open in Excel and the folder is writable.",
+                ],
+            ),
         }
     }
 }

@@ -133,6 +133,17 @@ impl Localize for SyncError {
         };
         match self {
             SyncError::Store(e) => e.localize(lang),
+            // Only writing fills a disk: said as such, not as a damaged bundle.
+            SyncError::Io { file, source }
+                if matches!(
+                    source.kind(),
+                    std::io::ErrorKind::StorageFull
+                        | std::io::ErrorKind::FileTooLarge
+                        | std::io::ErrorKind::QuotaExceeded
+                ) =>
+            {
+                crate::files::write_failure(file, &source.to_string(), lang, ["", ""])
+            }
             SyncError::Io { file, source } => rejected(
                 format!("读写文件 {} 出错：{source}。", file_name(file)),
                 format!("Cannot read or write {}: {source}.", file_name(file)),

@@ -180,13 +180,14 @@ impl Localize for ChartError {
             (ChartError::Draw(detail), Lang::En) => format!("Drawing the chart failed: {detail}"),
             (ChartError::Png(e), Lang::Zh) => format!("生成PNG图片失败：{e}"),
             (ChartError::Png(e), Lang::En) => format!("Encoding the PNG image failed: {e}"),
-            (ChartError::Write { path, source }, Lang::Zh) => format!(
-                "无法写入文件 {}：{source}。请换一个文件夹或文件名再保存。",
-                path.display()
-            ),
-            (ChartError::Write { path, source }, Lang::En) => format!(
-                "Cannot write {}: {source}. Choose another folder or file name and save again.",
-                path.display()
+            (ChartError::Write { path, source }, lang) => crate::files::write_failure(
+                path,
+                &source.to_string(),
+                lang,
+                [
+                    "请换一个文件夹或文件名再保存。",
+                    "Choose another folder or file name and save again.",
+                ],
             ),
             (ChartError::NoData, Lang::Zh) => {
                 "该图表的数据已不存在（可能已被删除），未保存。".to_string()

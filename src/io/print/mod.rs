@@ -128,16 +128,15 @@ impl Localize for PrintError {
                 Lang::Zh => format!("无法生成 PDF：{message}"),
                 Lang::En => format!("The PDF could not be made: {message}"),
             },
-            PrintError::Write { path, message } => match lang {
-                Lang::Zh => format!(
-                    "无法写入 {}：{message}。请检查文件是否在其他程序中打开或目录是否可写。",
-                    path.display()
-                ),
-                Lang::En => format!(
-                    "Cannot write {}: {message}. Check that the file is not open elsewhere and the folder is writable.",
-                    path.display()
-                ),
-            },
+            PrintError::Write { path, message } => crate::files::write_failure(
+                path,
+                message,
+                lang,
+                [
+                    "请检查文件是否在其他程序中打开或目录是否可写。",
+                    "Check that the file is not open elsewhere and the folder is writable.",
+                ],
+            ),
         }
     }
 }
