@@ -223,6 +223,40 @@ fn clean_stale(target: &Path) {
     }
 }
 
+/// Why a write failed, told in the user's words when the operating system's message (kept as
+/// text by the writers, `… (os error N)`) says the disk is full or the folder is not writable;
+/// `otherwise` is the advice for any other failure.
+pub fn write_failure(
+    path: &Path,
+    message: &str,
+    lang: crate::i18n::Lang,
+    otherwise: [&str; 2],
+) -> String {
+    use crate::i18n::Lang;
+    // Linux/macOS: ENOSPC 28, EFBIG 27, EDQUOT 122, EACCES 13, EPERM 1, EROFS 30; Windows:
+    // ERROR_DISK_FULL 112, ERROR_HANDLE_DISK_FULL 39, ERROR_ACCESS_DENIED 5.
+    let code = |n: u32| message.contains(&format!("(os error {n})"));
+    let full = [28, 27, 122, 112, 39].into_iter().any(code);
+    let denied = [13, 1, 30, 5].into_iter().any(code);
+    let shown = path.display();
+    match (lang, full, denied) {
+        (Lang::Zh, true, _) => format!(
+            "无法写入 {shown}：所在的磁盘（或 U 盘）已满，未留下任何文件。请腾出空间或换一个 U 盘后重试。（{message}）"
+        ),
+        (Lang::En, true, _) => format!(
+            "Cannot write {shown}: the disk (or USB stick) is full; nothing was left behind. Free some space or use another stick and try again. ({message})"
+        ),
+        (Lang::Zh, false, true) => format!(
+            "无法写入 {shown}：没有写入这个文件夹的权限（或 U 盘是只读的）。请换一个文件夹。（{message}）"
+        ),
+        (Lang::En, false, true) => format!(
+            "Cannot write {shown}: no permission to write in this folder (or the stick is read-only). Choose another folder. ({message})"
+        ),
+        (Lang::Zh, false, false) => format!("无法写入 {shown}：{message}。{}", otherwise[0]),
+        (Lang::En, false, false) => format!("Cannot write {shown}: {message}. {}", otherwise[1]),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -284,39 +318,5 @@ mod tests {
         assert_eq!(std::fs::read(&target).unwrap(), db);
         assert!(is_same_database(&dir.path().join("v.sqlite-shm"), &target));
         assert!(!is_same_database(&dir.path().join("w.sqlite"), &target));
-    }
-}
-
-/// Why a write failed, told in the user's words when the operating system's message (kept as
-/// text by the writers, `… (os error N)`) says the disk is full or the folder is not writable;
-/// `otherwise` is the advice for any other failure.
-pub fn write_failure(
-    path: &Path,
-    message: &str,
-    lang: crate::i18n::Lang,
-    otherwise: [&str; 2],
-) -> String {
-    use crate::i18n::Lang;
-    // Linux/macOS: ENOSPC 28, EFBIG 27, EDQUOT 122, EACCES 13, EPERM 1, EROFS 30; Windows:
-    // ERROR_DISK_FULL 112, ERROR_HANDLE_DISK_FULL 39, ERROR_ACCESS_DENIED 5.
-    let code = |n: u32| message.contains(&format!("(os error {n})"));
-    let full = [28, 27, 122, 112, 39].into_iter().any(code);
-    let denied = [13, 1, 30, 5].into_iter().any(code);
-    let shown = path.display();
-    match (lang, full, denied) {
-        (Lang::Zh, true, _) => format!(
-            "无法写入 {shown}：所在的磁盘（或 U 盘）已满，未留下任何文件。请腾出空间或换一个 U 盘后重试。（{message}）"
-        ),
-        (Lang::En, true, _) => format!(
-            "Cannot write {shown}: the disk (or USB stick) is full; nothing was left behind. Free some space or use another stick and try again. ({message})"
-        ),
-        (Lang::Zh, false, true) => format!(
-            "无法写入 {shown}：没有写入这个文件夹的权限（或 U 盘是只读的）。请换一个文件夹。（{message}）"
-        ),
-        (Lang::En, false, true) => format!(
-            "Cannot write {shown}: no permission to write in this folder (or the stick is read-only). Choose another folder. ({message})"
-        ),
-        (Lang::Zh, false, false) => format!("无法写入 {shown}：{message}。{}", otherwise[0]),
-        (Lang::En, false, false) => format!("Cannot write {shown}: {message}. {}", otherwise[1]),
     }
 }
