@@ -245,3 +245,74 @@ fn a_bundle_import_shows_the_new_figures_of_the_village_it_touched() {
     assert!(shown(&harness, "7"), "the village's own row");
     harness.get_by_label("全县合计（5 个村）");
 }
+
+#[test]
+fn the_county_summary_is_exported_from_the_window_with_the_figures_of_the_table() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let db = dir.path().join("county.sqlite");
+    county_db(&db);
+    // The in-window chooser (its fields carry no accessible name: the check is off here).
+    let mut harness = common::window::build(
+        common::window::builder().with_accessibility_check(false),
+        &dir.path().join("data"),
+        Some(db.clone()),
+    );
+    harness
+        .state_mut()
+        .set_chooser_mode(dripline::ui::dialogs::ChooserMode::InWindow);
+    harness
+        .state_mut()
+        .set_chooser_folder(out.path().to_path_buf());
+    harness.step();
+    wait_for_job(&mut harness);
+
+    click(&mut harness, "导出全县汇总（Excel）…");
+    let request = harness
+        .state()
+        .chooser_request()
+        .expect("the chooser is open");
+    assert_eq!(request.kind, dripline::ui::dialogs::ChooserKind::Save);
+    harness.get_by_label("保存").click();
+    harness.run();
+    let written: Vec<_> = std::fs::read_dir(out.path())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(written.len(), 1, "{written:?}");
+    let file = &written[0];
+    assert!(
+        file.to_string_lossy().ends_with("全县汇总.xlsx"),
+        "{}",
+        file.display()
+    );
+    assert!(shown(&harness, "打开文件"), "the notice offers the file");
+
+    // The workbook holds the county, township and village sheets with the table's figures.
+    use calamine::{DataType, Reader};
+    let mut book: calamine::Xlsx<_> = calamine::open_workbook(file).unwrap();
+    let sheets = book.sheet_names();
+    assert_eq!(sheets.len(), 3, "{sheets:?}");
+    let villages = book.worksheet_range(&sheets[2]).unwrap();
+    assert_eq!(
+        villages.height(),
+        2 + 12,
+        "the Chinese and English headers and 12 villages"
+    );
+    let tree = harness
+        .state()
+        .county_tree()
+        .expect("the county table")
+        .clone();
+    let county = book.worksheet_range(&sheets[0]).unwrap();
+    let households: f64 = tree.villages().map(|(_, h)| h.households as f64).sum();
+    assert!(
+        county
+            .rows()
+            .nth(2)
+            .unwrap()
+            .iter()
+            .any(|c| c.as_f64() == Some(households)),
+        "the county line carries the county's {households} households"
+    );
+}

@@ -108,6 +108,9 @@ pub enum Action {
     ImportBundles(Vec<PathBuf>),
     /// Write a return bundle per village of a county database into this folder.
     WriteReturnBundles(PathBuf),
+    /// Write the county summary (one sheet per level, the figures of the county table) to this
+    /// .xlsx file.
+    WriteCountyReport(PathBuf),
     /// Evaluate every village's six precisions for the county view.
     ComputeCountyOverview,
 

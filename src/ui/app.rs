@@ -110,6 +110,12 @@ impl App {
         app
     }
 
+    /// The county table as last computed (a county database), for the tests that compare
+    /// what is shown with what is exported.
+    pub fn county_tree(&self) -> Option<&crate::workspace::county::CountyTree> {
+        self.screens.county_tree.as_ref()
+    }
+
     /// The window's title: the village shown and, on a county database, that it is one.
     pub fn window_title(&self) -> String {
         let session = self.session.as_ref().ok();
@@ -288,6 +294,7 @@ impl App {
             Action::WriteReturnBundles(dir) => {
                 self.start_saving_job(dir.clone(), |db, lang| Job::write_returns(db, dir, lang))
             }
+            Action::WriteCountyReport(path) => self.write_county_report(&path),
             Action::ComputeCountyOverview => self.start_county_overview(),
             Action::Data(action) => self.apply_data(action),
             Action::AddVisitPhoto { visit_id, path } => match std::fs::read(&path) {

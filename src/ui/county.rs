@@ -6,7 +6,7 @@
 
 use std::collections::HashSet;
 
-use crate::ui::dialogs::{ChooserKind, FilePurpose, FileRequest};
+use crate::ui::dialogs::{ChooserKind, FileName, FilePurpose, FileRequest};
 use eframe::egui::{self, RichText, TextWrapMode};
 use egui_extras::{Column, TableBuilder};
 
@@ -180,6 +180,22 @@ impl CountyScreen {
             {
                 let title = lang.pick("为各村生成返回包", "Write return bundles");
                 let request = FileRequest::new(ChooserKind::Folder, title, FilePurpose::ReturnBundles);
+                actions.push(Action::ChooseFile(request));
+            }
+            let label = lang.pick("导出全县汇总（Excel）…", "Export the county summary (Excel)…");
+            if ui
+                .add_enabled(ctx.running.is_none() && ctx.tree.is_some(), egui::Button::new(label))
+                .on_hover_text(lang.pick(
+                    "每级一个工作表（全县、乡镇、村），与本表的数字相同",
+                    "One sheet per level (county, townships, villages), the figures of this table",
+                ))
+                .clicked()
+                && let Some(tree) = ctx.tree
+            {
+                let name = format!("{}-{}.xlsx", tree.county_name(), lang.pick("全县汇总", "county-summary"));
+                let request = FileRequest::new(ChooserKind::Save, label, FilePurpose::CountyReport)
+                    .name(FileName::Exact(name))
+                    .filter("Excel", &["xlsx"]);
                 actions.push(Action::ChooseFile(request));
             }
         });

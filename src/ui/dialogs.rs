@@ -93,6 +93,8 @@ pub enum FilePurpose {
     },
     ImportBundles,
     ReturnBundles,
+    /// The .xlsx file the county summary is written to.
+    CountyReport,
     VisitPhoto(Uuid),
     /// The folder a backup is written to.
     Backup,
@@ -126,6 +128,7 @@ impl FilePurpose {
             },
             FilePurpose::ExportBundle { full } => Action::ExportBundle { path, full },
             FilePurpose::ReturnBundles => Action::WriteReturnBundles(path),
+            FilePurpose::CountyReport => Action::WriteCountyReport(path.with_extension("xlsx")),
             FilePurpose::VisitPhoto(visit_id) => Action::AddVisitPhoto { visit_id, path },
             FilePurpose::Backup => Action::Backup(path),
             FilePurpose::Restore => Action::Restore(path),

@@ -17,6 +17,28 @@ use crate::ui::photo::OpenedPhoto;
 use crate::workspace::print;
 
 impl App {
+    /// 导出全县汇总: the county table as shown (one sheet per level) into an .xlsx file. A few
+    /// hundred lines, written at once rather than as a job.
+    pub(super) fn write_county_report(&mut self, path: &Path) {
+        let lang = self.prefs.lang;
+        let Some(tree) = &self.screens.county_tree else {
+            return;
+        };
+        let tables = crate::workspace::county::summary_tables(tree, None);
+        self.notice
+            .set(match crate::io::export::write_xlsx(path, &tables) {
+                Ok(_) => Notice::Saved {
+                    text: format!(
+                        "{}{}",
+                        lang.pick("全县汇总已导出：", "County summary exported: "),
+                        path.display()
+                    ),
+                    path: path.to_path_buf(),
+                },
+                Err(e) => Notice::failed(&e, lang),
+            });
+    }
+
     /// Prints a household's card or visit sheet from the view; ID numbers in full only when
     /// the user chose to see them on screen.
     pub(super) fn print_household(&mut self, household: Uuid, kind: PaperKind, path: &Path) {
