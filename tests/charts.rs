@@ -361,7 +361,7 @@ fn saving_picks_the_format_from_the_file_name() {
     // A folder that does not exist: a typed error, said in both languages.
     let err = render::save(&chart, Lang::Zh, &dir.path().join("无此目录/a.png")).unwrap_err();
     use dripline::i18n::Localize;
-    assert!(err.localize(Lang::Zh).contains("无法写入文件"));
+    assert!(err.localize(Lang::Zh).contains("无法写入"));
     assert!(err.localize(Lang::En).contains("Cannot write"));
 }
 

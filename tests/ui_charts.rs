@@ -78,7 +78,7 @@ fn village_charts_draw_once_and_save_as_png_and_svg() {
     assert!(!bad.exists());
     assert!(
         harness
-            .query_all_by_label_contains("无法写入文件")
+            .query_all_by_label_contains("无法写入")
             .next()
             .is_some()
     );
