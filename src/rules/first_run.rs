@@ -2,6 +2,8 @@
 //! households, then survey them. Until every step is done the register shows this path instead of
 //! an empty table, each step ticked once done; the demo village never shows it.
 
+use std::collections::HashSet;
+
 use uuid::Uuid;
 
 use crate::i18n::Lang;
@@ -58,18 +60,23 @@ pub struct StepState {
 }
 
 /// Whether a household has a completed baseline survey (any year).
-fn surveyed(workflow: &VillageWorkflow, household_id: Uuid) -> bool {
+/// The households whose survey is completed: one pass over the surveys, so that the register,
+/// which draws the path every frame, costs one lookup a household rather than a scan.
+fn surveyed(workflow: &VillageWorkflow) -> HashSet<Uuid> {
     workflow
         .surveys
         .iter()
-        .any(|s| s.household_id == household_id && s.status == SurveyStatus::Complete)
+        .filter(|s| s.status == SurveyStatus::Complete)
+        .map(|s| s.household_id)
+        .collect()
 }
 
 /// The steps with what is done of each.
 pub fn steps(records: &[HouseholdRecord], workflow: &VillageWorkflow) -> Vec<StepState> {
+    let surveyed = surveyed(workflow);
     let surveyed_count = records
         .iter()
-        .filter(|r| surveyed(workflow, r.household.id))
+        .filter(|r| surveyed.contains(&r.household.id))
         .count();
     Step::ALL
         .iter()
@@ -100,10 +107,11 @@ pub fn shows_path(village: &Village, steps: &[StepState]) -> bool {
 
 /// The first household (in register order) whose survey is not completed yet.
 pub fn next_to_survey(records: &[HouseholdRecord], workflow: &VillageWorkflow) -> Option<Uuid> {
+    let surveyed = surveyed(workflow);
     records
         .iter()
         .map(|r| r.household.id)
-        .find(|id| !surveyed(workflow, *id))
+        .find(|id| !surveyed.contains(id))
 }
 
 #[cfg(test)]
