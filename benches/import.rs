@@ -108,7 +108,7 @@ fn survey_rows(r: &HouseholdRecord) -> Vec<Vec<String>> {
                         Column::ForestLand => format!("{}", l.forest_land_mu),
                         Column::InCooperative => yes_no(l.in_cooperative),
                         Column::EcommerceSales => yes_no(l.ecommerce_sales),
-                        Column::Helper => h.helper_name.clone(),
+                        Column::Helper => h.unmatched_helper_name.clone(),
                         Column::IncomeYear => income.map_or(String::new(), |i| i.year.to_string()),
                         Column::Income(item) => income.map_or(String::new(), |i| {
                             format!(

@@ -80,7 +80,7 @@ fn county_list(c: &mut Criterion) {
         b.iter(|| {
             let records = store.household_records(Some(middle)).unwrap();
             let findings = quality::check_village(&records, today, &thresholds);
-            summary::summarize(&records, &lines, &thresholds, &findings)
+            summary::summarize(&records, &lines, &thresholds, &findings, &[])
         })
     });
     group.finish();

@@ -39,7 +39,7 @@ fn fixture(store: &mut Store, extra_measures: usize) -> Fixture {
     let mut h = household(village.id, "007");
     h.phone = "13800001111".into();
     // As the demo and many survey files write it: the helper with the unit.
-    h.helper_name = "赵志刚（县农业农村局）".into();
+    h.unmatched_helper_name = "赵志刚（县农业农村局）".into();
     store.save_household(&h).unwrap();
     let head = member(h.id, "王建国", Relation::Head, 11);
     let wife_born = date(1977, 8, 3);

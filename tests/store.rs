@@ -449,6 +449,76 @@ fn all_rows(
     out
 }
 
+/// Migration 8: a free-text helper naming a helper of the register becomes that helper's
+/// assignment; a name nobody in the register has stays as the household's note, and the checks
+/// list it for the team.
+#[test]
+fn the_free_text_helper_becomes_the_register_assignment_or_a_listed_note() {
+    use dripline::rules::quality::{self, FindingKind};
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("v7.sqlite");
+    let (v, matched, unmatched, spaced, helper) = (
+        "11111111-1111-4111-8111-111111111111",
+        "22222222-2222-4222-8222-222222222222",
+        "33333333-3333-4333-8333-333333333333",
+        "44444444-4444-4444-8444-444444444444",
+        "55555555-5555-4555-8555-555555555555",
+    );
+    {
+        let mut conn = Connection::open(&path).unwrap();
+        schema::migrate_to(&mut conn, 7).unwrap();
+        let at = "2026-01-05T08:00:00.000Z";
+        let device = "99999999-9999-4999-8999-999999999999";
+        let household = |id: &str, number: &str, helper: &str| {
+            format!(
+                "INSERT INTO household (id, created_at, updated_at, updated_by, village_id, number, attribute, status,
+                     housing_safe, water_safe, electricity, radio_tv, road_hardened, helper_name)
+                 VALUES ('{id}', '{at}', '{at}', '{device}', '{v}', '{number}', 'general', 'registered', 1, 1, 1, 1, 0, '{helper}');"
+            )
+        };
+        conn.execute_batch(&format!(
+            "INSERT INTO meta VALUES ('device_id', '{device}');
+             INSERT INTO village (id, created_at, updated_at, updated_by, code, name, township, county)
+                 VALUES ('{v}', '{at}', '{at}', '{device}', '510824105201', '柳池村', '元坝镇', '苍溪县');
+             INSERT INTO helper (id, created_at, updated_at, updated_by, village_id, name, unit, phone)
+                 VALUES ('{helper}', '{at}', '{at}', '{device}', '{v}', '李明', '县农业局', '13800000000');
+             {}{}{}",
+            household(matched, "001", "李明"),
+            household(unmatched, "002", "张华（县财政局）"),
+            household(spaced, "003", " 李明 "),
+        ))
+        .unwrap();
+    }
+    let store = Store::open(&path).unwrap();
+    let id = |s: &str| uuid::Uuid::parse_str(s).unwrap();
+    let helpers = store.helpers(id(v)).unwrap();
+    assert_eq!(helpers.len(), 1);
+    let mut assigned = helpers[0].household_ids.clone();
+    assigned.sort();
+    assert_eq!(assigned, [id(matched), id(spaced)]);
+    let records = store.household_records(Some(id(v))).unwrap();
+    let note = |h: &str| {
+        records
+            .iter()
+            .find(|r| r.household.id == id(h))
+            .unwrap()
+            .household
+            .unmatched_helper_name
+            .clone()
+    };
+    assert_eq!(note(matched), "");
+    assert_eq!(note(spaced), "");
+    assert_eq!(note(unmatched), "张华（县财政局）", "kept as the note");
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 1, 6).unwrap();
+    let listed: Vec<_> = quality::check_village(&records, today, &Thresholds::default())
+        .into_iter()
+        .filter(|f| f.kind == FindingKind::UnmatchedHelperName)
+        .map(|f| f.household_number)
+        .collect();
+    assert_eq!(listed, ["002"], "the unmatched name is listed for the team");
+    assert!(store.integrity_check().unwrap().is_empty());
+}
+
 #[test]
 fn every_earlier_version_with_data_migrates_with_nothing_lost_and_exports_whole() {
     use dripline::sync::{county, crypto::DeviceIdentity, export, import, status};
@@ -491,6 +561,18 @@ fn every_earlier_version_with_data_migrates_with_nothing_lost_and_exports_whole(
             );
         }
         store.close().unwrap();
+        // The household's free-text helper 李明 names the register's helper 李明 (from version 2
+        // on): it is that helper's assignment now, and the text is cleared.
+        let before: Vec<String> = before
+            .into_iter()
+            .map(|row| {
+                if (2..8).contains(&version) && row.starts_with("household ") {
+                    row.replace("Text(\"李明\")", "Text(\"\")")
+                } else {
+                    row
+                }
+            })
+            .collect();
         assert_eq!(
             all_rows(&path, &old_columns),
             before,

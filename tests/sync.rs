@@ -632,7 +632,7 @@ fn op() -> impl proptest::strategy::Strategy<Value = Op> {
 fn field_of(h: &Household, field: usize) -> String {
     match field {
         0 => h.address.clone(),
-        1 => h.helper_name.clone(),
+        1 => h.unmatched_helper_name.clone(),
         _ => h.phone.clone(),
     }
 }
@@ -640,7 +640,7 @@ fn field_of(h: &Household, field: usize) -> String {
 fn set_field(h: &mut Household, field: usize, n: usize) {
     match field {
         0 => h.address = format!("地址{n}"),
-        1 => h.helper_name = format!("帮扶人{n}"),
+        1 => h.unmatched_helper_name = format!("帮扶人{n}"),
         _ => h.phone = format!("1380000{n:04}"),
     }
 }

@@ -137,7 +137,7 @@ fn a_format_1_county_migrates_with_its_conflict_and_imports_a_format_1_bundle() 
         Err(dripline::store::StoreError::NotFound { .. })
     ));
     let first = store.household_record(f.household(0)).unwrap().household;
-    assert_eq!(first.helper_name, "张华");
+    assert_eq!(first.unmatched_helper_name, "张华");
     assert_eq!(first.phone, "13800000001");
     assert_eq!(first.bank_account, "6228480000000000", "B's edit stays");
     store.close().unwrap();
@@ -173,7 +173,10 @@ fn a_format_1_laptop_migrates_and_imports_a_format_1_return_bundle() {
     let store = Store::open(&f.path("village-a.sqlite")).unwrap();
     let first = store.household_record(f.household(0)).unwrap().household;
     assert_eq!(first.bank_account, "6228480000000000", "B's edit arrived");
-    assert_eq!(first.helper_name, "张华", "A's own pending edit stays");
+    assert_eq!(
+        first.unmatched_helper_name, "张华",
+        "A's own pending edit stays"
+    );
     // The old undo still works on a change made before the migration: the import just made.
     let audit = store.audit_of(f.household(0)).unwrap();
     assert!(audit.iter().any(|a| a.field == "bank_account"));

@@ -24,7 +24,7 @@ fn four_people_db(dir: &std::path::Path) -> (std::path::PathBuf, Uuid) {
     let v = village();
     store.save_village(&v).unwrap();
     let mut h = household(v.id, "001");
-    h.helper_name = String::new();
+    h.unmatched_helper_name = String::new();
     store.save_household(&h).unwrap();
     for (k, (name, relation)) in [
         ("李建国", Relation::Head),

@@ -65,7 +65,7 @@ pub fn run(args: StressArgs) -> Result<(), CliError> {
             main_cause: Some(Cause::Illness),
             other_causes: vec![],
             living: LivingConditions::default(),
-            helper_name: String::new(),
+            unmatched_helper_name: String::new(),
         };
         store.save_household(&household)?;
         let member = Member::new(

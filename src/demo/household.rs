@@ -287,7 +287,7 @@ pub(super) fn generate(
         main_cause,
         other_causes,
         living,
-        helper_name,
+        unmatched_helper_name: helper_name,
     };
     HouseholdRecord {
         household,

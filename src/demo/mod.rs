@@ -268,6 +268,16 @@ pub fn generate_village(spec: &DemoSpec, index: u32) -> DemoVillage {
         ensure_showcase(&mut households);
     }
     let workflow = workflow::generate(&mut rng, &village, &households, &ctx.helpers);
+    // The helper drawn for a household is now its register assignment: nothing is left as text.
+    for record in &mut households {
+        if workflow
+            .helpers
+            .iter()
+            .any(|h| h.household_ids.contains(&record.household.id))
+        {
+            record.household.unmatched_helper_name.clear();
+        }
+    }
     DemoVillage {
         village,
         households,

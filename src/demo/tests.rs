@@ -262,8 +262,15 @@ fn village_zero_has_something_for_every_screen() {
     assert!(
         registered
             .iter()
-            .any(|h| h.household.helper_name.is_empty())
+            .all(|h| h.household.unmatched_helper_name.is_empty()),
+        "every drawn helper is a register assignment"
     );
+    assert!(registered.iter().any(|h| {
+        !v.workflow
+            .helpers
+            .iter()
+            .any(|x| x.household_ids.contains(&h.household.id))
+    }));
     assert!(registered.iter().all(|h| h.household.main_cause.is_some()));
     for kind in crate::model::MonitoredKind::ALL {
         let found = v
@@ -427,10 +434,7 @@ fn workflow_records_are_valid_and_tied_to_the_village() {
             assert_eq!(h.village_id, village_id);
             for id in &h.household_ids {
                 let rec = v.households.iter().find(|r| r.household.id == *id).unwrap();
-                assert_eq!(
-                    rec.household.helper_name,
-                    format!("{}（{}）", h.name, h.unit)
-                );
+                assert_eq!(rec.household.unmatched_helper_name, "");
             }
         }
         assert!(

@@ -271,7 +271,7 @@ pub(super) fn generate(
     for (i, rec) in households.iter().enumerate() {
         if let Some(k) = helper_names
             .iter()
-            .position(|h| !h.is_empty() && *h == rec.household.helper_name)
+            .position(|h| !h.is_empty() && *h == rec.household.unmatched_helper_name)
         {
             helpers[k].household_ids.push(rec.household.id);
             helper_of[i] = Some(k);

@@ -118,8 +118,21 @@ pub fn registry_tables(
     let mut members = Vec::new();
     let mut incomes = Vec::new();
     for village in villages {
+        let register = store.helpers(village.id)?;
         for r in store.household_records(Some(village.id))? {
-            households.push(household_row(village, &r, &show_id));
+            // The register's helpers (as the survey import reads them back); a name that
+            // matched none is written as it was kept.
+            let helpers: Vec<&str> = register
+                .iter()
+                .filter(|h| h.household_ids.contains(&r.household.id))
+                .map(|h| h.name.as_str())
+                .collect();
+            let helper = if helpers.is_empty() {
+                r.household.unmatched_helper_name.clone()
+            } else {
+                helpers.join("、")
+            };
+            households.push(household_row(village, &r, &show_id, &helper));
             let number = text(&r.household.number);
             for m in &r.members {
                 members.push(vec![
@@ -256,6 +269,7 @@ fn household_row(
     village: &Village,
     r: &HouseholdRecord,
     show_id: &dyn Fn(&str) -> String,
+    helper: &str,
 ) -> Vec<Cell> {
     let h = &r.household;
     let l = &h.living;
@@ -291,7 +305,7 @@ fn household_row(
         Cell::Number(l.forest_land_mu),
         yes_no(l.in_cooperative),
         yes_no(l.ecommerce_sales),
-        text(&h.helper_name),
+        text(helper),
     ]
 }
 

@@ -663,7 +663,7 @@ fn build_household(head: &ParsedRow, base: Household, problems: &mut Vec<RowProb
         h.living.forest_land_mu = v;
     }
     if let Some(v) = &cells.helper {
-        h.helper_name = v.clone();
+        h.unmatched_helper_name = v.clone();
     }
     h
 }
@@ -739,7 +739,7 @@ fn new_household(village_id: Uuid) -> Household {
         main_cause: None,
         other_causes: Vec::new(),
         living: LivingConditions::default(),
-        helper_name: String::new(),
+        unmatched_helper_name: String::new(),
     }
 }
 

@@ -83,8 +83,11 @@ pub struct Household {
     pub main_cause: Option<Cause>,
     pub other_causes: Vec<Cause>,
     pub living: LivingConditions,
-    /// Name of the assigned helper (帮扶责任人); empty when none is assigned yet.
-    pub helper_name: String,
+    /// A helper (帮扶责任人) named in free text — the old 帮扶责任人 field, a spreadsheet cell or an
+    /// older app's bundle — that matched no helper of the register, kept so that nothing typed is
+    /// lost and listed for the team to fix; empty otherwise. The household's helpers are the
+    /// register's assignments (`Helper::household_ids`), never this text.
+    pub unmatched_helper_name: String,
 }
 
 /// Registration status of a household.

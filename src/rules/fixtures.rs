@@ -54,7 +54,7 @@ pub fn household(number: &str, status: HouseholdStatus) -> HouseholdRecord {
             main_cause: Some(Cause::Illness),
             other_causes: vec![],
             living: LivingConditions::default(),
-            helper_name: String::new(),
+            unmatched_helper_name: String::new(),
         },
         members: vec![],
         incomes: vec![],

@@ -6,6 +6,7 @@ pub mod exit;
 pub mod first_run;
 #[cfg(test)]
 mod fixtures;
+pub mod helper_match;
 pub mod id_number;
 pub mod identification;
 pub mod income;

@@ -30,10 +30,13 @@ pub enum FindingKind {
     BirthDateContradictsId,
     SexContradictsId,
     SchoolAgeNotInSchool,
+    /// A helper named in free text that matches no helper of the register (see
+    /// `rules::helper_match`): kept on the household until the team assigns the right one.
+    UnmatchedHelperName,
 }
 
 impl FindingKind {
-    pub const ALL: [FindingKind; 7] = [
+    pub const ALL: [FindingKind; 8] = [
         FindingKind::DuplicateIdNumber,
         FindingKind::NoHead,
         FindingKind::SeveralHeads,
@@ -41,6 +44,7 @@ impl FindingKind {
         FindingKind::BirthDateContradictsId,
         FindingKind::SexContradictsId,
         FindingKind::SchoolAgeNotInSchool,
+        FindingKind::UnmatchedHelperName,
     ];
 
     /// The stable code written to JSON output and exports.
@@ -53,6 +57,7 @@ impl FindingKind {
             FindingKind::BirthDateContradictsId => "birth_date_contradicts_id",
             FindingKind::SexContradictsId => "sex_contradicts_id",
             FindingKind::SchoolAgeNotInSchool => "school_age_not_in_school",
+            FindingKind::UnmatchedHelperName => "unmatched_helper_name",
         }
     }
 }
@@ -73,6 +78,9 @@ impl Label for FindingKind {
             }
             FindingKind::SchoolAgeNotInSchool => {
                 lang.pick("适龄儿童未在校", "School-age child not in school")
+            }
+            FindingKind::UnmatchedHelperName => {
+                lang.pick("帮扶责任人不在名册中", "Helper not in the register")
             }
         }
     }
@@ -110,6 +118,10 @@ pub enum Detail {
     },
     Age {
         age: u32,
+    },
+    /// The helper name as it was written.
+    HelperName {
+        name: String,
     },
 }
 
@@ -207,6 +219,12 @@ impl Localize for Finding {
             (Detail::Age { age }, Lang::En) => format!(
                 "is {age}, of compulsory-school age, but not in school; check their schooling (dropout prevention)."
             ),
+            (Detail::HelperName { name }, Lang::Zh) => format!(
+                "原填写的帮扶责任人“{name}”与帮扶责任人名册中的任何人都对不上。请在本户“基本情况”中从名册选择帮扶责任人，或先在名册中添加此人。"
+            ),
+            (Detail::HelperName { name }, Lang::En) => format!(
+                "the helper written as “{name}” matches nobody in the helpers register. Choose the helper from the register in the household's basics, or add them to the register first."
+            ),
             (Detail::None, _) => match self.kind {
                 FindingKind::NoHead => lang
                     .pick(
@@ -257,6 +275,16 @@ pub fn check_village(
             member_name: member.map(|m| m.name.clone()),
             detail,
         };
+
+        if !h.unmatched_helper_name.trim().is_empty() {
+            findings.push(finding(
+                FindingKind::UnmatchedHelperName,
+                None,
+                Detail::HelperName {
+                    name: h.unmatched_helper_name.trim().to_string(),
+                },
+            ));
+        }
 
         let is_head = |m: &&Member| m.relation == Relation::Head;
         match rec.members.iter().filter(is_head).count() {

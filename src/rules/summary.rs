@@ -9,7 +9,7 @@ use uuid::Uuid;
 use super::income::{self, IncomeFigures, PovertyLines};
 use super::monitoring;
 use super::quality::Finding;
-use crate::model::{Cause, HouseholdRecord, HouseholdStatus, Thresholds};
+use crate::model::{Cause, Helper, HouseholdRecord, HouseholdStatus, Thresholds};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct HouseholdSummary {
@@ -25,6 +25,7 @@ pub struct HouseholdSummary {
     pub marginal: bool,
     /// Number of data-quality findings on this household.
     pub problems: usize,
+    /// The helpers the register assigns to the household, by name (、-joined); empty when none.
     pub helper_name: String,
     /// Lower-cased names and ID numbers of all members, for search as you type.
     search_text: String,
@@ -36,7 +37,18 @@ pub fn summarize(
     lines: &PovertyLines,
     thresholds: &Thresholds,
     findings: &[Finding],
+    helpers: &[Helper],
 ) -> Vec<HouseholdSummary> {
+    let mut helper_names: HashMap<Uuid, String> = HashMap::new();
+    for helper in helpers {
+        for id in &helper.household_ids {
+            let names = helper_names.entry(*id).or_default();
+            if !names.is_empty() {
+                names.push('、');
+            }
+            names.push_str(&helper.name);
+        }
+    }
     let mut problems: HashMap<Uuid, usize> = HashMap::new();
     for finding in findings {
         *problems.entry(finding.household_id).or_default() += 1;
@@ -64,7 +76,7 @@ pub fn summarize(
                 latest,
                 marginal,
                 problems: problems.get(&h.id).copied().unwrap_or(0),
-                helper_name: h.helper_name.clone(),
+                helper_name: helper_names.remove(&h.id).unwrap_or_default(),
                 search_text,
             }
         })
@@ -218,7 +230,7 @@ mod tests {
                 main_cause: Some(Cause::Illness),
                 other_causes: vec![],
                 living: LivingConditions::default(),
-                helper_name: String::new(),
+                unmatched_helper_name: String::new(),
             },
             members: vec![Member::new(
                 household_id,
@@ -260,6 +272,7 @@ mod tests {
             &PovertyLines::default(),
             &Thresholds::default(),
             &[],
+            &[],
         );
         let filter = ListFilter {
             search: " 033 ".into(),
@@ -287,6 +300,7 @@ mod tests {
             &records,
             &PovertyLines::default(),
             &Thresholds::default(),
+            &[],
             &[],
         );
         assert!(rows[0].marginal);

@@ -2,13 +2,14 @@
 //! answer for, and the village work team (驻村工作队) led by the first secretary.
 
 use rusqlite::types::Value;
-use rusqlite::{Connection, OptionalExtension, Row};
+use rusqlite::{Connection, OptionalExtension, Row, Transaction};
 use uuid::Uuid;
 
-use super::record::{ChangeId, Table, tombstone, write_record};
+use super::record::{ChangeContext, ChangeId, Table, tombstone, write_record};
 use super::rows::*;
 use super::{Result, Store, StoreError};
-use crate::model::{Helper, TeamMember, TeamRole};
+use crate::model::{Helper, Household, TeamMember, TeamRole};
+use crate::rules::helper_match::{HelperMatch, match_helper};
 use crate::rules::workflow_records as check;
 
 pub(crate) const HELPER: Table = Table {
@@ -80,6 +81,98 @@ fn team_from(row: &Row) -> rusqlite::Result<TeamMember> {
         term_start: date_at(row, 6)?,
         term_end: opt_date_at(row, 7)?,
     })
+}
+
+/// Makes the helpers assigned to `household_id` exactly `helper_ids` (the household's side of
+/// [`HOUSEHOLD_HELPER`]), inside the caller's change. Returns whether anything changed.
+pub(crate) fn set_household_helpers(
+    tx: &Transaction,
+    ctx: &ChangeContext,
+    household_id: Uuid,
+    helper_ids: &[Uuid],
+) -> Result<bool> {
+    let existing: Vec<(Uuid, Uuid)> = tx
+        .prepare_cached(
+            "SELECT id, helper_id FROM household_helper WHERE deleted = 0 AND household_id = ?1",
+        )?
+        .query_map([household_id.to_string()], |row| {
+            Ok((uuid_at(row, 0)?, uuid_at(row, 1)?))
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut changed = false;
+    for (link, helper) in &existing {
+        if !helper_ids.contains(helper) {
+            changed |= tombstone(tx, ctx, &HOUSEHOLD_HELPER, *link)?;
+        }
+    }
+    let mut present: Vec<Uuid> = existing.iter().map(|(_, helper)| *helper).collect();
+    for helper in helper_ids {
+        if !present.contains(helper) {
+            let values = [uuid_value(*helper), uuid_value(household_id)];
+            changed |= write_record(tx, ctx, &HOUSEHOLD_HELPER, Uuid::new_v4(), &values)?;
+            present.push(*helper);
+        }
+    }
+    Ok(changed)
+}
+
+/// Adds `helper_id` to the helpers of `household_id` (keeping the others), inside the caller's
+/// change. Returns whether anything changed.
+pub(crate) fn add_household_helper(
+    tx: &Transaction,
+    ctx: &ChangeContext,
+    household_id: Uuid,
+    helper_id: Uuid,
+) -> Result<bool> {
+    let mut helpers: Vec<Uuid> = tx
+        .prepare_cached(
+            "SELECT helper_id FROM household_helper WHERE deleted = 0 AND household_id = ?1",
+        )?
+        .query_map([household_id.to_string()], |row| uuid_at(row, 0))?
+        .collect::<rusqlite::Result<_>>()?;
+    if helpers.contains(&helper_id) {
+        return Ok(false);
+    }
+    helpers.push(helper_id);
+    set_household_helpers(tx, ctx, household_id, &helpers)
+}
+
+/// The live helpers of a village as `(id, name)`, for matching a free-text name.
+pub(crate) fn helper_names(conn: &Connection, village_id: Uuid) -> Result<Vec<(Uuid, String)>> {
+    Ok(conn
+        .prepare_cached("SELECT id, name FROM helper WHERE deleted = 0 AND village_id = ?1")?
+        .query_map([village_id.to_string()], |row| {
+            Ok((uuid_at(row, 0)?, row.get(1)?))
+        })?
+        .collect::<rusqlite::Result<_>>()?)
+}
+
+/// Turns a household's free-text helper name into register assignments when it names helpers of
+/// its village — one name, or several joined by 、 as the register export writes them — each
+/// exactly once (the text is then cleared); otherwise the text stays as the note.
+/// Returns the household as it is to be written, and the helpers to assign.
+pub(crate) fn resolve_helper_name(
+    conn: &Connection,
+    household: &Household,
+) -> Result<(Household, Vec<Uuid>)> {
+    let mut household = household.clone();
+    if household.unmatched_helper_name.trim().is_empty() {
+        household.unmatched_helper_name.clear();
+        return Ok((household, Vec::new()));
+    }
+    let register = helper_names(conn, household.village_id)?;
+    let mut helpers = Vec::new();
+    for name in household.unmatched_helper_name.split('、') {
+        let matched = match_helper(name, register.iter().map(|(id, name)| (*id, name.as_str())));
+        match matched {
+            HelperMatch::Helper(id) => helpers.push(id),
+            HelperMatch::Blank | HelperMatch::Unmatched | HelperMatch::Ambiguous => {
+                return Ok((household, Vec::new()));
+            }
+        }
+    }
+    household.unmatched_helper_name.clear();
+    Ok((household, helpers))
 }
 
 /// The live helpers of a village with their households, by name.
@@ -160,6 +253,33 @@ impl Store {
         self.change(|tx, ctx| {
             let changed = write_record(tx, ctx, &HELPER, h.id, &helper_values(h))?;
             Ok(sync_links(tx, ctx, &HOUSEHOLD_HELPER, h.id, &h.household_ids)? | changed)
+        })
+    }
+
+    /// Saves a household together with the helpers assigned to it (the register's assignments,
+    /// made exactly `helper_ids`), in one change: the household form's one save.
+    pub fn save_household_with_helpers(
+        &mut self,
+        h: &Household,
+        helper_ids: &[Uuid],
+    ) -> Result<Option<ChangeId>> {
+        let errors = crate::rules::registry::validate_household(h);
+        if !errors.is_empty() {
+            return Err(StoreError::Invalid(errors));
+        }
+        let number = h.number.trim().to_string();
+        self.change(|tx, ctx| {
+            let changed = write_record(
+                tx,
+                ctx,
+                &super::households::HOUSEHOLD,
+                h.id,
+                &super::households::household_values(h),
+            )?;
+            Ok(set_household_helpers(tx, ctx, h.id, helper_ids)? | changed)
+        })
+        .map_err(|e| {
+            super::households::unique_violation(e, || StoreError::DuplicateHouseholdNumber(number))
         })
     }
 

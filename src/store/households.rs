@@ -152,7 +152,7 @@ pub(crate) fn household_values(h: &Household) -> Vec<Value> {
         l.forest_land_mu.into(),
         l.in_cooperative.into(),
         l.ecommerce_sales.into(),
-        h.helper_name.clone().into(),
+        h.unmatched_helper_name.clone().into(),
     ]
 }
 
@@ -233,7 +233,7 @@ fn household_from(row: &Row) -> rusqlite::Result<Household> {
             in_cooperative: row.get(19)?,
             ecommerce_sales: row.get(20)?,
         },
-        helper_name: row.get(21)?,
+        unmatched_helper_name: row.get(21)?,
     })
 }
 
@@ -414,7 +414,7 @@ pub(crate) fn load_records(
 }
 
 /// Maps SQLite's unique-constraint failure to the error a person can act on.
-fn unique_violation(err: StoreError, map: impl FnOnce() -> StoreError) -> StoreError {
+pub(crate) fn unique_violation(err: StoreError, map: impl FnOnce() -> StoreError) -> StoreError {
     match &err {
         StoreError::Sqlite(rusqlite::Error::SqliteFailure(e, _))
             if e.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE =>

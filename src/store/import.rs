@@ -77,12 +77,16 @@ impl Store {
                 return Err(StoreError::Invalid(errors));
             }
         }
+        // A helper named in the file becomes the register's assignment when it names one helper.
+        let resolved: Vec<(crate::model::Household, Vec<Uuid>)> = records
+            .iter()
+            .map(|r| super::helpers::resolve_helper_name(&self.conn, &r.household))
+            .collect::<Result<_>>()?;
         let mut summary = ImportSummary::default();
         let s = &mut summary;
         let change = self.change(|tx, ctx| {
             let mut changed = false;
-            for r in records {
-                let h = &r.household;
+            for (r, (h, helper)) in records.iter().zip(&resolved) {
                 changed |= write_counted(
                     tx,
                     ctx,
@@ -99,6 +103,9 @@ impl Store {
                     }
                     e => e,
                 })?;
+                for helper in helper {
+                    changed |= super::helpers::add_household_helper(tx, ctx, h.id, *helper)?;
+                }
                 for m in &r.members {
                     changed |= write_counted(
                         tx,

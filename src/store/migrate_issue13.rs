@@ -4,11 +4,18 @@
 //!   members become members from their household's first income year (or their birth, if later),
 //!   so the figures of every stored year stay what they were; a household leaving the registry
 //!   is a `household_departure` record, synced like every other.
+//! - **the helper from the register**: the free-text 帮扶责任人 of a household becomes the
+//!   register's assignment when it names exactly one helper of the village (the text is cleared);
+//!   a name no helper has stays on the household as a note, which the data checks list for the
+//!   team to fix.
 
 use rusqlite::Transaction;
 use rusqlite::types::Value;
+use sha2::{Digest, Sha256};
+use uuid::Uuid;
 
 use super::StoreError;
+use crate::rules::helper_match::{HelperMatch, match_helper};
 
 /// The columns later steps appended to a synced table that older schemas (and the bundles of
 /// older apps) lack, in order; a record written before them has [`added_column_default`].
@@ -64,5 +71,95 @@ pub(crate) fn membership_by_year(tx: &Transaction) -> Result<(), StoreError> {
     CREATE INDEX household_departure_household ON household_departure(household_id);
     "#,
     )?;
+    Ok(())
+}
+
+/// The id of the assignment this migration makes for (helper, household): the same on every
+/// device that migrates the same records, so two devices' migrated files merge into one link.
+fn migrated_link_id(helper: Uuid, household: Uuid) -> Uuid {
+    let digest = Sha256::new()
+        .chain_update(b"dripline household_helper from helper_name\0")
+        .chain_update(helper.as_bytes())
+        .chain_update(household.as_bytes())
+        .finalize();
+    let mut bytes = [0u8; 16];
+    bytes.copy_from_slice(&digest[..16]);
+    uuid::Builder::from_custom_bytes(bytes).into_uuid()
+}
+
+/// The helper from the register (issue 13, item 2): each household's free-text helper name that
+/// names exactly one live helper of its village (trimmed, exact) becomes that helper's
+/// assignment and is cleared; any other name stays as the household's note.
+pub(crate) fn helper_from_register(tx: &Transaction) -> Result<(), StoreError> {
+    let device: String = tx
+        .query_row("SELECT value FROM meta WHERE key = 'device_id'", [], |r| {
+            r.get(0)
+        })
+        .unwrap_or_else(|_| Uuid::nil().to_string());
+    let at = super::now_text();
+    let helpers: Vec<(String, Uuid, String)> = tx
+        .prepare("SELECT village_id, id, name FROM helper WHERE deleted = 0")?
+        .query_map([], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+            ))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?
+        .into_iter()
+        .filter_map(|(village, id, name)| Some((village, Uuid::parse_str(&id).ok()?, name)))
+        .collect();
+    let households: Vec<(String, String, String)> = tx
+        .prepare(
+            "SELECT id, village_id, helper_name FROM household
+             WHERE deleted = 0 AND helper_name <> ''",
+        )?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    for (household, village, name) in households {
+        let register = helpers
+            .iter()
+            .filter(|(v, _, _)| *v == village)
+            .map(|(_, id, name)| (*id, name.as_str()));
+        match match_helper(&name, register) {
+            HelperMatch::Helper(helper) => {
+                let linked: bool = tx.query_row(
+                    "SELECT count(*) > 0 FROM household_helper
+                     WHERE deleted = 0 AND helper_id = ?1 AND household_id = ?2",
+                    [helper.to_string(), household.clone()],
+                    |r| r.get(0),
+                )?;
+                if !linked {
+                    let id = Uuid::parse_str(&household)
+                        .map(|h| migrated_link_id(helper, h))
+                        .unwrap_or_else(|_| Uuid::new_v4());
+                    tx.execute(
+                        "INSERT INTO household_helper
+                         (id, created_at, updated_at, updated_by, deleted, helper_id, household_id)
+                         VALUES (?1, ?2, ?2, ?3, 0, ?4, ?5)",
+                        [
+                            id.to_string(),
+                            at.clone(),
+                            device.clone(),
+                            helper.to_string(),
+                            household.clone(),
+                        ],
+                    )?;
+                }
+                tx.execute(
+                    "UPDATE household SET helper_name = '' WHERE id = ?1",
+                    [&household],
+                )?;
+            }
+            HelperMatch::Blank => {
+                tx.execute(
+                    "UPDATE household SET helper_name = '' WHERE id = ?1",
+                    [&household],
+                )?;
+            }
+            HelperMatch::Unmatched | HelperMatch::Ambiguous => {}
+        }
+    }
     Ok(())
 }

@@ -482,6 +482,9 @@ pub const MIGRATIONS: &[Step] = &[
     );
     "#,
     ),
+    // 8 (issue 13, item 2): the household's helper is the register's assignment; each free-text
+    // helper name naming one helper of the village becomes that assignment, others stay as a note.
+    Step::Code(super::migrate_issue13::helper_from_register),
 ];
 
 /// The schema version this build writes.

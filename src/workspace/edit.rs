@@ -24,6 +24,12 @@ use crate::sync::status::{ConflictKey, Resolution};
 pub enum DataAction {
     SaveVillage(Village),
     SaveHousehold(Household),
+    /// The household form's save: the household and the helpers the register assigns to it
+    /// (made exactly these), in one undoable change.
+    SaveHouseholdWithHelpers {
+        household: Household,
+        helper_ids: Vec<Uuid>,
+    },
     DeleteHousehold(Uuid),
     SaveMember(Member),
     DeleteMember(Uuid),
@@ -192,6 +198,19 @@ impl Session {
                 self.undo_stack.extend(change);
                 return Ok(if created {
                     Applied::Created(h.id)
+                } else {
+                    Applied::Saved
+                });
+            }
+            DataAction::SaveHouseholdWithHelpers {
+                household,
+                helper_ids,
+            } => {
+                let created = view.is_some_and(|v| v.record(household.id).is_none());
+                let change = store.save_household_with_helpers(&household, &helper_ids)?;
+                self.undo_stack.extend(change);
+                return Ok(if created {
+                    Applied::Created(household.id)
                 } else {
                     Applied::Saved
                 });

@@ -73,7 +73,8 @@ impl VillageView {
     ) -> VillageView {
         let today = evaluation_date(&village, clock_today);
         let findings = quality::check_village(&records, today, &thresholds);
-        let summaries = summary::summarize(&records, &lines, &thresholds, &findings);
+        let summaries =
+            summary::summarize(&records, &lines, &thresholds, &findings, &workflow.helpers);
         let assessment = village_rules::assess_village(&village, &records, &thresholds);
         let precisions = precisions::evaluate(&PrecisionInputs {
             village: &village,

@@ -43,7 +43,7 @@ pub fn household(village_id: Uuid, number: &str) -> Household {
         main_cause: Some(Cause::Illness),
         other_causes: vec![Cause::LackSkills],
         living: LivingConditions::default(),
-        helper_name: "李明".into(),
+        unmatched_helper_name: String::new(),
     }
 }
 

@@ -163,16 +163,15 @@ pub(super) fn lay_out(layout: &mut Layout, input: &PaperInputs<'_>, options: &Pr
             ]
         })
         .collect();
-    // The household's own helper field may name someone not (yet) registered as a helper; it
-    // often carries the unit too ("母志兵（县财政局）"), so a registered helper's name inside it
-    // counts as the same person.
-    if !h.helper_name.trim().is_empty()
+    // A helper name kept because it matched no helper of the register (often with the unit,
+    // "母志兵（县财政局）") is printed too, unless a registered helper's name is inside it.
+    if !h.unmatched_helper_name.trim().is_empty()
         && !helpers
             .iter()
-            .any(|x| h.helper_name.contains(x.name.as_str()))
+            .any(|x| h.unmatched_helper_name.contains(x.name.as_str()))
     {
         helper_rows.push(vec![
-            Cell::text(&h.helper_name),
+            Cell::text(&h.unmatched_helper_name),
             Cell::text("—"),
             Cell::text("—"),
         ]);

@@ -64,10 +64,10 @@ pub(super) fn lay_out(layout: &mut Layout, input: &PaperInputs<'_>, options: &Pr
         .map(|x| format!("{} {}", x.name, x.phone).trim().to_string())
         .collect();
     let helpers = if helpers.is_empty() {
-        if h.helper_name.trim().is_empty() {
+        if h.unmatched_helper_name.trim().is_empty() {
             "—".to_string()
         } else {
-            h.helper_name.clone()
+            h.unmatched_helper_name.clone()
         }
     } else {
         helpers.join(lang.pick("；", "; "))

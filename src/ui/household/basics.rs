@@ -2,14 +2,16 @@
 //! errors beside the fields and a note while it has unsaved edits; and removing the household.
 
 use eframe::egui::{self, RichText};
+use uuid::Uuid;
 
 use crate::i18n::{Label, Lang};
 use crate::model::{
-    Cause, Household, HouseholdRecord, HouseholdStatus, MonitoredKind, PovertyAttribute,
+    Cause, Helper, Household, HouseholdRecord, HouseholdStatus, MonitoredKind, PovertyAttribute,
 };
 use crate::rules::id_number;
 use crate::rules::registry::{self, Field, FieldError};
 use crate::ui::action::{Action, DataAction};
+use crate::ui::widgets::pickers;
 use crate::ui::widgets::record_editor::{FormErrors, plain_number};
 use crate::ui::widgets::{self, ERROR_RED, WARN_AMBER, entered, text_row};
 
@@ -59,6 +61,10 @@ struct HouseholdForm {
     monitored_kind: MonitoredKind,
     arable: String,
     forest: String,
+    /// The helpers the register assigns to the household, as chosen in the form; `None` until
+    /// the form first reads them from the register.
+    helper_ids: Option<Vec<Uuid>>,
+    helper_search: String,
     errors: FormErrors<FieldError>,
 }
 
@@ -76,6 +82,8 @@ impl HouseholdForm {
             monitored_kind,
             arable: plain_number(h.living.arable_land_mu),
             forest: plain_number(h.living.forest_land_mu),
+            helper_ids: None,
+            helper_search: String::new(),
             errors: FormErrors::default(),
         }
     }
@@ -140,15 +148,25 @@ impl BasicsTab {
         }
     }
 
-    /// `show_sensitive`: whether the bank account is shown (and editable) in full.
+    /// `show_sensitive`: whether the bank account is shown (and editable) in full; `register`:
+    /// the village's helpers, of which the household's are chosen.
     pub fn ui(
         &mut self,
         ui: &mut egui::Ui,
         lang: Lang,
+        register: &[Helper],
         show_sensitive: bool,
         actions: &mut Vec<Action>,
     ) {
         let Some(form) = &mut self.form else { return };
+        let household_id = form.household.id;
+        let helper_ids = form.helper_ids.get_or_insert_with(|| {
+            register
+                .iter()
+                .filter(|h| h.household_ids.contains(&household_id))
+                .map(|h| h.id)
+                .collect()
+        });
         let before = form.household.clone();
         let mut submit = false;
         egui::Grid::new("household_form")
@@ -300,13 +318,35 @@ impl BasicsTab {
                     &mut form.forest,
                     e.as_deref(),
                 );
-                let r = text_row(
+                self.dirty |= pickers::helpers_row(
                     ui,
+                    lang,
                     lang.pick("帮扶责任人", "Assigned helper"),
-                    &mut form.household.helper_name,
-                    None,
+                    register,
+                    helper_ids,
+                    &mut form.helper_search,
                 );
-                submit |= entered(ui, &r);
+                let note = form.household.unmatched_helper_name.trim().to_string();
+                if !note.is_empty() {
+                    ui.label("");
+                    ui.horizontal_wrapped(|ui| {
+                        ui.label(
+                            RichText::new(match lang {
+                                Lang::Zh => format!(
+                                    "⚠ 原填写的帮扶责任人“{note}”不在名册中：请在上方选择，或先在名册中添加此人，然后清除此备注。"
+                                ),
+                                Lang::En => format!(
+                                    "⚠ The helper written as “{note}” is not in the register: choose one above, or add them to the register first, then clear this note."
+                                ),
+                            })
+                            .color(WARN_AMBER),
+                        );
+                        if ui.button(lang.pick("清除备注", "Clear the note")).clicked() {
+                            form.household.unmatched_helper_name.clear();
+                        }
+                    });
+                    ui.end_row();
+                }
             });
         if form.household != before {
             self.dirty = true;
@@ -325,7 +365,10 @@ impl BasicsTab {
             }
         });
         if submit && let Some(h) = form.build(lang) {
-            actions.push(Action::Data(DataAction::SaveHousehold(h)));
+            actions.push(Action::Data(DataAction::SaveHouseholdWithHelpers {
+                household: h,
+                helper_ids: form.helper_ids.clone().unwrap_or_default(),
+            }));
         }
     }
 

@@ -96,7 +96,7 @@ impl HouseholdScreen {
             main_cause: None,
             other_causes: Vec::new(),
             living: LivingConditions::default(),
-            helper_name: String::new(),
+            unmatched_helper_name: String::new(),
         };
         *self = HouseholdScreen {
             basics: BasicsTab::of(&household),
@@ -167,8 +167,10 @@ impl HouseholdScreen {
 
         let Some(record) = record else {
             // A new household: only the basic form until it has been saved once.
-            egui::ScrollArea::vertical()
-                .show(ui, |ui| self.basics.ui(ui, lang, true, &mut actions));
+            egui::ScrollArea::vertical().show(ui, |ui| {
+                self.basics
+                    .ui(ui, lang, &view.workflow.helpers, true, &mut actions)
+            });
             return actions;
         };
 
@@ -211,7 +213,13 @@ impl HouseholdScreen {
 
         egui::ScrollArea::vertical().show(ui, |ui| match self.tab {
             Tab::Basics => {
-                self.basics.ui(ui, lang, show_sensitive, &mut actions);
+                self.basics.ui(
+                    ui,
+                    lang,
+                    &view.workflow.helpers,
+                    show_sensitive,
+                    &mut actions,
+                );
                 ui.add_space(12.0);
                 self.basics.delete_ui(ui, lang, record, &mut actions);
             }

@@ -183,3 +183,103 @@ pub fn team_member_row(
     });
     ui.end_row();
 }
+
+/// A form row choosing the helpers (帮扶责任人) of one household from the register: the chosen
+/// ones as removable chips, and a search box (name or unit) listing the others to add; Enter in
+/// the search box adds the first match, so the row works without the mouse. Returns whether the
+/// choice changed.
+pub fn helpers_row(
+    ui: &mut Ui,
+    lang: Lang,
+    label: &str,
+    register: &[crate::model::Helper],
+    chosen: &mut Vec<Uuid>,
+    search: &mut String,
+) -> bool {
+    /// How many matches are offered at once; the search narrows the rest.
+    const SHOWN: usize = 8;
+    let label_id = ui.label(label).id;
+    let mut changed = false;
+    let name_of = |h: &crate::model::Helper| {
+        if h.unit.trim().is_empty() {
+            h.name.clone()
+        } else {
+            format!("{}（{}）", h.name, h.unit)
+        }
+    };
+    ui.vertical(|ui| {
+        ui.horizontal_wrapped(|ui| {
+            let mut remove = None;
+            for id in chosen.iter() {
+                let name = register
+                    .iter()
+                    .find(|h| h.id == *id)
+                    .map_or_else(|| "—".to_string(), name_of);
+                if ui
+                    .small_button(format!("{name} ×"))
+                    .on_hover_text(lang.pick("点击移除", "Click to remove"))
+                    .clicked()
+                {
+                    remove = Some(*id);
+                }
+            }
+            if let Some(id) = remove {
+                chosen.retain(|c| *c != id);
+                changed = true;
+            }
+            if chosen.is_empty() {
+                ui.weak(lang.pick("（尚未指派帮扶责任人）", "(no helper assigned)"));
+            }
+        });
+        if register.is_empty() {
+            ui.colored_label(
+                super::WARN_AMBER,
+                lang.pick(
+                    "名册中还没有帮扶责任人：请先在“村级台账 → 工作队与帮扶人”中添加",
+                    "No helper in the register yet: add them under Registers → Team and helpers first",
+                ),
+            );
+            return;
+        }
+        let response = ui
+            .add(
+                egui::TextEdit::singleline(search)
+                    .hint_text(lang.pick("输入姓名或单位查找帮扶责任人", "Type a helper's name or unit"))
+                    .desired_width(260.0),
+            )
+            .labelled_by(label_id);
+        let needle = search.trim().to_string();
+        let matches: Vec<&crate::model::Helper> = register
+            .iter()
+            .filter(|h| !chosen.contains(&h.id))
+            .filter(|h| needle.is_empty() || h.name.contains(&needle) || h.unit.contains(&needle))
+            .collect();
+        if super::entered(ui, &response)
+            && !needle.is_empty()
+            && let Some(first) = matches.first()
+        {
+            chosen.push(first.id);
+            search.clear();
+            changed = true;
+            response.request_focus();
+            return;
+        }
+        ui.horizontal_wrapped(|ui| {
+            for helper in matches.iter().take(SHOWN) {
+                if ui.button(format!("＋ {}", name_of(helper))).clicked() {
+                    chosen.push(helper.id);
+                    search.clear();
+                    changed = true;
+                }
+            }
+            if matches.len() > SHOWN {
+                ui.weak(match lang {
+                    Lang::Zh => format!("另有 {} 人，请输入姓名查找", matches.len() - SHOWN),
+                    Lang::En => format!("{} more: type a name", matches.len() - SHOWN),
+                });
+            }
+        });
+    });
+    ui.end_row();
+    changed
+}

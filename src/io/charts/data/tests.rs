@@ -67,7 +67,7 @@ fn household(number: &str, status: HouseholdStatus, size: usize) -> HouseholdRec
             main_cause: Some(Cause::Illness),
             other_causes: vec![],
             living: LivingConditions::default(),
-            helper_name: String::new(),
+            unmatched_helper_name: String::new(),
         },
         members,
         incomes: vec![],
