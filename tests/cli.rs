@@ -203,3 +203,35 @@ fn county_overview_puts_every_village_side_by_side_as_the_window_does() {
     assert!(lines[0].contains("贫困发生率") && lines[0].contains("返贫风险"));
     assert!(lines[1].contains('%'));
 }
+
+/// A helper name that matched nobody in the register is listed by `check` for the team to fix.
+#[test]
+fn check_lists_a_helper_name_not_in_the_register() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("village.sqlite");
+    {
+        let mut store = dripline::store::Store::open_or_create(&db).unwrap();
+        let v = common::village();
+        store.save_village(&v).unwrap();
+        let mut h = common::household(v.id, "007");
+        h.unmatched_helper_name = "张华（县财政局）".into();
+        store.save_household(&h).unwrap();
+        store.close().unwrap();
+    }
+    let out = dripline(&["check", "--db", db.to_str().unwrap()]);
+    let shown = text(&out.stdout);
+    assert!(
+        shown.contains("户007")
+            && shown.contains("“张华（县财政局）”与帮扶责任人名册中的任何人都对不上"),
+        "{shown}{}",
+        text(&out.stderr)
+    );
+    let findings = json(&["check", "--db", db.to_str().unwrap(), "--json"]);
+    assert!(
+        findings
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["kind"] == "unmatched_helper_name")
+    );
+}
