@@ -890,3 +890,87 @@ fn the_demo_village_imports_at_the_date_its_forms_check_against() {
     let report = json(&["survey", "import", "--db", s(&real_db), s(&file), "--json"]);
     assert_eq!(report["problems"].as_array().unwrap().len(), 0, "{report}");
 }
+
+/// The export keeps membership by year: members who left are on the members sheet with their
+/// leaving date and reason, every member with when and why they joined, and each year's income
+/// row is divided by the members of that year; read back, the sheet gives the stored members.
+#[test]
+fn the_export_keeps_former_members_and_membership_dates() {
+    use dripline::model::{JoinReason, LeaveReason, Relation};
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("village.sqlite");
+    let v = common::village();
+    let h = common::household(v.id, "001");
+    let date = |y, m, d| chrono::NaiveDate::from_ymd_opt(y, m, d).unwrap();
+    {
+        let mut store = Store::open_or_create(&db).unwrap();
+        store.save_village(&v).unwrap();
+        store.save_household(&h).unwrap();
+        let head = common::member(h.id, "李建国", Relation::Head, 11);
+        let mut grandfather = common::member(h.id, "李老汉", Relation::OtherRelation, 13);
+        grandfather.joined_on = Some(date(2016, 1, 1));
+        grandfather.left_on = Some(date(2019, 3, 1));
+        grandfather.leave_reason = Some(LeaveReason::Died);
+        let mut child = common::member(h.id, "李小宝", Relation::Child, 15);
+        child.joined_on = Some(date(2018, 5, 1));
+        child.join_reason = JoinReason::Born;
+        for m in [&head, &grandfather, &child] {
+            store.save_member(m, common::today()).unwrap();
+        }
+        for year in [2017, 2020] {
+            store
+                .save_income(&common::income(h.id, year, 4_400.0), common::today())
+                .unwrap();
+        }
+        store.close().unwrap();
+    }
+    let exported = dir.path().join("registry.xlsx");
+    ok(&[
+        "export",
+        "xlsx",
+        "--db",
+        s(&db),
+        "--out",
+        s(&exported),
+        "--full-ids",
+    ]);
+    let members = sheet_rows(&exported, "家庭成员 Members");
+    let column = |name: &str| members[0].iter().position(|c| c == name).unwrap();
+    let (joined, join_reason, left, leave_reason) = (
+        column("入户日期"),
+        column("入户原因"),
+        column("离开日期"),
+        column("离开原因"),
+    );
+    assert_eq!(members[1][joined], "Joined on");
+    let stored = Store::open(&db).unwrap().household_record(h.id).unwrap();
+    assert_eq!(members.len() - 2, 3, "the member who left is exported too");
+    for m in stored.all_members() {
+        let row = members[2..]
+            .iter()
+            .find(|r| r[3] == m.id_number)
+            .unwrap_or_else(|| panic!("{} exported", m.name));
+        let back = (
+            (!row[joined].is_empty()).then(|| row[joined].parse().unwrap()),
+            JoinReason::parse(&row[join_reason]).unwrap(),
+            (!row[left].is_empty()).then(|| row[left].parse().unwrap()),
+            LeaveReason::parse(&row[leave_reason]),
+        );
+        assert_eq!(
+            back,
+            (m.joined_on, m.join_reason, m.left_on, m.leave_reason),
+            "{}",
+            m.name
+        );
+    }
+    let old = members[2..].iter().find(|r| r[2] == "李老汉").unwrap();
+    assert_eq!(
+        [&old[left][..], &old[leave_reason][..]],
+        ["2019-03-01", "死亡"]
+    );
+    // 2017: head and grandfather (the child is born in 2018); 2020: head and child.
+    let incomes = sheet_rows(&exported, "收入 Incomes");
+    let size = incomes[0].iter().position(|c| c == "家庭人口数").unwrap();
+    let of = |year: &str| incomes.iter().find(|r| r[3] == year).unwrap()[size].clone();
+    assert_eq!((of("2017"), of("2020")), ("2".to_string(), "2".to_string()));
+}

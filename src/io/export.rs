@@ -100,6 +100,14 @@ fn header(column: Column) -> (&'static str, &'static str) {
 const VILLAGE_CODE: (&str, &str) = ("行政区划代码", "Village code");
 const HEAD_NAME: (&str, &str) = ("户主姓名", "Head's name");
 const SIZE: (&str, &str) = ("家庭人口数", "Household size");
+/// When and why a member joined and left (membership by year); empty dates are a member on the
+/// register from before dates were kept, or one still in the household.
+const MEMBERSHIP: [(&str, &str); 4] = [
+    ("入户日期", "Joined on"),
+    ("入户原因", "Join reason"),
+    ("离开日期", "Left on"),
+    ("离开原因", "Leave reason"),
+];
 
 /// The three tables of `villages` (of the store), households ordered by village and number.
 pub fn registry_tables(
@@ -134,7 +142,9 @@ pub fn registry_tables(
             };
             households.push(household_row(village, &r, &show_id, &helper));
             let number = text(&r.household.number);
-            for m in &r.members {
+            // Members who left stay on the sheet with their leaving date and reason, so the sheet
+            // holds the household of every year the figures use.
+            for m in r.all_members() {
                 members.push(vec![
                     text(&village.code),
                     number.clone(),
@@ -155,6 +165,11 @@ pub fn registry_tables(
                     yes_no(m.medical_insurance),
                     yes_no(m.pension_insurance),
                     yes_no(m.dibao),
+                    m.joined_on.map_or(Cell::Empty, |d| text(d.to_string())),
+                    text(m.join_reason.label(Lang::Zh)),
+                    m.left_on.map_or(Cell::Empty, |d| text(d.to_string())),
+                    m.leave_reason
+                        .map_or(Cell::Empty, |r| text(r.label(Lang::Zh))),
                 ]);
             }
             let head_name = r.head().map_or(Cell::Empty, |h| text(&h.name));
@@ -230,6 +245,7 @@ pub fn registry_tables(
         ]
         .map(header),
     );
+    member_headers.extend(MEMBERSHIP);
     let mut income_headers = vec![
         VILLAGE_CODE,
         header(Column::HouseholdNumber),
