@@ -482,6 +482,10 @@ pub const MIGRATIONS: &[Step] = &[
     );
     "#,
     ),
+    // 8 (issue 11): the tamper-evident audit log: every audit and change row carries the hash of
+    // its content and of the row before it; existing rows are chained in order. See
+    // `audit_chain.rs`.
+    Step::Code(super::audit_chain::migrate),
 ];
 
 /// The schema version this build writes.
