@@ -10,6 +10,17 @@ use dripline::workspace::{paths, prefs};
 fn main() -> ExitCode {
     let cli = dripline::cli::Cli::parse();
     let lang = prefs::choose_lang(cli.lang.as_deref());
+    // The command line names its actor once for every database it opens; the window asks.
+    if cli.command.is_some() {
+        let actor = cli
+            .actor
+            .clone()
+            .or_else(|| std::env::var("DRIPLINE_ACTOR").ok())
+            .filter(|name| !name.trim().is_empty());
+        if let Some(actor) = actor {
+            dripline::store::set_process_actor(actor.trim());
+        }
+    }
     match cli.command {
         Some(command) => dripline::cli::run(command, lang),
         None => window(cli.db, lang),

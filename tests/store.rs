@@ -551,6 +551,12 @@ fn every_earlier_version_with_data_migrates_with_nothing_lost_and_exports_whole(
             "v{version}: the old audit rows are kept"
         );
         assert_eq!(store.audit_len().unwrap(), old_audit, "v{version}");
+        let chain = store.verify_audit_chain().unwrap();
+        assert_eq!(
+            (chain.broken, chain.audit_rows),
+            (None, old_audit as u64),
+            "v{version}: the old rows are chained"
+        );
         if version >= 3 {
             let st = status::status(&store).unwrap();
             assert_eq!((st.last_seq, st.open_conflicts), (3, 1), "v{version}");

@@ -109,8 +109,8 @@ pub fn run(args: BundleArgs, lang: Lang) -> Result<(), CliError> {
                     );
                 }
             })?;
-            for gap in read.gaps(lang) {
-                eprintln!("{gap}");
+            for warning in read.warnings(lang) {
+                eprintln!("{warning}");
             }
             if !json {
                 let mut text = read.lines(lang).join("\n");
@@ -130,6 +130,7 @@ pub fn run(args: BundleArgs, lang: Lang) -> Result<(), CliError> {
                         "seq_to": r.header.seq_to,
                         "already_imported": r.already_imported,
                         "gap": r.gap.map(|(expected, found)| serde_json::json!({"expected_from": expected, "found_from": found})),
+                        "history_rewritten": r.history_rewritten.as_ref().map(|h| serde_json::json!({"change": h.n, "recorded_head": h.recorded, "declared_head": h.declared})),
                         "records_inserted": s.records_inserted,
                         "fields_updated": s.fields_updated,
                         "conflicts_recorded": s.conflicts_recorded,

@@ -12,6 +12,7 @@ use super::precisions::select_villages;
 use super::{CliError, Streamed};
 use crate::i18n::{Label, Lang, Localize};
 use crate::store::Store;
+use crate::store::audit_chain::BrokenRow;
 use crate::workspace::VillageView;
 
 #[derive(Debug, Args)]
@@ -63,8 +64,35 @@ pub fn run(args: CheckArgs, lang: Lang, today: NaiveDate) -> Result<(), CliError
         }
         out.text(&text)?;
     }
+    // The audit log is the database's, not a village's: its chain is checked once.
+    let chain = store.verify_audit_chain()?;
+    if let Some(broken) = &chain.broken {
+        findings += 1;
+        let kind_label = lang.pick("审计日志被改动", "Audit log altered");
+        if args.json {
+            let (audit_seq, change) = match broken {
+                BrokenRow::Audit { seq, change } => (Some(*seq), Some(*change)),
+                BrokenRow::Change { n, .. } => (None, Some(*n)),
+            };
+            out.json_item(&json!({
+                "kind": "audit_chain_broken",
+                "kind_label": kind_label,
+                "audit_seq": audit_seq,
+                "change": change,
+                "message": broken.localize(lang),
+            }))?;
+        } else {
+            out.text(&format!(
+                "{kind_label}\t-\t-\t-\t{}\n",
+                broken.localize(lang)
+            ))?;
+        }
+    }
     if args.json {
         return out.json_end();
+    }
+    if chain.broken.is_none() {
+        out.text(&format!("{}\n", chain.localize(lang)))?;
     }
     out.text(&match lang {
         Lang::Zh => format!("共 {findings} 个问题\n"),

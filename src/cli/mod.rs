@@ -43,6 +43,11 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "zh|en")]
     pub lang: Option<String>,
 
+    /// Who is working (a member of the village team), recorded as the actor of every change in
+    /// the audit log. Defaults to the environment variable DRIPLINE_ACTOR, else "未指定/unknown".
+    #[arg(long, global = true, value_name = "NAME")]
+    pub actor: Option<String>,
+
     #[command(subcommand)]
     pub command: Option<Command>,
 }

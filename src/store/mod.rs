@@ -7,6 +7,7 @@
 //! numbered in a change log (when, by whom, its id, which is what undo reverts) and writes an audit
 //! row for each field it changes; the records it creates name it (`created_change`).
 
+pub mod audit_chain;
 pub mod backup;
 pub mod clock;
 mod funds;
@@ -343,12 +344,25 @@ pub(crate) const CACHE_KIB: i64 = 64 * 1024;
 /// The page cache while many bundles merge in one transaction: the indexes of a whole county.
 pub(crate) const BULK_CACHE_KIB: i64 = 2 * 1024 * 1024;
 
+/// The audit actor of a change made before anyone said who is working.
+pub const UNKNOWN_ACTOR: &str = "未指定/unknown";
+
+/// The actor the command line was given (`--actor`, `DRIPLINE_ACTOR`), for every store it opens.
+static PROCESS_ACTOR: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+
+/// Names the actor of every store this process opens from now on (the command line, once).
+pub fn set_process_actor(actor: &str) {
+    let _ = PROCESS_ACTOR.set(actor.to_string());
+}
+
 /// An open Dripline database.
 pub struct Store {
     conn: Connection,
     path: PathBuf,
     device_id: Uuid,
-    /// Who is making changes (written to the audit log): the operating-system user by default.
+    /// Who is making changes (written to the audit log): the team member the window's user chose
+    /// or the command line named, else [`UNKNOWN_ACTOR`] (never the operating-system user: one
+    /// laptop account is shared by the whole team).
     actor: String,
     /// Secondary indexes dropped for a bulk load, recreated by [`Store::close`].
     bulk_dropped_indexes: Vec<String>,
@@ -437,9 +451,10 @@ impl Store {
         conn.pragma_update(None, "cache_size", -CACHE_KIB)?;
         schema::migrate_to(&mut conn, schema::latest_version())?;
         let device_id = settings::ensure_device_and_defaults(&conn)?;
-        let actor = std::env::var("USER")
-            .or_else(|_| std::env::var("USERNAME"))
-            .unwrap_or_else(|_| "local".to_string());
+        let actor = PROCESS_ACTOR
+            .get()
+            .cloned()
+            .unwrap_or_else(|| UNKNOWN_ACTOR.to_string());
         Ok(Store {
             conn,
             path,
@@ -456,6 +471,11 @@ impl Store {
     /// The installation (device) whose changes this store records.
     pub fn device_id(&self) -> Uuid {
         self.device_id
+    }
+
+    /// Who is making the changes from now on (a member of the village team).
+    pub fn actor(&self) -> &str {
+        &self.actor
     }
 
     pub fn set_actor(&mut self, actor: impl Into<String>) {

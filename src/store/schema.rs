@@ -485,6 +485,10 @@ pub const MIGRATIONS: &[Step] = &[
     // 8 (issue 13, item 2): the household's helper is the register's assignment; each free-text
     // helper name naming one helper of the village becomes that assignment, others stay as a note.
     Step::Code(super::migrate_issue13::helper_from_register),
+    // 9 (issue 11): the tamper-evident audit log: every audit and change row carries the hash of
+    // its content and of the row before it; existing rows are chained in order. See
+    // `audit_chain.rs`.
+    Step::Code(super::audit_chain::migrate),
 ];
 
 /// The schema version this build writes.

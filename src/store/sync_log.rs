@@ -80,7 +80,8 @@ pub(crate) fn observe(tx: &Transaction, clock: i64) -> Result<()> {
 }
 
 /// Writes the header of one change: its number, id (the handle undo takes), when, who, and the
-/// stamp of the fields it wrote (none for an import, whose fields keep their senders' stamps).
+/// stamp of the fields it wrote (none for an import, whose fields keep their senders' stamps),
+/// chained to the change before ([`super::audit_chain`]).
 pub(crate) fn record_change(
     tx: &Transaction,
     n: i64,
@@ -89,16 +90,12 @@ pub(crate) fn record_change(
     actor: &str,
     stamp: Option<i64>,
 ) -> Result<()> {
-    tx.prepare_cached(
-        "INSERT INTO change_log (n, change_id, at, actor, stamp) VALUES (?1, ?2, ?3, ?4, ?5)",
-    )?
-    .execute(params![n, change_id.to_string(), at, actor, stamp])?;
-    Ok(())
+    super::audit_chain::insert_change(tx, n, &change_id.to_string(), at, actor, stamp)
 }
 
 /// The one audit insert: field `field` (see [`DELETED_FIELD`]; `None` for "created") of record
 /// `key` of `table` went from `old` to `new` in change `n`. Every save, undo and merge writes its
-/// audit rows here.
+/// audit rows here, each chained to the one before ([`super::audit_chain`]).
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn audit(
     tx: &Transaction,
@@ -109,11 +106,7 @@ pub(crate) fn audit(
     old: &Value,
     new: &Value,
 ) -> Result<()> {
-    tx.prepare_cached(
-        "INSERT INTO audit (change, tbl, rec, field, old_value, new_value) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-    )?
-    .execute(params![n, table.number(), key, field, old, new])?;
-    Ok(())
+    super::audit_chain::insert_audit(tx, n, table.number(), key, field, old, new)
 }
 
 /// Local device numbers, looked up once per operation.

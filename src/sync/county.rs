@@ -217,7 +217,7 @@ pub fn write_return(
             .collect(),
         filled_fields: 0,
     };
-    let sealed = seal(&identity, &payload, true, &recipients)?;
+    let sealed = seal(&identity, &payload, true, &recipients, None)?;
     write_atomically(out, &sealed.bytes)?;
     Ok(sealed.header)
 }

@@ -12,10 +12,11 @@ use uuid::Uuid;
 
 use super::crypto::{self, COUNTY_KEY, CountyPublic, DeviceIdentity};
 use super::manifest::{
-    Ack, AuditEntry, BundleKind, ChangeEntry, ConflictRow, Header, Payload, RecordRow, SUITE_AGE,
-    SUITE_PLAIN, TableRows,
+    Ack, AuditChainHeads, AuditEntry, BundleKind, ChangeEntry, ConflictRow, Header, Payload,
+    RecordRow, SUITE_AGE, SUITE_PLAIN, TableRows,
 };
 use super::{Progress, SyncError, codec, format};
+use crate::store::audit_chain;
 use crate::store::clock::FieldClock;
 use crate::store::sync_log::{DELETED_FIELD, Devices, NOTE_FIELD};
 use crate::store::{Store, SyncTable, sync_tables};
@@ -358,6 +359,7 @@ pub(crate) fn seal(
     payload: &Payload,
     full: bool,
     recipients: &[String],
+    audit_chain: Option<AuditChainHeads>,
 ) -> Result<Sealed, SyncError> {
     let plaintext = codec::encode(payload);
     let (suite, stored) = if recipients.is_empty() {
@@ -380,6 +382,7 @@ pub(crate) fn seal(
         counts: payload.counts(),
         payload_sha256: hex::encode(payload_hash),
         content_sha256: String::new(),
+        audit_chain,
     };
     let mut bytes = format::write_unsigned(&header, &stored);
     let header_len = format::header_part_len(&bytes).expect("a header was just written");
@@ -488,7 +491,17 @@ pub fn export_village(
         filled_fields: 0,
     };
     let recipients: Vec<String> = county.iter().map(|c| c.recipient.clone()).collect();
-    let sealed = seal(&identity, &payload, full, &recipients)?;
+    // The chain heads at both ends of the range, so that the county can tell that the history
+    // before `from` is still the one it saw.
+    let audit_chain = AuditChainHeads {
+        base: if full {
+            None
+        } else {
+            audit_chain::head_at(conn, from - 1).map_err(SyncError::from)?
+        },
+        tip: audit_chain::head_at(conn, to).map_err(SyncError::from)?,
+    };
+    let sealed = seal(&identity, &payload, full, &recipients, Some(audit_chain))?;
     write_atomically(out, &sealed.bytes)?;
     remember_bundle(
         store.conn(),

@@ -165,6 +165,7 @@ mod tests {
             counts: Counts::default(),
             payload_sha256: String::new(),
             content_sha256: String::new(),
+            audit_chain: None,
         }
     }
 

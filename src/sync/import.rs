@@ -17,6 +17,7 @@ use uuid::Uuid;
 use super::crypto::{self, COUNTY_CODE, COUNTY_KEY, CountyPublic, DeviceIdentity};
 use super::export::{ACKED_KEY, remember_bundle, sha256_hex, sql, village_code_on};
 use super::format::{self, FORMAT_VERSION, LayoutError};
+use super::history::{self, HistoryRewritten};
 use super::manifest::{BundleKind, Header, Payload, SUITE_AGE, SUITE_PLAIN};
 use super::merge::{ImportChange, MergeStats, merge_payload};
 use super::{Progress, SyncError, codec, format1};
@@ -43,6 +44,8 @@ pub struct ImportReport {
     pub already_imported: bool,
     /// The sender's sequence jumped: changes numbered `expected..found` never arrived here.
     pub gap: Option<(i64, i64)>,
+    /// The sender's audit chain no longer leads to the head the county recorded from it.
+    pub history_rewritten: Option<HistoryRewritten>,
     pub stats: MergeStats,
 }
 
@@ -444,6 +447,7 @@ fn merge_all(
                     header: verified.header,
                     already_imported: true,
                     gap: None,
+                    history_rewritten: None,
                     stats: MergeStats::default(),
                 });
                 continue;
@@ -472,6 +476,11 @@ fn merge_all(
             let stats = merge_payload(&tx, &change, &devices, &verified.payload, county)
                 .map_err(|e| merge_refused(e, path))?;
             let gap = advance_peer(&tx, header, &change.at)?;
+            let history_rewritten = if county {
+                history::compare_and_record(&tx, header, &change.at)?
+            } else {
+                None
+            };
             if !county {
                 let mine = verified.payload.acks.iter().find(|a| a.device == device);
                 if let Some(ack) = mine {
@@ -491,6 +500,7 @@ fn merge_all(
                 header: verified.header,
                 already_imported: false,
                 gap,
+                history_rewritten,
                 stats,
             });
         }

@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::store::SyncTable;
+use crate::store::audit_chain::ChainPoint;
 use crate::store::clock::{FieldClock, Stamp};
 
 /// The cipher suite of a bundle without a county key: signed, not encrypted.
@@ -63,6 +64,22 @@ pub struct Header {
     /// own authentication and the signed payload hash, so the payload is hashed once).
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub content_sha256: String,
+    /// The sender's audit-chain heads (`store::audit_chain`), so that the county can tell an
+    /// edited history; absent in bundles written before the chain existed (they still import).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub audit_chain: Option<AuditChainHeads>,
+}
+
+/// Where a village bundle's changes sit in its sender's audit chain.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditChainHeads {
+    /// The head after the change before `seq_from` (absent for a full export, or before any
+    /// change): what the county recorded from the sender's previous bundle.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub base: Option<ChainPoint>,
+    /// The head after `seq_to`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tip: Option<ChainPoint>,
 }
 
 /// The records of one table: the schema (the table's columns) once, then the rows.

@@ -18,6 +18,7 @@ pub mod crypto;
 pub mod export;
 pub mod format;
 pub mod format1;
+pub mod history;
 pub mod import;
 pub mod manifest;
 mod merge;

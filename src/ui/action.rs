@@ -50,6 +50,9 @@ pub enum Action {
     OpenRegister(RegisterTab),
     SetLanguage(Lang),
     SetShowSensitive(bool),
+    /// The team member working from now on (`None`: ask again), remembered on this installation
+    /// and named in the audit log.
+    ChooseActor(Option<String>),
     /// Show a stored photo in a window.
     OpenPhoto(Uuid),
     ClosePhoto,

@@ -14,6 +14,7 @@ use eframe::egui::{self, RichText};
 use uuid::Uuid;
 
 use super::action::{Action, DataAction, Screen};
+use super::actor::actor_ui;
 use super::dialogs::{ChooserMode, SystemDialog, ask_system};
 use super::jobs::Job;
 use super::notice::{Notice, NoticeSlot};
@@ -202,9 +203,41 @@ impl App {
         self.job.is_some()
     }
 
+    /// The names of the shown village's work team, each once, in the register's order.
+    fn team_names(&self) -> Vec<String> {
+        let mut names: Vec<String> = Vec::new();
+        if let Some(view) = self.view() {
+            for member in &view.workflow.team {
+                if !names.contains(&member.name) {
+                    names.push(member.name.clone());
+                }
+            }
+        }
+        names
+    }
+
+    /// The member working, as remembered on this installation, if they are on the shown
+    /// village's team (a remembered name from another village's team is not used).
+    pub fn actor(&self) -> Option<String> {
+        let chosen = self.prefs.actor.as_ref()?;
+        self.team_names().contains(chosen).then(|| chosen.clone())
+    }
+
+    /// Names the working member (or nobody) as the store's actor before anything is written.
+    fn sync_actor(&mut self) {
+        let actor = self.actor();
+        if let Ok(session) = &mut self.session {
+            let name = actor.as_deref().unwrap_or(crate::store::UNKNOWN_ACTOR);
+            if session.store.actor() != name {
+                session.store.set_actor(name);
+            }
+        }
+    }
+
     /// Carries out one action.
     pub fn apply(&mut self, action: impl Into<Action>) {
         let lang = self.prefs.lang;
+        self.sync_actor();
         match action.into() {
             Action::Navigate(screen) => self.navigate(screen),
             Action::OpenRegister(tab) => {
@@ -224,6 +257,11 @@ impl App {
             Action::SetShowSensitive(show) => {
                 self.prefs.show_sensitive = show;
                 self.save_prefs();
+            }
+            Action::ChooseActor(name) => {
+                self.prefs.actor = name;
+                self.save_prefs();
+                self.sync_actor();
             }
             Action::OpenPhoto(id) => self.open_photo(id),
             Action::ClosePhoto => self.photo = None,
@@ -524,6 +562,8 @@ impl eframe::App for App {
             };
             toolbar_ui(ui, &state, &mut actions);
             demo_banner_ui(ui, &state, &mut actions);
+            let team = self.team_names();
+            actor_ui(ui, lang, &team, self.actor().as_deref(), &mut actions);
             self.notice.ui(ui, lang, &mut actions);
         });
 

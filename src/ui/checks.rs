@@ -5,17 +5,32 @@ use eframe::egui::{self, RichText};
 use egui_extras::{Column, TableBuilder};
 
 use super::action::{Action, Screen};
-use super::widgets::{self, OK_GREEN};
+use super::widgets::{self, ERROR_RED, OK_GREEN};
 use crate::i18n::{Label, Lang, Localize};
+use crate::store::audit_chain::ChainReport;
 use crate::workspace::VillageView;
 
 #[derive(Default)]
 pub struct ChecksScreen;
 
 impl ChecksScreen {
-    pub fn ui(&mut self, ui: &mut egui::Ui, lang: Lang, view: &VillageView) -> Vec<Action> {
+    pub fn ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        lang: Lang,
+        view: &VillageView,
+        audit_chain: Option<&ChainReport>,
+    ) -> Vec<Action> {
         let mut actions = Vec::new();
         ui.heading(lang.pick("数据检查", "Data checks"));
+        if let Some(chain) = audit_chain {
+            let text = RichText::new(chain.localize(lang));
+            ui.label(if chain.broken.is_some() {
+                text.color(ERROR_RED).strong()
+            } else {
+                text.color(OK_GREEN)
+            });
+        }
         if view.findings.is_empty() {
             ui.label(
                 RichText::new(lang.pick("没有发现问题。", "No problems found.")).color(OK_GREEN),

@@ -232,15 +232,20 @@ impl Job {
         })
     }
 
-    /// Writes a checked, problem-free survey into the database at `db`.
+    /// Writes a checked, problem-free survey into the database at `db`, in the name of `actor`
+    /// (the team member working, if one was chosen).
     pub fn commit_survey(
         db: PathBuf,
         checked: CheckedSurvey,
         evaluated_on: NaiveDate,
+        actor: Option<String>,
         lang: Lang,
     ) -> Job {
         Job::spawn(JobKind::CommitSurvey, lang, move |_| {
             let mut store = Store::open(&db)?;
+            if let Some(actor) = actor {
+                store.set_actor(actor);
+            }
             let written = survey::commit(&mut store, &checked, evaluated_on)?;
             store.close()?;
             Ok::<_, crate::io::import::ApplyError>(JobOutcome::Committed(written))

@@ -3,6 +3,7 @@
 //! actions through the workspace's session (and so the store's audit log).
 
 pub mod action;
+mod actor;
 pub mod app;
 pub mod charts;
 mod checks;

@@ -141,7 +141,9 @@ impl Screens {
                 self.household
                     .ui(ui, lang, view, generation, show_sensitive)
             }
-            (Screen::Checks, Some(view)) => self.checks.ui(ui, lang, view),
+            (Screen::Checks, Some(view)) => {
+                self.checks.ui(ui, lang, view, session.audit_chain.as_ref())
+            }
             (Screen::Village, Some(view)) => self.village.ui(ui, lang, view),
             (Screen::Precisions, Some(view)) => self.precisions.ui(ui, lang, view),
             (Screen::Registers, Some(view)) => self.registers.ui(ui, lang, view),

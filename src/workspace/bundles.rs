@@ -78,9 +78,10 @@ impl BundlesRead {
         self.0.iter().map(|r| file_line(r, lang)).collect()
     }
 
-    /// A warning per file whose sender skipped changes (a bundle in between never arrived).
-    pub fn gaps(&self, lang: Lang) -> Vec<String> {
-        self.0.iter().filter_map(|r| gap_warning(r, lang)).collect()
+    /// A warning per file whose sender skipped changes (a bundle in between never arrived) or
+    /// whose sender's history was rewritten.
+    pub fn warnings(&self, lang: Lang) -> Vec<String> {
+        self.0.iter().flat_map(|r| warnings(r, lang)).collect()
     }
 }
 
@@ -104,6 +105,11 @@ fn file_line(r: &ImportReport, lang: Lang) -> String {
     }
 }
 
+fn warnings(r: &ImportReport, lang: Lang) -> Vec<String> {
+    let rewritten = r.history_rewritten.as_ref().map(|h| h.localize(lang));
+    gap_warning(r, lang).into_iter().chain(rewritten).collect()
+}
+
 fn gap_warning(r: &ImportReport, lang: Lang) -> Option<String> {
     let (expected, found) = r.gap?;
     let name = file_name(&r.file);
@@ -124,9 +130,13 @@ impl Localize for BundlesRead {
     fn localize(&self, lang: Lang) -> String {
         self.0
             .iter()
-            .map(|r| match gap_warning(r, lang) {
-                Some(gap) => format!("{}{}{gap}", file_line(r, lang), lang.pick("。", ". ")),
-                None => file_line(r, lang),
+            .map(|r| {
+                let mut line = file_line(r, lang);
+                for warning in warnings(r, lang) {
+                    line.push_str(lang.pick("。", ". "));
+                    line.push_str(&warning);
+                }
+                line
             })
             .collect::<Vec<_>>()
             .join(lang.pick("；", "; "))

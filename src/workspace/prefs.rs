@@ -15,6 +15,8 @@ pub struct Prefs {
     pub lang: Lang,
     /// Show ID numbers and bank accounts in full instead of masked.
     pub show_sensitive: bool,
+    /// The team member last chosen as working on this installation (操作人).
+    pub actor: Option<String>,
 }
 
 impl Prefs {

@@ -10,6 +10,7 @@ use uuid::Uuid;
 use super::view::VillageView;
 use crate::model::{Thresholds, TownshipFacilities, Village};
 use crate::rules::income::PovertyLines;
+use crate::store::audit_chain::ChainReport;
 use crate::store::{ChangeId, Store, StoreError};
 
 pub struct Session {
@@ -27,6 +28,9 @@ pub struct Session {
     pub township_facilities: Vec<TownshipFacilities>,
     /// Bumped by every refresh: what caches derived from the view key on.
     pub generation: u64,
+    /// The audit log's hash chain as verified when the database was opened (`None` if it could
+    /// not be read). Changes made in the window extend the chain, so it stays as verified.
+    pub audit_chain: Option<ChainReport>,
     /// Changes made in this session, newest last: what undo reverts.
     pub(super) undo_stack: Vec<ChangeId>,
 }
@@ -44,7 +48,9 @@ impl Session {
             township_facilities: Vec::new(),
             generation: 0,
             undo_stack: Vec::new(),
+            audit_chain: None,
         };
+        session.audit_chain = session.store.verify_audit_chain().ok();
         session.refresh(clock_today)?;
         Ok(session)
     }

@@ -74,7 +74,8 @@ impl App {
         let Some(checked) = self.screens.checked_survey.take() else {
             return;
         };
-        self.start_job(|db, lang| Job::commit_survey(db, checked, today, lang));
+        let actor = self.actor();
+        self.start_job(|db, lang| Job::commit_survey(db, checked, today, actor, lang));
     }
 
     /// Takes in the result of the background job once it is there.
