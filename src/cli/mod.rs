@@ -245,7 +245,7 @@ pub fn run(command: Command, lang: Lang) -> ExitCode {
         Command::Precisions(args) => precisions::run(args, lang, today),
         Command::Visits(args) => visits::run(args, lang, today),
         Command::Print(args) => print::run(args, lang, today),
-        Command::Bundle(args) => bundle::run(args, lang),
+        Command::Bundle(args) => bundle::run(args, lang, today),
         Command::Keys(args) => keys::run(args, lang),
         Command::County(args) => county::run(args, lang, today),
         Command::Backup(args) => backup::run_backup(args, lang, today),

@@ -8,6 +8,7 @@
 //! row for each field it changes; the records it creates name it (`created_change`).
 
 pub mod backup;
+pub mod bundle_receipts;
 pub mod clock;
 mod funds;
 mod generated;
