@@ -76,7 +76,7 @@ pub enum Command {
     /// `register-device --village CODE KEY`, `revoke DEVICE`, `devices`. `--db FILE` (default: the
     /// window's database in the data directory).
     Keys(keys::KeysArgs),
-    /// County mode: `init --out FILE --county-code CODE`, `return --db FILE --village CODE --out BUNDLE`.
+    /// County mode: `init --out FILE --county-code CODE`, `return --db FILE --village CODE --out BUNDLE`, `summary --db FILE`, `received --db FILE [--silent-days N]`.
     County(county::CountyArgs),
     /// Back the database up into a folder (a USB stick): a verified copy named with the village
     /// and the date, made safely while the window is open.
