@@ -688,3 +688,44 @@ fn a_bundle_import_refreshes_only_the_county_figures_of_the_villages_it_touched(
     let mut store = Store::open(&county.county).unwrap();
     assert_eq!(overview(&mut store).computed, vec![villages[0].village.id]);
 }
+
+#[test]
+fn kept_county_figures_are_computed_again_when_a_poverty_line_or_a_threshold_changes() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("county.sqlite");
+    let spec = dripline::demo::DemoSpec {
+        villages: 3,
+        households_per_village: 6,
+        seed: 14,
+    };
+    common::demo_db(&db, &spec);
+    let today = common::today();
+    let mut store = Store::open(&db).unwrap();
+    let overview = |store: &mut Store| {
+        dripline::workspace::county::overview(store, today, &mut |_| {}).unwrap()
+    };
+    assert_eq!(overview(&mut store).computed.len(), 3);
+    assert!(overview(&mut store).computed.is_empty());
+
+    // The county raises a year's line: every kept figure was computed under the old table.
+    let lines = store.poverty_lines().unwrap();
+    let last = *lines.rows().last().unwrap();
+    store
+        .set_poverty_line(dripline::model::PovertyLine {
+            line_yuan: last.line_yuan + 1.0,
+            ..last
+        })
+        .unwrap();
+    assert_eq!(overview(&mut store).computed.len(), 3, "a line changed");
+    assert!(overview(&mut store).computed.is_empty());
+
+    let mut thresholds = store.thresholds().unwrap();
+    thresholds.visit_interval_days += 1;
+    store.set_thresholds(&thresholds).unwrap();
+    assert_eq!(
+        overview(&mut store).computed.len(),
+        3,
+        "a threshold changed"
+    );
+    assert!(overview(&mut store).computed.is_empty());
+}

@@ -13,7 +13,7 @@ use dripline::sync::SyncError;
 use dripline::sync::crypto::DeviceIdentity;
 use dripline::sync::import::ImportReport;
 use dripline::sync::{county, export, format, import, status};
-use sha2::{Digest, Sha256};
+
 use uuid::Uuid;
 
 const COUNTY: &str = "510824";
@@ -224,8 +224,10 @@ fn membership_dates_and_a_household_leaving_travel_between_laptops() {
     assert_eq!(former.left_on, chrono::NaiveDate::from_ymd_opt(2025, 9, 1));
 }
 
+/// What the database holds, but for the county's log of received bundles: a refused or
+/// repeated bundle adds a line to the log and changes nothing else.
 fn sha256_of(path: &Path) -> String {
-    hex::encode(Sha256::digest(std::fs::read(path).unwrap()))
+    common::files::fingerprint_but_receipts(path)
 }
 
 #[test]
@@ -330,7 +332,21 @@ fn the_same_bundle_twice_changes_nothing_the_second_time() {
     let before = sha256_of(&w.county);
     let second = w.import(&w.county, &[bundle]).unwrap();
     assert!(second[0].already_imported);
-    assert_eq!(sha256_of(&w.county), before, "database byte-identical");
+    assert_eq!(sha256_of(&w.county), before, "nothing changed but the log");
+    let outcomes: Vec<_> = Store::open(&w.county)
+        .unwrap()
+        .bundle_receipts()
+        .unwrap()
+        .into_iter()
+        .map(|r| r.outcome)
+        .collect();
+    use dripline::store::bundle_receipts::ReceiptOutcome;
+    // The world's set-up imported bundles before: the last two lines are this bundle's.
+    assert_eq!(
+        outcomes[outcomes.len() - 2..],
+        [ReceiptOutcome::Imported, ReceiptOutcome::AlreadyImported],
+        "the county logs both arrivals"
+    );
 }
 
 #[test]

@@ -316,3 +316,59 @@ fn the_county_summary_is_exported_from_the_window_with_the_figures_of_the_table(
         "the county line carries the county's {households} households"
     );
 }
+
+#[test]
+fn the_county_sees_which_villages_sent_what_and_which_bundles_were_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = DemoSpec {
+        villages: 2,
+        households_per_village: 4,
+        seed: 14,
+    };
+    let villages: Vec<DemoVillage> = demo::villages(&spec).collect();
+    // The laptop's first bundle arrives; the two demo villages never send anything.
+    let county = common::county::ReceivingCounty::new(dir.path(), &villages);
+    // A second bundle altered on the way is refused and logged with its reason.
+    county.add_households(&["004"]);
+    let bundle = county.bundle();
+    let mut bytes = std::fs::read(&bundle).unwrap();
+    let at = bytes.len() - 40;
+    bytes[at] ^= 0x55;
+    let tampered = dir.path().join("tampered.dripline");
+    std::fs::write(&tampered, &bytes).unwrap();
+    {
+        let mut store = dripline::store::Store::open(&county.county).unwrap();
+        assert!(
+            dripline::sync::import::import_files(&mut store, &[tampered], &mut |_| {}).is_err()
+        );
+        store.close().unwrap();
+    }
+
+    let mut harness = harness(&dir.path().join("data"), Some(county.county.clone()));
+    harness.step();
+    wait_for_job(&mut harness);
+    click(&mut harness, "收到的数据包");
+    assert!(shown(&harness, "各村各设备最后收到的数据包（1 台设备）"));
+    assert!(shown(&harness, "510824999001 元坝镇 回传村"));
+    assert!(shown(&harness, "超过 30 天未收到数据包的村（2 个）"));
+    for v in &villages {
+        let line = format!(
+            "{} {} {}：从未收到数据包",
+            v.village.code, v.village.township, v.village.name
+        );
+        assert!(shown(&harness, &line), "{line}");
+    }
+    assert!(shown(&harness, "拒收的数据包（1 个）"));
+    assert!(
+        harness
+            .query_by_label_contains("tampered.dripline（村 510824999001")
+            .is_some()
+    );
+    assert!(harness.query_by_label_contains("已拒收").is_some());
+
+    // In English the panel says the same.
+    click(&mut harness, "English");
+    assert!(shown(&harness, "Villages silent for more than 30 days (2)"));
+    assert!(shown(&harness, "Refused bundles (1)"));
+    assert!(harness.query_by_label_contains("refused").is_some());
+}

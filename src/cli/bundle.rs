@@ -2,6 +2,7 @@
 
 use std::path::PathBuf;
 
+use chrono::NaiveDate;
 use clap::{Args, Subcommand};
 
 use super::{CliError, emit};
@@ -67,7 +68,7 @@ pub enum BundleAction {
     },
 }
 
-pub fn run(args: BundleArgs, lang: Lang) -> Result<(), CliError> {
+pub fn run(args: BundleArgs, lang: Lang, today: NaiveDate) -> Result<(), CliError> {
     match args.action {
         BundleAction::Export {
             db,
@@ -109,6 +110,7 @@ pub fn run(args: BundleArgs, lang: Lang) -> Result<(), CliError> {
                     );
                 }
             })?;
+            refresh_imported(&db, &read, today)?;
             for warning in read.warnings(lang) {
                 eprintln!("{warning}");
             }
@@ -343,4 +345,35 @@ fn status_run(db: &std::path::Path, json: bool, lang: Lang) -> Result<(), CliErr
         ));
     }
     emit(&text)
+}
+
+/// After bundles were merged into a county database, the villages they brought are computed
+/// again and kept, so that the county table reads their fresh figures.
+fn refresh_imported(
+    db: &std::path::Path,
+    read: &workspace_bundles::BundlesRead,
+    today: NaiveDate,
+) -> Result<(), CliError> {
+    let codes: std::collections::BTreeSet<&str> = read
+        .0
+        .iter()
+        .filter(|r| !r.already_imported)
+        .map(|r| r.header.village_code.as_str())
+        .collect();
+    if codes.is_empty() {
+        return Ok(());
+    }
+    let mut store = Store::open(db)?;
+    if store.sync_meta(crate::sync::crypto::COUNTY_CODE)?.is_none() {
+        return Ok(());
+    }
+    let ids: Vec<uuid::Uuid> = store
+        .villages()?
+        .into_iter()
+        .filter(|v| codes.contains(v.code.as_str()))
+        .map(|v| v.id)
+        .collect();
+    crate::workspace::county::refresh_headlines(&mut store, &ids, today)?;
+    store.close()?;
+    Ok(())
 }

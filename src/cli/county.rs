@@ -1,5 +1,6 @@
-//! `dripline county init|return|overview|summary`: a county database, the return bundle of one
-//! village, every village's headline figures, and the county summary by township.
+//! `dripline county init|return|overview|summary|received`: a county database, the return bundle
+//! of one village, every village's headline figures, the county summary by township, and which
+//! villages have sent what.
 
 use std::path::{Path, PathBuf};
 
@@ -11,6 +12,9 @@ use crate::i18n::{Label, Lang, Localize};
 use crate::store::Store;
 use crate::sync::county;
 use crate::workspace::county::{self as workspace_county, CountyTree, Level, OverviewColumn};
+use crate::workspace::received::{
+    DEFAULT_SILENT_DAYS, ReceivedReport, refusal_text, refused_sender, silence_text,
+};
 
 #[derive(Debug, Args)]
 pub struct CountyArgs {
@@ -66,6 +70,18 @@ pub enum CountyAction {
         #[arg(long)]
         force: bool,
     },
+    /// Which villages have sent what: the last bundle from each village and device (its date and
+    /// change range), the villages silent for more than N days, and the refused bundles with
+    /// their reasons.
+    Received {
+        #[arg(long, value_name = "FILE")]
+        db: PathBuf,
+        /// A village from which nothing arrived for more than this many days is listed as silent.
+        #[arg(long, value_name = "N", default_value_t = DEFAULT_SILENT_DAYS)]
+        silent_days: u32,
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 pub fn run(args: CountyArgs, lang: Lang, today: NaiveDate) -> Result<(), CliError> {
@@ -109,7 +125,163 @@ pub fn run(args: CountyArgs, lang: Lang, today: NaiveDate) -> Result<(), CliErro
             out,
             force,
         } => summary(&db, township.as_deref(), json, out, force, lang, today),
+        CountyAction::Received {
+            db,
+            silent_days,
+            json,
+        } => received(&db, silent_days, json, lang, today),
     }
+}
+
+/// The county's log of received bundles: three sections of text, or one JSON document.
+fn received(
+    db: &Path,
+    silent_days: u32,
+    json: bool,
+    lang: Lang,
+    today: NaiveDate,
+) -> Result<(), CliError> {
+    let store = Store::open(db)?;
+    if store.sync_meta(crate::sync::crypto::COUNTY_CODE)?.is_none() {
+        return Err(crate::sync::SyncError::NotCounty.into());
+    }
+    let report = ReceivedReport::load(&store, today, silent_days)?;
+    drop(store);
+    if json {
+        let last: Vec<serde_json::Value> = report
+            .last
+            .iter()
+            .map(|l| {
+                serde_json::json!({
+                    "village_code": l.village_code,
+                    "village_name": l.village_name,
+                    "township": l.township,
+                    "device": l.device,
+                    "received_at": l.received_at,
+                    "created_at": l.created_at,
+                    "seq_from": l.seq_from,
+                    "seq_to": l.seq_to,
+                    "records": l.records,
+                    "file_name": l.file_name,
+                })
+            })
+            .collect();
+        let silent: Vec<serde_json::Value> = report
+            .silent
+            .iter()
+            .map(|s| {
+                serde_json::json!({
+                    "village_code": s.village_code,
+                    "village_name": s.village_name,
+                    "township": s.township,
+                    "last_received": s.last_received.map(|d| d.to_string()),
+                    "days_silent": s.days_silent,
+                })
+            })
+            .collect();
+        let refused: Vec<serde_json::Value> = report
+            .refused
+            .iter()
+            .map(|r| {
+                let h = r.header.as_ref();
+                serde_json::json!({
+                    "received_at": r.received_at,
+                    "file_name": r.file_name,
+                    "file_sha256": r.file_sha256,
+                    "readable": h.is_some(),
+                    "village_code": h.map(|h| &h.village_code),
+                    "device": h.map(|h| &h.device),
+                    "seq_from": h.map(|h| h.seq_from),
+                    "seq_to": h.map(|h| h.seq_to),
+                    "reason_code": r.reason.as_ref().map(|r| &r.code),
+                    "reason": refusal_text(r, lang),
+                })
+            })
+            .collect();
+        let document = serde_json::json!({
+            "silent_days": report.silent_days,
+            "last": last,
+            "silent": silent,
+            "refused": refused,
+        });
+        return emit(&format!(
+            "{}\n",
+            serde_json::to_string_pretty(&document).expect("json")
+        ));
+    }
+    let mut text = String::new();
+    text.push_str(lang.pick(
+        "各村各设备最后收到的数据包：\n",
+        "The last bundle from each village and device:\n",
+    ));
+    if report.last.is_empty() {
+        text.push_str(lang.pick("  （尚未收到任何数据包）\n", "  (no bundle received yet)\n"));
+    }
+    for l in &report.last {
+        text.push_str(&match lang {
+            Lang::Zh => format!(
+                "  {} {} {}\t设备 {}\t收到 {}\t生成 {}\t变更号 {}–{}\t{} 条记录\t{}\n",
+                l.village_code,
+                l.township,
+                l.village_name,
+                l.device,
+                l.received_at,
+                l.created_at,
+                l.seq_from,
+                l.seq_to,
+                l.records,
+                l.file_name
+            ),
+            Lang::En => format!(
+                "  {} {} {}\tdevice {}\treceived {}\tcreated {}\tchanges {}–{}\t{} records\t{}\n",
+                l.village_code,
+                l.township,
+                l.village_name,
+                l.device,
+                l.received_at,
+                l.created_at,
+                l.seq_from,
+                l.seq_to,
+                l.records,
+                l.file_name
+            ),
+        });
+    }
+    text.push_str(&match lang {
+        Lang::Zh => format!(
+            "\n超过 {} 天未收到数据包的村（{} 个）：\n",
+            silent_days,
+            report.silent.len()
+        ),
+        Lang::En => format!(
+            "\nVillages silent for more than {} days ({}):\n",
+            silent_days,
+            report.silent.len()
+        ),
+    });
+    for s in &report.silent {
+        text.push_str(&format!(
+            "  {} {} {}\t{}\n",
+            s.village_code,
+            s.township,
+            s.village_name,
+            silence_text(s, lang)
+        ));
+    }
+    text.push_str(&match lang {
+        Lang::Zh => format!("\n拒收的数据包（{} 个）：\n", report.refused.len()),
+        Lang::En => format!("\nRefused bundles ({}):\n", report.refused.len()),
+    });
+    for r in &report.refused {
+        text.push_str(&format!(
+            "  {}\t{}\t{}\t{}\n",
+            r.received_at,
+            r.file_name,
+            refused_sender(r, lang),
+            refusal_text(r, lang)
+        ));
+    }
+    emit(&text)
 }
 
 /// The county summary: text (a line per level, tab-separated), JSON, and optionally a workbook.

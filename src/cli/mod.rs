@@ -81,7 +81,7 @@ pub enum Command {
     /// `register-device --village CODE KEY`, `revoke DEVICE`, `devices`. `--db FILE` (default: the
     /// window's database in the data directory).
     Keys(keys::KeysArgs),
-    /// County mode: `init --out FILE --county-code CODE`, `return --db FILE --village CODE --out BUNDLE`.
+    /// County mode: `init --out FILE --county-code CODE`, `return --db FILE --village CODE --out BUNDLE`, `summary --db FILE`, `received --db FILE [--silent-days N]`.
     County(county::CountyArgs),
     /// Back the database up into a folder (a USB stick): a verified copy named with the village
     /// and the date, made safely while the window is open.
@@ -250,7 +250,7 @@ pub fn run(command: Command, lang: Lang) -> ExitCode {
         Command::Precisions(args) => precisions::run(args, lang, today),
         Command::Visits(args) => visits::run(args, lang, today),
         Command::Print(args) => print::run(args, lang, today),
-        Command::Bundle(args) => bundle::run(args, lang),
+        Command::Bundle(args) => bundle::run(args, lang, today),
         Command::Keys(args) => keys::run(args, lang),
         Command::County(args) => county::run(args, lang, today),
         Command::Backup(args) => backup::run_backup(args, lang, today),

@@ -140,6 +140,10 @@ fn import_file(args: ImportArgs, lang: Lang, today: NaiveDate) -> Result<(), Cli
     } else {
         None
     };
+    if written.is_some() {
+        // A county's table reads kept figures: the village written to has fresh ones.
+        crate::workspace::county::refresh_headlines(&mut store, &[village.id], today)?;
+    }
     // Fold the write-ahead log back so the file is whole again for whoever copies it next.
     store.close()?;
     let out = if args.json {

@@ -5,7 +5,7 @@ pub mod county;
 pub mod exit;
 pub mod first_run;
 #[cfg(test)]
-mod fixtures;
+pub(crate) mod fixtures;
 pub mod helper_match;
 pub mod id_number;
 pub mod identification;

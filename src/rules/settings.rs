@@ -2,8 +2,24 @@
 //! the rules take as parameters. The bounds catch typing errors (a line of 40000, a warning band
 //! of 15 times the line); the values themselves are county policy.
 
+use sha2::{Digest, Sha256};
+
+use super::income::PovertyLines;
 use super::registry::Problem;
 use crate::model::{PovertyLine, Thresholds};
+
+/// A short tag of the settings every village figure depends on (the poverty-line table and the
+/// thresholds): kept figures computed under other settings are stale. Exact: any change of a
+/// line or a threshold, however small, changes the tag.
+pub fn settings_tag(lines: &PovertyLines, thresholds: &Thresholds) -> String {
+    let mut hasher = Sha256::new();
+    for row in lines.rows() {
+        hasher.update(row.year.to_le_bytes());
+        hasher.update(row.line_yuan.to_bits().to_le_bytes());
+    }
+    hasher.update(serde_json::to_vec(thresholds).expect("thresholds serialize"));
+    hex::encode(&hasher.finalize()[..8])
+}
 
 /// A field of the settings forms.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -9,6 +9,7 @@
 
 pub mod audit_chain;
 pub mod backup;
+pub mod bundle_receipts;
 pub mod clock;
 mod funds;
 mod generated;

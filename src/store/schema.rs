@@ -489,6 +489,41 @@ pub const MIGRATIONS: &[Step] = &[
     // its content and of the row before it; existing rows are chained in order. See
     // `audit_chain.rs`.
     Step::Code(super::audit_chain::migrate),
+    // 10 (county-received): every bundle a county database received or refused (issue 14), so
+    // that the county sees which villages have sent what and which are silent. A log, not a
+    // record: neither audited nor sent in a bundle. A refusal is written on its own after the
+    // refused import rolled back; `village_code` and the header fields are empty when the file's
+    // header could not be read.
+    Step::Sql(
+        r#"
+    CREATE TABLE bundle_receipt (
+        n INTEGER PRIMARY KEY,
+        received_at TEXT NOT NULL,
+        file_name TEXT NOT NULL,
+        file_sha256 TEXT NOT NULL,
+        outcome TEXT NOT NULL,
+        village_code TEXT,
+        device TEXT,
+        created_at TEXT,
+        seq_from INTEGER,
+        seq_to INTEGER,
+        records INTEGER,
+        reason_code TEXT,
+        reason_zh TEXT,
+        reason_en TEXT
+    );
+    CREATE INDEX bundle_receipt_village ON bundle_receipt(village_code, received_at);
+    "#,
+    ),
+    // 11 (county-settings-tag): a kept headline names the settings it was computed under (a tag
+    // of the poverty-line table and the thresholds, `rules::settings::settings_tag`), so that a
+    // change of a line or a threshold makes every kept figure stale. Rows kept before have no
+    // tag and are computed again once.
+    Step::Sql(
+        r#"
+    ALTER TABLE village_headline ADD COLUMN settings TEXT NOT NULL DEFAULT '';
+    "#,
+    ),
 ];
 
 /// The schema version this build writes.

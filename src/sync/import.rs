@@ -21,7 +21,11 @@ use super::history::{self, HistoryRewritten};
 use super::manifest::{BundleKind, Header, Payload, SUITE_AGE, SUITE_PLAIN};
 use super::merge::{ImportChange, MergeStats, merge_payload};
 use super::{Progress, SyncError, codec, format1};
+use crate::i18n::{Lang, Localize};
 use crate::store::Store;
+use crate::store::bundle_receipts::{
+    BundleReceipt, ReceiptHeader, ReceiptOutcome, RefusalReason, record_receipt,
+};
 use crate::store::sync_log::{Devices, next_lseq, record_change};
 
 /// A bundle that passed every check, ready to merge.
@@ -31,6 +35,8 @@ pub struct Verified {
     /// What identifies the bundle for "imported before" (format 2: the hash of what its signature
     /// covers; format 1: the hash of the file).
     pub sha256: String,
+    /// SHA-256 of the whole file, as the county's log of received bundles keeps it.
+    pub file_sha256: String,
     pub header: Header,
     pub payload: Payload,
 }
@@ -326,6 +332,7 @@ pub(crate) fn verify_with(ctx: &VerifyContext, path: &Path) -> Result<Verified, 
     Ok(Verified {
         file,
         sha256: identity,
+        file_sha256: sha256_hex(&bytes),
         header,
         payload,
     })
@@ -395,7 +402,61 @@ pub fn import_files(
     });
     conn.pragma_update(None, "cache_size", -crate::store::CACHE_KIB)
         .map_err(sql)?;
+    if county && let Err(e) = &result {
+        record_refusal(store, e);
+    }
     result
+}
+
+/// What a header says, for the county's log.
+fn receipt_header(header: &Header) -> ReceiptHeader {
+    ReceiptHeader {
+        village_code: header.village_code.clone(),
+        device: header.device.to_string(),
+        created_at: header.created_at.clone(),
+        seq_from: header.seq_from,
+        seq_to: header.seq_to,
+        records: header.counts.records as i64,
+    }
+}
+
+/// Logs a refused bundle in a county database, after the refused import rolled back: the file's
+/// name and hash, what its header says when it can be read ("unreadable" otherwise: no village),
+/// and the reason in both languages. Errors that are no bundle's fault are not logged.
+fn record_refusal(store: &mut Store, error: &SyncError) {
+    let Some((file, code)) = error.refused_bundle() else {
+        return;
+    };
+    // A folder, a pipe or an oversized file is not read again: it is logged by name only.
+    let bytes = match error {
+        SyncError::NotAFile { .. } | SyncError::TooLarge { .. } => None,
+        _ => read_file(file).ok(),
+    };
+    let header = bytes
+        .as_deref()
+        .and_then(|b| format::read(b).ok())
+        .map(|raw| receipt_header(&raw.header));
+    let receipt = BundleReceipt {
+        received_at: crate::store::now_text(),
+        file_name: file_name_of(file),
+        file_sha256: bytes.as_deref().map(sha256_hex).unwrap_or_default(),
+        outcome: ReceiptOutcome::Refused,
+        header,
+        reason: Some(RefusalReason {
+            code: code.to_string(),
+            zh: error.localize(Lang::Zh),
+            en: error.localize(Lang::En),
+        }),
+    };
+    // The refusal is what the clerk must hear; a log that cannot be written (a full disk)
+    // does not replace it.
+    let _ = store.record_refusal(&receipt);
+}
+
+fn file_name_of(path: &Path) -> String {
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| path.display().to_string())
 }
 
 fn merge_all(
@@ -442,6 +503,19 @@ fn merge_all(
                 .map_err(sql)?
                 > 0;
             if known {
+                if county {
+                    record_receipt(
+                        &tx,
+                        &BundleReceipt {
+                            received_at: crate::store::now_text(),
+                            file_name: file_name_of(path),
+                            file_sha256: verified.file_sha256.clone(),
+                            outcome: ReceiptOutcome::AlreadyImported,
+                            header: Some(receipt_header(&verified.header)),
+                            reason: None,
+                        },
+                    )?;
+                }
                 reports.push(ImportReport {
                     file: path.clone(),
                     header: verified.header,
@@ -495,6 +569,19 @@ fn merge_all(
                 path,
                 Some(change.lseq),
             )?;
+            if county {
+                record_receipt(
+                    &tx,
+                    &BundleReceipt {
+                        received_at: change.at.clone(),
+                        file_name: file_name_of(path),
+                        file_sha256: verified.file_sha256.clone(),
+                        outcome: ReceiptOutcome::Imported,
+                        header: Some(receipt_header(header)),
+                        reason: None,
+                    },
+                )?;
+            }
             reports.push(ImportReport {
                 file: path.clone(),
                 header: verified.header,

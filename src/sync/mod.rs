@@ -120,6 +120,58 @@ pub enum SyncError {
     NoSuchConflict(String),
 }
 
+impl SyncError {
+    /// The bundle this error refuses and a stable code for why (what the county's log of
+    /// received bundles keeps); `None` for an error that is not a bundle's fault (the database,
+    /// a full disk, a missing key).
+    pub fn refused_bundle(&self) -> Option<(&std::path::Path, &'static str)> {
+        let (file, code) = match self {
+            SyncError::Io { file, source }
+                if !matches!(
+                    source.kind(),
+                    std::io::ErrorKind::StorageFull
+                        | std::io::ErrorKind::FileTooLarge
+                        | std::io::ErrorKind::QuotaExceeded
+                ) =>
+            {
+                (file, "unreadable")
+            }
+            SyncError::NotABundle { file } => (file, "not_a_bundle"),
+            SyncError::NotAFile { file } => (file, "not_a_file"),
+            SyncError::TooLarge { file, .. } => (file, "too_large"),
+            SyncError::Truncated { file } => (file, "truncated"),
+            SyncError::FormatTooOld { file, .. } => (file, "format_too_old"),
+            SyncError::FormatTooNew { file, .. } => (file, "format_too_new"),
+            SyncError::BadHeader { file, .. } => (file, "bad_header"),
+            SyncError::UnknownSuite { file, .. } => (file, "unknown_suite"),
+            SyncError::WrongKind { file, .. } => (file, "wrong_kind"),
+            SyncError::UnknownDevice { file, .. } => (file, "unknown_device"),
+            SyncError::RevokedDevice { file, .. } => (file, "revoked_device"),
+            SyncError::KeyMismatch { file } => (file, "key_mismatch"),
+            SyncError::BadSignature { file } => (file, "bad_signature"),
+            SyncError::PayloadHash { file } => (file, "payload_hash"),
+            SyncError::WrongVillage { file, .. } => (file, "wrong_village"),
+            SyncError::CannotDecrypt { file } => (file, "cannot_decrypt"),
+            SyncError::BadPayload { file, .. } => (file, "bad_payload"),
+            SyncError::AttachmentHash { file, .. } => (file, "attachment_hash"),
+            SyncError::MergeRefused { file, .. } => (file, "merge_refused"),
+            SyncError::Store(_)
+            | SyncError::Io { .. }
+            | SyncError::NoCountyKey { .. }
+            | SyncError::NotCounty
+            | SyncError::IsCounty
+            | SyncError::NoVillage
+            | SyncError::SeveralVillages(_)
+            | SyncError::NoDevicesForVillage(_)
+            | SyncError::BadKey(_)
+            | SyncError::Encrypt(_)
+            | SyncError::Random(_)
+            | SyncError::NoSuchConflict(_) => return None,
+        };
+        Some((file.as_path(), code))
+    }
+}
+
 fn file_name(file: &std::path::Path) -> String {
     file.display().to_string()
 }

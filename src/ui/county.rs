@@ -17,7 +17,12 @@ use crate::i18n::{Label, Lang};
 use crate::model::{Thresholds, TownshipFacilities, Village};
 use crate::rules::county::TownshipHave;
 use crate::rules::precisions::Headline;
+use crate::store::bundle_receipts::BundleReceipt;
 use crate::workspace::county::{CountyTree, OverviewColumn, TownshipNode, village_matches};
+use crate::workspace::received::{
+    DEFAULT_SILENT_DAYS, ReceivedReport, refusal_text, refused_sender, silence_text,
+};
+use chrono::NaiveDate;
 
 /// How many villages the picker lists for a search.
 const PICKER_MATCHES: usize = 12;
@@ -32,9 +37,22 @@ pub struct CountyContext<'a> {
     pub thresholds: &'a Thresholds,
     /// The townships' three haves recorded so far.
     pub facilities: &'a [TownshipFacilities],
+    /// The bundles received or refused, oldest first.
+    pub receipts: &'a [BundleReceipt],
+    /// What a village's silence is counted from.
+    pub clock_today: NaiveDate,
+    /// The session's refresh count: the received report is built again when it moves.
+    pub generation: u64,
 }
 
-#[derive(Default)]
+/// The two panels of the county view.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+enum CountyTab {
+    #[default]
+    Summary,
+    Received,
+}
+
 pub struct CountyScreen {
     /// The column sorted on (descending), or `None` for the code order.
     sort: Option<OverviewColumn>,
@@ -42,6 +60,24 @@ pub struct CountyScreen {
     query: String,
     /// Townships opened to show their villages (all are open while searching).
     expanded: HashSet<String>,
+    tab: CountyTab,
+    /// A village silent for more than this many days is listed.
+    silent_days: u32,
+    /// The received report, with the generation and silence it was built for.
+    received: Option<(u64, u32, ReceivedReport)>,
+}
+
+impl Default for CountyScreen {
+    fn default() -> CountyScreen {
+        CountyScreen {
+            sort: None,
+            query: String::new(),
+            expanded: HashSet::new(),
+            tab: CountyTab::Summary,
+            silent_days: DEFAULT_SILENT_DAYS,
+            received: None,
+        }
+    }
 }
 
 /// The county exit 一低三有 with the wrong-exit and missed rates, and the townships' three haves
@@ -200,6 +236,23 @@ impl CountyScreen {
             }
         });
         self.picker_ui(ui, lang, ctx.villages, &mut actions);
+        ui.horizontal(|ui| {
+            ui.selectable_value(
+                &mut self.tab,
+                CountyTab::Summary,
+                lang.pick("六个精准汇总", "Six precisions"),
+            );
+            ui.selectable_value(
+                &mut self.tab,
+                CountyTab::Received,
+                lang.pick("收到的数据包", "Bundles received"),
+            );
+        });
+        ui.separator();
+        if self.tab == CountyTab::Received {
+            self.received_ui(ui, lang, ctx);
+            return actions;
+        }
         if let Some(job) = ctx.running {
             job.running_ui(ui, lang);
         }
@@ -230,6 +283,116 @@ impl CountyScreen {
         let lines = self.lines(tree);
         self.table_ui(ui, lang, &lines, ctx.thresholds.max_incidence, &mut actions);
         actions
+    }
+
+    /// Which villages have sent what: the last bundle of each village and device, the villages
+    /// silent for more than the chosen days, the refused bundles with their reasons.
+    fn received_ui(&mut self, ui: &mut egui::Ui, lang: Lang, ctx: &CountyContext<'_>) {
+        ui.horizontal(|ui| {
+            let label =
+                ui.label(lang.pick("未收到数据包超过（天）", "Silent for more than (days)"));
+            ui.add(egui::DragValue::new(&mut self.silent_days).range(1..=3650))
+                .labelled_by(label.id);
+        });
+        let fresh = matches!(&self.received, Some((g, d, _)) if *g == ctx.generation && *d == self.silent_days);
+        if !fresh {
+            let report = ReceivedReport::build(
+                ctx.villages,
+                ctx.receipts,
+                ctx.clock_today,
+                self.silent_days,
+            );
+            self.received = Some((ctx.generation, self.silent_days, report));
+        }
+        let Some((_, _, report)) = &self.received else {
+            return;
+        };
+        egui::ScrollArea::both()
+            .id_salt("county_received")
+            .auto_shrink([false, false])
+            .show(ui, |ui| {
+                ui.strong(match lang {
+                    Lang::Zh => {
+                        format!("各村各设备最后收到的数据包（{} 台设备）", report.last.len())
+                    }
+                    Lang::En => format!(
+                        "The last bundle from each village and device ({} devices)",
+                        report.last.len()
+                    ),
+                });
+                if report.last.is_empty() {
+                    ui.label(lang.pick("尚未收到任何数据包。", "No bundle received yet."));
+                } else {
+                    egui::Grid::new("county_received_last")
+                        .striped(true)
+                        .show(ui, |ui| {
+                            for header in [
+                                lang.pick("村", "Village"),
+                                lang.pick("设备", "Device"),
+                                lang.pick("收到", "Received"),
+                                lang.pick("生成", "Created"),
+                                lang.pick("变更号", "Changes"),
+                                lang.pick("记录", "Records"),
+                                lang.pick("文件", "File"),
+                            ] {
+                                ui.strong(header);
+                            }
+                            ui.end_row();
+                            for l in &report.last {
+                                ui.label(format!(
+                                    "{} {} {}",
+                                    l.village_code, l.township, l.village_name
+                                ));
+                                ui.label(short_device(&l.device));
+                                ui.label(day_and_time(&l.received_at));
+                                ui.label(day_and_time(&l.created_at));
+                                ui.label(format!("{}–{}", l.seq_from, l.seq_to));
+                                ui.label(l.records.to_string());
+                                ui.label(&l.file_name);
+                                ui.end_row();
+                            }
+                        });
+                }
+                ui.add_space(8.0);
+                ui.strong(match lang {
+                    Lang::Zh => format!(
+                        "超过 {} 天未收到数据包的村（{} 个）",
+                        report.silent_days,
+                        report.silent.len()
+                    ),
+                    Lang::En => format!(
+                        "Villages silent for more than {} days ({})",
+                        report.silent_days,
+                        report.silent.len()
+                    ),
+                });
+                for silent in &report.silent {
+                    ui.label(format!(
+                        "{} {} {}：{}",
+                        silent.village_code,
+                        silent.township,
+                        silent.village_name,
+                        silence_text(silent, lang)
+                    ));
+                }
+                ui.add_space(8.0);
+                ui.strong(match lang {
+                    Lang::Zh => format!("拒收的数据包（{} 个）", report.refused.len()),
+                    Lang::En => format!("Refused bundles ({})", report.refused.len()),
+                });
+                for refused in &report.refused {
+                    ui.label(
+                        RichText::new(format!(
+                            "{} {}（{}）",
+                            day_and_time(&refused.received_at),
+                            refused.file_name,
+                            refused_sender(refused, lang)
+                        ))
+                        .strong(),
+                    );
+                    ui.label(RichText::new(refusal_text(refused, lang)).color(ERROR_RED));
+                }
+            });
     }
 
     /// The search field and, while something is typed, the villages it matches.
@@ -452,5 +615,18 @@ impl CountyScreen {
                         });
                     });
             });
+    }
+}
+
+/// A device id as the clerk compares it: its first eight characters.
+fn short_device(device: &str) -> &str {
+    device.get(..8).unwrap_or(device)
+}
+
+/// A logged time as day and minute (`2026-12-03 08:15`).
+fn day_and_time(at: &str) -> String {
+    match (at.get(..10), at.get(11..16)) {
+        (Some(day), Some(time)) => format!("{day} {time}"),
+        _ => at.to_string(),
     }
 }

@@ -14,6 +14,7 @@ use crate::model::{Thresholds, TownshipFacilities, Village};
 use crate::rules::county::{CountyAssessment, assess_county};
 use crate::rules::income::grouped_yuan;
 use crate::rules::precisions::Headline;
+use crate::rules::settings::settings_tag;
 use crate::store::{Store, StoreError};
 use crate::sync::manifest::Header;
 use crate::sync::{Progress, SyncError, county};
@@ -28,7 +29,7 @@ pub fn overview(
 ) -> Result<Overview, StoreError> {
     let villages = store.villages()?;
     let mut kept = store.kept_headlines()?;
-    let change = store.sync_lseq()?;
+    let settings = settings_tag(&store.poverty_lines()?, &store.thresholds()?);
     let total = villages.len();
     let mut rows = Vec::with_capacity(total);
     let mut computed = Vec::new();
@@ -36,13 +37,10 @@ pub fn overview(
         progress(Progress { done, total });
         let date = evaluation_date(&village, clock_today);
         let headline = match kept.remove(&village.id) {
-            Some(k) if k.is_current(date) => k.figures,
+            Some(k) if k.is_current(date, &settings) => k.figures,
             _ => {
                 let view = VillageView::load(store, village.id, clock_today)?;
-                let headline =
-                    view.precisions
-                        .headline(&view.records, &view.lines, &view.thresholds);
-                store.keep_headline(village.id, change, view.today, &headline)?;
+                let headline = keep_headline_of(store, &view)?;
                 computed.push(village.id);
                 headline
             }
@@ -50,6 +48,36 @@ pub fn overview(
         rows.push((village, headline));
     }
     Ok(Overview { rows, computed })
+}
+
+/// Computes the headline figures of `view` and keeps them in the database, tagged with the
+/// file's change number, the view's date and the settings it was evaluated under.
+pub fn keep_headline_of(store: &mut Store, view: &VillageView) -> Result<Headline, StoreError> {
+    let headline = view
+        .precisions
+        .headline(&view.records, &view.lines, &view.thresholds);
+    let change = store.sync_lseq()?;
+    let settings = settings_tag(&view.lines, &view.thresholds);
+    store.keep_headline(view.village.id, change, view.today, &settings, &headline)?;
+    Ok(headline)
+}
+
+/// After a write outside the window (a command importing bundles or a survey into a county
+/// database): the kept figures of the villages it touched are computed again, so that the
+/// county table shows them without a recomputation. A database of one village keeps none.
+pub fn refresh_headlines(
+    store: &mut Store,
+    village_ids: &[uuid::Uuid],
+    clock_today: NaiveDate,
+) -> Result<(), StoreError> {
+    if village_ids.is_empty() || store.villages()?.len() < 2 {
+        return Ok(());
+    }
+    for id in village_ids {
+        let view = VillageView::load(store, *id, clock_today)?;
+        keep_headline_of(store, &view)?;
+    }
+    Ok(())
 }
 
 /// Every village's headline figures, and which of them had to be computed (the others were read

@@ -11,6 +11,7 @@ pub mod export;
 pub mod paths;
 pub mod prefs;
 pub mod print;
+pub mod received;
 pub mod session;
 pub mod survey;
 pub mod view;

@@ -11,6 +11,7 @@ use super::view::VillageView;
 use crate::model::{Thresholds, TownshipFacilities, Village};
 use crate::rules::income::PovertyLines;
 use crate::store::audit_chain::ChainReport;
+use crate::store::bundle_receipts::BundleReceipt;
 use crate::store::{ChangeId, Store, StoreError};
 
 pub struct Session {
@@ -26,6 +27,10 @@ pub struct Session {
     pub thresholds: Thresholds,
     /// The townships' three haves recorded in a county database (一低三有).
     pub township_facilities: Vec<TownshipFacilities>,
+    /// The bundles a county database received or refused, oldest first (a village logs none).
+    pub bundle_receipts: Vec<BundleReceipt>,
+    /// The clock's date at the last refresh: what "silent for N days" counts from.
+    pub clock_today: NaiveDate,
     /// Bumped by every refresh: what caches derived from the view key on.
     pub generation: u64,
     /// The audit log's hash chain as verified when the database was opened (`None` if it could
@@ -46,6 +51,8 @@ impl Session {
             lines: PovertyLines::new(Vec::new()),
             thresholds: Thresholds::default(),
             township_facilities: Vec::new(),
+            bundle_receipts: Vec::new(),
+            clock_today,
             generation: 0,
             undo_stack: Vec::new(),
             audit_chain: None,
@@ -82,6 +89,8 @@ impl Session {
         self.lines = self.store.poverty_lines()?;
         self.thresholds = self.store.thresholds()?;
         self.township_facilities = self.store.township_facilities()?;
+        self.clock_today = clock_today;
+        self.bundle_receipts = self.store.bundle_receipts()?;
         self.view = match self.village_id {
             Some(id) => Some(VillageView::load(&self.store, id, clock_today)?),
             None => None,
@@ -91,12 +100,7 @@ impl Session {
         {
             // Whatever changed the shown village (a save, an undo, a survey import), the county
             // table then reads its fresh figures instead of computing them again.
-            let figures = view
-                .precisions
-                .headline(&view.records, &view.lines, &view.thresholds);
-            let change = self.store.sync_lseq()?;
-            self.store
-                .keep_headline(view.village.id, change, view.today, &figures)?;
+            super::county::keep_headline_of(&mut self.store, view)?;
         }
         self.generation += 1;
         Ok(())

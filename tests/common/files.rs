@@ -48,3 +48,47 @@ pub fn listing(dir: &Path) -> Vec<String> {
     names.sort();
     names
 }
+
+/// A fingerprint of everything a database holds except its log of received bundles (which a
+/// refused or repeated bundle is meant to add to): every table's rows in rowid order, and the
+/// schema version. Equal fingerprints: nothing but the log changed.
+pub fn fingerprint_but_receipts(path: &std::path::Path) -> String {
+    use sha2::{Digest, Sha256};
+    let conn =
+        rusqlite::Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+            .unwrap();
+    let mut hasher = Sha256::new();
+    let version: i64 = conn
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap();
+    hasher.update(version.to_le_bytes());
+    let tables: Vec<(String, String)> = conn
+        .prepare(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'table' AND name != 'bundle_receipt'
+             ORDER BY name",
+        )
+        .unwrap()
+        .query_map([], |r| {
+            Ok((
+                r.get(0)?,
+                r.get::<_, Option<String>>(1)?.unwrap_or_default(),
+            ))
+        })
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap();
+    for (table, sql) in tables {
+        hasher.update(sql.as_bytes());
+        let mut stmt = conn.prepare(&format!("SELECT * FROM \"{table}\"")).unwrap();
+        let columns = stmt.column_count();
+        let mut rows = stmt.query([]).unwrap();
+        while let Some(row) = rows.next().unwrap() {
+            for i in 0..columns {
+                let value: rusqlite::types::Value = row.get(i).unwrap();
+                hasher.update(format!("{value:?}\u{1f}").as_bytes());
+            }
+            hasher.update(b"\x1e");
+        }
+    }
+    hex::encode(hasher.finalize())
+}

@@ -277,7 +277,7 @@ pub fn render_rgb_shared(
     let mut buffer = vec![255u8; width as usize * height as usize * 3];
     {
         let root = BitMapBackend::with_buffer(&mut buffer, (width, height)).into_drawing_area();
-        draw(&root, chart, lang, shared_max).map_err(draw_error)?;
+        draw(&root, chart, lang, shared_max, BITMAP_TEXT_SCALE).map_err(draw_error)?;
         root.present().map_err(draw_error)?;
     }
     Ok(buffer)
@@ -320,7 +320,7 @@ pub fn render_svg(
     let mut out = String::new();
     {
         let root = SVGBackend::with_string(&mut out, (width, height)).into_drawing_area();
-        draw(&root, chart, lang, 0.0).map_err(draw_error)?;
+        draw(&root, chart, lang, 0.0, 1.0).map_err(draw_error)?;
         root.present().map_err(draw_error)?;
     }
     Ok(out)
@@ -375,6 +375,12 @@ fn palette(i: usize) -> RGBColor {
 
 type DrawResult<E> = Result<(), DrawingAreaErrorKind<E>>;
 
+/// plotters' bitmap text takes a size as the font's whole line height (ascent + descent), which
+/// for Noto Sans CJK is 1.448 em; SVG takes it as the em (CSS `font-size`). Bitmap sizes are
+/// multiplied by this so that a chart's text is as large in the window and a PNG as in an SVG:
+/// without it, the labels of the county's small multiples came out about 6 px high.
+const BITMAP_TEXT_SCALE: f64 = 1.448;
+
 /// Text sizes follow the image height so that small multiples stay legible; `shared_max` is the
 /// least top of the value scale (0: the chart's own).
 struct Sizes {
@@ -383,12 +389,16 @@ struct Sizes {
     shared_max: f64,
 }
 
-fn sizes<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, shared_max: f64) -> Sizes {
+fn sizes<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    shared_max: f64,
+    text_scale: f64,
+) -> Sizes {
     let (w, h) = root.dim_in_pixel();
     let base = f64::from(w.min(h * 2));
     Sizes {
-        title: (base / 28.0).clamp(13.0, 26.0),
-        label: (base / 40.0).clamp(11.0, 18.0),
+        title: (base / 28.0).clamp(13.0, 24.0) * text_scale,
+        label: (base / 40.0).clamp(11.0, 16.0) * text_scale,
         shared_max,
     }
 }
@@ -398,9 +408,10 @@ fn draw<DB: DrawingBackend>(
     chart: &Chart,
     lang: Lang,
     shared_max: f64,
+    text_scale: f64,
 ) -> DrawResult<DB::ErrorType> {
     root.fill(&WHITE)?;
-    let s = sizes(root, shared_max);
+    let s = sizes(root, shared_max, text_scale);
     let title = chart.title(lang);
     let body = root.titled(&title, ("sans-serif", s.title).into_font().color(&BLACK))?;
     match *chart {
