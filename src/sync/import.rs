@@ -14,6 +14,7 @@ use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
+use super::authorize::{Authority, Columns, Refusal, Rule, authorize};
 use super::crypto::{self, COUNTY_CODE, COUNTY_KEY, CountyPublic, DeviceIdentity};
 use super::export::{ACKED_KEY, remember_bundle, sha256_hex, sql, village_code_on};
 use super::format::{self, FORMAT_VERSION, LayoutError};
@@ -26,6 +27,7 @@ use crate::store::Store;
 use crate::store::bundle_receipts::{
     BundleReceipt, ReceiptHeader, ReceiptOutcome, RefusalReason, record_receipt,
 };
+use crate::store::clock::Stamp;
 use crate::store::sync_log::{Devices, next_lseq, record_change};
 
 /// A bundle that passed every check, ready to merge.
@@ -284,6 +286,17 @@ pub(crate) fn verify_with(ctx: &VerifyContext, path: &Path) -> Result<Verified, 
             found: header.village_code,
         });
     }
+    // Every county has its key from `county init`, and a laptop verifies only with the county's
+    // key set: past this point a cleartext bundle is always one sent after a key was set.
+    if header.cipher_suite == SUITE_PLAIN {
+        return Err(SyncError::Unauthorized {
+            file,
+            refusal: Refusal {
+                record: None,
+                rule: Rule::Cleartext,
+            },
+        });
+    }
     let plaintext = if header.cipher_suite == SUITE_AGE {
         ctx.identity
             .as_ref()
@@ -474,6 +487,7 @@ fn merge_all(
     tx.pragma_update(None, "defer_foreign_keys", "ON")
         .map_err(sql)?;
     let devices = Devices::default();
+    let mut columns = Columns::default();
     let reports = std::thread::scope(|scope| -> Result<Vec<ImportReport>, SyncError> {
         let (send, verified) = std::sync::mpsc::sync_channel(1);
         scope.spawn(move || {
@@ -540,6 +554,35 @@ fn merge_all(
                     _ => village = Some(header.village_code.clone()),
                 }
             }
+            // What the signature allows, checked before the bundle writes anything.
+            let signer_village = if county {
+                context
+                    .registry
+                    .get(&header.device)
+                    .map(|r| r.village.clone())
+                    .unwrap_or_default()
+            } else {
+                header.village_code.clone()
+            };
+            let same_village = |d: &Uuid| {
+                context
+                    .registry
+                    .get(d)
+                    .is_none_or(|r| r.village == signer_village)
+            };
+            authorize(
+                &tx,
+                &mut columns,
+                &Authority {
+                    village: &signer_village,
+                    village_devices: county.then_some(&same_village as &dyn Fn(&Uuid) -> bool),
+                    receiver: device,
+                    now_ms: Stamp::wall_ms() as i64,
+                },
+                &verified.payload,
+                header.full,
+                path,
+            )?;
             let change = ImportChange {
                 change_id: Uuid::new_v4(),
                 at: crate::store::now_text(),

@@ -12,6 +12,7 @@
 //! - [`county`]: county databases, the device registry and return bundles;
 //! - [`status`]: what the sync screen shows (pending changes, last export, conflicts).
 
+pub mod authorize;
 pub mod codec;
 pub mod county;
 pub mod crypto;
@@ -98,6 +99,11 @@ pub enum SyncError {
     BadPayload { file: PathBuf, detail: String },
     #[error("{file}: photo {record} does not match its hash")]
     AttachmentHash { file: PathBuf, record: Uuid },
+    #[error("{file}: refused ({refusal:?})")]
+    Unauthorized {
+        file: PathBuf,
+        refusal: authorize::Refusal,
+    },
     #[error("{file}: merge refused ({detail})")]
     MergeRefused { file: PathBuf, detail: String },
     #[error("not a county database")]
@@ -155,6 +161,7 @@ impl SyncError {
             SyncError::BadPayload { file, .. } => (file, "bad_payload"),
             SyncError::AttachmentHash { file, .. } => (file, "attachment_hash"),
             SyncError::MergeRefused { file, .. } => (file, "merge_refused"),
+            SyncError::Unauthorized { file, .. } => (file, "unauthorized"),
             SyncError::Store(_)
             | SyncError::Io { .. }
             | SyncError::NoCountyKey { .. }
@@ -399,6 +406,25 @@ impl Localize for SyncError {
                     file_name(file)
                 ),
             ),
+            SyncError::Unauthorized { file, refusal } => {
+                let rule = refusal.rule.describe(lang);
+                match &refusal.record {
+                    Some(record) => rejected(
+                        format!(
+                            "同步包 {} 已整包拒收：记录 {record} {rule}。",
+                            file_name(file)
+                        ),
+                        format!(
+                            "Bundle {} was refused whole: record {record} {rule}.",
+                            file_name(file)
+                        ),
+                    ),
+                    None => rejected(
+                        format!("同步包 {} 已整包拒收：{rule}。", file_name(file)),
+                        format!("Bundle {} was refused whole: {rule}.", file_name(file)),
+                    ),
+                }
+            }
             SyncError::MergeRefused { file, detail } => rejected(
                 format!(
                     "同步包 {} 与本地数据无法合并（{detail}），例如两台设备为同一户登记了同一年的收入。请在一台设备上删除重复的记录后重新导出。",
