@@ -9,7 +9,7 @@ use dripline::demo::{self, DemoSpec, DemoVillage};
 use dripline::ui::{App, Screen};
 use dripline::workspace::county::CountyTree;
 use egui_kittest::Harness;
-use egui_kittest::kittest::Queryable;
+use egui_kittest::kittest::{NodeT, Queryable};
 
 /// The townships of the test county.
 const TOWNSHIPS: [&str; 3] = ["元坝镇", "歧坪镇", "白驿镇"];
@@ -216,6 +216,11 @@ fn the_county_exit_test_shows_and_township_facts_are_ticked_in_the_window() {
     harness.get_by_label("全县合计（12 个村）");
 }
 
+/// Whether a figure of the county table is shown: its cell is named for its line, column and value.
+fn figure_shown(harness: &Harness<'static, App>, figure: &str) -> bool {
+    harness.query_all_by_label_contains(figure).next().is_some()
+}
+
 #[test]
 fn a_bundle_import_shows_the_new_figures_of_the_village_it_touched() {
     let dir = tempfile::tempdir().unwrap();
@@ -231,18 +236,21 @@ fn a_bundle_import_shows_the_new_figures_of_the_village_it_touched() {
     wait_for_job(&mut harness);
     // 4 × 8 demo households and the laptop's 3.
     click(&mut harness, "全部展开");
-    assert!(shown(&harness, "35"));
-    assert!(!shown(&harness, "39"));
+    assert!(figure_shown(&harness, "户数：35"));
+    assert!(!figure_shown(&harness, "户数：39"));
 
     county.add_households(&["004", "005", "006", "007"]);
     county.send();
     harness.get_by_label("重新汇总").click();
     wait_for_job(&mut harness);
     assert!(
-        shown(&harness, "39"),
+        figure_shown(&harness, "户数：39"),
         "the county total counts the 4 new households"
     );
-    assert!(shown(&harness, "7"), "the village's own row");
+    assert!(
+        figure_shown(&harness, "回传村 户数：7"),
+        "the village's own row"
+    );
     harness.get_by_label("全县合计（5 个村）");
 }
 
@@ -371,4 +379,78 @@ fn the_county_sees_which_villages_sent_what_and_which_bundles_were_refused() {
     assert!(shown(&harness, "Villages silent for more than 30 days (2)"));
     assert!(shown(&harness, "Refused bundles (1)"));
     assert!(harness.query_by_label_contains("refused").is_some());
+}
+
+/// The household entries of the open figure list (links named "township village number"; the
+/// table's village links stay hidden while its townships are closed).
+fn listed_households(harness: &Harness<'static, App>) -> Vec<String> {
+    harness
+        .query_all_by_role(egui::accesskit::Role::Link)
+        .filter_map(|node| node.accesskit_node().label())
+        .filter(|label| TOWNSHIPS.iter().any(|t| label.starts_with(t)))
+        .collect()
+}
+
+#[test]
+fn a_figure_opens_the_households_behind_it_and_one_opens_its_village() {
+    use dripline::i18n::{Label, Lang};
+    use dripline::workspace::county::OverviewColumn;
+
+    let dir = tempfile::tempdir().unwrap();
+    let (mut harness, villages) = county_window(dir.path());
+    let tree = harness.state().county_tree().unwrap().clone();
+    let township = tree.township(TOWNSHIPS[1]).unwrap().clone();
+    // Every household figure of the township with a handful of households behind it.
+    let columns: Vec<(OverviewColumn, usize)> = OverviewColumn::ALL
+        .into_iter()
+        .filter_map(|c| c.household_figure().map(|f| (c, f.count(&township.total))))
+        .filter(|(_, n)| (1..=12).contains(n))
+        .collect();
+    assert!(columns.len() >= 2, "{:?}", township.total);
+    for (column, n) in &columns {
+        // The table scrolls sideways: the last columns are out of the test's narrow window, so
+        // the cell is clicked the way a screen reader does.
+        let cell = format!("{} {}：{n}", township.name, column.label(Lang::Zh));
+        harness.get_by_label(&cell).click_accesskit();
+        harness.run();
+        let figure = column.household_figure().unwrap();
+        harness.get_by_label_contains(&format!(
+            "{}：{}（{n} 户）",
+            township.name,
+            figure.label(Lang::Zh)
+        ));
+        let listed = listed_households(&harness);
+        assert_eq!(listed.len(), *n, "{column:?}: {listed:?}");
+        // Only the township's villages.
+        assert!(listed.iter().all(|l| l.starts_with(&township.name)));
+        click(&mut harness, "关闭列表");
+        assert!(listed_households(&harness).is_empty());
+    }
+    // The county's whole register, at one village: its 8 households.
+    let (village, _) = &township.villages[0];
+    harness
+        .get_by_label(&format!("▶ {}（4 个村）", township.name))
+        .click();
+    harness.run();
+    click(
+        &mut harness,
+        &format!("{} {} 户数：8", village.township, village.name),
+    );
+    let listed = listed_households(&harness);
+    assert_eq!(listed.len(), 8, "{listed:?}");
+    // A household of the list opens its village.
+    let household = &villages
+        .iter()
+        .find(|v| v.village.id == village.id)
+        .unwrap()
+        .households[3];
+    click(
+        &mut harness,
+        &format!(
+            "{} {} {}",
+            village.township, village.name, household.household.number
+        ),
+    );
+    assert_eq!(harness.state().screen(), Screen::Households);
+    assert_eq!(harness.state().village_id(), Some(village.id));
 }

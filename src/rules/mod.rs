@@ -3,6 +3,7 @@
 
 pub mod county;
 pub mod exit;
+pub mod figures;
 pub mod first_run;
 #[cfg(test)]
 pub(crate) mod fixtures;

@@ -116,6 +116,13 @@ pub enum Action {
     WriteCountyReport(PathBuf),
     /// Evaluate every village's six precisions for the county view.
     ComputeCountyOverview,
+    /// List the households behind a figure of the county table: `figure` in `villages` (one
+    /// village, a township's, or the county's), titled `scope`.
+    ShowFigureHouseholds {
+        figure: crate::rules::figures::HouseholdFigure,
+        villages: Vec<Uuid>,
+        scope: String,
+    },
 
     // ---- Changes to the data.
     /// A change through the store (see [`DataAction`]).

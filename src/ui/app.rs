@@ -174,6 +174,44 @@ impl App {
         }
     }
 
+    /// Lists the households behind a figure of the county table, computed now from the villages
+    /// it covers (the table itself holds only their counts).
+    fn show_figure_households(
+        &mut self,
+        figure: crate::rules::figures::HouseholdFigure,
+        ids: &[Uuid],
+        scope: String,
+    ) {
+        let Ok(session) = &self.session else {
+            return;
+        };
+        let ids: std::collections::HashSet<&Uuid> = ids.iter().collect();
+        let villages: Vec<crate::model::Village> = session
+            .villages
+            .iter()
+            .filter(|v| ids.contains(&v.id))
+            .cloned()
+            .collect();
+        let lang = self.prefs.lang;
+        match crate::workspace::county::figure_households(
+            &session.store,
+            &villages,
+            figure,
+            self.clock_today,
+            lang,
+        ) {
+            Ok(entries) => self
+                .screens
+                .county
+                .show_figure_list(super::county::FigureList {
+                    figure,
+                    scope,
+                    entries,
+                }),
+            Err(e) => self.notice.set(Notice::failed(&e, lang)),
+        }
+    }
+
     pub fn lang(&self) -> Lang {
         self.prefs.lang
     }
@@ -278,6 +316,11 @@ impl App {
                 }
             }
             Action::ShowVillage(id) => self.show_village(id),
+            Action::ShowFigureHouseholds {
+                figure,
+                villages,
+                scope,
+            } => self.show_figure_households(figure, &villages, scope),
             Action::DiscardSurvey => self.screens.checked_survey = None,
             Action::ChooseFile(request) => self.choose_file(request),
             Action::OpenWithSystem(path) => self.open_with_system(&path),

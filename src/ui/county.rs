@@ -16,9 +16,12 @@ use super::widgets::{ERROR_RED, OK_GREEN};
 use crate::i18n::{Label, Lang};
 use crate::model::{Thresholds, TownshipFacilities, Village};
 use crate::rules::county::TownshipHave;
+use crate::rules::figures::HouseholdFigure;
 use crate::rules::precisions::Headline;
 use crate::store::bundle_receipts::BundleReceipt;
-use crate::workspace::county::{CountyTree, OverviewColumn, TownshipNode, village_matches};
+use crate::workspace::county::{
+    CountyTree, FigureEntry, OverviewColumn, TownshipNode, village_matches,
+};
 use crate::workspace::received::{
     DEFAULT_SILENT_DAYS, ReceivedReport, refusal_text, refused_sender, silence_text,
 };
@@ -65,6 +68,16 @@ pub struct CountyScreen {
     silent_days: u32,
     /// The received report, with the generation and silence it was built for.
     received: Option<(u64, u32, ReceivedReport)>,
+    /// The households behind the figure last clicked, shown in a window until closed.
+    figure_list: Option<FigureList>,
+}
+
+/// The households behind a figure of the county table.
+pub struct FigureList {
+    pub figure: HouseholdFigure,
+    /// Whose figure it is: a village, a township or the county.
+    pub scope: String,
+    pub entries: Vec<FigureEntry>,
 }
 
 impl Default for CountyScreen {
@@ -76,6 +89,7 @@ impl Default for CountyScreen {
             tab: CountyTab::Summary,
             silent_days: DEFAULT_SILENT_DAYS,
             received: None,
+            figure_list: None,
         }
     }
 }
@@ -129,6 +143,30 @@ fn exit_test_ui(
                 .color(color),
             );
         }
+        ui.horizontal(|ui| {
+            let all: Vec<uuid::Uuid> = tree.villages().map(|(v, _)| v.id).collect();
+            for figure in [
+                HouseholdFigure::WronglyExited,
+                HouseholdFigure::PossiblyMissed,
+            ] {
+                let n = figure.count(&tree.total);
+                let text = match lang {
+                    Lang::Zh => format!("{}：{n} 户", figure.label(lang)),
+                    Lang::En => format!("{}: {n} households", figure.label(lang)),
+                };
+                let response = ui.add_enabled(n > 0, egui::Button::new(text));
+                if response
+                    .on_hover_text(lang.pick("列出这些农户", "List these households"))
+                    .clicked()
+                {
+                    actions.push(Action::ShowFigureHouseholds {
+                        figure,
+                        villages: all.clone(),
+                        scope: tree.county_name().to_string(),
+                    });
+                }
+            }
+        });
         ui.label(lang.pick(
             "各乡镇设施（勾选即保存）：",
             "Township facilities (saved when ticked):",
@@ -281,7 +319,15 @@ impl CountyScreen {
         });
         exit_test_ui(ui, lang, tree, ctx, &mut actions);
         let lines = self.lines(tree);
-        self.table_ui(ui, lang, &lines, ctx.thresholds.max_incidence, &mut actions);
+        self.table_ui(
+            ui,
+            lang,
+            tree,
+            &lines,
+            ctx.thresholds.max_incidence,
+            &mut actions,
+        );
+        self.figure_list_ui(ui, lang, &mut actions);
         actions
     }
 
@@ -486,10 +532,99 @@ impl CountyScreen {
         lines
     }
 
+    /// Shows the households behind a clicked figure (computed by the app on the click).
+    pub fn show_figure_list(&mut self, list: FigureList) {
+        self.figure_list = Some(list);
+    }
+
+    /// The window listing the households behind a figure; a household opens its village.
+    fn figure_list_ui(&mut self, ui: &mut egui::Ui, lang: Lang, actions: &mut Vec<Action>) {
+        let Some(list) = &self.figure_list else {
+            return;
+        };
+        let title = match lang {
+            Lang::Zh => format!(
+                "{}：{}（{} 户）",
+                list.scope,
+                list.figure.label(lang),
+                list.entries.len()
+            ),
+            Lang::En => format!(
+                "{}: {} ({} households)",
+                list.scope,
+                list.figure.label(lang),
+                list.entries.len()
+            ),
+        };
+        let mut open = true;
+        let mut close = false;
+        let mut chosen = None;
+        egui::Window::new(title)
+            .open(&mut open)
+            .default_width(640.0)
+            .show(ui.ctx(), |ui| {
+                ui.horizontal(|ui| {
+                    ui.label(lang.pick(
+                        "点击农户打开其所在村。",
+                        "Click a household to open its village.",
+                    ));
+                    if ui.button(lang.pick("关闭列表", "Close the list")).clicked() {
+                        close = true;
+                    }
+                });
+                egui::ScrollArea::vertical()
+                    .id_salt("county_figure_list_scroll")
+                    .max_height(420.0)
+                    .show(ui, |ui| {
+                        egui::Grid::new("county_figure_list_grid")
+                            .striped(true)
+                            .show(ui, |ui| {
+                                for header in [
+                                    lang.pick("村", "Village"),
+                                    lang.pick("户编号", "Number"),
+                                    lang.pick("户主", "Head"),
+                                    lang.pick("原因", "Reason"),
+                                ] {
+                                    ui.strong(header);
+                                }
+                                ui.end_row();
+                                for entry in &list.entries {
+                                    let village = &entry.village;
+                                    let household = &entry.household.household;
+                                    let text = format!(
+                                        "{} {} {}",
+                                        village.township, village.name, household.number
+                                    );
+                                    if ui
+                                        .link(text)
+                                        .on_hover_text(lang.pick("打开本村", "Open this village"))
+                                        .clicked()
+                                    {
+                                        chosen = Some(village.id);
+                                    }
+                                    ui.label(&village.code);
+                                    ui.label(household.head_name.as_deref().unwrap_or("—"));
+                                    ui.label(&entry.household.reason);
+                                    ui.end_row();
+                                }
+                            });
+                    });
+            });
+        if let Some(id) = chosen {
+            actions.push(Action::ShowVillage(id));
+            open = false;
+        }
+        if !open || close {
+            self.figure_list = None;
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
     fn table_ui(
         &mut self,
         ui: &mut egui::Ui,
         lang: Lang,
+        tree: &CountyTree,
         lines: &[Line<'_>],
         max_incidence: f64,
         actions: &mut Vec<Action>,
@@ -609,8 +744,59 @@ impl CountyScreen {
                                     (*h, false)
                                 }
                             };
+                            let (scope, villages): (String, Vec<uuid::Uuid>) = match line {
+                                Line::County(..) => (
+                                    tree.county_name().to_string(),
+                                    tree.villages().map(|(v, _)| v.id).collect(),
+                                ),
+                                Line::Township(t, _) => (
+                                    t.name.clone(),
+                                    t.villages.iter().map(|(v, _)| v.id).collect(),
+                                ),
+                                Line::Village(v, _) => {
+                                    (format!("{} {}", v.township, v.name), vec![v.id])
+                                }
+                            };
                             for column in OverviewColumn::ALL {
-                                row.col(|ui| figures_ui(ui, column, h, strong));
+                                row.col(|ui| {
+                                    let figure =
+                                        column.household_figure().filter(|f| f.count(h) > 0);
+                                    let Some(figure) = figure else {
+                                        figures_ui(ui, column, h, strong);
+                                        return;
+                                    };
+                                    let mut text = RichText::new(column.text(h)).underline();
+                                    if strong {
+                                        text = text.strong();
+                                    }
+                                    // Named for the figure it opens, its value kept.
+                                    let label = format!(
+                                        "{scope} {}{}{}",
+                                        column.label(lang),
+                                        lang.pick("：", ": "),
+                                        column.text(h)
+                                    );
+                                    let response = ui.add(
+                                        egui::Button::new(text)
+                                            .frame(false)
+                                            .wrap_mode(TextWrapMode::Extend),
+                                    );
+                                    response.widget_info(|| {
+                                        egui::WidgetInfo::labeled(egui::Role::Button, true, &label)
+                                    });
+                                    if response
+                                        .on_hover_text(
+                                            lang.pick("列出这些农户", "List these households"),
+                                        )
+                                        .clicked()
+                                    {
+                                        actions.push(Action::ShowFigureHouseholds {
+                                            figure,
+                                            villages: villages.clone(),
+                                            scope: scope.clone(),
+                                        });
+                                    }
+                                });
                             }
                         });
                     });

@@ -12,6 +12,7 @@ use crate::i18n::{Lang, Localize};
 use crate::io::export::{Cell, Table};
 use crate::model::{Thresholds, TownshipFacilities, Village};
 use crate::rules::county::{CountyAssessment, assess_county};
+use crate::rules::figures::{FigureHousehold, HouseholdFigure, households_behind};
 use crate::rules::income::grouped_yuan;
 use crate::rules::precisions::Headline;
 use crate::rules::settings::settings_tag;
@@ -302,6 +303,42 @@ pub fn village_matches(village: &Village, query: &str) -> bool {
         || village.township.to_lowercase().contains(&query)
 }
 
+/// A household behind a figure of the county table, with its village.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FigureEntry {
+    pub village: Village,
+    pub household: FigureHousehold,
+}
+
+/// The households behind `figure` in `villages` (a village, a township or the county), village by
+/// village: each village is evaluated as its own panels evaluate it, only when the clerk asks, so
+/// the county table itself stays on the kept headlines.
+pub fn figure_households(
+    store: &Store,
+    villages: &[Village],
+    figure: HouseholdFigure,
+    clock_today: NaiveDate,
+    lang: Lang,
+) -> Result<Vec<FigureEntry>, StoreError> {
+    let mut entries = Vec::new();
+    for village in villages {
+        let view = VillageView::load(store, village.id, clock_today)?;
+        let behind = households_behind(
+            figure,
+            &view.precisions,
+            &view.records,
+            &view.lines,
+            &view.thresholds,
+            lang,
+        );
+        entries.extend(behind.into_iter().map(|household| FigureEntry {
+            village: village.clone(),
+            household,
+        }));
+    }
+    Ok(entries)
+}
+
 /// A column of the county overview.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum OverviewColumn {
@@ -383,6 +420,27 @@ impl OverviewColumn {
             OverviewColumn::Failing => "failing",
             OverviewColumn::AtRisk => "at_risk",
         }
+    }
+
+    /// The households the column counts, for the columns that count households.
+    pub fn household_figure(self) -> Option<HouseholdFigure> {
+        Some(match self {
+            OverviewColumn::Households => HouseholdFigure::Households,
+            OverviewColumn::WithFindings => HouseholdFigure::WithFindings,
+            OverviewColumn::Marginal => HouseholdFigure::Marginal,
+            OverviewColumn::WithoutPlan => HouseholdFigure::WithoutPlan,
+            OverviewColumn::PlanMissesCause => HouseholdFigure::PlanMissesCause,
+            OverviewColumn::WithoutHelper => HouseholdFigure::WithoutHelper,
+            OverviewColumn::VisitDue => HouseholdFigure::VisitDue,
+            OverviewColumn::ReadyToExit => HouseholdFigure::ReadyToExit,
+            OverviewColumn::Failing => HouseholdFigure::Failing,
+            OverviewColumn::AtRisk => HouseholdFigure::AtRisk,
+            OverviewColumn::Registered
+            | OverviewColumn::Incidence
+            | OverviewColumn::ProjectsServingNone
+            | OverviewColumn::FundsYuan
+            | OverviewColumn::ScatteredFunds => return None,
+        })
     }
 
     /// The column's figure for a village (what it sorts on).
