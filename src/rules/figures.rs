@@ -232,3 +232,69 @@ pub fn households_behind(
             .collect(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::demo::{DemoSpec, villages};
+    use crate::workspace::view::VillageView;
+
+    const EVERY: [HouseholdFigure; 12] = [
+        HouseholdFigure::Households,
+        HouseholdFigure::WithFindings,
+        HouseholdFigure::Marginal,
+        HouseholdFigure::WithoutPlan,
+        HouseholdFigure::PlanMissesCause,
+        HouseholdFigure::WithoutHelper,
+        HouseholdFigure::VisitDue,
+        HouseholdFigure::ReadyToExit,
+        HouseholdFigure::Failing,
+        HouseholdFigure::AtRisk,
+        HouseholdFigure::WronglyExited,
+        HouseholdFigure::PossiblyMissed,
+    ];
+
+    #[test]
+    fn every_figure_lists_as_many_distinct_households_as_it_counts() {
+        let spec = DemoSpec {
+            villages: 3,
+            households_per_village: 30,
+            seed: 14,
+        };
+        let today = chrono::NaiveDate::from_ymd_opt(2020, 6, 30).unwrap();
+        let mut listed_any = HashSet::new();
+        for demo in villages(&spec) {
+            let view = VillageView::evaluate(
+                demo.village,
+                demo.households,
+                demo.workflow,
+                PovertyLines::default(),
+                Thresholds::default(),
+                today,
+            );
+            let headline = view
+                .precisions
+                .headline(&view.records, &view.lines, &view.thresholds);
+            for figure in EVERY {
+                let listed = households_behind(
+                    figure,
+                    &view.precisions,
+                    &view.records,
+                    &view.lines,
+                    &view.thresholds,
+                    Lang::Zh,
+                );
+                assert_eq!(listed.len(), figure.count(&headline), "{figure:?}");
+                let distinct: HashSet<_> =
+                    listed.iter().map(|e| e.household.household_id).collect();
+                assert_eq!(distinct.len(), listed.len(), "{figure:?}");
+                assert!(listed.iter().all(|e| !e.reason.is_empty()), "{figure:?}");
+                if !listed.is_empty() {
+                    listed_any.insert(figure);
+                }
+            }
+        }
+        // The demo's villages give most figures something to list.
+        assert!(listed_any.len() >= 8, "{listed_any:?}");
+    }
+}
