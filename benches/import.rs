@@ -99,10 +99,10 @@ fn survey_rows(r: &HouseholdRecord) -> Vec<Vec<String>> {
                             .map(|c| c.label(Lang::Zh))
                             .collect::<Vec<_>>()
                             .join("、"),
-                        Column::HousingSafe => yes_no(l.housing_safe),
-                        Column::WaterSafe => yes_no(l.water_safe),
-                        Column::Electricity => yes_no(l.electricity),
-                        Column::RadioTv => yes_no(l.radio_tv),
+                        Column::HousingSafe => l.housing_safe.map_or(String::new(), yes_no),
+                        Column::WaterSafe => l.water_safe.map_or(String::new(), yes_no),
+                        Column::Electricity => l.electricity.map_or(String::new(), yes_no),
+                        Column::RadioTv => l.radio_tv.map_or(String::new(), yes_no),
                         Column::RoadHardened => yes_no(l.road_hardened),
                         Column::ArableLand => format!("{}", l.arable_land_mu),
                         Column::ForestLand => format!("{}", l.forest_land_mu),

@@ -597,7 +597,7 @@ fn an_exit_fails_with_reasons_then_after_the_fix_is_proposed_and_confirmed() {
     click(&mut harness, "基本情况");
     for criterion in &failed {
         let label = fixable.iter().find(|(c, _)| c == criterion).unwrap().1;
-        click(&mut harness, label);
+        choose(&mut harness, label, "是");
     }
     click(&mut harness, "保存基本情况");
 

@@ -64,7 +64,7 @@ pub fn run(args: StressArgs) -> Result<(), CliError> {
             status: HouseholdStatus::Registered,
             main_cause: Some(Cause::Illness),
             other_causes: vec![],
-            living: LivingConditions::default(),
+            living: LivingConditions::surveyed_safe(),
             unmatched_helper_name: String::new(),
         };
         store.save_household(&household)?;

@@ -1055,10 +1055,10 @@ fn living(rng: &mut impl Rng, ctx: &VillageCtx, track: Track, size: usize) -> Li
     let poor = track.ever_registered();
     let in_cooperative = rng.random_bool(if poor { 0.35 } else { 0.12 });
     LivingConditions {
-        housing_safe: rng.random_bool(housing),
-        water_safe: rng.random_bool(water),
-        electricity: rng.random_bool(power),
-        radio_tv: rng.random_bool(tv),
+        housing_safe: Some(rng.random_bool(housing)),
+        water_safe: Some(rng.random_bool(water)),
+        electricity: Some(rng.random_bool(power)),
+        radio_tv: Some(rng.random_bool(tv)),
         road_hardened: rng.random_bool(ctx.road_share),
         arable_land_mu: (size as f64 * rng.random_range(0.6..1.6) * 10.0).round() / 10.0,
         forest_land_mu: if rng.random_bool(0.6) {

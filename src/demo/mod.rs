@@ -294,15 +294,19 @@ fn ensure_showcase(households: &mut [HouseholdRecord]) {
     };
     let school_age = |m: &Member| (6..=15).contains(&id_number::age_on(m.birth_date, demo_today()));
     let mut regs: Vec<&mut HouseholdRecord> = households.iter_mut().filter(registered).collect();
-    if !regs.iter().any(|h| !h.household.living.housing_safe)
+    if !regs
+        .iter()
+        .any(|h| h.household.living.housing_safe == Some(false))
         && let Some(h) = regs.get_mut(0)
     {
-        h.household.living.housing_safe = false;
+        h.household.living.housing_safe = Some(false);
     }
-    if !regs.iter().any(|h| !h.household.living.water_safe)
+    if !regs
+        .iter()
+        .any(|h| h.household.living.water_safe == Some(false))
         && let Some(h) = regs.get_mut(1)
     {
-        h.household.living.water_safe = false;
+        h.household.living.water_safe = Some(false);
     }
     if !regs
         .iter()

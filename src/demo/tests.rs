@@ -247,8 +247,16 @@ fn village_zero_has_something_for_every_screen() {
         .iter()
         .filter(|h| h.household.status == HouseholdStatus::Registered)
         .collect();
-    assert!(registered.iter().any(|h| !h.household.living.housing_safe));
-    assert!(registered.iter().any(|h| !h.household.living.water_safe));
+    assert!(
+        registered
+            .iter()
+            .any(|h| h.household.living.housing_safe == Some(false))
+    );
+    assert!(
+        registered
+            .iter()
+            .any(|h| h.household.living.water_safe == Some(false))
+    );
     assert!(
         registered
             .iter()

@@ -300,8 +300,8 @@ pub(super) fn generate(
             let household_ids = followed
                 .iter()
                 .filter(|&&i| match kind {
-                    ProjectKind::Housing => !households[i].household.living.housing_safe,
-                    ProjectKind::Water => !households[i].household.living.water_safe,
+                    ProjectKind::Housing => households[i].household.living.housing_safe == Some(false),
+                    ProjectKind::Water => households[i].household.living.water_safe == Some(false),
                     _ => false,
                 } || rng.random_bool(share))
                 .map(|&i| households[i].household.id)
@@ -588,7 +588,7 @@ pub(super) fn generate(
                     || m.in_school
             })),
             medical: Some(rec.members.iter().all(|m| m.medical_insurance)),
-            housing: Some(h.living.housing_safe),
+            housing: h.living.housing_safe,
         };
         let last = if old.contains(&i) {
             today - Duration::days(rng.random_range(31..=120))

@@ -55,6 +55,12 @@ fn yes_no(value: bool) -> Cell {
     text(if value { YES.0 } else { NO.0 })
 }
 
+/// A living-condition fact: 是/否, or an empty cell when it was never recorded (未填), which an
+/// import reads back as "not recorded".
+fn fact_cell(value: Option<bool>) -> Cell {
+    value.map_or(Cell::Empty, yes_no)
+}
+
 /// An exported table: its names, header pairs and rows.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Table {
@@ -312,10 +318,10 @@ fn household_row(
         h.main_cause
             .map_or(Cell::Empty, |c| text(c.label(Lang::Zh))),
         text(other_causes.join("、")),
-        yes_no(l.housing_safe),
-        yes_no(l.water_safe),
-        yes_no(l.electricity),
-        yes_no(l.radio_tv),
+        fact_cell(l.housing_safe),
+        fact_cell(l.water_safe),
+        fact_cell(l.electricity),
+        fact_cell(l.radio_tv),
         yes_no(l.road_hardened),
         Cell::Number(l.arable_land_mu),
         Cell::Number(l.forest_land_mu),

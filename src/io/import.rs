@@ -468,17 +468,18 @@ const LIVING_COLUMNS: [Column; 7] = [
     Column::EcommerceSales,
 ];
 
-/// The flag of `living` a 是/否 column sets.
-fn living_flag(living: &mut LivingConditions, column: Column) -> Option<&mut bool> {
+/// Sets the flag of `living` a 是/否 column fills; a blank cell never reaches here, so a fact left
+/// blank stays as stored (未填 on a new household).
+fn set_living_flag(living: &mut LivingConditions, column: Column, value: bool) {
     match column {
-        Column::HousingSafe => Some(&mut living.housing_safe),
-        Column::WaterSafe => Some(&mut living.water_safe),
-        Column::Electricity => Some(&mut living.electricity),
-        Column::RadioTv => Some(&mut living.radio_tv),
-        Column::RoadHardened => Some(&mut living.road_hardened),
-        Column::InCooperative => Some(&mut living.in_cooperative),
-        Column::EcommerceSales => Some(&mut living.ecommerce_sales),
-        _ => None,
+        Column::HousingSafe => living.housing_safe = Some(value),
+        Column::WaterSafe => living.water_safe = Some(value),
+        Column::Electricity => living.electricity = Some(value),
+        Column::RadioTv => living.radio_tv = Some(value),
+        Column::RoadHardened => living.road_hardened = value,
+        Column::InCooperative => living.in_cooperative = value,
+        Column::EcommerceSales => living.ecommerce_sales = value,
+        _ => {}
     }
 }
 
@@ -652,8 +653,8 @@ fn build_household(head: &ParsedRow, base: Household, problems: &mut Vec<RowProb
         h.other_causes = v.clone();
     }
     for (column, value) in cells.living_flags {
-        if let (Some(value), Some(flag)) = (value, living_flag(&mut h.living, column)) {
-            *flag = value;
+        if let Some(value) = value {
+            set_living_flag(&mut h.living, column, value);
         }
     }
     if let Some(v) = cells.arable_land_mu {
@@ -734,7 +735,7 @@ fn new_household(village_id: Uuid) -> Household {
         address: String::new(),
         phone: String::new(),
         bank_account: String::new(),
-        attribute: PovertyAttribute::General,
+        attribute: PovertyAttribute::Unrecorded,
         status: HouseholdStatus::Registered,
         main_cause: None,
         other_causes: Vec::new(),
@@ -1161,8 +1162,11 @@ mod tests {
             r.household.other_causes,
             [Cause::LackSkills, Cause::LackCapital]
         );
-        assert!(!r.household.living.water_safe);
-        assert!(r.household.living.housing_safe, "registry default kept");
+        assert_eq!(r.household.living.water_safe, Some(false));
+        assert_eq!(
+            r.household.living.housing_safe, None,
+            "a blank cell leaves a new household's fact 未填"
+        );
         assert_eq!(r.household.living.arable_land_mu, 2.5);
         assert_eq!(r.members[1].sex, Sex::Female, "sex read from the ID");
         assert_eq!(r.members[1].health, Health::Chronic);

@@ -68,6 +68,9 @@ coded_enum!(
         General => "general", "一般贫困户", "General poor household",
         Dibao => "dibao", "低保贫困户", "Minimum-living-allowance household",
         Tekun => "tekun", "特困供养户", "Destitute-support household",
+        // A household not yet surveyed (a new one, or an imported row with the cell blank): never
+        // assumed 一般贫困户.
+        Unrecorded => "unrecorded", "未填", "Not recorded",
     }
 );
 

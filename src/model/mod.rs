@@ -106,10 +106,12 @@ pub enum HouseholdStatus {
 /// Living conditions recorded at registration; most feed the exit checklist 一超六有.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct LivingConditions {
-    pub housing_safe: bool,
-    pub water_safe: bool,
-    pub electricity: bool,
-    pub radio_tv: bool,
+    /// The four facts of 一超六有 are `None` until the survey records them (未填): a new household
+    /// must not pass an exit item it was never asked about.
+    pub housing_safe: Option<bool>,
+    pub water_safe: Option<bool>,
+    pub electricity: Option<bool>,
+    pub radio_tv: Option<bool>,
     /// Hardened road to the house (入户路硬化).
     pub road_hardened: bool,
     pub arable_land_mu: f64,
@@ -118,13 +120,26 @@ pub struct LivingConditions {
     pub ecommerce_sales: bool,
 }
 
+impl LivingConditions {
+    /// Conditions a survey recorded as safe on all four 一超六有 facts (fixtures, synthetic data).
+    pub fn surveyed_safe() -> LivingConditions {
+        LivingConditions {
+            housing_safe: Some(true),
+            water_safe: Some(true),
+            electricity: Some(true),
+            radio_tv: Some(true),
+            ..LivingConditions::default()
+        }
+    }
+}
+
 impl Default for LivingConditions {
     fn default() -> Self {
         LivingConditions {
-            housing_safe: true,
-            water_safe: true,
-            electricity: true,
-            radio_tv: true,
+            housing_safe: None,
+            water_safe: None,
+            electricity: None,
+            radio_tv: None,
             road_hardened: false,
             arable_land_mu: 0.0,
             forest_land_mu: 0.0,

@@ -84,6 +84,8 @@ pub enum Reason {
     WaterUnsafe,
     NoElectricity,
     NoRadioTv,
+    /// The fact the item rests on was never recorded (未填): not surveyed, so not passed.
+    NotSurveyed(Criterion),
     /// A problem with one of 两不愁三保障 seen at the visit of `visit_date`.
     SeenAtVisit {
         visit_date: NaiveDate,
@@ -258,6 +260,16 @@ impl Localize for Reason {
             Reason::NoRadioTv => lang
                 .pick("未通广播电视。", "The household has no radio or television.")
                 .to_string(),
+            Reason::NotSurveyed(criterion) => match lang {
+                Lang::Zh => format!(
+                    "未调查：“{}”尚未填写，请入户调查后在基本情况中录入。",
+                    criterion.label(lang)
+                ),
+                Lang::En => format!(
+                    "Not surveyed: \"{}\" has not been recorded; survey the household and enter it under Basic facts.",
+                    criterion.label(lang)
+                ),
+            },
             Reason::SeenAtVisit {
                 visit_date,
                 concern,
@@ -279,6 +291,15 @@ pub struct Item {
 }
 
 impl Item {
+    /// Whether the item failed only for want of a survey answer (shown 未调查, not ×).
+    pub fn not_surveyed(&self) -> bool {
+        !self.reasons.is_empty()
+            && self
+                .reasons
+                .iter()
+                .all(|r| matches!(r, Reason::NotSurveyed(_)))
+    }
+
     fn new(criterion: Criterion, reasons: Vec<Reason>) -> Item {
         Item {
             criterion,
@@ -316,7 +337,11 @@ pub fn assess(
     seen: &VisitFindings,
 ) -> Assessment {
     let living = &rec.household.living;
-    let flag = |ok: bool, reason: Reason| if ok { vec![] } else { vec![reason] };
+    let flag = |fact: Option<bool>, criterion: Criterion, reason: Reason| match fact {
+        Some(true) => vec![],
+        Some(false) => vec![reason],
+        None => vec![Reason::NotSurveyed(criterion)],
+    };
     let items = vec![
         Item::new(
             Criterion::IncomeAboveLine,
@@ -335,17 +360,28 @@ pub fn assess(
         ),
         Item::new(
             Criterion::Housing,
-            flag(living.housing_safe, Reason::HousingUnsafe),
+            flag(
+                living.housing_safe,
+                Criterion::Housing,
+                Reason::HousingUnsafe,
+            ),
         ),
         Item::new(
             Criterion::Water,
-            flag(living.water_safe, Reason::WaterUnsafe),
+            flag(living.water_safe, Criterion::Water, Reason::WaterUnsafe),
         ),
         Item::new(
             Criterion::Electricity,
-            flag(living.electricity, Reason::NoElectricity),
+            flag(
+                living.electricity,
+                Criterion::Electricity,
+                Reason::NoElectricity,
+            ),
         ),
-        Item::new(Criterion::RadioTv, flag(living.radio_tv, Reason::NoRadioTv)),
+        Item::new(
+            Criterion::RadioTv,
+            flag(living.radio_tv, Criterion::RadioTv, Reason::NoRadioTv),
+        ),
     ];
     let mut items = items;
     for (concern, visit_date) in &seen.concerns {
@@ -669,22 +705,22 @@ mod tests {
         type Spoil = fn(&mut crate::model::LivingConditions);
         let cases: [(Spoil, Criterion, Reason); 4] = [
             (
-                |l| l.housing_safe = false,
+                |l| l.housing_safe = Some(false),
                 Criterion::Housing,
                 Reason::HousingUnsafe,
             ),
             (
-                |l| l.water_safe = false,
+                |l| l.water_safe = Some(false),
                 Criterion::Water,
                 Reason::WaterUnsafe,
             ),
             (
-                |l| l.electricity = false,
+                |l| l.electricity = Some(false),
                 Criterion::Electricity,
                 Reason::NoElectricity,
             ),
             (
-                |l| l.radio_tv = false,
+                |l| l.radio_tv = Some(false),
                 Criterion::RadioTv,
                 Reason::NoRadioTv,
             ),
@@ -703,10 +739,63 @@ mod tests {
     }
 
     #[test]
+    fn unrecorded_living_facts_are_not_surveyed_and_do_not_pass() {
+        let mut rec = ready_household();
+        rec.household.living = crate::model::LivingConditions::default();
+        let a = run(&rec);
+        assert!(!a.passed);
+        let failed: Vec<_> = a.failed().map(|i| i.criterion).collect();
+        assert_eq!(
+            failed,
+            [
+                Criterion::Housing,
+                Criterion::Water,
+                Criterion::Electricity,
+                Criterion::RadioTv
+            ]
+        );
+        for item in a.failed() {
+            assert!(item.not_surveyed());
+            assert_eq!(item.reasons, [Reason::NotSurveyed(item.criterion)]);
+        }
+        assert_eq!(
+            Reason::NotSurveyed(Criterion::Water).localize(Lang::Zh),
+            "未调查：“有安全饮用水”尚未填写，请入户调查后在基本情况中录入。"
+        );
+        // One fact recorded unsafe and the rest unknown: the unsafe one is a plain failure.
+        rec.household.living.housing_safe = Some(false);
+        let a = run(&rec);
+        let housing = &a.items[3];
+        assert_eq!(housing.criterion, Criterion::Housing);
+        assert!(!housing.passed && !housing.not_surveyed());
+        assert_eq!(housing.reasons, [Reason::HousingUnsafe]);
+    }
+
+    #[test]
+    fn a_visit_finding_on_an_unsurveyed_item_is_not_only_not_surveyed() {
+        let mut rec = ready_household();
+        rec.household.living.housing_safe = None;
+        let mut v = visit(&rec, date(2017, 6, 5));
+        v.checklist.housing = Some(false);
+        let seen = visit_findings([&v], None);
+        let a = assess(
+            &rec,
+            2016,
+            &domain_lines(),
+            &Thresholds::default(),
+            today(),
+            &seen,
+        );
+        let housing = &a.items[3];
+        assert!(!housing.passed);
+        assert!(!housing.not_surveyed(), "a visit saw a problem too");
+    }
+
+    #[test]
     fn several_failures_are_all_listed() {
         let mut rec = ready_household();
         rec.incomes[0].wage_yuan = 6000.0;
-        rec.household.living.water_safe = false;
+        rec.household.living.water_safe = Some(false);
         let a = run(&rec);
         let failed: Vec<_> = a.failed().map(|i| i.criterion).collect();
         assert_eq!(failed, [Criterion::IncomeAboveLine, Criterion::Water]);

@@ -53,7 +53,7 @@ pub fn household(number: &str, status: HouseholdStatus) -> HouseholdRecord {
             status,
             main_cause: Some(Cause::Illness),
             other_causes: vec![],
-            living: LivingConditions::default(),
+            living: LivingConditions::surveyed_safe(),
             unmatched_helper_name: String::new(),
         },
         members: vec![],

@@ -1129,7 +1129,7 @@ mod tests {
         // 9000 ÷ 3 = 3000 > 2855: ready (everybody insured, living conditions safe).
         let ready = family("001", HouseholdStatus::Registered, 9000.0);
         let mut unsafe_house = family("002", HouseholdStatus::Registered, 9000.0);
-        unsafe_house.household.living.housing_safe = false;
+        unsafe_house.household.living.housing_safe = Some(false);
         let no_income = {
             let mut rec = household("003", HouseholdStatus::Registered);
             add_adults(&mut rec, 2);

@@ -229,7 +229,7 @@ mod tests {
                 status,
                 main_cause: Some(Cause::Illness),
                 other_causes: vec![],
-                living: LivingConditions::default(),
+                living: LivingConditions::surveyed_safe(),
                 unmatched_helper_name: String::new(),
             },
             members: vec![Member::new(

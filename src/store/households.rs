@@ -128,6 +128,24 @@ fn causes_from(text: &str) -> Vec<Cause> {
     text.split(',').filter_map(Cause::parse).collect()
 }
 
+/// Stored code of a living-condition fact that has not been recorded (未填). The columns are
+/// `INTEGER NOT NULL` 0/1; a third code keeps them as they are, so no table rebuild is needed and
+/// older rows (always 0 or 1) read unchanged.
+pub(crate) const FACT_UNKNOWN: i64 = -1;
+
+pub(crate) fn fact_value(fact: Option<bool>) -> Value {
+    Value::Integer(fact.map_or(FACT_UNKNOWN, i64::from))
+}
+
+fn fact_at(row: &Row, i: usize) -> rusqlite::Result<Option<bool>> {
+    let code: i64 = row.get(i)?;
+    Ok(match code {
+        FACT_UNKNOWN => None,
+        0 => Some(false),
+        _ => Some(true),
+    })
+}
+
 pub(crate) fn household_values(h: &Household) -> Vec<Value> {
     let (status, exit_year, kind) = status_columns(h.status);
     let l = &h.living;
@@ -143,10 +161,10 @@ pub(crate) fn household_values(h: &Household) -> Vec<Value> {
         kind.map(str::to_string).into(),
         h.main_cause.map(|c| c.code().to_string()).into(),
         causes_text(&h.other_causes).into(),
-        l.housing_safe.into(),
-        l.water_safe.into(),
-        l.electricity.into(),
-        l.radio_tv.into(),
+        fact_value(l.housing_safe),
+        fact_value(l.water_safe),
+        fact_value(l.electricity),
+        fact_value(l.radio_tv),
         l.road_hardened.into(),
         l.arable_land_mu.into(),
         l.forest_land_mu.into(),
@@ -223,10 +241,10 @@ fn household_from(row: &Row) -> rusqlite::Result<Household> {
         main_cause: main_cause.as_deref().and_then(Cause::parse),
         other_causes: causes_from(&other),
         living: LivingConditions {
-            housing_safe: row.get(12)?,
-            water_safe: row.get(13)?,
-            electricity: row.get(14)?,
-            radio_tv: row.get(15)?,
+            housing_safe: fact_at(row, 12)?,
+            water_safe: fact_at(row, 13)?,
+            electricity: fact_at(row, 14)?,
+            radio_tv: fact_at(row, 15)?,
             road_hardened: row.get(16)?,
             arable_land_mu: row.get(17)?,
             forest_land_mu: row.get(18)?,

@@ -401,6 +401,9 @@ fn valid_date(text: &str) -> bool {
         .is_ok_and(|d| YEARS.contains(&i64::from(chrono::Datelike::year(&d))))
 }
 
+/// The household columns holding a living fact that may be unrecorded.
+const LIVING_FACT_COLUMNS: [&str; 4] = ["housing_safe", "water_safe", "electricity", "radio_tv"];
+
 /// The type and domain of one value (`field` 0 is `deleted`).
 fn check_value(
     table: &str,
@@ -435,6 +438,16 @@ fn check_value(
         return Err(Rule::WrongType {
             column: column_name(),
             expected: expected.unwrap_or("text"),
+        });
+    }
+    // A living fact of 一超六有 is 1 yes, 0 no or -1 未填 (store::households::FACT_UNKNOWN).
+    if table == "household"
+        && LIVING_FACT_COLUMNS.contains(&column)
+        && !matches!(value, Value::Integer(-1..=1))
+    {
+        return Err(Rule::WrongType {
+            column: column_name(),
+            expected: "integer",
         });
     }
     if column == "deleted" && !matches!(value, Value::Integer(0 | 1)) {
@@ -905,6 +918,13 @@ mod tests {
             Err(Rule::Missing { .. })
         ));
         assert!(check_value("member", "left_on", &opt, &Value::Null).is_ok());
+        for fact in [-1, 0, 1] {
+            assert!(check_value("household", "water_safe", &int, &Value::Integer(fact)).is_ok());
+        }
+        assert!(matches!(
+            check_value("household", "water_safe", &int, &Value::Integer(2)),
+            Err(Rule::WrongType { .. })
+        ));
         assert!(check_value("member", "sex", &txt, &text("female")).is_ok());
         // A label is what a person types; a bundle carries the stored code.
         assert!(matches!(

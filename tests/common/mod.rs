@@ -42,7 +42,8 @@ pub fn household(village_id: Uuid, number: &str) -> Household {
         status: HouseholdStatus::Registered,
         main_cause: Some(Cause::Illness),
         other_causes: vec![Cause::LackSkills],
-        living: LivingConditions::default(),
+        // A surveyed household: the four living facts of 一超六有 answered safe.
+        living: LivingConditions::surveyed_safe(),
         unmatched_helper_name: String::new(),
     }
 }

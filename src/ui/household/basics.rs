@@ -1,7 +1,7 @@
 //! A household's basic facts and living conditions (基本情况): the form, always open, with its
 //! errors beside the fields and a note while it has unsaved edits; and removing the household.
 
-use eframe::egui::{self, RichText};
+use eframe::egui::{self, RichText, Ui};
 use uuid::Uuid;
 
 use crate::i18n::{Label, Lang};
@@ -280,16 +280,19 @@ impl BasicsTab {
                     }
                 });
                 ui.end_row();
+                let l = &mut form.household.living;
+                fact_row(ui, lang, lang.pick("住房安全", "Safe housing"), &mut l.housing_safe);
+                fact_row(
+                    ui,
+                    lang,
+                    lang.pick("饮水安全", "Safe drinking water"),
+                    &mut l.water_safe,
+                );
+                fact_row(ui, lang, lang.pick("通生活用电", "Electricity"), &mut l.electricity);
+                fact_row(ui, lang, lang.pick("通广播电视", "Radio and TV"), &mut l.radio_tv);
                 ui.label(lang.pick("生活条件", "Living conditions"));
                 ui.horizontal_wrapped(|ui| {
                     let l = &mut form.household.living;
-                    ui.checkbox(&mut l.housing_safe, lang.pick("住房安全", "Safe housing"));
-                    ui.checkbox(
-                        &mut l.water_safe,
-                        lang.pick("饮水安全", "Safe drinking water"),
-                    );
-                    ui.checkbox(&mut l.electricity, lang.pick("通生活用电", "Electricity"));
-                    ui.checkbox(&mut l.radio_tv, lang.pick("通广播电视", "Radio and TV"));
                     ui.checkbox(
                         &mut l.road_hardened,
                         lang.pick("入户路硬化", "Hardened road to the house"),
@@ -411,4 +414,38 @@ impl BasicsTab {
             self.confirm_delete = true;
         }
     }
+}
+
+/// An answer the survey records for one of the 一超六有 living facts.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Answer {
+    Yes,
+    No,
+}
+
+impl Label for Answer {
+    fn label(&self, lang: Lang) -> &'static str {
+        match self {
+            Answer::Yes => lang.pick("是", "Yes"),
+            Answer::No => lang.pick("否", "No"),
+        }
+    }
+}
+
+/// A form row for a living fact the exit check rests on: 未填 until the survey answers it, so
+/// nothing passes by a pre-ticked box.
+fn fact_row(ui: &mut Ui, lang: Lang, label: &str, fact: &mut Option<bool>) {
+    let label_id = ui.label(label).id;
+    let mut answer = fact.map(|yes| if yes { Answer::Yes } else { Answer::No });
+    if widgets::optional_combo(
+        ui,
+        lang,
+        label_id,
+        lang.pick("未填", "Not recorded"),
+        &mut answer,
+        &[Answer::Yes, Answer::No],
+    ) {
+        *fact = answer.map(|a| a == Answer::Yes);
+    }
+    ui.end_row();
 }

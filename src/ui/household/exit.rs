@@ -86,6 +86,8 @@ impl ExitTab {
             ui.horizontal_wrapped(|ui| {
                 let (mark, color) = if item.passed {
                     ("✓", OK_GREEN)
+                } else if item.not_surveyed() {
+                    (lang.pick("未调查", "Not surveyed"), WARN_AMBER)
                 } else {
                     ("×", ERROR_RED)
                 };

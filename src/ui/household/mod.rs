@@ -91,7 +91,7 @@ impl HouseholdScreen {
             address: String::new(),
             phone: String::new(),
             bank_account: String::new(),
-            attribute: PovertyAttribute::General,
+            attribute: PovertyAttribute::Unrecorded,
             status: HouseholdStatus::NotRegistered,
             main_cause: None,
             other_causes: Vec::new(),

@@ -8,7 +8,9 @@ use eframe::egui::{self, RichText};
 use uuid::Uuid;
 
 use crate::i18n::{Label, Lang, Localize};
-use crate::model::{HouseholdRecord, Identification, SurveyState, SurveyStatus};
+use crate::model::{
+    Household, HouseholdRecord, Identification, PovertyAttribute, SurveyState, SurveyStatus,
+};
 use crate::rules::workflow_records::{self, WorkField, WorkFieldError};
 use crate::rules::{identification, registry};
 use crate::ui::action::Action;
@@ -99,6 +101,20 @@ impl SurveyTab {
                 lang.pick(
                     "已填写主要致贫原因（非贫困户可不填）",
                     "Main cause entered (optional for non-poor)",
+                ),
+            ),
+            (
+                living_facts_recorded(&record.household),
+                lang.pick(
+                    "已填写住房、饮水、用电、广播电视情况（基本情况页）",
+                    "Housing, water, power and radio/TV recorded (Basics tab)",
+                ),
+            ),
+            (
+                record.household.attribute != PovertyAttribute::Unrecorded,
+                lang.pick(
+                    "已填写贫困户属性（非贫困户可不填）",
+                    "Poverty attribute entered (optional for non-poor)",
                 ),
             ),
         ];
@@ -245,4 +261,12 @@ impl SurveyTab {
             }
         }
     }
+}
+
+/// Whether the survey has answered the four living facts 一超六有 rests on (none left 未填).
+fn living_facts_recorded(h: &Household) -> bool {
+    let l = &h.living;
+    [l.housing_safe, l.water_safe, l.electricity, l.radio_tv]
+        .iter()
+        .all(Option::is_some)
 }
