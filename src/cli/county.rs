@@ -217,35 +217,28 @@ fn received(
     if report.last.is_empty() {
         text.push_str(lang.pick("  （尚未收到任何数据包）\n", "  (no bundle received yet)\n"));
     }
+    // One line per village and device; only the labels differ between the languages.
+    let [device, received, created, changes, records] = [
+        lang.pick("设备", "device"),
+        lang.pick("收到", "received"),
+        lang.pick("生成", "created"),
+        lang.pick("变更号", "changes"),
+        lang.pick("条记录", "records"),
+    ];
     for l in &report.last {
-        text.push_str(&match lang {
-            Lang::Zh => format!(
-                "  {} {} {}\t设备 {}\t收到 {}\t生成 {}\t变更号 {}–{}\t{} 条记录\t{}\n",
-                l.village_code,
-                l.township,
-                l.village_name,
-                l.device,
-                l.received_at,
-                l.created_at,
-                l.seq_from,
-                l.seq_to,
-                l.records,
-                l.file_name
-            ),
-            Lang::En => format!(
-                "  {} {} {}\tdevice {}\treceived {}\tcreated {}\tchanges {}–{}\t{} records\t{}\n",
-                l.village_code,
-                l.township,
-                l.village_name,
-                l.device,
-                l.received_at,
-                l.created_at,
-                l.seq_from,
-                l.seq_to,
-                l.records,
-                l.file_name
-            ),
-        });
+        text.push_str(&format!(
+            "  {} {} {}\t{device} {}\t{received} {}\t{created} {}\t{changes} {}–{}\t{} {records}\t{}\n",
+            l.village_code,
+            l.township,
+            l.village_name,
+            l.device,
+            l.received_at,
+            l.created_at,
+            l.seq_from,
+            l.seq_to,
+            l.records,
+            l.file_name
+        ));
     }
     text.push_str(&match lang {
         Lang::Zh => format!(
