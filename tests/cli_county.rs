@@ -447,6 +447,76 @@ fn county_received_lists_each_village_the_refusals_and_the_silent_villages() {
     assert!(english.contains("Refused bundles (2)"), "{english}");
     assert!(english.contains("refused"), "{english}");
     assert!(english.contains("unreadable"), "{english}");
+
+    // 东风村 last sent 12 days ago, 红星村 4: the silence chosen decides who is listed.
+    let today = dripline::workspace::clock_today();
+    for (code, days) in [("510824999001", 12), ("510824999002", 4)] {
+        let day = today - chrono::Duration::days(days);
+        rusqlite::Connection::open(&county)
+            .unwrap()
+            .execute(
+                "UPDATE bundle_receipt SET received_at = ?1 || substr(received_at, 11)
+                 WHERE village_code = ?2",
+                rusqlite::params![day.to_string(), code],
+            )
+            .unwrap();
+    }
+    let silent = |days: &str| -> Vec<(String, Option<i64>)> {
+        json(&[
+            "county",
+            "received",
+            "--db",
+            &county,
+            "--silent-days",
+            days,
+            "--json",
+        ])["silent"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| {
+                (
+                    s["village_name"].as_str().unwrap().to_string(),
+                    s["days_silent"].as_i64(),
+                )
+            })
+            .collect()
+    };
+    let demo_village = silent("30")[0].0.clone();
+    assert_eq!(silent("30"), [(demo_village.clone(), None)]);
+    assert_eq!(
+        silent("12"),
+        [(demo_village.clone(), None)],
+        "12 days is not more than 12"
+    );
+    assert_eq!(
+        silent("11"),
+        [
+            (demo_village.clone(), None),
+            ("东风村".to_string(), Some(12))
+        ]
+    );
+    // Never heard from first, then the longest silent.
+    assert_eq!(
+        silent("3"),
+        [
+            (demo_village.clone(), None),
+            ("东风村".to_string(), Some(12)),
+            ("红星村".to_string(), Some(4))
+        ]
+    );
+    // The text says the same, with the day each last sent.
+    let listing = ok(&["county", "received", "--db", &county, "--silent-days", "11"]);
+    assert!(
+        listing.contains("超过 11 天未收到数据包的村（2 个）"),
+        "{listing}"
+    );
+    let day = today - chrono::Duration::days(12);
+    assert!(
+        listing.contains(&format!("东风村\t最后收到 {day}，已 12 天")),
+        "{listing}"
+    );
+    assert!(!listing.contains("红星村\t最后收到"), "{listing}");
 }
 
 /// The villages whose kept figures `county overview` had to compute, read through the library.
@@ -496,4 +566,212 @@ fn a_survey_import_into_a_county_village_keeps_its_figures_fresh() {
     assert!(computed_by_overview(&db).is_empty());
     let after = json(&["county", "overview", "--db", db.to_str().unwrap(), "--json"]);
     assert_eq!(figure(&after[1], "households"), before + 2, "{}", after[1]);
+}
+
+/// The audit log of the township's facts record in `db`: (actor, field, old, new) per entry,
+/// the record's creation first (field "").
+fn township_audit(db: &str, township: &str) -> Vec<(String, String, String, String)> {
+    let id: String = rusqlite::Connection::open(db)
+        .unwrap()
+        .query_row(
+            "SELECT id FROM township_facilities WHERE township = ?1 AND deleted = 0",
+            [township],
+            |r| r.get(0),
+        )
+        .unwrap();
+    let store = dripline::store::Store::open(Path::new(db)).unwrap();
+    let value = |v: &rusqlite::types::Value| format!("{v:?}");
+    store
+        .audit_of(uuid::Uuid::parse_str(&id).unwrap())
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r.actor.clone(),
+                r.field.clone(),
+                value(&r.old_value),
+                value(&r.new_value),
+            )
+        })
+        .collect()
+}
+
+/// The entry of `township` among the townships the county exit finds short of 三有.
+fn lacking_of<'a>(summary: &'a Value, township: &str) -> Option<&'a Value> {
+    summary["exit_test"]["townships_lacking"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["township"] == township)
+}
+
+#[test]
+fn county_township_records_the_three_haves_audited_and_the_exit_test_follows() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = county(dir.path(), "40");
+    let db = db.to_str().unwrap();
+    let summary = json(&["county", "summary", "--db", db, "--json"]);
+    let lines = summary["lines"].as_array().unwrap();
+    let townships: Vec<&str> = lines
+        .iter()
+        .filter(|l| l["level"] == "township")
+        .map(|l| l["name"].as_str().unwrap())
+        .collect();
+    // Nothing recorded: every township is short of all three, with the villages it counts.
+    let lacking = summary["exit_test"]["townships_lacking"]
+        .as_array()
+        .unwrap();
+    assert_eq!(lacking.len(), townships.len(), "{lacking:?}");
+    let name = townships[0];
+    let entry = lacking_of(&summary, name).unwrap();
+    assert_eq!(
+        entry["lacking"],
+        serde_json::json!(["central_school", "health_centre", "service_centre"])
+    );
+    assert_eq!(entry["text"], "缺标准中心校、达标卫生院、便民服务中心");
+    let codes: Vec<&str> = lines
+        .iter()
+        .filter(|l| l["level"] == "village" && l["township"] == name)
+        .map(|l| l["village_code"].as_str().unwrap())
+        .collect();
+    assert!(!codes.is_empty());
+    assert_eq!(entry["villages"], serde_json::json!(codes));
+    // The text names every township short, with its villages counted.
+    let listing = ok(&["county", "summary", "--db", db]);
+    let line = format!(
+        "{name}：缺标准中心校、达标卫生院、便民服务中心（{} 个村）",
+        codes.len()
+    );
+    assert!(listing.contains(&line), "{listing}");
+
+    // Two of the three, by a named clerk: saved, audited under the clerk's name.
+    let said = ok(&[
+        "county",
+        "township",
+        "--db",
+        db,
+        "--name",
+        name,
+        "--school",
+        "yes",
+        "--health",
+        "yes",
+        "--actor",
+        "县扶贫办张科长",
+    ]);
+    assert_eq!(
+        said,
+        format!("{name}：标准中心校：有，达标卫生院：有，便民服务中心：无（已保存）\n")
+    );
+    let audit = township_audit(db, name);
+    assert_eq!(audit.len(), 1, "{audit:?}");
+    assert_eq!(
+        (audit[0].0.as_str(), audit[0].1.as_str()),
+        ("县扶贫办张科长", "")
+    );
+    let summary = json(&["county", "summary", "--db", db, "--json"]);
+    assert_eq!(
+        lacking_of(&summary, name).unwrap()["lacking"],
+        serde_json::json!(["service_centre"])
+    );
+    // The third: the township is no longer short; the change is one audit row.
+    ok(&[
+        "county",
+        "township",
+        "--db",
+        db,
+        "--name",
+        name,
+        "--service",
+        "yes",
+        "--actor",
+        "李干事",
+    ]);
+    let audit = township_audit(db, name);
+    assert_eq!(audit.len(), 2, "{audit:?}");
+    assert_eq!(
+        audit[1],
+        (
+            "李干事".to_string(),
+            "service_centre".to_string(),
+            "Integer(0)".to_string(),
+            "Integer(1)".to_string()
+        )
+    );
+    let summary = json(&["county", "summary", "--db", db, "--json"]);
+    assert!(lacking_of(&summary, name).is_none());
+    assert_eq!(
+        summary["exit_test"]["townships_lacking"]
+            .as_array()
+            .unwrap()
+            .len(),
+        townships.len() - 1
+    );
+
+    // Without options the facts are shown and nothing is written.
+    let changes = || {
+        rusqlite::Connection::open(db)
+            .unwrap()
+            .query_row("SELECT count(*) FROM change_log", [], |r| {
+                r.get::<_, i64>(0)
+            })
+            .unwrap()
+    };
+    let before = changes();
+    let shown = ok(&[
+        "--lang", "en", "county", "township", "--db", db, "--name", name,
+    ]);
+    assert_eq!(
+        shown,
+        format!(
+            "{name}: Standard central school: yes, Qualified health centre: yes, Public service centre: yes\n"
+        )
+    );
+    let again = ok(&[
+        "county", "township", "--db", db, "--name", name, "--school", "yes",
+    ]);
+    assert!(again.contains("未改动"), "{again}");
+    assert_eq!(changes(), before);
+
+    // An unknown township is refused, naming the ones there are; nothing changes.
+    let out = dripline(&[
+        "county",
+        "township",
+        "--db",
+        db,
+        "--name",
+        "无此镇",
+        "--school",
+        "yes",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("没有名为 无此镇 的乡镇") && err.contains(name),
+        "{err}"
+    );
+    assert_eq!(changes(), before);
+    // A bad value is refused by the argument parser.
+    let out = dripline(&[
+        "county", "township", "--db", db, "--name", name, "--school", "maybe",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+
+    // A village laptop's database records no township facts.
+    let village = dir.path().join("village.sqlite");
+    let village = village.to_str().unwrap();
+    ok(&["demo", "--out", village]);
+    let name = json(&["county", "summary", "--db", village, "--json"])["lines"][1]["name"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let out = dripline(&[
+        "--lang", "en", "county", "township", "--db", village, "--name", &name, "--school", "yes",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).contains("recorded in the county database only"),
+        "{}",
+        text(&out.stderr)
+    );
 }

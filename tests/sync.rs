@@ -776,3 +776,72 @@ fn a_version_2_database_migrates_and_its_next_edits_are_tracked() {
     assert_eq!((st.pending_records, st.open_conflicts), (1, 0));
     assert!(st.last_export.is_none() && !st.county_key_set);
 }
+
+/// No record or audit row of the townships' facts in a bundle's payload.
+fn carries_no_township_facts(payload: &dripline::sync::manifest::Payload) -> bool {
+    payload
+        .tables
+        .iter()
+        .all(|t| t.table.name != "township_facilities")
+        && payload
+            .audit
+            .iter()
+            .all(|a| a.table != "township_facilities")
+}
+
+#[test]
+fn township_facts_stay_in_the_database_they_were_recorded_in() {
+    let w = World::new();
+    let facts = TownshipFacilities {
+        township: w.village.township.clone(),
+        central_school: true,
+        ..Default::default()
+    };
+    // The county's ticks, then a change of one of them: a record and an audit row.
+    {
+        let mut store = Store::open(&w.county).unwrap();
+        store.set_township_facilities(&facts).unwrap().unwrap();
+        let mut more = facts.clone();
+        more.health_centre = true;
+        store.set_township_facilities(&more).unwrap().unwrap();
+        store.close().unwrap();
+    }
+    let bundle = w.return_bundle();
+    {
+        let laptop = Store::open(&w.a).unwrap();
+        let verified = import::verify(&laptop, &bundle).unwrap();
+        assert!(!verified.payload.tables.is_empty());
+        assert!(carries_no_township_facts(&verified.payload));
+    }
+    w.import(&w.a, &[bundle]).unwrap();
+    assert!(
+        Store::open(&w.a)
+            .unwrap()
+            .township_facilities()
+            .unwrap()
+            .is_empty()
+    );
+
+    // Facts written into a laptop's file (the window offers no such thing there) never leave it.
+    {
+        let mut store = Store::open(&w.a).unwrap();
+        store.set_township_facilities(&facts).unwrap().unwrap();
+        let mut less = facts.clone();
+        less.central_school = false;
+        store.set_township_facilities(&less).unwrap().unwrap();
+        store.close().unwrap();
+    }
+    for full in [false, true] {
+        let bundle = w.export(&w.a, full);
+        let county = Store::open(&w.county).unwrap();
+        let verified = import::verify(&county, &bundle).unwrap();
+        assert!(carries_no_township_facts(&verified.payload), "full: {full}");
+        drop(county);
+        w.import(&w.county, &[bundle]).unwrap();
+    }
+    // The county's own facts are as it recorded them.
+    let county = Store::open(&w.county).unwrap();
+    let kept = county.township_facilities().unwrap();
+    assert_eq!(kept.len(), 1);
+    assert!(kept[0].central_school && kept[0].health_centre);
+}

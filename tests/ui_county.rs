@@ -454,3 +454,241 @@ fn a_figure_opens_the_households_behind_it_and_one_opens_its_village() {
     assert_eq!(harness.state().screen(), Screen::Households);
     assert_eq!(harness.state().village_id(), Some(village.id));
 }
+
+/// The audit log of a township's facts record: (actor, field) per entry, its creation first
+/// (field "").
+fn township_audit(harness: &Harness<'static, App>, township: &str) -> Vec<(String, String)> {
+    let store = harness.state().store().unwrap();
+    let id: String = rusqlite::Connection::open(store.path())
+        .unwrap()
+        .query_row(
+            "SELECT id FROM township_facilities WHERE township = ?1",
+            [township],
+            |r| r.get(0),
+        )
+        .unwrap();
+    store
+        .audit_of(uuid::Uuid::parse_str(&id).unwrap())
+        .unwrap()
+        .into_iter()
+        .map(|r| (r.actor, r.field))
+        .collect()
+}
+
+/// Whether the checkbox labelled `label` is ticked.
+fn ticked(harness: &Harness<'static, App>, label: &str) -> bool {
+    harness
+        .get_by_label(label)
+        .accesskit_node()
+        .toggled()
+        .is_some_and(|t| t == egui::accesskit::Toggled::True)
+}
+
+#[test]
+fn a_township_fact_ticked_in_the_county_window_is_audited_and_undone() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut harness, _) = county_window(dir.path());
+    // The clerk says who is working; their name goes into the audit log.
+    let me = harness
+        .query_all_by_label_contains("我是")
+        .next()
+        .and_then(|n| n.accesskit_node().label())
+        .expect("the window asks who is working");
+    click(&mut harness, &me);
+    let actor = me.trim_start_matches("我是").to_string();
+    harness
+        .get_by_label_contains("全县退出（一低三有）：贫困发生率")
+        .click();
+    harness.run();
+    let township = TOWNSHIPS[0];
+    let short_of_all = format!("{township}：缺标准中心校、达标卫生院、便民服务中心（4 个村）");
+    assert!(shown(&harness, &short_of_all));
+
+    let school = format!("{township} 标准中心校");
+    click(&mut harness, &school);
+    assert!(ticked(&harness, &school));
+    // The exit test follows: the township now lacks two.
+    assert!(shown(
+        &harness,
+        &format!("{township}：缺达标卫生院、便民服务中心（4 个村）")
+    ));
+    assert!(!shown(&harness, &short_of_all));
+    let facts = harness
+        .state()
+        .store()
+        .unwrap()
+        .township_facilities()
+        .unwrap();
+    assert_eq!(facts.len(), 1);
+    assert!(facts[0].central_school && !facts[0].health_centre);
+    assert_eq!(
+        township_audit(&harness, township),
+        [(actor.clone(), String::new())],
+        "the creation of the record, under the clerk's name"
+    );
+    // The county table was not recomputed.
+    assert!(!harness.state().job_running());
+    harness.get_by_label("全县合计（12 个村）");
+
+    // The app's undo: the fact is gone again, in the window and in the database.
+    click(&mut harness, "撤销");
+    assert!(!harness.state().job_running());
+    harness.get_by_label("全县合计（12 个村）");
+    assert!(shown(&harness, &short_of_all));
+    assert!(!ticked(&harness, &school));
+    assert!(
+        harness
+            .state()
+            .store()
+            .unwrap()
+            .township_facilities()
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(
+        township_audit(&harness, township),
+        [
+            (actor.clone(), String::new()),
+            (actor.clone(), "deleted".into())
+        ],
+        "the undo is in the audit log too"
+    );
+
+    // Ticked again: the same record comes back, with the whole history.
+    let health = format!("{township} 达标卫生院");
+    click(&mut harness, &health);
+    assert!(ticked(&harness, &health) && !ticked(&harness, &school));
+    let audit = township_audit(&harness, township);
+    let fields: Vec<&str> = audit[2..].iter().map(|(_, f)| f.as_str()).collect();
+    assert_eq!(
+        fields,
+        ["central_school", "health_centre", "deleted"],
+        "{audit:?}"
+    );
+    assert!(audit.iter().all(|(a, _)| *a == actor));
+    assert!(
+        harness
+            .state()
+            .store()
+            .unwrap()
+            .verify_audit_chain()
+            .unwrap()
+            .broken
+            .is_none()
+    );
+}
+
+#[test]
+fn a_township_short_of_the_three_haves_opens_the_list_of_its_villages() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut harness, villages) = county_window(dir.path());
+    harness
+        .get_by_label_contains("全县退出（一低三有）：贫困发生率")
+        .click();
+    harness.run();
+    harness.get_by_label("未达三有的乡镇（3 个），点击查看该乡镇的村：");
+    // One township equipped: the others are still listed, it is not.
+    for have in ["标准中心校", "达标卫生院", "便民服务中心"] {
+        click(&mut harness, &format!("{} {have}", TOWNSHIPS[2]));
+    }
+    harness.get_by_label("未达三有的乡镇（2 个），点击查看该乡镇的村：");
+    assert!(
+        harness
+            .query_all_by_label_contains(&format!("{}：缺", TOWNSHIPS[2]))
+            .next()
+            .is_none()
+    );
+    click(&mut harness, &format!("{} 达标卫生院", TOWNSHIPS[1]));
+    let line = format!("{}：缺标准中心校、便民服务中心（4 个村）", TOWNSHIPS[1]);
+    click(&mut harness, &line);
+    harness.get_by_label(&format!("{}的村（4 个）", TOWNSHIPS[1]));
+    harness.get_by_label(&format!("{}缺标准中心校、便民服务中心", TOWNSHIPS[1]));
+    let ours: Vec<&DemoVillage> = villages
+        .iter()
+        .filter(|v| v.village.township == TOWNSHIPS[1])
+        .collect();
+    assert_eq!(ours.len(), 4);
+    let listed: Vec<String> = harness
+        .query_all_by_role(egui::accesskit::Role::Link)
+        .filter_map(|n| n.accesskit_node().label())
+        .filter(|l| l.starts_with(&format!("{} ", TOWNSHIPS[1])))
+        .collect();
+    let mut expected: Vec<String> = ours
+        .iter()
+        .map(|v| format!("{} {}", v.village.township, v.village.name))
+        .collect();
+    let mut sorted = listed.clone();
+    sorted.sort();
+    expected.sort();
+    assert_eq!(sorted, expected);
+    // A village of the list opens it.
+    click(&mut harness, &listed[2]);
+    let picked = ours
+        .iter()
+        .find(|v| format!("{} {}", v.village.township, v.village.name) == listed[2])
+        .unwrap();
+    assert_eq!(harness.state().screen(), Screen::Households);
+    assert_eq!(harness.state().village_id(), Some(picked.village.id));
+}
+
+/// Moves the day every bundle of `village_code` was received back by `days`.
+fn received_days_ago(county: &std::path::Path, village_code: &str, days: i64) {
+    let day = dripline::workspace::clock_today() - chrono::Duration::days(days);
+    rusqlite::Connection::open(county)
+        .unwrap()
+        .execute(
+            "UPDATE bundle_receipt SET received_at = ?1 || substr(received_at, 11)
+             WHERE village_code = ?2",
+            rusqlite::params![day.to_string(), village_code],
+        )
+        .unwrap();
+}
+
+#[test]
+fn the_silence_chosen_in_the_received_panel_decides_which_villages_are_listed() {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = DemoSpec {
+        villages: 1,
+        households_per_village: 4,
+        seed: 14,
+    };
+    let villages: Vec<DemoVillage> = demo::villages(&spec).collect();
+    let county = common::county::ReceivingCounty::new(dir.path(), &villages);
+    // The laptop's village last sent ten days ago; the demo village never.
+    received_days_ago(&county.county, &county.village.code, 10);
+    let mut harness = harness(&dir.path().join("data"), Some(county.county.clone()));
+    harness.step();
+    wait_for_job(&mut harness);
+    click(&mut harness, "收到的数据包");
+    let sent = format!(
+        "{} {} {}：最后收到 {}，已 10 天",
+        county.village.code,
+        county.village.township,
+        county.village.name,
+        dripline::workspace::clock_today() - chrono::Duration::days(10)
+    );
+    let never = format!(
+        "{} {} {}：从未收到数据包",
+        villages[0].village.code, villages[0].village.township, villages[0].village.name
+    );
+    assert!(shown(&harness, "超过 30 天未收到数据包的村（1 个）"));
+    assert!(shown(&harness, &never) && !shown(&harness, &sent));
+
+    // Nine days: ten days of silence is more.
+    harness
+        .get_by_role_and_label(egui::accesskit::Role::SpinButton, "未收到数据包超过（天）")
+        .set_value_accesskit(9.0);
+    harness.run();
+    assert!(
+        shown(&harness, "超过 9 天未收到数据包的村（2 个）"),
+        "the heading follows the days chosen"
+    );
+    assert!(shown(&harness, &never) && shown(&harness, &sent));
+    // Ten days: not more than ten.
+    harness
+        .get_by_role_and_label(egui::accesskit::Role::SpinButton, "未收到数据包超过（天）")
+        .set_value_accesskit(10.0);
+    harness.run();
+    assert!(shown(&harness, "超过 10 天未收到数据包的村（1 个）"));
+    assert!(!shown(&harness, &sent));
+}

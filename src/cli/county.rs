@@ -1,6 +1,6 @@
-//! `dripline county init|return|overview|summary|received`: a county database, the return bundle
-//! of one village, every village's headline figures, the county summary by township, and which
-//! villages have sent what.
+//! `dripline county init|return|overview|summary|township|received`: a county database, the
+//! return bundle of one village, every village's headline figures, the county summary by
+//! township, a township's three haves, and which villages have sent what.
 
 use std::path::{Path, PathBuf};
 
@@ -9,6 +9,8 @@ use clap::{Args, Subcommand};
 
 use super::{CliError, emit};
 use crate::i18n::{Label, Lang, Localize};
+use crate::model::TownshipFacilities;
+use crate::rules::county::{CountyCriterion, TownshipHave, lacks_text};
 use crate::store::Store;
 use crate::sync::county;
 use crate::workspace::county::{self as workspace_county, CountyTree, Level, OverviewColumn};
@@ -70,6 +72,25 @@ pub enum CountyAction {
         #[arg(long)]
         force: bool,
     },
+    /// A township's three haves for the county exit 一低三有 (standard central school, qualified
+    /// health centre, public service centre): shown, or changed with the options given (an
+    /// audited, undoable change, like the window's ticks).
+    Township {
+        #[arg(long, value_name = "FILE")]
+        db: PathBuf,
+        /// The township, as the villages of the database name it.
+        #[arg(long, value_name = "NAME")]
+        name: String,
+        /// A standard central school (标准中心校).
+        #[arg(long, value_name = "yes|no")]
+        school: Option<YesNo>,
+        /// A qualified health centre (达标卫生院).
+        #[arg(long, value_name = "yes|no")]
+        health: Option<YesNo>,
+        /// A public service centre (便民服务中心).
+        #[arg(long, value_name = "yes|no")]
+        service: Option<YesNo>,
+    },
     /// Which villages have sent what: the last bundle from each village and device (its date and
     /// change range), the villages silent for more than N days, and the refused bundles with
     /// their reasons.
@@ -82,6 +103,13 @@ pub enum CountyAction {
         #[arg(long)]
         json: bool,
     },
+}
+
+/// A yes-or-no option.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum YesNo {
+    Yes,
+    No,
 }
 
 pub fn run(args: CountyArgs, lang: Lang, today: NaiveDate) -> Result<(), CliError> {
@@ -130,7 +158,83 @@ pub fn run(args: CountyArgs, lang: Lang, today: NaiveDate) -> Result<(), CliErro
             silent_days,
             json,
         } => received(&db, silent_days, json, lang, today),
+        CountyAction::Township {
+            db,
+            name,
+            school,
+            health,
+            service,
+        } => township(&db, &name, [school, health, service], lang),
     }
+}
+
+/// Shows a township's three haves, or sets those given (`haves` in the order of
+/// [`TownshipHave::ALL`]).
+fn township(db: &Path, name: &str, haves: [Option<YesNo>; 3], lang: Lang) -> Result<(), CliError> {
+    let mut store = Store::open(db)?;
+    let villages = store.villages()?;
+    if villages.len() <= 1 && !county::is_county(&store)? {
+        return Err(CliError::Argument(
+            lang.pick(
+                "这是村级数据库：乡镇设施（一低三有）只在县级数据库中录入，未做任何改动。",
+                "This is a village database: township facilities (一低三有) are recorded in the county database only; nothing was changed.",
+            )
+            .to_string(),
+        ));
+    }
+    let name = name.trim();
+    let mut townships: Vec<&str> = villages.iter().map(|v| v.township.as_str()).collect();
+    townships.sort_unstable();
+    townships.dedup();
+    if !townships.contains(&name) {
+        return Err(CliError::Argument(match lang {
+            Lang::Zh => format!(
+                "数据库中没有名为 {name} 的乡镇，未做任何改动。已有的乡镇：{}。",
+                townships.join("、")
+            ),
+            Lang::En => format!(
+                "There is no township called {name} in the database; nothing was changed. Townships: {}.",
+                townships.join(", ")
+            ),
+        }));
+    }
+    let mut facts = store
+        .township_facilities()?
+        .into_iter()
+        .find(|f| f.township == name)
+        .unwrap_or_else(|| TownshipFacilities {
+            township: name.to_string(),
+            ..Default::default()
+        });
+    let given = haves.iter().any(Option::is_some);
+    for (have, value) in TownshipHave::ALL.into_iter().zip(haves) {
+        if let Some(value) = value {
+            have.set(&mut facts, value == YesNo::Yes);
+        }
+    }
+    let changed = given && store.set_township_facilities(&facts)?.is_some();
+    store.close()?;
+    let (has, lacks) = (lang.pick("有", "yes"), lang.pick("无", "no"));
+    let list: Vec<String> = TownshipHave::ALL
+        .into_iter()
+        .map(|h| {
+            let value = if h.has(&facts) { has } else { lacks };
+            format!("{}{}{value}", h.label(lang), lang.pick("：", ": "))
+        })
+        .collect();
+    let state = match (given, changed) {
+        (false, _) => "",
+        (true, true) => lang.pick("（已保存）", " (saved)"),
+        (true, false) => lang.pick(
+            "（与原记录相同，未改动）",
+            " (as recorded already; nothing changed)",
+        ),
+    };
+    emit(&format!(
+        "{name}{}{}{state}\n",
+        lang.pick("：", ": "),
+        list.join(lang.pick("，", ", "))
+    ))
 }
 
 /// The county's log of received bundles: three sections of text, or one JSON document.
@@ -354,6 +458,23 @@ fn summary(
                 })
             })
             .collect();
+        // Which township fails which of the three haves, with the villages it counts.
+        let townships_lacking: Vec<serde_json::Value> = exit_test
+            .townships_lacking()
+            .iter()
+            .map(|(name, lacking)| {
+                let villages: Vec<&str> = tree
+                    .township(name)
+                    .map(|t| t.villages.iter().map(|(v, _)| v.code.as_str()).collect())
+                    .unwrap_or_default();
+                serde_json::json!({
+                    "township": name,
+                    "lacking": lacking.iter().map(|h| h.code()).collect::<Vec<_>>(),
+                    "text": lacks_text(lacking, lang),
+                    "villages": villages,
+                })
+            })
+            .collect();
         let document = serde_json::json!({
             "lines": items,
             "exit_test": {
@@ -362,6 +483,7 @@ fn summary(
                 "wrong_exit_rate": exit_test.wrong_exit_rate,
                 "missed_rate": exit_test.missed_rate,
                 "items": items_of_test,
+                "townships_lacking": townships_lacking,
             },
         });
         format!(
@@ -401,6 +523,22 @@ fn summary(
                 lang.pick("：", ": "),
                 item.text(lang)
             ));
+            if item.criterion == CountyCriterion::TownshipFacilities {
+                // Every township short, not only the few the item's sentence names.
+                for (name, lacking) in exit_test.townships_lacking() {
+                    let villages = tree.township(name).map_or(0, |t| t.villages.len());
+                    text.push_str(&match lang {
+                        Lang::Zh => format!(
+                            "    {name}：{}（{villages} 个村）\n",
+                            lacks_text(lacking, lang)
+                        ),
+                        Lang::En => format!(
+                            "    {name}: {} ({villages} villages)\n",
+                            lacks_text(lacking, lang)
+                        ),
+                    });
+                }
+            }
         }
         text
     };

@@ -56,6 +56,15 @@ impl TownshipHave {
         TownshipHave::ServiceCentre,
     ];
 
+    /// The JSON key and the name scripts use.
+    pub fn code(self) -> &'static str {
+        match self {
+            TownshipHave::CentralSchool => "central_school",
+            TownshipHave::HealthCentre => "health_centre",
+            TownshipHave::ServiceCentre => "service_centre",
+        }
+    }
+
     pub fn has(self, f: &TownshipFacilities) -> bool {
         match self {
             TownshipHave::CentralSchool => f.central_school,
@@ -80,6 +89,15 @@ impl Label for TownshipHave {
             TownshipHave::HealthCentre => lang.pick("达标卫生院", "Qualified health centre"),
             TownshipHave::ServiceCentre => lang.pick("便民服务中心", "Public service centre"),
         }
+    }
+}
+
+/// What a township lacks, in words: 缺标准中心校、达标卫生院 / lacks a standard central school, …
+pub fn lacks_text(lacking: &[TownshipHave], lang: Lang) -> String {
+    let what: Vec<&str> = lacking.iter().map(|h| h.label(lang)).collect();
+    match lang {
+        Lang::Zh => format!("缺{}", what.join("、")),
+        Lang::En => format!("lacks {}", what.join(", ")),
     }
 }
 
@@ -122,12 +140,9 @@ impl Localize for CountyReason {
                 let mut list: Vec<String> = townships
                     .iter()
                     .take(NAMED)
-                    .map(|(name, lacking)| {
-                        let what: Vec<&str> = lacking.iter().map(|h| h.label(lang)).collect();
-                        match lang {
-                            Lang::Zh => format!("{name}缺{}", what.join("、")),
-                            Lang::En => format!("{name} lacks {}", what.join(", ")),
-                        }
+                    .map(|(name, lacking)| match lang {
+                        Lang::Zh => format!("{name}{}", lacks_text(lacking, lang)),
+                        Lang::En => format!("{name} {}", lacks_text(lacking, lang)),
                     })
                     .collect();
                 if townships.len() > NAMED {
@@ -187,6 +202,18 @@ pub struct CountyAssessment {
 impl CountyAssessment {
     pub fn passed(&self) -> bool {
         self.items.iter().all(CountyItem::passed)
+    }
+
+    /// The townships that fail 三有, each with what it lacks, in the county's township order
+    /// (empty when the item is met).
+    pub fn townships_lacking(&self) -> &[(String, Vec<TownshipHave>)] {
+        self.items
+            .iter()
+            .find_map(|i| match &i.failure {
+                Some(CountyReason::TownshipsLacking(list)) => Some(list.as_slice()),
+                _ => None,
+            })
+            .unwrap_or_default()
     }
 }
 
@@ -354,5 +381,17 @@ mod tests {
                 .contains("2 of 100 households = 2.00%")
         );
         assert!(a.items[3].passed());
+        let lacking = a.townships_lacking();
+        assert_eq!(
+            lacking,
+            [
+                ("歧坪镇".to_string(), vec![TownshipHave::HealthCentre]),
+                ("白驿镇".to_string(), TownshipHave::ALL.to_vec()),
+            ]
+        );
+        assert_eq!(
+            lacks_text(&lacking[0].1, Lang::En),
+            "lacks Qualified health centre"
+        );
     }
 }

@@ -51,12 +51,15 @@ pub(crate) fn table_number(name: &str) -> i64 {
     record::number_of(name).unwrap_or(0)
 }
 
-/// The synced table of bookkeeping number `n`.
+/// The synced table of bookkeeping number `n` (`None` for a county-only table: its audit rows
+/// stay out of every bundle).
 pub(crate) fn table_numbered(n: i64) -> Option<SyncTable> {
-    record::table_numbered(n).map(|t| SyncTable {
-        name: t.name,
-        columns: t.columns,
-    })
+    record::table_numbered(n)
+        .filter(|t| record::is_synced(t.name))
+        .map(|t| SyncTable {
+            name: t.name,
+            columns: t.columns,
+        })
 }
 
 /// The write-path description of a synced table, for the merge's audit and clock writes.

@@ -51,7 +51,18 @@ pub(crate) const TABLE_ORDER: &[&str] = &[
     "sale",
     "training",
     "household_departure",
+    "township_facilities",
 ];
+
+/// The tables of [`TABLE_ORDER`] that are the county's own data: written, audited and undone like
+/// every record, but never carried by a bundle (not among [`super::sync_tables`]), so a village
+/// laptop can neither send nor receive them.
+pub(crate) const COUNTY_ONLY_TABLES: &[&str] = &["township_facilities"];
+
+/// Whether bundles carry `name` (a table of [`TABLE_ORDER`] that is not county-only).
+pub(crate) fn is_synced(name: &str) -> bool {
+    !COUNTY_ONLY_TABLES.contains(&name)
+}
 
 impl Table {
     /// The table's number in the bookkeeping (1-based place in [`TABLE_ORDER`]).
@@ -116,7 +127,8 @@ pub(crate) fn table_numbered(n: i64) -> Option<&'static Table> {
         .and_then(|name| table_named(name))
 }
 
-/// Every table written through [`write_record`] (and so carried by sync bundles), parents first.
+/// Every table written through [`write_record`], parents first: the synced ones and the
+/// county-only ones ([`COUNTY_ONLY_TABLES`]).
 pub(crate) fn all_tables() -> impl Iterator<Item = &'static Table> {
     let every = || {
         super::households::TABLES
@@ -130,6 +142,7 @@ pub(crate) fn all_tables() -> impl Iterator<Item = &'static Table> {
             .chain(super::visits::TABLES)
             .chain(super::survey::TABLES)
             .chain(super::products::TABLES)
+            .chain(super::townships::TABLES)
             .copied()
     };
     TABLE_ORDER
@@ -469,6 +482,24 @@ impl Store {
         }
         tx.commit()?;
         Ok(changed.then_some(ChangeId(ctx.change_id)))
+    }
+
+    /// Whether an undo (`undo`, as [`Store::undo`] returned it) touched only county-only
+    /// tables, so that no village's figures moved. An undo writes an audit row for every record
+    /// it touches (a restored field, a tombstone), so its audit rows say it all.
+    pub fn undo_is_county_only(&self, undo: ChangeId) -> Result<bool> {
+        let tables: Vec<i64> = self
+            .conn
+            .prepare(
+                "SELECT DISTINCT a.tbl FROM audit a JOIN change_log c ON c.n = a.change
+                 WHERE c.change_id = ?1",
+            )?
+            .query_map([undo.0.to_string()], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(!tables.is_empty()
+            && tables
+                .iter()
+                .all(|n| table_numbered(*n).is_some_and(|t| !is_synced(t.name))))
     }
 
     /// Reverts every field a change wrote, newest first, and tombstones the records it created, as

@@ -524,6 +524,10 @@ pub const MIGRATIONS: &[Step] = &[
     ALTER TABLE village_headline ADD COLUMN settings TEXT NOT NULL DEFAULT '';
     "#,
     ),
+    // 12 (county-township-records): the townships' three haves become records written through
+    // the audited write path (a key and UUID, the bookkeeping columns, a tombstone), so that a
+    // clerk's tick is audited and undoable (issue 14). Still county data, never in a bundle.
+    Step::Code(super::townships::migrate),
 ];
 
 /// The schema version this build writes.

@@ -330,9 +330,12 @@ pub struct SyncTable {
     pub columns: &'static [&'static str],
 }
 
-/// Every synced table, parents before children (villages, then households, …).
+/// Every synced table, parents before children (villages, then households, …). The county-only
+/// tables (`record::COUNTY_ONLY_TABLES`) are not among them: no bundle is read from or written
+/// with them, and a bundle naming one does not decode.
 pub fn sync_tables() -> Vec<SyncTable> {
     record::all_tables()
+        .filter(|t| record::is_synced(t.name))
         .map(|t| SyncTable {
             name: t.name,
             columns: t.columns,

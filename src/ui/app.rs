@@ -468,7 +468,17 @@ impl App {
         };
         self.clock_today = clock_today();
         match session.undo(self.clock_today) {
-            Ok(()) => self.after_change(Notice::Undone),
+            Ok(undone) => {
+                // A township's facts change no village's figures: the county table stays.
+                let county_tree = undone
+                    .county_data_only
+                    .then(|| self.screens.county_tree.take())
+                    .flatten();
+                self.after_change(Notice::Undone);
+                if county_tree.is_some() {
+                    self.screens.county_tree = county_tree;
+                }
+            }
             Err(e) => self.notice.set(Notice::failed(&e, self.prefs.lang)),
         }
     }

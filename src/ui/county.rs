@@ -15,7 +15,7 @@ use super::jobs::Job;
 use super::widgets::{ERROR_RED, OK_GREEN};
 use crate::i18n::{Label, Lang};
 use crate::model::{Thresholds, TownshipFacilities, Village};
-use crate::rules::county::TownshipHave;
+use crate::rules::county::{TownshipHave, lacks_text};
 use crate::rules::figures::HouseholdFigure;
 use crate::rules::precisions::Headline;
 use crate::store::bundle_receipts::BundleReceipt;
@@ -70,6 +70,8 @@ pub struct CountyScreen {
     received: Option<(u64, u32, ReceivedReport)>,
     /// The households behind the figure last clicked, shown in a window until closed.
     figure_list: Option<FigureList>,
+    /// The township short of 三有 whose villages are listed, in a window until closed.
+    township_list: Option<String>,
 }
 
 /// The households behind a figure of the county table.
@@ -90,17 +92,20 @@ impl Default for CountyScreen {
             silent_days: DEFAULT_SILENT_DAYS,
             received: None,
             figure_list: None,
+            township_list: None,
         }
     }
 }
 
-/// The county exit 一低三有 with the wrong-exit and missed rates, and the townships' three haves
-/// to tick (a county setting, saved at once).
+/// The county exit 一低三有 with the wrong-exit and missed rates, the townships short of 三有
+/// (each opening the list of its villages), and the townships' three haves to tick (saved at
+/// once, an undoable change). `township_list` is set to the township clicked.
 fn exit_test_ui(
     ui: &mut egui::Ui,
     lang: Lang,
     tree: &CountyTree,
     ctx: &CountyContext<'_>,
+    township_list: &mut Option<String>,
     actions: &mut Vec<Action>,
 ) {
     let test = tree.exit_test(ctx.facilities, ctx.thresholds);
@@ -142,6 +147,42 @@ fn exit_test_ui(
                 ))
                 .color(color),
             );
+        }
+        let lacking = test.townships_lacking();
+        if !lacking.is_empty() {
+            ui.label(match lang {
+                Lang::Zh => format!(
+                    "未达三有的乡镇（{} 个），点击查看该乡镇的村：",
+                    lacking.len()
+                ),
+                Lang::En => format!(
+                    "Townships short of the three haves ({}); click one for its villages:",
+                    lacking.len()
+                ),
+            });
+            egui::ScrollArea::vertical()
+                .id_salt("county_townships_lacking")
+                .max_height(140.0)
+                .show(ui, |ui| {
+                    for (name, lacks) in lacking {
+                        let villages = tree.township(name).map_or(0, |t| t.villages.len());
+                        let text = match lang {
+                            Lang::Zh => {
+                                format!("{name}：{}（{villages} 个村）", lacks_text(lacks, lang))
+                            }
+                            Lang::En => {
+                                format!("{name}: {} ({villages} villages)", lacks_text(lacks, lang))
+                            }
+                        };
+                        if ui
+                            .link(RichText::new(text).color(ERROR_RED))
+                            .on_hover_text(lang.pick("列出该乡镇的村", "List its villages"))
+                            .clicked()
+                        {
+                            *township_list = Some(name.clone());
+                        }
+                    }
+                });
         }
         ui.horizontal(|ui| {
             let all: Vec<uuid::Uuid> = tree.villages().map(|(v, _)| v.id).collect();
@@ -317,7 +358,7 @@ impl CountyScreen {
                 self.expanded.clear();
             }
         });
-        exit_test_ui(ui, lang, tree, ctx, &mut actions);
+        exit_test_ui(ui, lang, tree, ctx, &mut self.township_list, &mut actions);
         let lines = self.lines(tree);
         self.table_ui(
             ui,
@@ -328,7 +369,116 @@ impl CountyScreen {
             &mut actions,
         );
         self.figure_list_ui(ui, lang, &mut actions);
+        self.township_list_ui(ui, lang, tree, ctx, &mut actions);
         actions
+    }
+
+    /// The window listing the villages of the township clicked in the county exit, with what the
+    /// township lacks; a village opens it.
+    fn township_list_ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        lang: Lang,
+        tree: &CountyTree,
+        ctx: &CountyContext<'_>,
+        actions: &mut Vec<Action>,
+    ) {
+        let Some(name) = &self.township_list else {
+            return;
+        };
+        let Some(township) = tree.township(name) else {
+            self.township_list = None;
+            return;
+        };
+        let facts = ctx
+            .facilities
+            .iter()
+            .find(|f| f.township == township.name)
+            .cloned()
+            .unwrap_or_default();
+        let lacking: Vec<TownshipHave> = TownshipHave::ALL
+            .into_iter()
+            .filter(|h| !h.has(&facts))
+            .collect();
+        let title = match lang {
+            Lang::Zh => format!("{}的村（{} 个）", township.name, township.villages.len()),
+            Lang::En => format!(
+                "Villages of {} ({})",
+                township.name,
+                township.villages.len()
+            ),
+        };
+        let mut open = true;
+        let mut close = false;
+        let mut chosen = None;
+        egui::Window::new(title)
+            .id(egui::Id::unique("county_township_villages"))
+            .open(&mut open)
+            .default_width(520.0)
+            .show(ui.ctx(), |ui| {
+                if lacking.is_empty() {
+                    ui.label(
+                        RichText::new(lang.pick("三有：达标", "Three haves: met")).color(OK_GREEN),
+                    );
+                } else {
+                    ui.label(
+                        RichText::new(format!(
+                            "{}{}{}",
+                            township.name,
+                            lang.pick("", " "),
+                            lacks_text(&lacking, lang)
+                        ))
+                        .color(ERROR_RED),
+                    );
+                }
+                ui.horizontal(|ui| {
+                    ui.label(lang.pick("点击村名打开该村。", "Click a village to open it."));
+                    if ui.button(lang.pick("关闭列表", "Close the list")).clicked() {
+                        close = true;
+                    }
+                });
+                egui::ScrollArea::vertical()
+                    .id_salt("county_township_villages_scroll")
+                    .max_height(420.0)
+                    .show(ui, |ui| {
+                        egui::Grid::new("county_township_villages_grid")
+                            .striped(true)
+                            .show(ui, |ui| {
+                                ui.strong(lang.pick("村", "Village"));
+                                ui.strong(lang.pick("村代码", "Village code"));
+                                for column in
+                                    [OverviewColumn::Households, OverviewColumn::Incidence]
+                                {
+                                    ui.strong(column.label(lang));
+                                }
+                                ui.end_row();
+                                for (village, h) in &township.villages {
+                                    let text = format!("{} {}", village.township, village.name);
+                                    if ui
+                                        .link(text)
+                                        .on_hover_text(lang.pick("打开本村", "Open this village"))
+                                        .clicked()
+                                    {
+                                        chosen = Some(village.id);
+                                    }
+                                    ui.label(&village.code);
+                                    for column in
+                                        [OverviewColumn::Households, OverviewColumn::Incidence]
+                                    {
+                                        ui.label(column.text(h));
+                                    }
+                                    ui.end_row();
+                                }
+                            });
+                    });
+            });
+        if let Some(id) = chosen {
+            actions.push(Action::ShowVillage(id));
+            open = false;
+        }
+        if !open || close {
+            self.township_list = None;
+        }
     }
 
     /// Which villages have sent what: the last bundle of each village and device, the villages

@@ -131,6 +131,13 @@ impl Localize for Applied {
     }
 }
 
+/// What an undo reverted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Undone {
+    /// Only the county's own data (a township's facts): no village's figures moved.
+    pub county_data_only: bool,
+}
+
 /// Why a change was not made (nothing was written).
 #[derive(Debug, thiserror::Error)]
 pub enum EditError {
@@ -171,10 +178,12 @@ impl Session {
     }
 
     /// Reverts the last change made in this session.
-    pub fn undo(&mut self, clock_today: chrono::NaiveDate) -> Result<(), StoreError> {
+    pub fn undo(&mut self, clock_today: chrono::NaiveDate) -> Result<Undone, StoreError> {
         let change = self.undo_stack.pop().ok_or(StoreError::NothingToUndo)?;
-        self.store.undo(change)?;
-        self.refresh(clock_today)
+        let undo = self.store.undo(change)?;
+        let county_data_only = self.store.undo_is_county_only(undo)?;
+        self.refresh(clock_today)?;
+        Ok(Undone { county_data_only })
     }
 
     /// Remembers a change made elsewhere (a survey import written by a background job).
@@ -301,11 +310,7 @@ impl Session {
                 store.set_thresholds(&t)?;
                 None
             }
-            // Township facts too: a county setting beside the thresholds.
-            DataAction::SaveTownshipFacilities(f) => {
-                store.set_township_facilities(&f)?;
-                None
-            }
+            DataAction::SaveTownshipFacilities(f) => store.set_township_facilities(&f)?,
         };
         self.undo_stack.extend(change);
         Ok(Applied::Saved)
