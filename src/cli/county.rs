@@ -90,6 +90,7 @@ pub fn run(args: CountyArgs, lang: Lang, today: NaiveDate) -> Result<(), CliErro
             if out.exists() {
                 return Err(CliError::OutputExists(out));
             }
+            super::passphrase::for_new_database(lang)?;
             // Built under a partial name and renamed when complete, so a failure leaves no file.
             let partial = crate::files::Partial::beside(&out)?;
             let mut store = Store::open_or_create(partial.path())?;

@@ -46,6 +46,7 @@ pub fn run(args: DemoArgs, lang: Lang) -> Result<(), CliError> {
         households_per_village: args.households_per_village,
         seed: args.seed,
     };
+    super::passphrase::for_new_database(lang)?;
     // Build into a temporary file beside the target and rename it at the end, so an interrupted
     // or failed run never leaves a half-made database under the requested name.
     let partial = crate::files::Partial::replacing_database(&args.out);
