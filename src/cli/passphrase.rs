@@ -71,14 +71,20 @@ fn prompt_new(lang: Lang, what: &str) -> Result<Option<String>, CliError> {
             return Ok(None);
         }
         if first.chars().count() < cipher::MIN_PASSPHRASE_CHARS {
-            eprintln!("{}", crate::i18n::Localize::localize(&cipher::strength(&first), lang));
+            eprintln!(
+                "{}",
+                crate::i18n::Localize::localize(&cipher::strength(&first), lang)
+            );
             continue;
         }
         let second = rpassword::prompt_password(lang.pick("再输一遍：", "Once more: "))?;
         if first == second {
             return Ok(Some(first));
         }
-        eprintln!("{}", lang.pick("两次不一样，请重输。", "They differ; again."));
+        eprintln!(
+            "{}",
+            lang.pick("两次不一样，请重输。", "They differ; again.")
+        );
     }
 }
 
@@ -143,7 +149,11 @@ pub fn run(args: PassphraseArgs, lang: Lang) -> Result<(), CliError> {
             if !store.is_encrypted() {
                 return Err(crate::store::StoreError::NotEncrypted { path: db }.into());
             }
-            let new = new_passphrase(lang, NEW_PASSPHRASE_ENV, lang.pick("新口令", "New passphrase"))?;
+            let new = new_passphrase(
+                lang,
+                NEW_PASSPHRASE_ENV,
+                lang.pick("新口令", "New passphrase"),
+            )?;
             store.change_passphrase(&new)?;
             store.close()?;
             emit(&format!(

@@ -363,9 +363,13 @@ pub fn inspect(backup: &Path) -> std::result::Result<BackupInfo, BackupError> {
     }
     let passphrase = cipher::process_passphrase();
     let villages = verify(backup, passphrase.as_deref())?;
-    let recorded = open_file(backup, OpenFlags::SQLITE_OPEN_READ_ONLY, passphrase.as_deref())
-        .ok()
-        .and_then(|conn| recorded_backup(&conn));
+    let recorded = open_file(
+        backup,
+        OpenFlags::SQLITE_OPEN_READ_ONLY,
+        passphrase.as_deref(),
+    )
+    .ok()
+    .and_then(|conn| recorded_backup(&conn));
     let made_at = recorded.or_else(|| meta.modified().ok().map(DateTime::<Utc>::from));
     Ok(BackupInfo { villages, made_at })
 }
@@ -416,10 +420,14 @@ pub fn restore(
         },
         other => other,
     })?;
-    let mut last_backup = open_file(backup, OpenFlags::SQLITE_OPEN_READ_ONLY, passphrase.as_deref())
-        .ok()
-        .and_then(|conn| recorded_backup(&conn))
-        .or_else(|| meta.modified().ok().map(DateTime::<Utc>::from));
+    let mut last_backup = open_file(
+        backup,
+        OpenFlags::SQLITE_OPEN_READ_ONLY,
+        passphrase.as_deref(),
+    )
+    .ok()
+    .and_then(|conn| recorded_backup(&conn))
+    .or_else(|| meta.modified().ok().map(DateTime::<Utc>::from));
     let current = db.exists();
     if current {
         // Folds the current WAL in, so that the file kept aside is whole on its own.
@@ -445,19 +453,19 @@ pub fn restore(
             passphrase.as_deref(),
         )
         .and_then(|conn| {
-                conn.execute(
-                    "INSERT OR REPLACE INTO meta (key, value) VALUES (?1, ?2)",
-                    [LAST_BACKUP_KEY, &at],
-                )?;
-                conn.close().map_err(|(_, e)| e)
-            })
-            .map_err(|e| {
-                let kind = match e.sqlite_error_code() {
-                    Some(rusqlite::ErrorCode::DiskFull) => std::io::ErrorKind::StorageFull,
-                    _ => std::io::ErrorKind::Other,
-                };
-                io(db, std::io::Error::new(kind, e.to_string()))
-            })?;
+            conn.execute(
+                "INSERT OR REPLACE INTO meta (key, value) VALUES (?1, ?2)",
+                [LAST_BACKUP_KEY, &at],
+            )?;
+            conn.close().map_err(|(_, e)| e)
+        })
+        .map_err(|e| {
+            let kind = match e.sqlite_error_code() {
+                Some(rusqlite::ErrorCode::DiskFull) => std::io::ErrorKind::StorageFull,
+                _ => std::io::ErrorKind::Other,
+            };
+            io(db, std::io::Error::new(kind, e.to_string()))
+        })?;
     }
     std::fs::OpenOptions::new()
         .read(true)

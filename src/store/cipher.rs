@@ -24,7 +24,10 @@ pub const MIN_PASSPHRASE_CHARS: usize = 8;
 static PROCESS_PASSPHRASE: Mutex<Option<String>> = Mutex::new(None);
 /// Asks for the passphrase of an encrypted file when none was given (the command line on a
 /// terminal); `None` when it cannot ask.
-static PROMPT: Mutex<Option<fn(&Path) -> Option<String>>> = Mutex::new(None);
+static PROMPT: Mutex<Option<Prompt>> = Mutex::new(None);
+
+/// Asks for the passphrase of the file at the path; `None` when it cannot.
+pub type Prompt = fn(&Path) -> Option<String>;
 
 /// The passphrase of every database this process opens or creates from now on (`None`: open
 /// only unencrypted files, create unencrypted ones).
@@ -38,7 +41,7 @@ pub fn process_passphrase() -> Option<String> {
 }
 
 /// Registers how to ask for a passphrase when an encrypted file is opened without one.
-pub fn set_passphrase_prompt(prompt: fn(&Path) -> Option<String>) {
+pub fn set_passphrase_prompt(prompt: Prompt) {
     *PROMPT.lock().expect("prompt lock") = Some(prompt);
 }
 
@@ -90,10 +93,9 @@ pub fn strength(passphrase: &str) -> Strength {
 impl crate::i18n::Localize for Strength {
     fn localize(&self, lang: crate::i18n::Lang) -> String {
         match self {
-            Strength::TooShort => lang.pick(
-                "太短：至少 8 个字符",
-                "Too short: at least 8 characters",
-            ),
+            Strength::TooShort => {
+                lang.pick("太短：至少 8 个字符", "Too short: at least 8 characters")
+            }
             Strength::Weak => lang.pick(
                 "弱：加长，或混用字母、数字和符号",
                 "Weak: make it longer, or mix letters, digits and symbols",
@@ -135,7 +137,13 @@ pub(crate) fn check_keyed(conn: &Connection, path: &Path) -> Result<()> {
                 (SELECT application_id FROM pragma_application_id), \
                 (SELECT user_version FROM pragma_user_version)",
         [],
-        |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?, r.get::<_, i64>(2)?)),
+        |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, i64>(1)?,
+                r.get::<_, i64>(2)?,
+            ))
+        },
     );
     let (tables, app_id, version) = match read {
         Ok(found) => found,
@@ -288,9 +296,7 @@ pub fn encrypt_file(path: &Path, passphrase: &str) -> Result<()> {
         let after = fingerprint(&copy, "main")?;
         let copy_version: i64 = copy.query_row("PRAGMA user_version", [], |r| r.get(0))?;
         if check != "ok" || after != before || copy_version != version {
-            return Err(StoreError::NotDripline {
-                path: temp.clone(),
-            });
+            return Err(StoreError::NotDripline { path: temp.clone() });
         }
         copy.close().map_err(|(_, e)| StoreError::Sqlite(e))
     })();

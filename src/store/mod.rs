@@ -179,7 +179,10 @@ pub enum StoreError {
     NeedsPassphrase { path: PathBuf },
     #[error("{path}: wrong passphrase")]
     WrongPassphrase { path: PathBuf },
-    #[error("the passphrase is shorter than {} characters", cipher::MIN_PASSPHRASE_CHARS)]
+    #[error(
+        "the passphrase is shorter than {} characters",
+        cipher::MIN_PASSPHRASE_CHARS
+    )]
     PassphraseTooShort,
     #[error("{path} is already encrypted")]
     AlreadyEncrypted { path: PathBuf },
@@ -368,7 +371,10 @@ impl Localize for StoreError {
             },
             StoreError::AlreadyEncrypted { path } => match lang {
                 Lang::Zh => format!("{} 已经加密，未做任何改动。", path.display()),
-                Lang::En => format!("{} is already encrypted; nothing was changed.", path.display()),
+                Lang::En => format!(
+                    "{} is already encrypted; nothing was changed.",
+                    path.display()
+                ),
             },
             StoreError::NotEncrypted { path } => match lang {
                 Lang::Zh => format!(
