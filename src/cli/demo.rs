@@ -89,7 +89,8 @@ pub fn run(args: DemoArgs, lang: Lang) -> Result<(), CliError> {
 
 /// Generates on one thread and writes on this one, so both cores work.
 fn generate_into(path: &std::path::Path, spec: &DemoSpec) -> Result<u64, CliError> {
-    let mut store = Store::open_or_create(path)?;
+    let passphrase = crate::store::cipher::process_passphrase();
+    let mut store = Store::open_or_create_with(path, passphrase.as_deref())?;
     store.start_bulk_load()?;
     let (sender, receiver) = mpsc::sync_channel(4);
     let generator_spec = *spec;

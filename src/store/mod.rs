@@ -498,8 +498,14 @@ impl Store {
         Ok(())
     }
 
-    /// Creates a new, empty database at `path`; an existing Dripline database is opened instead.
+    /// Creates a new, empty, unencrypted database at `path`; an existing Dripline database is
+    /// opened instead.
     pub fn open_or_create(path: &Path) -> Result<Store> {
+        Self::open_or_create_with(path, None)
+    }
+
+    /// [`Store::open_or_create`], a new database being encrypted with `passphrase`.
+    pub fn open_or_create_with(path: &Path, passphrase: Option<&str>) -> Result<Store> {
         if path.exists()
             && std::fs::metadata(path)
                 .map(|m| m.len() > 0)
@@ -512,7 +518,7 @@ impl Store {
                 StoreError::Sqlite(rusqlite::Error::ToSqlConversionFailure(Box::new(e)))
             })?;
         }
-        Self::open_inner(path, cipher::process_passphrase())
+        Self::open_inner(path, passphrase.map(str::to_string))
     }
 
     /// An in-memory database (tests and benchmarks).

@@ -133,7 +133,10 @@ pub enum Action {
         path: PathBuf,
     },
     /// Register a real village: from the demo, in a database of its own.
-    CreateVillage(Village),
+    /// Register a village; the passphrase encrypts the new database it gets (from the demo).
+    CreateVillage(Village, Option<String>),
+    /// Open the encrypted database with this passphrase (the passphrase prompt).
+    Unlock(String),
     Undo,
 }
 

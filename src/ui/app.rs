@@ -395,7 +395,8 @@ impl App {
                     message: e.to_string(),
                 }),
             },
-            Action::CreateVillage(village) => self.create_village(village),
+            Action::CreateVillage(village, passphrase) => self.create_village(village, passphrase),
+            Action::Unlock(passphrase) => self.unlock(passphrase),
             Action::Undo => self.undo(),
         }
     }
@@ -476,7 +477,7 @@ impl App {
     /// Registers a real village. From the demo (or when nothing could be opened) the village goes
     /// into a new database of its own in the data directory and the app switches to it; otherwise
     /// it goes into the open database.
-    fn create_village(&mut self, village: Village) {
+    fn create_village(&mut self, village: Village, passphrase: Option<String>) {
         let in_demo = self.view().is_some_and(|v| v.village.is_demo);
         self.clock_today = clock_today();
         let clock_today = self.clock_today;
@@ -486,7 +487,19 @@ impl App {
                 .save_village(&village)
                 .and_then(|_| session.refresh(clock_today))
                 .map(|()| None),
-            _ => Store::open_or_create(&paths::village_db(&self.data_dir)).and_then(|mut store| {
+            _ => {
+                // The new database is encrypted with the team's passphrase (and so are the
+                // device keys made in it); background jobs open it with the same.
+                let opened = Store::open_or_create_with(
+                    &paths::village_db(&self.data_dir),
+                    passphrase.as_deref(),
+                );
+                if opened.as_ref().is_ok_and(Store::is_encrypted) {
+                    crate::store::cipher::set_process_passphrase(passphrase);
+                }
+                opened
+            }
+            .and_then(|mut store| {
                 store.save_village(&village)?;
                 Session::new(store, clock_today).map(Some)
             }),
@@ -500,6 +513,38 @@ impl App {
                 self.after_change(Notice::Applied(Applied::Saved));
             }
             Err(e) => self.notice.set(Notice::failed(&e, self.prefs.lang)),
+        }
+    }
+
+    /// Opens the encrypted database the window could not open with `passphrase`; a wrong one
+    /// leaves the prompt (saying so) and nothing changed.
+    fn unlock(&mut self, passphrase: String) {
+        let path = match &self.session {
+            Err(StoreError::NeedsPassphrase { path } | StoreError::WrongPassphrase { path }) => {
+                path.clone()
+            }
+            _ => return,
+        };
+        crate::store::cipher::set_process_passphrase(Some(passphrase));
+        self.clock_today = clock_today();
+        let clock_today = self.clock_today;
+        match Store::open(&path).and_then(|store| Session::new(store, clock_today)) {
+            Ok(session) => {
+                let county = session.is_county();
+                self.screen = if session.view.is_none() {
+                    Screen::VillageSetup
+                } else {
+                    Screen::Households
+                };
+                self.session = Ok(session);
+                if county {
+                    self.navigate(Screen::County);
+                }
+            }
+            Err(e) => {
+                crate::store::cipher::set_process_passphrase(None);
+                self.session = Err(e);
+            }
         }
     }
 
@@ -611,6 +656,10 @@ impl eframe::App for App {
         });
 
         egui::CentralPanel::default().show(ui, |ui| match &self.session {
+            Err(e @ (StoreError::NeedsPassphrase { path } | StoreError::WrongPassphrase { path })) => {
+                let wrong = matches!(e, StoreError::WrongPassphrase { .. });
+                actions.extend(self.screens.passphrase.ui(ui, lang, path, wrong));
+            }
             Err(e) => {
                 ui.heading(lang.pick("无法打开数据", "Cannot open the data"));
                 ui.label(RichText::new(e.localize(lang)).color(ERROR_RED));

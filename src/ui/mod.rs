@@ -14,6 +14,7 @@ mod household;
 mod households;
 mod jobs;
 mod notice;
+mod passphrase;
 mod photo;
 mod precisions;
 mod registers;

@@ -26,6 +26,7 @@ use crate::workspace::survey::CheckedSurvey;
 
 #[derive(Default)]
 pub struct Screens {
+    pub passphrase: super::passphrase::PassphrasePrompt,
     pub list: HouseholdListScreen,
     pub household: HouseholdScreen,
     pub checks: ChecksScreen,
