@@ -169,7 +169,9 @@ fn write_xlsx(path: &Path, rows: &[Vec<String>]) {
 /// With `DRIPLINE_PASSPHRASE` set, the databases are encrypted (SQLCipher) and the benchmark
 /// names end in `_encrypted`: the cost of encryption at rest is the difference.
 fn passphrase() -> Option<String> {
-    std::env::var("DRIPLINE_PASSPHRASE").ok().filter(|p| !p.is_empty())
+    std::env::var("DRIPLINE_PASSPHRASE")
+        .ok()
+        .filter(|p| !p.is_empty())
 }
 
 fn named(name: &str) -> String {

@@ -49,7 +49,9 @@ fn demo_generation(c: &mut Criterion) {
 /// With `DRIPLINE_PASSPHRASE` set, the county database is encrypted (SQLCipher) and the
 /// `snapshot` benchmark is named `village_of_county_encrypted`.
 fn passphrase() -> Option<String> {
-    std::env::var("DRIPLINE_PASSPHRASE").ok().filter(|p| !p.is_empty())
+    std::env::var("DRIPLINE_PASSPHRASE")
+        .ok()
+        .filter(|p| !p.is_empty())
 }
 
 fn county_list(c: &mut Criterion) {

@@ -83,4 +83,27 @@ fn a_new_village_is_encrypted_and_the_next_start_asks_for_its_passphrase() {
     assert_eq!(harness.state().screen(), Screen::Households);
     harness.get_by_label_contains("红岩村");
     assert!(!shown(&harness, "打开加密数据库"));
+
+    // 设置 → 更改口令: a wrong current passphrase is refused; the right one re-encrypts.
+    click(&mut harness, "设置");
+    let new = "a new village passphrase 2";
+    type_password(&mut harness, "当前口令", "not the passphrase", false);
+    type_password(&mut harness, "新口令（至少 8 个字符）", new, false);
+    type_password(&mut harness, "再输一遍新口令", new, false);
+    click(&mut harness, "确认更改口令");
+    assert!(harness.query_by_label_contains("口令不对").is_some());
+    assert_eq!(
+        cipher::process_passphrase().as_deref(),
+        Some(TEST_PASSPHRASE)
+    );
+    type_password(&mut harness, "当前口令", TEST_PASSPHRASE, false);
+    type_password(&mut harness, "新口令（至少 8 个字符）", new, false);
+    type_password(&mut harness, "再输一遍新口令", new, false);
+    click(&mut harness, "确认更改口令");
+    drop(harness);
+    assert!(matches!(
+        Store::open_with(&db, Some(TEST_PASSPHRASE)),
+        Err(StoreError::WrongPassphrase { .. })
+    ));
+    assert!(Store::open_with(&db, Some(new)).is_ok());
 }

@@ -137,6 +137,11 @@ pub enum Action {
     CreateVillage(Village, Option<String>),
     /// Open the encrypted database with this passphrase (the passphrase prompt).
     Unlock(String),
+    /// Re-encrypt the open database with `new` (settings, 更改口令), `old` being the one in use.
+    ChangePassphrase {
+        old: String,
+        new: String,
+    },
     Undo,
 }
 

@@ -397,6 +397,7 @@ impl App {
             },
             Action::CreateVillage(village, passphrase) => self.create_village(village, passphrase),
             Action::Unlock(passphrase) => self.unlock(passphrase),
+            Action::ChangePassphrase { old, new } => self.change_passphrase(&old, &new),
             Action::Undo => self.undo(),
         }
     }
@@ -545,6 +546,27 @@ impl App {
                 crate::store::cipher::set_process_passphrase(None);
                 self.session = Err(e);
             }
+        }
+    }
+
+    /// 更改口令: `old` must be the passphrase in use; the database is re-encrypted with `new`.
+    fn change_passphrase(&mut self, old: &str, new: &str) {
+        let lang = self.prefs.lang;
+        let Ok(session) = &mut self.session else {
+            return;
+        };
+        let path = session.store.path().to_path_buf();
+        let result = if crate::store::cipher::process_passphrase().as_deref() != Some(old) {
+            Err(StoreError::WrongPassphrase { path })
+        } else {
+            session.store.change_passphrase(new)
+        };
+        match result {
+            Ok(()) => {
+                crate::store::cipher::set_process_passphrase(Some(new.to_string()));
+                self.notice.set(Notice::Applied(Applied::Saved));
+            }
+            Err(e) => self.notice.set(Notice::failed(&e, lang)),
         }
     }
 

@@ -110,10 +110,13 @@ impl Screens {
     ) -> Vec<Action> {
         let generation = session.generation;
         match (shown, session.view.as_ref()) {
-            (Screen::Settings, _) => {
-                self.settings
-                    .ui(ui, lang, &session.lines, &session.thresholds)
-            }
+            (Screen::Settings, _) => self.settings.ui(
+                ui,
+                lang,
+                &session.lines,
+                &session.thresholds,
+                session.store.is_encrypted(),
+            ),
             (Screen::County, _) => self.county.ui(
                 ui,
                 lang,
