@@ -1,7 +1,7 @@
 //! The window and encryption at rest: the village setup asks for the passphrase twice (and
 //! refuses a short or mismatched one), the new database is encrypted with it, and the next start
 //! asks for it (a wrong one refused with nothing changed, 忘记口令？ explained, the right one
-//! opens the village). One test: the passphrase is the process's.
+//! opens the village); 更改口令 in the settings; an unencrypted real database offered encryption.
 
 mod common;
 
@@ -10,8 +10,12 @@ use dripline::store::{Store, StoreError, cipher};
 use dripline::ui::Screen;
 use egui_kittest::kittest::Queryable;
 
+/// The passphrase is the process's: the tests of this file run one at a time.
+static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 #[test]
 fn a_new_village_is_encrypted_and_the_next_start_asks_for_its_passphrase() {
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
     cipher::set_process_passphrase(None);
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("dripline.sqlite");
@@ -106,4 +110,46 @@ fn a_new_village_is_encrypted_and_the_next_start_asks_for_its_passphrase() {
         Err(StoreError::WrongPassphrase { .. })
     ));
     assert!(Store::open_with(&db, Some(new)).is_ok());
+}
+
+#[test]
+fn an_unencrypted_village_database_is_offered_encryption_and_keeps_its_rows() {
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    cipher::set_process_passphrase(None);
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("village.sqlite");
+    let out = common::cli::command()
+        .env_remove(cipher::PASSPHRASE_ENV)
+        .args(["demo", "--out", db.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    // A real village: the demo flag cleared, as an older Dripline's database would be.
+    let before = {
+        let mut store = Store::open(&db).unwrap();
+        let mut village = store.villages().unwrap().remove(0);
+        village.is_demo = false;
+        store.save_village(&village).unwrap();
+        let n = store.household_count(None).unwrap();
+        store.close().unwrap();
+        n
+    };
+    let mut harness = harness(dir.path(), Some(db.clone()));
+    harness.run();
+    assert!(shown(&harness, "数据库未加密"));
+    click(&mut harness, "加密…");
+    type_password(
+        &mut harness,
+        "加密口令（至少 8 个字符）",
+        "encrypt me now 7",
+        false,
+    );
+    type_password(&mut harness, "再输一遍加密口令", "encrypt me now 7", false);
+    click(&mut harness, "现在加密");
+    assert!(!shown(&harness, "数据库未加密"));
+    assert!(harness.state().store().unwrap().is_encrypted());
+    drop(harness);
+    assert!(!std::fs::read(&db).unwrap().starts_with(b"SQLite format 3"));
+    let store = Store::open_with(&db, Some("encrypt me now 7")).unwrap();
+    assert_eq!(store.household_count(None).unwrap(), before);
 }

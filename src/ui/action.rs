@@ -142,6 +142,8 @@ pub enum Action {
         old: String,
         new: String,
     },
+    /// Encrypt the open (unencrypted, real) database with this passphrase.
+    EncryptNow(String),
     Undo,
 }
 

@@ -398,6 +398,7 @@ impl App {
             Action::CreateVillage(village, passphrase) => self.create_village(village, passphrase),
             Action::Unlock(passphrase) => self.unlock(passphrase),
             Action::ChangePassphrase { old, new } => self.change_passphrase(&old, &new),
+            Action::EncryptNow(passphrase) => self.encrypt_now(passphrase),
             Action::Undo => self.undo(),
         }
     }
@@ -570,6 +571,30 @@ impl App {
         }
     }
 
+    /// Encrypts the open database in place ([`crate::store::cipher::encrypt_file`]: the original
+    /// stays until the encrypted copy is verified) and reopens it; on failure the original is
+    /// reopened as it was.
+    fn encrypt_now(&mut self, passphrase: String) {
+        let lang = self.prefs.lang;
+        let Ok(session) = &self.session else {
+            return;
+        };
+        let path = session.store.path().to_path_buf();
+        // The session's connection is closed first: the encryption replaces the file.
+        self.session = Err(StoreError::NeedsPassphrase { path: path.clone() });
+        let encrypted = crate::store::cipher::encrypt_file(&path, &passphrase);
+        if encrypted.is_ok() {
+            crate::store::cipher::set_process_passphrase(Some(passphrase));
+        }
+        self.clock_today = clock_today();
+        let clock_today = self.clock_today;
+        self.session = Store::open(&path).and_then(|store| Session::new(store, clock_today));
+        match encrypted {
+            Ok(()) => self.after_change(Notice::Applied(Applied::Saved)),
+            Err(e) => self.notice.set(Notice::failed(&e, lang)),
+        }
+    }
+
     fn navigate(&mut self, screen: Screen) {
         let screens = &mut self.screens;
         match screen {
@@ -675,6 +700,12 @@ impl eframe::App for App {
             let team = self.team_names();
             actor_ui(ui, lang, &team, self.actor().as_deref(), &mut actions);
             self.notice.ui(ui, lang, &mut actions);
+            let unencrypted_real = session.is_some_and(|s| {
+                !s.store.is_encrypted() && !s.view.as_ref().is_some_and(|v| v.village.is_demo)
+            });
+            if unencrypted_real {
+                self.screens.encrypt.ui(ui, lang, &mut actions);
+            }
         });
 
         egui::CentralPanel::default().show(ui, |ui| match &self.session {

@@ -9,6 +9,7 @@ pub mod charts;
 mod checks;
 mod county;
 pub mod dialogs;
+mod encrypt_banner;
 pub mod fonts;
 mod household;
 mod households;

@@ -26,6 +26,7 @@ use crate::workspace::survey::CheckedSurvey;
 
 #[derive(Default)]
 pub struct Screens {
+    pub encrypt: super::encrypt_banner::EncryptBanner,
     pub passphrase: super::passphrase::PassphrasePrompt,
     pub list: HouseholdListScreen,
     pub household: HouseholdScreen,
