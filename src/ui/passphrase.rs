@@ -77,15 +77,15 @@ impl PassphrasePrompt {
 pub fn forgotten_text(lang: Lang) -> &'static str {
     lang.pick(
         "口令无法找回，也没有后门：没有口令，这台电脑上的数据谁都读不出来。\n\
-         县扶贫办保存着本村已同步的全部数据：请县里用 dripline county return --db 县库 --village 村代码 --out 文件 \
-         生成本村的完整回传包；在这台电脑上新建本村（设一个新口令），导入这个回传包；\
-         这台电脑就成为一台新设备，要把新的设备公钥（dripline keys show）交给县里重新登记。\n\
+         县扶贫办保存着本村已同步的全部数据，可以这样找回：这台电脑新建一个数据库（设新口令），\
+         把新的设备公钥（dripline keys show）交给县里；县里注销旧设备（dripline keys revoke）、\
+         登记新设备，再生成本村的回传包（dripline county return --village 村代码），在这台电脑上导入。\n\
          最后一次同步之后在本机录入、还没交给县里的数据会丢失。",
         "The passphrase cannot be recovered and there is no back door: without it nobody can read the data on this laptop.\n\
-         The county keeps everything of the village that was synced: ask it for the village's full return bundle \
-         (dripline county return --db COUNTY --village CODE --out FILE); create the village again on this laptop \
-         (with a new passphrase) and import that bundle. The laptop is then a new device: give its new public key \
-         (dripline keys show) to the county to register.\n\
+         The county keeps everything of the village that was synced. To get it back: start a new database on this \
+         laptop (with a new passphrase) and give its device key (dripline keys show) to the county; the county revokes \
+         the old device (dripline keys revoke), registers the new one and writes the village's return bundle \
+         (dripline county return --village CODE), which this laptop imports.\n\
          What was entered here after the last sync, and never reached the county, is lost.",
     )
 }
