@@ -166,9 +166,24 @@ fn write_xlsx(path: &Path, rows: &[Vec<String>]) {
     workbook.save(path).unwrap();
 }
 
+/// With `DRIPLINE_PASSPHRASE` set, the databases are encrypted (SQLCipher) and the benchmark
+/// names end in `_encrypted`: the cost of encryption at rest is the difference.
+fn passphrase() -> Option<String> {
+    std::env::var("DRIPLINE_PASSPHRASE")
+        .ok()
+        .filter(|p| !p.is_empty())
+}
+
+fn named(name: &str) -> String {
+    match passphrase() {
+        Some(_) => format!("{name}_encrypted"),
+        None => name.to_string(),
+    }
+}
+
 /// A database holding only `village`, as before a first import.
 fn empty_village_db(path: &Path, village: &Village) {
-    let mut store = Store::open_or_create(path).unwrap();
+    let mut store = Store::open_or_create_with(path, passphrase().as_deref()).unwrap();
     store.save_village(village).unwrap();
     store.close().unwrap();
 }
@@ -259,6 +274,7 @@ fn bench_dir() -> PathBuf {
 }
 
 fn survey_import(c: &mut Criterion) {
+    dripline::store::cipher::set_process_passphrase(passphrase());
     let dir = bench_dir();
     let count = households();
     let (village, rows) = clean_survey(&dir, count);
@@ -284,7 +300,7 @@ fn survey_import(c: &mut Criterion) {
         ("survey_csv_20000", &csv_file),
         ("survey_xlsx_20000", &xlsx_file),
     ] {
-        group.bench_function(name, |b| {
+        group.bench_function(named(name), |b| {
             b.iter_batched(
                 || {
                     n += 1;
@@ -304,7 +320,7 @@ fn survey_import(c: &mut Criterion) {
             )
         });
     }
-    group.bench_function("survey_csv_20000_check", |b| {
+    group.bench_function(named("survey_csv_20000_check"), |b| {
         let db = dir.join("check.sqlite");
         let _ = std::fs::remove_file(&db);
         empty_village_db(&db, &village);

@@ -46,7 +46,17 @@ fn demo_generation(c: &mut Criterion) {
     group.finish();
 }
 
+/// With `DRIPLINE_PASSPHRASE` set, the county database is encrypted (SQLCipher) and the
+/// `snapshot` benchmark is named `village_of_county_encrypted`.
+fn passphrase() -> Option<String> {
+    std::env::var("DRIPLINE_PASSPHRASE")
+        .ok()
+        .filter(|p| !p.is_empty())
+}
+
 fn county_list(c: &mut Criterion) {
+    let passphrase = passphrase();
+    dripline::store::cipher::set_process_passphrase(passphrase.clone());
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("county.sqlite");
     let spec = DemoSpec {
@@ -55,7 +65,7 @@ fn county_list(c: &mut Criterion) {
         seed: 2015,
     };
     {
-        let mut store = Store::open_or_create(&path).unwrap();
+        let mut store = Store::open_or_create_with(&path, passphrase.as_deref()).unwrap();
         store.start_bulk_load().unwrap();
         for village in demo::villages(&spec) {
             store
@@ -86,7 +96,11 @@ fn county_list(c: &mut Criterion) {
     group.finish();
 
     let mut group = c.benchmark_group("snapshot");
-    group.bench_function("village_of_county", |b| {
+    let name = match passphrase {
+        Some(_) => "village_of_county_encrypted",
+        None => "village_of_county",
+    };
+    group.bench_function(name, |b| {
         b.iter(|| {
             let view = VillageView::load(&store, middle, today).unwrap();
             (view.summaries.len(), view.precisions.measures.registered)

@@ -57,9 +57,17 @@ fn starts_with_sqlite_header(path: &Path) -> bool {
         return false;
     }
     let mut head = [0u8; 16];
-    std::fs::File::open(path)
+    let plain = std::fs::File::open(path)
         .and_then(|mut f| f.read_exact(&mut head))
-        .is_ok_and(|()| &head == SQLITE_HEADER)
+        .is_ok_and(|()| &head == SQLITE_HEADER);
+    // An encrypted (SQLCipher) database has no readable header: a `.sqlite`/`.db` file of whole
+    // 4 KiB pages is taken for one.
+    let encrypted_looking = meta.len() >= 4096
+        && meta.len() % 4096 == 0
+        && path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("sqlite") || e.eq_ignore_ascii_case("db"));
+    plain || encrypted_looking
 }
 
 /// The error of a refused target: it is a database.

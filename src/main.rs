@@ -10,6 +10,8 @@ use dripline::workspace::{paths, prefs};
 fn main() -> ExitCode {
     let cli = dripline::cli::Cli::parse();
     let lang = prefs::choose_lang(cli.lang.as_deref());
+    // DRIPLINE_PASSPHRASE (never an argument) opens and creates encrypted databases.
+    dripline::cli::passphrase::init_from_environment(cli.command.is_some());
     // The command line names its actor once for every database it opens; the window asks.
     if cli.command.is_some() {
         let actor = cli

@@ -26,6 +26,7 @@ fn village_window(data: &std::path::Path, out: &std::path::Path) -> Harness<'sta
     type_into(&mut harness, "乡镇", "歧坪镇");
     type_into(&mut harness, "县（区）", "苍溪县");
     type_into(&mut harness, "村代码（12位区划代码）", "510824102201");
+    common::window::enter_new_passphrase(&mut harness);
     click(&mut harness, "创建");
     click(&mut harness, "数据同步");
     harness

@@ -171,6 +171,7 @@ fn creating_a_village_leaves_the_demo_for_a_database_of_its_own() {
     assert_eq!(harness.state().screen(), Screen::VillageSetup);
     assert!(!dir.path().join("dripline.sqlite").exists());
     type_into(&mut harness, "村代码（12位区划代码）", "1201");
+    common::window::enter_new_passphrase(&mut harness);
     click(&mut harness, "创建");
     assert_eq!(harness.state().screen(), Screen::Households);
     assert!(dir.path().join("dripline.sqlite").exists());

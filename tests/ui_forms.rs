@@ -435,6 +435,7 @@ fn a_new_village_shows_its_first_steps_each_a_button_ticked_once_done() {
     type_into(&mut harness, "乡镇", "歧坪镇");
     type_into(&mut harness, "县（区）", "苍溪县");
     type_into(&mut harness, "村代码（12位区划代码）", "510824101201");
+    common::window::enter_new_passphrase(&mut harness);
     click(&mut harness, "创建");
     assert_eq!(harness.state().screen(), Screen::Households);
     harness.get_by_label("开始使用：三步建好本村台账");

@@ -8,7 +8,8 @@
 #   /opt/apps/<appid>/entries/icons/hicolor/<n>x<n>/apps/<appid>.png
 # No maintainer scripts: installing copies files, removing deletes them. The libraries the window
 # loads at run time (GL/EGL, X11, Wayland, xkbcommon) are declared in Depends so that
-# `apt install ./<file>.deb` on a bare system brings them.
+# `apt install ./<file>.deb` on a bare system brings them. SQLCipher (the encrypted database)
+# links the system libcrypto: Depends names libssl3.
 #
 # Plain dpkg-deb over a staged tree (no cargo-deb: it has no notion of /opt/apps/<appid>/entries
 # and would need building itself). Environment:
@@ -91,7 +92,7 @@ Maintainer: Dripline <dripline@localhost>
 Installed-Size: $INSTALLED_KB
 Section: misc
 Priority: optional
-Depends: libc6 (>= 2.34), libgcc-s1, libgl1, libegl1, libgl1-mesa-dri, libx11-6, libx11-xcb1, libxcursor1, libxi6, libxrandr2, libxkbcommon0, libxkbcommon-x11-0, libwayland-client0, libwayland-cursor0, libwayland-egl1
+Depends: libc6 (>= 2.34), libgcc-s1, libssl3, libgl1, libegl1, libgl1-mesa-dri, libx11-6, libx11-xcb1, libxcursor1, libxi6, libxrandr2, libxkbcommon0, libxkbcommon-x11-0, libwayland-client0, libwayland-cursor0, libwayland-egl1
 Recommends: xdg-utils, zenity | xdg-desktop-portal-gtk | xdg-desktop-portal-kde
 Description: 精准扶贫 · 村级工作台 — village poverty-alleviation workbench
  Offline household registry (建档立卡) and precision poverty-alleviation

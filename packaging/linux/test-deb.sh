@@ -46,7 +46,7 @@ field() { dpkg-deb --field "$DEB" "$1"; }
 check "package name is the appid" test "$(field Package)" = "$APPID"
 check "version is MAJOR.MINOR.PATCH.BUILD" grep -Eq '^[0-9]+\.[0-9]+\.[0-9]+\.[0-9]+$' <<<"$(field Version)"
 check "architecture is this machine's" test "$(field Architecture)" = "$(dpkg --print-architecture)"
-for lib in libgl1 libegl1 libx11-6 libxcursor1 libxi6 libxkbcommon-x11-0 libwayland-client0; do
+for lib in libssl3 libgl1 libegl1 libx11-6 libxcursor1 libxi6 libxkbcommon-x11-0 libwayland-client0; do
     check "Depends names $lib" grep -Eq "(^|, )$lib( |,|$)" <<<"$(field Depends)"
 done
 CONTROL_FILES=$(dpkg-deb --ctrl-tarfile "$DEB" | tar -t | sed 's|^\./||' | grep -v '^$' | sort | tr '\n' ' ')
@@ -133,6 +133,10 @@ step "installed --help and demo"
 check "--help" bash -c 'in_root() { chroot "$1" env -i HOME=/root PATH=/usr/bin:/bin LANG=C.UTF-8 "${@:2}"; }; in_root "$1" "$2" --help | grep -q "demo"' _ "$ROOT" "$BIN"
 check "demo writes a database" in_root "$BIN" demo --out /root/demo.db
 check "check reads it" bash -c 'chroot "$1" env -i HOME=/root PATH=/usr/bin:/bin "$2" check --db /root/demo.db >/dev/null' _ "$ROOT" "$BIN"
+# SQLCipher with the libcrypto that Depends brought (libssl3): an encrypted demo, read back.
+check "encrypted demo (libssl3)" in_root env DRIPLINE_PASSPHRASE=ci-passphrase-1 "$BIN" demo --out /root/encrypted.db
+check "encrypted file has no SQLite header" bash -c '! head -c 15 "$1/root/encrypted.db" | grep -q "SQLite format 3"' _ "$ROOT"
+check "check reads it with the passphrase" in_root env DRIPLINE_PASSPHRASE=ci-passphrase-1 "$BIN" check --db /root/encrypted.db
 
 # ---- 4. The window, from the installed desktop entry.
 step "window under Xvfb from the .desktop Exec line"

@@ -88,6 +88,29 @@ pub fn run(args: CheckArgs, lang: Lang, today: NaiveDate) -> Result<(), CliError
             ))?;
         }
     }
+    // The file's, too: an unencrypted database gives every ID number and key to whoever copies
+    // it. (Left out of a one-village check, whose findings are that village's.)
+    if !store.is_encrypted() && args.village.is_none() {
+        findings += 1;
+        let kind_label = lang.pick("数据库未加密", "Unencrypted database");
+        // The same words for every file (two demos of one seed check alike).
+        let message = lang
+            .pick(
+                "数据库没有加密：拷走这个文件的人能读到全部身份证号、银行账号和密钥。加密：dripline passphrase encrypt --db 文件",
+                "The database is not encrypted: whoever copies the file reads every ID number, bank account and key. Encrypt it: dripline passphrase encrypt --db FILE",
+            )
+            .to_string();
+        if args.json {
+            out.json_item(&json!({
+                "kind": "unencrypted_database",
+                "kind_label": kind_label,
+                "household_number": "-",
+                "message": message,
+            }))?;
+        } else {
+            out.text(&format!("{kind_label}\t-\t-\t-\t{message}\n"))?;
+        }
+    }
     if args.json {
         return out.json_end();
     }

@@ -118,9 +118,11 @@ pub fn run(args: CountyArgs, lang: Lang, today: NaiveDate) -> Result<(), CliErro
             if out.exists() {
                 return Err(CliError::OutputExists(out));
             }
+            super::passphrase::for_new_database(lang)?;
             // Built under a partial name and renamed when complete, so a failure leaves no file.
             let partial = crate::files::Partial::beside(&out)?;
-            let mut store = Store::open_or_create(partial.path())?;
+            let passphrase = crate::store::cipher::process_passphrase();
+            let mut store = Store::open_or_create_with(partial.path(), passphrase.as_deref())?;
             let public = county::init_county(&mut store, &county_code)?;
             store.close()?;
             let line = public.to_line();

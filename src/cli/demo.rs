@@ -46,6 +46,7 @@ pub fn run(args: DemoArgs, lang: Lang) -> Result<(), CliError> {
         households_per_village: args.households_per_village,
         seed: args.seed,
     };
+    super::passphrase::for_new_database(lang)?;
     // Build into a temporary file beside the target and rename it at the end, so an interrupted
     // or failed run never leaves a half-made database under the requested name.
     let partial = crate::files::Partial::replacing_database(&args.out);
@@ -88,7 +89,8 @@ pub fn run(args: DemoArgs, lang: Lang) -> Result<(), CliError> {
 
 /// Generates on one thread and writes on this one, so both cores work.
 fn generate_into(path: &std::path::Path, spec: &DemoSpec) -> Result<u64, CliError> {
-    let mut store = Store::open_or_create(path)?;
+    let passphrase = crate::store::cipher::process_passphrase();
+    let mut store = Store::open_or_create_with(path, passphrase.as_deref())?;
     store.start_bulk_load()?;
     let (sender, receiver) = mpsc::sync_channel(4);
     let generator_spec = *spec;

@@ -10,6 +10,7 @@ mod county;
 mod demo;
 mod export;
 mod keys;
+pub mod passphrase;
 mod precisions;
 mod print;
 mod stress;
@@ -89,6 +90,10 @@ pub enum Command {
     /// Put a backup in place of the database (the current one is kept aside, renamed with the
     /// time); a backup of another village is refused. Close the window first.
     Restore(backup::RestoreArgs),
+    /// Encryption at rest: `change --db FILE` (old passphrase from DRIPLINE_PASSPHRASE, new one
+    /// from DRIPLINE_NEW_PASSPHRASE, else prompts), `encrypt --db FILE` (an unencrypted database,
+    /// in place). Passphrases are never arguments.
+    Passphrase(passphrase::PassphraseArgs),
     /// (testing) Write records in a loop, printing each committed id; used by the crash test.
     #[command(hide = true)]
     StressWrite(stress::StressArgs),
@@ -255,6 +260,7 @@ pub fn run(command: Command, lang: Lang) -> ExitCode {
         Command::County(args) => county::run(args, lang, today),
         Command::Backup(args) => backup::run_backup(args, lang, today),
         Command::Restore(args) => backup::run_restore(args, lang),
+        Command::Passphrase(args) => passphrase::run(args, lang),
         Command::StressWrite(args) => stress::run(args),
     };
     match result {

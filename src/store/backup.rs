@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{Connection, OpenFlags};
 
-use super::{Result, Store, StoreError, probe, schema};
+use super::{Result, Store, StoreError, cipher, probe, schema};
 
 const LAST_BACKUP_KEY: &str = "last_backup_at";
 
@@ -149,13 +149,46 @@ fn file_part(text: &str) -> String {
         .collect()
 }
 
-/// Checks a database file of ours: SQLite opens it, `integrity_check` says ok, the application
-/// id is ours and the version one this app reads. Returns its villages.
-fn verify(path: &Path) -> std::result::Result<Vec<String>, BackupError> {
+/// Opens the database file at `path` with `flags`, keyed with `passphrase` when the file is
+/// encrypted.
+fn open_file(
+    path: &Path,
+    flags: OpenFlags,
+    passphrase: Option<&str>,
+) -> rusqlite::Result<Connection> {
+    let conn = Connection::open_with_flags(path, flags)?;
+    if let Some(p) = passphrase.filter(|_| cipher::may_be_encrypted(path)) {
+        cipher::key(&conn, p)?;
+    }
+    Ok(conn)
+}
+
+/// Checks a database file of ours: SQLite opens it (with `passphrase` when it is encrypted),
+/// `integrity_check` says ok, the application id is ours and the version one this app reads.
+/// Returns its villages.
+fn verify(path: &Path, passphrase: Option<&str>) -> std::result::Result<Vec<String>, BackupError> {
     let damaged = |detail: String| BackupError::Damaged {
         path: path.to_path_buf(),
         detail,
     };
+    if cipher::may_be_encrypted(path) {
+        let Some(p) = passphrase else {
+            return Err(StoreError::NeedsPassphrase {
+                path: path.to_path_buf(),
+            }
+            .into());
+        };
+        let conn = open_file(path, OpenFlags::SQLITE_OPEN_READ_ONLY, Some(p))
+            .map_err(|e| damaged(e.to_string()))?;
+        cipher::check_keyed(&conn, path)?;
+        let check: String = conn
+            .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+            .map_err(|e| damaged(e.to_string()))?;
+        if check != "ok" {
+            return Err(damaged(check));
+        }
+        return villages_of(&conn).map_err(|e| damaged(e.to_string()));
+    }
     match probe::judge(path).map_err(|e| damaged(e.to_string()))? {
         probe::Verdict::Ours { version } if (1..=schema::latest_version()).contains(&version) => {}
         probe::Verdict::Ours { version } => {
@@ -229,6 +262,11 @@ impl Store {
         let made_at = super::now_text();
         (|| -> rusqlite::Result<()> {
             let mut copy = Connection::open(partial.path())?;
+            // An encrypted database's backup is encrypted with the same key (never a
+            // plaintext copy on a USB stick).
+            if let Some(p) = &self.passphrase {
+                cipher::key(&copy, p)?;
+            }
             let backup = rusqlite::backup::Backup::new(&self.conn, &mut copy)?;
             loop {
                 let step = backup.step(256)?;
@@ -251,7 +289,7 @@ impl Store {
             copy.pragma_update(None, "journal_mode", "DELETE")
         })()
         .map_err(copy_error)?;
-        let found = verify(partial.path())?;
+        let found = verify(partial.path(), self.passphrase.as_deref())?;
         if found != villages {
             return Err(BackupError::Damaged {
                 path,
@@ -323,10 +361,15 @@ pub fn inspect(backup: &Path) -> std::result::Result<BackupInfo, BackupError> {
             detail: "not a regular file".to_string(),
         });
     }
-    let villages = verify(backup)?;
-    let recorded = Connection::open_with_flags(backup, OpenFlags::SQLITE_OPEN_READ_ONLY)
-        .ok()
-        .and_then(|conn| recorded_backup(&conn));
+    let passphrase = cipher::process_passphrase();
+    let villages = verify(backup, passphrase.as_deref())?;
+    let recorded = open_file(
+        backup,
+        OpenFlags::SQLITE_OPEN_READ_ONLY,
+        passphrase.as_deref(),
+    )
+    .ok()
+    .and_then(|conn| recorded_backup(&conn));
     let made_at = recorded.or_else(|| meta.modified().ok().map(DateTime::<Utc>::from));
     Ok(BackupInfo { villages, made_at })
 }
@@ -369,17 +412,22 @@ pub fn restore(
     )))
     .map_err(|e| io(db, e))?;
     std::fs::copy(backup, partial.path()).map_err(|e| io(partial.path(), e))?;
-    let found = verify(partial.path()).map_err(|e| match e {
+    let passphrase = cipher::process_passphrase();
+    let found = verify(partial.path(), passphrase.as_deref()).map_err(|e| match e {
         BackupError::Damaged { detail, .. } => BackupError::Damaged {
             path: backup.to_path_buf(),
             detail,
         },
         other => other,
     })?;
-    let mut last_backup = Connection::open_with_flags(backup, OpenFlags::SQLITE_OPEN_READ_ONLY)
-        .ok()
-        .and_then(|conn| recorded_backup(&conn))
-        .or_else(|| meta.modified().ok().map(DateTime::<Utc>::from));
+    let mut last_backup = open_file(
+        backup,
+        OpenFlags::SQLITE_OPEN_READ_ONLY,
+        passphrase.as_deref(),
+    )
+    .ok()
+    .and_then(|conn| recorded_backup(&conn))
+    .or_else(|| meta.modified().ok().map(DateTime::<Utc>::from));
     let current = db.exists();
     if current {
         // Folds the current WAL in, so that the file kept aside is whole on its own.
@@ -399,21 +447,25 @@ pub fn restore(
     }
     if let Some(at) = last_backup {
         let at = at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
-        Connection::open(partial.path())
-            .and_then(|conn| {
-                conn.execute(
-                    "INSERT OR REPLACE INTO meta (key, value) VALUES (?1, ?2)",
-                    [LAST_BACKUP_KEY, &at],
-                )?;
-                conn.close().map_err(|(_, e)| e)
-            })
-            .map_err(|e| {
-                let kind = match e.sqlite_error_code() {
-                    Some(rusqlite::ErrorCode::DiskFull) => std::io::ErrorKind::StorageFull,
-                    _ => std::io::ErrorKind::Other,
-                };
-                io(db, std::io::Error::new(kind, e.to_string()))
-            })?;
+        open_file(
+            partial.path(),
+            OpenFlags::SQLITE_OPEN_READ_WRITE,
+            passphrase.as_deref(),
+        )
+        .and_then(|conn| {
+            conn.execute(
+                "INSERT OR REPLACE INTO meta (key, value) VALUES (?1, ?2)",
+                [LAST_BACKUP_KEY, &at],
+            )?;
+            conn.close().map_err(|(_, e)| e)
+        })
+        .map_err(|e| {
+            let kind = match e.sqlite_error_code() {
+                Some(rusqlite::ErrorCode::DiskFull) => std::io::ErrorKind::StorageFull,
+                _ => std::io::ErrorKind::Other,
+            };
+            io(db, std::io::Error::new(kind, e.to_string()))
+        })?;
     }
     std::fs::OpenOptions::new()
         .read(true)

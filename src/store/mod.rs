@@ -10,6 +10,7 @@
 pub mod audit_chain;
 pub mod backup;
 pub mod bundle_receipts;
+pub mod cipher;
 pub mod clock;
 mod funds;
 mod generated;
@@ -177,6 +178,19 @@ pub enum StoreError {
     PhotoTooLarge { size_bytes: u64, max_bytes: u64 },
     #[error("a survey for {0} already exists for this household")]
     DuplicateSurveyYear(i32),
+    #[error("{path} is encrypted and no passphrase was given")]
+    NeedsPassphrase { path: PathBuf },
+    #[error("{path}: wrong passphrase")]
+    WrongPassphrase { path: PathBuf },
+    #[error(
+        "the passphrase is shorter than {} characters",
+        cipher::MIN_PASSPHRASE_CHARS
+    )]
+    PassphraseTooShort,
+    #[error("{path} is already encrypted")]
+    AlreadyEncrypted { path: PathBuf },
+    #[error("{path} is not encrypted")]
+    NotEncrypted { path: PathBuf },
 }
 
 impl Localize for StoreError {
@@ -326,6 +340,57 @@ impl Localize for StoreError {
                     ),
                 }
             }
+            StoreError::NeedsPassphrase { path } => match lang {
+                Lang::Zh => format!(
+                    "{} 已加密，需要口令。请在终端里运行（会提示输入口令），或设置环境变量 {}；未做任何改动。",
+                    path.display(),
+                    cipher::PASSPHRASE_ENV
+                ),
+                Lang::En => format!(
+                    "{} is encrypted and needs its passphrase. Run the command in a terminal (it asks for it) or set the environment variable {}; nothing was changed.",
+                    path.display(),
+                    cipher::PASSPHRASE_ENV
+                ),
+            },
+            StoreError::WrongPassphrase { path } => match lang {
+                Lang::Zh => format!(
+                    "口令不对：打不开 {}（也可能它不是 Dripline 数据库）。未做任何改动，请重新输入口令。",
+                    path.display()
+                ),
+                Lang::En => format!(
+                    "Wrong passphrase: {} cannot be opened (or it is not a Dripline database). Nothing was changed; enter the passphrase again.",
+                    path.display()
+                ),
+            },
+            StoreError::PassphraseTooShort => match lang {
+                Lang::Zh => format!(
+                    "口令太短：至少 {} 个字符。未做任何改动。",
+                    cipher::MIN_PASSPHRASE_CHARS
+                ),
+                Lang::En => format!(
+                    "The passphrase is too short: at least {} characters. Nothing was changed.",
+                    cipher::MIN_PASSPHRASE_CHARS
+                ),
+            },
+            StoreError::AlreadyEncrypted { path } => match lang {
+                Lang::Zh => format!("{} 已经加密，未做任何改动。", path.display()),
+                Lang::En => format!(
+                    "{} is already encrypted; nothing was changed.",
+                    path.display()
+                ),
+            },
+            StoreError::NotEncrypted { path } => match lang {
+                Lang::Zh => format!(
+                    "{} 没有加密，没有口令可改。请先运行 dripline passphrase encrypt --db {}。",
+                    path.display(),
+                    path.display()
+                ),
+                Lang::En => format!(
+                    "{} is not encrypted, so it has no passphrase to change. Run dripline passphrase encrypt --db {} first.",
+                    path.display(),
+                    path.display()
+                ),
+            },
             StoreError::DuplicateSurveyYear(y) => match lang {
                 Lang::Zh => format!("该户已有 {y} 年的入户调查，请继续填写那一份。"),
                 Lang::En => {
@@ -370,19 +435,80 @@ pub struct Store {
     actor: String,
     /// Secondary indexes dropped for a bulk load, recreated by [`Store::close`].
     bulk_dropped_indexes: Vec<String>,
+    /// The passphrase the file is encrypted with (`None`: an unencrypted file); backups are
+    /// encrypted with it too.
+    passphrase: Option<String>,
 }
 
 impl Store {
     /// Opens an existing Dripline database, migrating it forward if it is older than this app.
     /// Refuses (without writing anything) a missing file, a file that is not a Dripline database,
     /// and a database written by a newer app.
+    ///
+    /// A file that may be encrypted (see [`cipher`]) is opened with the process's passphrase
+    /// ([`cipher::set_process_passphrase`], else asked for on a terminal): none gives
+    /// [`StoreError::NeedsPassphrase`], a wrong one [`StoreError::WrongPassphrase`], and the file
+    /// is left as it was.
     pub fn open(path: &Path) -> Result<Store> {
-        Self::check_is_dripline(path)?;
-        Self::open_inner(path)
+        match Self::check_is_dripline(path) {
+            Ok(()) => Self::open_inner(path, None),
+            Err(StoreError::NotDripline { .. }) if cipher::may_be_encrypted(path) => {
+                let Some(passphrase) = cipher::passphrase_for(path) else {
+                    return Err(StoreError::NeedsPassphrase {
+                        path: path.to_path_buf(),
+                    });
+                };
+                Self::open_inner(path, Some(passphrase))
+            }
+            Err(e) => Err(e),
+        }
     }
 
-    /// Creates a new, empty database at `path`; an existing Dripline database is opened instead.
+    /// Opens `path` with this `passphrase` (`None`: unencrypted), whatever the process's is.
+    pub fn open_with(path: &Path, passphrase: Option<&str>) -> Result<Store> {
+        match (Self::check_is_dripline(path), passphrase) {
+            (Ok(()), _) => Self::open_inner(path, None),
+            (Err(StoreError::NotDripline { .. }), Some(p)) if cipher::may_be_encrypted(path) => {
+                Self::open_inner(path, Some(p.to_string()))
+            }
+            (Err(StoreError::NotDripline { .. }), None) if cipher::may_be_encrypted(path) => {
+                Err(StoreError::NeedsPassphrase {
+                    path: path.to_path_buf(),
+                })
+            }
+            (Err(e), _) => Err(e),
+        }
+    }
+
+    /// Whether the file is encrypted.
+    pub fn is_encrypted(&self) -> bool {
+        self.passphrase.is_some()
+    }
+
+    /// Re-encrypts the database with `new` (`PRAGMA rekey`): the old passphrase opens it no
+    /// more. Only an encrypted database has a passphrase to change.
+    pub fn change_passphrase(&mut self, new: &str) -> Result<()> {
+        if self.passphrase.is_none() {
+            return Err(StoreError::NotEncrypted {
+                path: self.path.clone(),
+            });
+        }
+        if new.chars().count() < cipher::MIN_PASSPHRASE_CHARS {
+            return Err(StoreError::PassphraseTooShort);
+        }
+        self.conn.pragma_update(None, "rekey", new)?;
+        self.passphrase = Some(new.to_string());
+        Ok(())
+    }
+
+    /// Creates a new, empty, unencrypted database at `path`; an existing Dripline database is
+    /// opened instead.
     pub fn open_or_create(path: &Path) -> Result<Store> {
+        Self::open_or_create_with(path, None)
+    }
+
+    /// [`Store::open_or_create`], a new database being encrypted with `passphrase`.
+    pub fn open_or_create_with(path: &Path, passphrase: Option<&str>) -> Result<Store> {
         if path.exists()
             && std::fs::metadata(path)
                 .map(|m| m.len() > 0)
@@ -395,13 +521,13 @@ impl Store {
                 StoreError::Sqlite(rusqlite::Error::ToSqlConversionFailure(Box::new(e)))
             })?;
         }
-        Self::open_inner(path)
+        Self::open_inner(path, passphrase.map(str::to_string))
     }
 
     /// An in-memory database (tests and benchmarks).
     pub fn in_memory() -> Result<Store> {
         let conn = Connection::open_in_memory()?;
-        Self::init(conn, PathBuf::from(":memory:"))
+        Self::init(conn, PathBuf::from(":memory:"), None)
     }
 
     /// Decides from the file's bytes (and its WAL's) whether it is ours, before SQLite opens it:
@@ -435,15 +561,19 @@ impl Store {
         }
     }
 
-    fn open_inner(path: &Path) -> Result<Store> {
+    fn open_inner(path: &Path, passphrase: Option<String>) -> Result<Store> {
         let conn = Connection::open(path).map_err(|e| sqlite_open_error(path, e))?;
-        Self::init(conn, path.to_path_buf()).map_err(|e| match e {
+        if let Some(p) = &passphrase {
+            cipher::key(&conn, p).map_err(|e| sqlite_open_error(path, e))?;
+            cipher::check_keyed(&conn, path)?;
+        }
+        Self::init(conn, path.to_path_buf(), passphrase).map_err(|e| match e {
             StoreError::Sqlite(e) => sqlite_open_error(path, e),
             other => other,
         })
     }
 
-    fn init(mut conn: Connection, path: PathBuf) -> Result<Store> {
+    fn init(mut conn: Connection, path: PathBuf, passphrase: Option<String>) -> Result<Store> {
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
         // WAL keeps readers and the writer apart; FULL syncs the WAL on every commit so that a
         // saved record survives a power cut, not only a crash of the app.
@@ -465,6 +595,7 @@ impl Store {
             device_id,
             actor,
             bulk_dropped_indexes: Vec::new(),
+            passphrase,
         })
     }
 

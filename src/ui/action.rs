@@ -133,7 +133,17 @@ pub enum Action {
         path: PathBuf,
     },
     /// Register a real village: from the demo, in a database of its own.
-    CreateVillage(Village),
+    /// Register a village; the passphrase encrypts the new database it gets (from the demo).
+    CreateVillage(Village, Option<String>),
+    /// Open the encrypted database with this passphrase (the passphrase prompt).
+    Unlock(String),
+    /// Re-encrypt the open database with `new` (settings, 更改口令), `old` being the one in use.
+    ChangePassphrase {
+        old: String,
+        new: String,
+    },
+    /// Encrypt the open (unencrypted, real) database with this passphrase.
+    EncryptNow(String),
     Undo,
 }
 

@@ -395,7 +395,10 @@ impl App {
                     message: e.to_string(),
                 }),
             },
-            Action::CreateVillage(village) => self.create_village(village),
+            Action::CreateVillage(village, passphrase) => self.create_village(village, passphrase),
+            Action::Unlock(passphrase) => self.unlock(passphrase),
+            Action::ChangePassphrase { old, new } => self.change_passphrase(&old, &new),
+            Action::EncryptNow(passphrase) => self.encrypt_now(passphrase),
             Action::Undo => self.undo(),
         }
     }
@@ -486,7 +489,7 @@ impl App {
     /// Registers a real village. From the demo (or when nothing could be opened) the village goes
     /// into a new database of its own in the data directory and the app switches to it; otherwise
     /// it goes into the open database.
-    fn create_village(&mut self, village: Village) {
+    fn create_village(&mut self, village: Village, passphrase: Option<String>) {
         let in_demo = self.view().is_some_and(|v| v.village.is_demo);
         self.clock_today = clock_today();
         let clock_today = self.clock_today;
@@ -496,7 +499,19 @@ impl App {
                 .save_village(&village)
                 .and_then(|_| session.refresh(clock_today))
                 .map(|()| None),
-            _ => Store::open_or_create(&paths::village_db(&self.data_dir)).and_then(|mut store| {
+            _ => {
+                // The new database is encrypted with the team's passphrase (and so are the
+                // device keys made in it); background jobs open it with the same.
+                let opened = Store::open_or_create_with(
+                    &paths::village_db(&self.data_dir),
+                    passphrase.as_deref(),
+                );
+                if opened.as_ref().is_ok_and(Store::is_encrypted) {
+                    crate::store::cipher::set_process_passphrase(passphrase);
+                }
+                opened
+            }
+            .and_then(|mut store| {
                 store.save_village(&village)?;
                 Session::new(store, clock_today).map(Some)
             }),
@@ -510,6 +525,83 @@ impl App {
                 self.after_change(Notice::Applied(Applied::Saved));
             }
             Err(e) => self.notice.set(Notice::failed(&e, self.prefs.lang)),
+        }
+    }
+
+    /// Opens the encrypted database the window could not open with `passphrase`; a wrong one
+    /// leaves the prompt (saying so) and nothing changed.
+    fn unlock(&mut self, passphrase: String) {
+        let path = match &self.session {
+            Err(StoreError::NeedsPassphrase { path } | StoreError::WrongPassphrase { path }) => {
+                path.clone()
+            }
+            _ => return,
+        };
+        crate::store::cipher::set_process_passphrase(Some(passphrase));
+        self.clock_today = clock_today();
+        let clock_today = self.clock_today;
+        match Store::open(&path).and_then(|store| Session::new(store, clock_today)) {
+            Ok(session) => {
+                let county = session.is_county();
+                self.screen = if session.view.is_none() {
+                    Screen::VillageSetup
+                } else {
+                    Screen::Households
+                };
+                self.session = Ok(session);
+                if county {
+                    self.navigate(Screen::County);
+                }
+            }
+            Err(e) => {
+                crate::store::cipher::set_process_passphrase(None);
+                self.session = Err(e);
+            }
+        }
+    }
+
+    /// 更改口令: `old` must be the passphrase in use; the database is re-encrypted with `new`.
+    fn change_passphrase(&mut self, old: &str, new: &str) {
+        let lang = self.prefs.lang;
+        let Ok(session) = &mut self.session else {
+            return;
+        };
+        let path = session.store.path().to_path_buf();
+        let result = if crate::store::cipher::process_passphrase().as_deref() != Some(old) {
+            Err(StoreError::WrongPassphrase { path })
+        } else {
+            session.store.change_passphrase(new)
+        };
+        match result {
+            Ok(()) => {
+                crate::store::cipher::set_process_passphrase(Some(new.to_string()));
+                self.notice.set(Notice::Applied(Applied::Saved));
+            }
+            Err(e) => self.notice.set(Notice::failed(&e, lang)),
+        }
+    }
+
+    /// Encrypts the open database in place ([`crate::store::cipher::encrypt_file`]: the original
+    /// stays until the encrypted copy is verified) and reopens it; on failure the original is
+    /// reopened as it was.
+    fn encrypt_now(&mut self, passphrase: String) {
+        let lang = self.prefs.lang;
+        let Ok(session) = &self.session else {
+            return;
+        };
+        let path = session.store.path().to_path_buf();
+        // The session's connection is closed first: the encryption replaces the file.
+        self.session = Err(StoreError::NeedsPassphrase { path: path.clone() });
+        let encrypted = crate::store::cipher::encrypt_file(&path, &passphrase);
+        if encrypted.is_ok() {
+            crate::store::cipher::set_process_passphrase(Some(passphrase));
+        }
+        self.clock_today = clock_today();
+        let clock_today = self.clock_today;
+        self.session = Store::open(&path).and_then(|store| Session::new(store, clock_today));
+        match encrypted {
+            Ok(()) => self.after_change(Notice::Applied(Applied::Saved)),
+            Err(e) => self.notice.set(Notice::failed(&e, lang)),
         }
     }
 
@@ -618,9 +710,19 @@ impl eframe::App for App {
             let team = self.team_names();
             actor_ui(ui, lang, &team, self.actor().as_deref(), &mut actions);
             self.notice.ui(ui, lang, &mut actions);
+            let unencrypted_real = session.is_some_and(|s| {
+                !s.store.is_encrypted() && !s.view.as_ref().is_some_and(|v| v.village.is_demo)
+            });
+            if unencrypted_real {
+                self.screens.encrypt.ui(ui, lang, &mut actions);
+            }
         });
 
         egui::CentralPanel::default().show(ui, |ui| match &self.session {
+            Err(e @ (StoreError::NeedsPassphrase { path } | StoreError::WrongPassphrase { path })) => {
+                let wrong = matches!(e, StoreError::WrongPassphrase { .. });
+                actions.extend(self.screens.passphrase.ui(ui, lang, path, wrong));
+            }
             Err(e) => {
                 ui.heading(lang.pick("无法打开数据", "Cannot open the data"));
                 ui.label(RichText::new(e.localize(lang)).color(ERROR_RED));

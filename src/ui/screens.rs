@@ -26,6 +26,8 @@ use crate::workspace::survey::CheckedSurvey;
 
 #[derive(Default)]
 pub struct Screens {
+    pub encrypt: super::encrypt_banner::EncryptBanner,
+    pub passphrase: super::passphrase::PassphrasePrompt,
     pub list: HouseholdListScreen,
     pub household: HouseholdScreen,
     pub checks: ChecksScreen,
@@ -109,10 +111,13 @@ impl Screens {
     ) -> Vec<Action> {
         let generation = session.generation;
         match (shown, session.view.as_ref()) {
-            (Screen::Settings, _) => {
-                self.settings
-                    .ui(ui, lang, &session.lines, &session.thresholds)
-            }
+            (Screen::Settings, _) => self.settings.ui(
+                ui,
+                lang,
+                &session.lines,
+                &session.thresholds,
+                session.store.is_encrypted(),
+            ),
             (Screen::County, _) => self.county.ui(
                 ui,
                 lang,

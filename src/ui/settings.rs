@@ -88,6 +88,78 @@ impl ThresholdsForm {
 pub struct SettingsScreen {
     line_form: LineForm,
     thresholds_form: Option<ThresholdsForm>,
+    passphrase_form: PassphraseForm,
+}
+
+/// 更改口令: the passphrase in use and the new one twice, as typed.
+#[derive(Default)]
+struct PassphraseForm {
+    old: String,
+    new: String,
+    again: String,
+    problem: Option<(&'static str, &'static str)>,
+}
+
+impl PassphraseForm {
+    fn ui(&mut self, ui: &mut egui::Ui, lang: Lang, actions: &mut Vec<Action>) {
+        use super::passphrase::password_row;
+        ui.heading(lang.pick("更改口令", "Change the passphrase"));
+        egui::Grid::new("change_passphrase")
+            .num_columns(2)
+            .show(ui, |ui| {
+                password_row(
+                    ui,
+                    lang.pick("当前口令", "Current passphrase"),
+                    &mut self.old,
+                );
+                password_row(
+                    ui,
+                    lang.pick(
+                        "新口令（至少 8 个字符）",
+                        "New passphrase (at least 8 characters)",
+                    ),
+                    &mut self.new,
+                );
+                password_row(
+                    ui,
+                    lang.pick("再输一遍新口令", "New passphrase again"),
+                    &mut self.again,
+                );
+            });
+        if !self.new.is_empty() {
+            ui.label(format!(
+                "{}{}",
+                lang.pick("强度：", "Strength: "),
+                crate::store::cipher::strength(&self.new).localize(lang)
+            ));
+        }
+        if let Some((zh, en)) = self.problem {
+            ui.label(RichText::new(lang.pick(zh, en)).color(ERROR_RED));
+        }
+        if ui.button(lang.pick("确认更改口令", "Change it")).clicked() {
+            self.problem = if self.new.chars().count() < crate::store::cipher::MIN_PASSPHRASE_CHARS
+            {
+                Some((
+                    "新口令太短：至少 8 个字符。",
+                    "The new passphrase is too short: at least 8 characters.",
+                ))
+            } else if self.new != self.again {
+                Some((
+                    "两次输入的新口令不一样，请重输。",
+                    "The two new passphrases differ; enter them again.",
+                ))
+            } else {
+                None
+            };
+            if self.problem.is_none() {
+                actions.push(Action::ChangePassphrase {
+                    old: std::mem::take(&mut self.old),
+                    new: std::mem::take(&mut self.new),
+                });
+                self.again.clear();
+            }
+        }
+    }
 }
 
 impl SettingsScreen {
@@ -103,9 +175,14 @@ impl SettingsScreen {
         lang: Lang,
         lines: &PovertyLines,
         thresholds: &Thresholds,
+        encrypted: bool,
     ) -> Vec<Action> {
         let mut actions = Vec::new();
         egui::ScrollArea::vertical().show(ui, |ui| {
+            if encrypted {
+                self.passphrase_form.ui(ui, lang, &mut actions);
+                ui.separator();
+            }
             ui.label(
                 RichText::new(lang.pick(
                     "以下为县级政策参数，通常由县扶贫办统一设定；请仅在县里通知时修改。",

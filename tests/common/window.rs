@@ -92,3 +92,27 @@ pub fn choose(harness: &mut Harness<'static, App>, label: &str, option: &str) {
         .click();
     harness.run();
 }
+
+/// The passphrase the window tests give a village they create (twice, as the form asks).
+pub const TEST_PASSPHRASE: &str = "village passphrase 1";
+
+/// Types [`TEST_PASSPHRASE`] into both passphrase fields of the village setup.
+pub fn enter_new_passphrase(harness: &mut Harness<'static, App>) {
+    type_password(harness, "口令（至少 8 个字符）", TEST_PASSPHRASE, false);
+    type_password(harness, "再输一遍口令", TEST_PASSPHRASE, false);
+}
+
+/// Types into the password field labelled `label` (after selecting its text when `replace`).
+pub fn type_password(harness: &mut Harness<'static, App>, label: &str, text: &str, replace: bool) {
+    harness
+        .get_by_role_and_label(Role::PasswordInput, label)
+        .focus();
+    harness.run();
+    if replace {
+        harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    }
+    harness
+        .get_by_role_and_label(Role::PasswordInput, label)
+        .type_text(text);
+    harness.run();
+}
