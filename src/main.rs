@@ -25,12 +25,12 @@ fn main() -> ExitCode {
     }
     match cli.command {
         Some(command) => dripline::cli::run(command, lang),
-        None => window(cli.db, lang),
+        None => window(cli.db, lang, cli.lang.as_deref().and_then(Lang::from_tag)),
     }
 }
 
 /// Opens the window on `db`, or on the database of the data directory.
-fn window(db: Option<PathBuf>, lang: Lang) -> ExitCode {
+fn window(db: Option<PathBuf>, lang: Lang, asked: Option<Lang>) -> ExitCode {
     let Some(dir) = paths::data_dir() else {
         eprintln!(
             "{}",
@@ -41,7 +41,7 @@ fn window(db: Option<PathBuf>, lang: Lang) -> ExitCode {
         );
         return ExitCode::FAILURE;
     };
-    match dripline::ui::run(dir, db) {
+    match dripline::ui::run(dir, db, asked) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!(

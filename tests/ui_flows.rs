@@ -156,6 +156,33 @@ fn switching_language_changes_the_ui_and_is_remembered() {
 }
 
 #[test]
+fn the_language_asked_on_the_command_line_wins_over_the_saved_one() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        // The saved choice is Chinese (the default, saved by switching back to it).
+        let mut harness = harness(dir.path(), None);
+        harness.run();
+        click(&mut harness, "English");
+        click(&mut harness, "中文");
+        assert!(shown(&harness, "农户名册"));
+    }
+    // `dripline --lang en` opens the window through `App::with_lang`.
+    let data_dir = dir.path().to_path_buf();
+    let mut harness = common::window::builder().build_eframe(move |cc| {
+        App::new(cc, data_dir, None).with_lang(Some(dripline::i18n::Lang::En))
+    });
+    harness.run();
+    assert!(shown(&harness, "Households"));
+    assert!(!shown(&harness, "农户名册"));
+    let mut harness = common::window::builder().build_eframe({
+        let data_dir = dir.path().to_path_buf();
+        move |cc| App::new(cc, data_dir, None).with_lang(None)
+    });
+    harness.run();
+    assert!(shown(&harness, "农户名册"));
+}
+
+#[test]
 fn creating_a_village_leaves_the_demo_for_a_database_of_its_own() {
     let dir = tempfile::tempdir().unwrap();
     let mut harness = harness(dir.path(), None);

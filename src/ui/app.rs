@@ -74,6 +74,15 @@ impl App {
         App::open(data_dir, db)
     }
 
+    /// Shows the window in `lang` when one was asked for on the command line (`--lang en`),
+    /// instead of the language saved in the preferences.
+    pub fn with_lang(mut self, lang: Option<Lang>) -> App {
+        if let Some(lang) = lang {
+            self.prefs.lang = lang;
+        }
+        self
+    }
+
     /// Opens the data without a window (used by [`App::new`] and the UI tests).
     pub fn open(data_dir: PathBuf, db: Option<PathBuf>) -> App {
         let prefs = Prefs::load(&data_dir);

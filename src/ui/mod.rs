@@ -36,17 +36,25 @@ pub use household::VISIT_AUTOSAVE_SECS as AUTOSAVE_SECS;
 use std::path::PathBuf;
 
 /// Opens the window and runs until it is closed.
-pub fn run(data_dir: PathBuf, db: Option<PathBuf>) -> eframe::Result {
+/// `lang` is the language given on the command line (`--lang`), which wins over the saved one.
+pub fn run(
+    data_dir: PathBuf,
+    db: Option<PathBuf>,
+    lang: Option<crate::i18n::Lang>,
+) -> eframe::Result {
     let options = eframe::NativeOptions {
         viewport: eframe::egui::ViewportBuilder::default()
             .with_title("Dripline 精准扶贫 · 村级工作台")
-            .with_inner_size([1280.0, 800.0])
+            // 1366×768 is the usual screen of a village office laptop: the window must fit it
+            // with a title bar and a taskbar, so it opens maximized and at most 680 px tall.
+            .with_inner_size([1280.0, 680.0])
+            .with_maximized(true)
             .with_min_inner_size([800.0, 500.0]),
         ..Default::default()
     };
     eframe::run_native(
         "Dripline",
         options,
-        Box::new(move |cc| Ok(Box::new(App::new(cc, data_dir, db)))),
+        Box::new(move |cc| Ok(Box::new(App::new(cc, data_dir, db).with_lang(lang)))),
     )
 }
