@@ -488,14 +488,24 @@ fn ticked(harness: &Harness<'static, App>, label: &str) -> bool {
 fn a_township_fact_ticked_in_the_county_window_is_audited_and_undone() {
     let dir = tempfile::tempdir().unwrap();
     let (mut harness, _) = county_window(dir.path());
-    // The clerk says who is working; their name goes into the audit log.
-    let me = harness
-        .query_all_by_label_contains("我是")
-        .next()
-        .and_then(|n| n.accesskit_node().label())
-        .expect("the window asks who is working");
-    click(&mut harness, &me);
-    let actor = me.trim_start_matches("我是").to_string();
+    // The clerk is on no village team: the county window asks for a name, not for a member of
+    // the shown village's team; that name goes into the audit log.
+    assert!(
+        harness.query_all_by_label_contains("我是").next().is_none(),
+        "a county clerk is not offered a village team member's name"
+    );
+    assert!(
+        harness.get_by_label("确定").accesskit_node().is_disabled(),
+        "no name, no OK"
+    );
+    let actor = "县乡村振兴局 王科员".to_string();
+    type_into(
+        &mut harness,
+        "县里谁在操作？请输入您的姓名，之后的修改都记在此人名下：",
+        &format!("  {actor} "),
+    );
+    click(&mut harness, "确定");
+    assert!(shown(&harness, &format!("操作人：{actor}")));
     harness
         .get_by_label_contains("全县退出（一低三有）：贫困发生率")
         .click();

@@ -14,7 +14,7 @@ use eframe::egui::{self, RichText};
 use uuid::Uuid;
 
 use super::action::{Action, DataAction, Screen};
-use super::actor::actor_ui;
+use super::actor::{ActorChoice, actor_ui};
 use super::dialogs::{ChooserMode, SystemDialog, ask_system};
 use super::jobs::Job;
 use super::notice::{Notice, NoticeSlot};
@@ -266,6 +266,9 @@ impl App {
     /// The member working, as remembered on this installation, if they are on the shown
     /// village's team (a remembered name from another village's team is not used).
     pub fn actor(&self) -> Option<String> {
+        if self.is_county() {
+            return self.prefs.county_actor.clone();
+        }
         let chosen = self.prefs.actor.as_ref()?;
         self.team_names().contains(chosen).then(|| chosen.clone())
     }
@@ -306,7 +309,12 @@ impl App {
                 self.save_prefs();
             }
             Action::ChooseActor(name) => {
-                self.prefs.actor = name;
+                if self.is_county() {
+                    self.prefs.county_actor =
+                        name.map(|n| n.trim().to_string()).filter(|n| !n.is_empty());
+                } else {
+                    self.prefs.actor = name;
+                }
                 self.save_prefs();
                 self.sync_actor();
             }
@@ -659,6 +667,11 @@ impl App {
 
     /// The village shown, if there is one.
     /// What the village screens draw from (the session's view of the shown village).
+    /// Whether the open database is a county's (many villages, worked by county staff).
+    fn is_county(&self) -> bool {
+        self.session.as_ref().is_ok_and(Session::is_county)
+    }
+
     pub fn view(&self) -> Option<&VillageView> {
         self.session.as_ref().ok().and_then(|s| s.view.as_ref())
     }
@@ -717,7 +730,12 @@ impl eframe::App for App {
             toolbar_ui(ui, &state, &mut actions);
             demo_banner_ui(ui, &state, &mut actions);
             let team = self.team_names();
-            actor_ui(ui, lang, &team, self.actor().as_deref(), &mut actions);
+            let chooser = if self.is_county() {
+                ActorChoice::CountyStaff
+            } else {
+                ActorChoice::Team(&team)
+            };
+            actor_ui(ui, lang, chooser, self.actor().as_deref(), &mut actions);
             self.notice.ui(ui, lang, &mut actions);
             let unencrypted_real = session.is_some_and(|s| {
                 !s.store.is_encrypted() && !s.view.as_ref().is_some_and(|v| v.village.is_demo)

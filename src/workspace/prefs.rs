@@ -17,6 +17,9 @@ pub struct Prefs {
     pub show_sensitive: bool,
     /// The team member last chosen as working on this installation (操作人).
     pub actor: Option<String>,
+    /// The county staff member last named as working on a county database on this
+    /// installation: county clerks are on no village team, so they type their name.
+    pub county_actor: Option<String>,
 }
 
 impl Prefs {
