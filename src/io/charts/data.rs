@@ -213,7 +213,7 @@ pub struct VillageChartData {
     pub population: u32,
     /// The exit threshold of incidence (3% by default).
     pub max_incidence: f64,
-    /// Households by main cause (every household not `NotRegistered`), most frequent first;
+    /// Households by main cause (every household in the registry: not `NotRegistered`, not `Unassessed`), most frequent first;
     /// causes with no household are left out.
     pub causes: Vec<(Cause, u32)>,
     /// One entry per kind of measure that reaches at least one household, in `MeasureKind` order.
@@ -234,7 +234,7 @@ fn entry_year(
     let was_poor = match rec.household.status {
         HouseholdStatus::Registered | HouseholdStatus::Exited { .. } => true,
         HouseholdStatus::Monitored { kind } => kind == MonitoredKind::UnstableExited,
-        HouseholdStatus::NotRegistered => false,
+        HouseholdStatus::NotRegistered | HouseholdStatus::Unassessed => false,
     };
     if !was_poor {
         return None;
@@ -406,7 +406,7 @@ fn causes(records: &[HouseholdRecord]) -> Vec<(Cause, u32)> {
     let mut counts: BTreeMap<Cause, u32> = BTreeMap::new();
     for rec in records
         .iter()
-        .filter(|r| r.household.status != HouseholdStatus::NotRegistered)
+        .filter(|r| !r.household.status.outside_registry())
     {
         if let Some(cause) = rec.household.main_cause {
             *counts.entry(cause).or_default() += 1;

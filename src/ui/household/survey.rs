@@ -76,6 +76,15 @@ impl SurveyTab {
                 None => ui.label(lang.pick("尚未开始", "Not started")),
             };
         });
+        if record.household.status.is_unassessed() {
+            ui.label(
+                RichText::new(lang.pick(
+                    "本户尚未识别（待识别）：完成调查并确认识别后，才会定为贫困户、监测户或非贫困户。",
+                    "This household is not yet assessed: it becomes poor, monitored or not poor only once the survey is completed and the identification confirmed.",
+                ))
+                .color(WARN_AMBER),
+            );
+        }
 
         // What the survey still lacks, item by item.
         let member_problems = record
