@@ -17,7 +17,8 @@
 //! - In each year a household is in at most one series: monitored, else exited (exit year ≤ year),
 //!   else registered (entered ≤ year). Never-registered households appear only when monitored.
 //! - Incidence of a year = members of the households "registered" that year ÷ the rural
-//!   population (the village's figure, else all registered members), with today's household
+//!   population (the village's figure, else the members of every household but those not yet
+//!   identified, which count neither as poor nor as non-poor), with today's household
 //!   sizes (member histories are not kept). The last year therefore equals the 一低五有 figure.
 
 use std::collections::{BTreeMap, HashMap};
@@ -354,7 +355,12 @@ pub fn village_chart_data(
         .min();
     let first_year = earliest.map(|y| y.max(last_year - MAX_YEARS + 1));
     let population = village.rural_population.unwrap_or_else(|| {
-        u32::try_from(records.iter().map(HouseholdRecord::size).sum::<usize>()).unwrap_or(u32::MAX)
+        let people = records
+            .iter()
+            .filter(|r| !r.household.status.is_unassessed())
+            .map(HouseholdRecord::size)
+            .sum::<usize>();
+        u32::try_from(people).unwrap_or(u32::MAX)
     });
     let mut statuses = Vec::new();
     let mut incidence = Vec::new();
