@@ -175,3 +175,45 @@ fn a_new_household_starts_not_yet_assessed_and_the_survey_asks_for_its_status() 
     harness.get_by_label("Not yet assessed 1");
     harness.get_by_label_contains("1 households (0 people) not yet assessed");
 }
+
+#[test]
+fn a_survey_draft_is_removed_with_a_confirmation_and_comes_back_with_undo() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut harness = harness(dir.path(), None);
+    harness.run();
+    click(&mut harness, "＋ 新增农户");
+    click(&mut harness, "保存基本情况");
+    let Screen::Household(id) = harness.state().screen() else {
+        panic!("saving a new household opens it");
+    };
+    let surveys = |harness: &Harness<'static, App>| {
+        harness
+            .state()
+            .store()
+            .unwrap()
+            .surveys_of(id)
+            .unwrap()
+            .len()
+    };
+    open_tab(&mut harness, "入户调查");
+    click(&mut harness, "保存进度（未完成）");
+    assert_eq!(surveys(&harness), 1);
+    harness.get_by_label("未完成（已保存进度）");
+
+    // The first click asks; cancelling keeps the survey.
+    click(&mut harness, "删除本年度调查");
+    harness.get_by_label_contains("确定删除本年度的调查记录吗");
+    click(&mut harness, "取消");
+    assert_eq!(surveys(&harness), 1);
+    click(&mut harness, "删除本年度调查");
+    click(&mut harness, "确定删除");
+    assert_eq!(surveys(&harness), 0, "removed");
+    harness.get_by_label("尚未开始");
+    assert_eq!(
+        stored(&harness, id).household.status,
+        HouseholdStatus::Unassessed,
+        "the status stays"
+    );
+    click(&mut harness, "撤销");
+    assert_eq!(surveys(&harness), 1, "undo brings it back");
+}
