@@ -57,6 +57,7 @@ impl Label for crate::model::HouseholdStatus {
     fn label(&self, lang: Lang) -> &'static str {
         use crate::model::HouseholdStatus::*;
         match self {
+            Unassessed => lang.pick("待识别", "Not yet assessed"),
             NotRegistered => lang.pick("非贫困户", "Not registered"),
             Registered => lang.pick("建档立卡贫困户", "Registered poor"),
             Exited { .. } => lang.pick("已脱贫", "Exited"),

@@ -976,3 +976,74 @@ fn the_export_keeps_former_members_and_membership_dates() {
     let of = |year: &str| incomes.iter().find(|r| r[3] == year).unwrap()[size].clone();
     assert_eq!((of("2017"), of("2020")), ("2".to_string(), "2".to_string()));
 }
+
+/// The stored status code of each household of `db`, by household number.
+fn stored_status_codes(db: &Path) -> Vec<(String, String)> {
+    let conn = rusqlite::Connection::open(db).unwrap();
+    let mut q = conn
+        .prepare("SELECT number, status FROM household ORDER BY number")
+        .unwrap();
+    q.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect()
+}
+
+#[test]
+fn a_blank_status_imports_as_not_yet_assessed_and_the_label_round_trips() {
+    use Column::*;
+    use V::*;
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("village.sqlite");
+    empty_village_db(&db);
+    let rows = vec![
+        vec![
+            (HouseholdNumber, T("001")),
+            (Name, T("李建国")),
+            (IdNumber, S(id((1968, 5, 4), 11, Sex::Male))),
+            (Relation, T("户主")),
+        ],
+        vec![
+            (HouseholdNumber, T("002")),
+            (Name, T("张秀英")),
+            (IdNumber, S(id((1950, 12, 30), 22, Sex::Female))),
+            (Relation, T("户主")),
+            (Status, T("非贫困户")),
+        ],
+    ];
+    let filled = dir.path().join("filled.xlsx");
+    write_xlsx(&filled, &rows);
+    ok(&["survey", "import", "--db", s(&db), s(&filled), "--commit"]);
+    assert_eq!(
+        stored_status_codes(&db),
+        [
+            ("001".to_string(), "unassessed".to_string()),
+            ("002".to_string(), "not_registered".to_string())
+        ],
+        "a blank status cell is 待识别, a stated one is kept"
+    );
+
+    // The export says 待识别; that file's status read back gives the same code.
+    let exported = dir.path().join("registry.xlsx");
+    ok(&["export", "xlsx", "--db", s(&db), "--out", s(&exported)]);
+    let households = sheet_rows(&exported, "户信息 Households");
+    let h1 = households.iter().find(|r| r[4] == "001").unwrap();
+    assert_eq!(h1[11], "待识别");
+    let again = dir.path().join("again.sqlite");
+    empty_village_db(&again);
+    let mut restated = rows.clone();
+    restated[0].push((Status, T("待识别")));
+    restated[1].retain(|(c, _)| *c != Status);
+    restated[1].push((Status, T("not_registered")));
+    let refilled = dir.path().join("refilled.xlsx");
+    write_xlsx(&refilled, &restated);
+    ok(&[
+        "survey",
+        "import",
+        "--db",
+        s(&again),
+        s(&refilled),
+        "--commit",
+    ]);
+    assert_eq!(stored_status_codes(&again), stored_status_codes(&db));
+}

@@ -550,16 +550,30 @@ fn every_earlier_version_with_data_migrates_with_nothing_lost_and_exports_whole(
             ["", "phone"],
             "v{version}: the old audit rows are kept"
         );
-        assert_eq!(store.audit_len().unwrap(), old_audit, "v{version}");
+        // Issue 13's migrations record what they write as changes of this laptop (so that the
+        // next incremental bundle carries them): the member's join date (migration 6) and the
+        // cleared free-text helper (migration 8, when the rows were written with the register's
+        // 李明: version 2 on), one audit row and one change each, whether they ran above (for
+        // `version` past them) or at this opening.
+        let migrated = 1 + i64::from(version >= 2);
+        assert_eq!(
+            store.audit_len().unwrap(),
+            old_audit + migrated,
+            "v{version}"
+        );
         let chain = store.verify_audit_chain().unwrap();
         assert_eq!(
             (chain.broken, chain.audit_rows),
-            (None, old_audit as u64),
-            "v{version}: the old rows are chained"
+            (None, (old_audit + migrated) as u64),
+            "v{version}: the old rows and the migrations' are chained"
         );
         if version >= 3 {
             let st = status::status(&store).unwrap();
-            assert_eq!((st.last_seq, st.open_conflicts), (3, 1), "v{version}");
+            assert_eq!(
+                (st.last_seq, st.open_conflicts),
+                (3 + migrated, 1),
+                "v{version}"
+            );
             let conflict = &status::conflicts(&store, false).unwrap()[0];
             assert_eq!(
                 conflict.loser_value,

@@ -224,6 +224,41 @@ fn membership_dates_and_a_household_leaving_travel_between_laptops() {
     assert_eq!(former.left_on, chrono::NaiveDate::from_ymd_opt(2025, 9, 1));
 }
 
+/// A household not yet identified (待识别) travels laptop → county → laptop with its status, and
+/// its identification on the other laptop comes back.
+#[test]
+fn an_unassessed_household_travels_with_its_status() {
+    let w = World::new();
+    let mut new = household(w.village.id, "009");
+    new.status = HouseholdStatus::Unassessed;
+    {
+        let mut store = Store::open(&w.a).unwrap();
+        store.save_household(&new).unwrap();
+        store.close().unwrap();
+    }
+    w.send(&w.a);
+    w.receive(&w.b);
+    for device in [&w.county, &w.b] {
+        let got = Store::open(device)
+            .unwrap()
+            .household_record(new.id)
+            .unwrap()
+            .household;
+        assert_eq!(got.status, HouseholdStatus::Unassessed, "{device:?}");
+    }
+    {
+        let mut store = Store::open(&w.b).unwrap();
+        let mut h = store.household_record(new.id).unwrap().household;
+        h.status = HouseholdStatus::Registered;
+        store.save_household(&h).unwrap();
+        store.close().unwrap();
+    }
+    w.send(&w.b);
+    w.receive(&w.a);
+    let on_a = Store::open(&w.a).unwrap().household_record(new.id).unwrap();
+    assert_eq!(on_a.household.status, HouseholdStatus::Registered);
+}
+
 /// What the database holds, but for the county's log of received bundles: a refused or
 /// repeated bundle adds a line to the log and changes nothing else.
 fn sha256_of(path: &Path) -> String {

@@ -155,8 +155,18 @@ fn a_format_1_laptop_migrates_and_imports_a_format_1_return_bundle() {
         assert_eq!(st.open_conflicts, 1);
         assert!(st.acked_seq > 0 && st.county_key_set);
         // As schema 3 counted them: the deletion and the helper change (exported, not
-        // acknowledged yet) and household 002, whose clock the last return bundle moved.
-        assert_eq!(st.pending_records, 3);
+        // acknowledged yet) and household 002, whose clock the last return bundle moved; and
+        // the members whose join date the membership migration recorded as this laptop's
+        // change, for the next bundle to carry.
+        let dated = store
+            .household_records(None)
+            .unwrap()
+            .iter()
+            .flat_map(|r| &r.members)
+            .filter(|m| m.joined_on.is_some())
+            .count() as i64;
+        assert_eq!(dated, 2);
+        assert_eq!(st.pending_records, 3 + dated);
         assert!(store.integrity_check().unwrap().is_empty());
         store.close().unwrap();
     }

@@ -337,6 +337,8 @@ fn village_json(e: &VillageView, lang: Lang) -> Value {
         "village": {
             "poor_people": v.poor_people,
             "population": v.population,
+            "unassessed_households": v.unassessed_households,
+            "unassessed_people": v.unassessed_people,
             "incidence": v.incidence,
             "max_incidence": e.thresholds.max_incidence,
             "passed": v.passed,

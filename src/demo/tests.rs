@@ -370,6 +370,7 @@ fn county_scale() {
             incomes += h.incomes.len();
             sizes[h.size()] += 1;
             let s = match h.household.status {
+                HouseholdStatus::Unassessed => "unassessed",
                 HouseholdStatus::NotRegistered => "not_registered",
                 HouseholdStatus::Registered => "registered",
                 HouseholdStatus::Exited { .. } => "exited",

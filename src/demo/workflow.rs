@@ -284,7 +284,7 @@ pub(super) fn generate(
     let mut chosen = chosen;
     chosen.sort_unstable();
     let followed: Vec<usize> = (0..households.len())
-        .filter(|&i| households[i].household.status != HouseholdStatus::NotRegistered)
+        .filter(|&i| !households[i].household.status.outside_registry())
         .collect();
     let mut projects: Vec<(Project, MeasureKind)> = chosen
         .iter()
@@ -391,7 +391,7 @@ pub(super) fn generate(
             }),
             HouseholdStatus::Exited { .. } => (1, |_| MeasureStatus::Done),
             HouseholdStatus::Monitored { .. } => (1, |_| MeasureStatus::InProgress),
-            HouseholdStatus::NotRegistered => continue,
+            HouseholdStatus::NotRegistered | HouseholdStatus::Unassessed => continue,
         };
         let helper = helper_of[i].map(|k| &helpers[k]);
         let default_unit = helper.map_or_else(

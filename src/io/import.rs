@@ -726,7 +726,8 @@ fn member_errors(member: &Member, today: NaiveDate) -> Vec<FieldError> {
         .collect()
 }
 
-/// A new household of `village_id` with the registry's defaults, before the head's row fills it.
+/// A new household of `village_id` with the registry's defaults, before the head's row fills it:
+/// a blank status cell leaves it not yet identified (待识别), as a household added in the window.
 fn new_household(village_id: Uuid) -> Household {
     Household {
         id: Uuid::new_v4(),
@@ -736,7 +737,7 @@ fn new_household(village_id: Uuid) -> Household {
         phone: String::new(),
         bank_account: String::new(),
         attribute: PovertyAttribute::Unrecorded,
-        status: HouseholdStatus::Registered,
+        status: HouseholdStatus::Unassessed,
         main_cause: None,
         other_causes: Vec::new(),
         living: LivingConditions::default(),
@@ -1172,6 +1173,43 @@ mod tests {
         assert_eq!(r.members[1].health, Health::Chronic);
         assert_eq!(r.incomes[0].wage_yuan, 12000.0);
         assert_eq!(r.incomes[0].production_expense_yuan, 800.5);
+    }
+
+    #[test]
+    fn a_blank_status_leaves_a_new_household_unassessed_and_a_stored_one_as_it_was() {
+        let head = id(1970, 11, Sex::Male);
+        let plan_of = |rows: &[RawRow], stored: &[HouseholdRecord]| {
+            plan(rows, Uuid::new_v4(), stored, today())
+        };
+        let blank = plan_of(&[person(3, "001", "李建国", &head, "户主")], &[]);
+        assert_eq!(blank.problems, []);
+        let new = blank.households[0].record.clone();
+        assert_eq!(new.household.status, HouseholdStatus::Unassessed);
+        // Stated by label or by code, the status is taken; 待识别 too.
+        for text in ["待识别", "Not yet assessed", "unassessed"] {
+            let stated = plan_of(
+                &[with(
+                    person(3, "001", "李建国", &head, "户主"),
+                    Column::Status,
+                    text,
+                )],
+                &[],
+            );
+            assert_eq!(
+                stated.households[0].record.household.status,
+                HouseholdStatus::Unassessed,
+                "{text}"
+            );
+        }
+        // A stored household keeps its status when the cell is blank.
+        let mut stored = new.clone();
+        stored.household.status = HouseholdStatus::NotRegistered;
+        let again = plan_of(&[person(3, "001", "李建国", &head, "户主")], &[stored]);
+        assert!(!again.households[0].is_new);
+        assert_eq!(
+            again.households[0].record.household.status,
+            HouseholdStatus::NotRegistered
+        );
     }
 
     #[test]

@@ -308,6 +308,7 @@ fn labels<T: Label>(all: &[T]) -> ValuePairs {
 /// in the 脱贫年份 column".
 pub fn status_choices() -> Vec<HouseholdStatus> {
     let mut all = vec![
+        HouseholdStatus::Unassessed,
         HouseholdStatus::NotRegistered,
         HouseholdStatus::Registered,
         HouseholdStatus::Exited { year: 0 },

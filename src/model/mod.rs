@@ -91,8 +91,20 @@ pub struct Household {
 }
 
 /// Registration status of a household.
+///
+/// A household the team has just added is [`HouseholdStatus::Unassessed`] (待识别): nothing is
+/// implied before the survey and the identification confirm it. What an unassessed household
+/// counts as:
+/// - incidence (贫困发生率): neither poor nor non-poor — its members are left out of the
+///   numerator and of the app's own population count, and the summary shows them as 未识别;
+/// - data quality: listed as a to-do (尚未识别) until identified;
+/// - missed households (漏评): considered like a never-registered one when its latest per-capita
+///   income is at or below the line, and marginal like one in the warning band;
+/// - visits, exit, the six precisions' registered lists: not followed, not registered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum HouseholdStatus {
+    /// Added but not yet identified (待识别): the survey has not decided its status.
+    Unassessed,
     /// Known to the team but not a registered poor household.
     NotRegistered,
     /// Registered poor household (建档立卡贫困户), not yet exited.
@@ -101,6 +113,21 @@ pub enum HouseholdStatus {
     Exited { year: i32 },
     /// Under monitoring against return to poverty (防止返贫监测).
     Monitored { kind: MonitoredKind },
+}
+
+impl HouseholdStatus {
+    /// True while the household has not been identified yet (待识别).
+    pub fn is_unassessed(self) -> bool {
+        self == HouseholdStatus::Unassessed
+    }
+
+    /// True for a household outside the registry: never registered, or not yet identified.
+    pub fn outside_registry(self) -> bool {
+        matches!(
+            self,
+            HouseholdStatus::NotRegistered | HouseholdStatus::Unassessed
+        )
+    }
 }
 
 /// Living conditions recorded at registration; most feed the exit checklist 一超六有.

@@ -174,5 +174,15 @@ mod tests {
             status_for(Identification::RegisteredPoor, exited),
             Registered
         );
+        // A household not yet identified (待识别) gets the status its identification says.
+        assert_eq!(
+            status_for(Identification::NotPoor, Unassessed),
+            NotRegistered
+        );
+        assert_eq!(status_for(Identification::Marginal, Unassessed), marginal);
+        assert_eq!(
+            status_for(Identification::RegisteredPoor, Unassessed),
+            Registered
+        );
     }
 }

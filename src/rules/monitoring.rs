@@ -11,8 +11,9 @@ use super::income::{self, IncomeStanding, PovertyLines};
 use crate::model::{HouseholdRecord, HouseholdStatus, MonitoredKind, Thresholds};
 
 /// The monitoring kind the latest income suggests, if any:
-/// - a never-registered household (`NotRegistered`) whose latest per-capita income is above the
-///   line but below `marginal_factor × line` → [`MonitoredKind::Marginal`] (边缘易致贫户);
+/// - a household outside the registry (`NotRegistered`, or `Unassessed`: not yet identified)
+///   whose latest per-capita income is above the line but below `marginal_factor × line` →
+///   [`MonitoredKind::Marginal`] (边缘易致贫户);
 /// - an exited household whose latest per-capita income is below `marginal_factor × line`
 ///   (including at or below the line itself) → [`MonitoredKind::UnstableExited`] (脱贫不稳定户).
 ///
@@ -26,7 +27,10 @@ pub fn suggest(
 ) -> Option<MonitoredKind> {
     let standing = income::latest_figures(rec, lines, t)?.standing;
     match (rec.household.status, standing) {
-        (HouseholdStatus::NotRegistered, IncomeStanding::Marginal) => Some(MonitoredKind::Marginal),
+        (
+            HouseholdStatus::NotRegistered | HouseholdStatus::Unassessed,
+            IncomeStanding::Marginal,
+        ) => Some(MonitoredKind::Marginal),
         (HouseholdStatus::Exited { .. }, IncomeStanding::Below | IncomeStanding::Marginal) => {
             Some(MonitoredKind::UnstableExited)
         }
@@ -34,13 +38,14 @@ pub fn suggest(
     }
 }
 
-/// True for a household that is not a registered poor household — never registered, or
-/// monitored as marginal — whose latest per-capita income lies in the warning band above the
-/// line. Used by the registry list's "marginal" filter.
+/// True for a household that is not a registered poor household — never registered, not yet
+/// identified, or monitored as marginal — whose latest per-capita income lies in the warning band
+/// above the line. Used by the registry list's "marginal" filter.
 pub fn is_marginal(rec: &HouseholdRecord, lines: &PovertyLines, t: &Thresholds) -> bool {
     matches!(
         rec.household.status,
         HouseholdStatus::NotRegistered
+            | HouseholdStatus::Unassessed
             | HouseholdStatus::Monitored {
                 kind: MonitoredKind::Marginal
             }
@@ -48,10 +53,11 @@ pub fn is_marginal(rec: &HouseholdRecord, lines: &PovertyLines, t: &Thresholds) 
         .is_some_and(|f| f.standing == IncomeStanding::Marginal)
 }
 
-/// True for a never-registered household whose latest per-capita income is at or below the
-/// line: a candidate for the missed-assessment (漏评) review rather than for monitoring.
+/// True for a household outside the registry — never registered, or not yet identified — whose
+/// latest per-capita income is at or below the line: a candidate for the missed-assessment (漏评)
+/// review rather than for monitoring.
 pub fn possibly_missed(rec: &HouseholdRecord, lines: &PovertyLines, t: &Thresholds) -> bool {
-    rec.household.status == HouseholdStatus::NotRegistered
+    rec.household.status.outside_registry()
         && income::latest_figures(rec, lines, t)
             .is_some_and(|f| f.standing == IncomeStanding::Below)
 }
@@ -197,5 +203,24 @@ mod tests {
             &lines,
             &t
         ));
+    }
+
+    #[test]
+    fn an_unassessed_household_is_looked_at_for_missed_and_marginal() {
+        let lines = domain_lines();
+        let t = Thresholds::default();
+        let unassessed = HouseholdStatus::Unassessed;
+        assert!(possibly_missed(&one_person(unassessed, 2855.0), &lines, &t));
+        assert!(!possibly_missed(
+            &one_person(unassessed, 2855.5),
+            &lines,
+            &t
+        ));
+        assert!(is_marginal(&one_person(unassessed, 3000.0), &lines, &t));
+        assert_eq!(
+            suggest(&one_person(unassessed, 3000.0), &lines, &t),
+            Some(MonitoredKind::Marginal)
+        );
+        assert!(!wrongly_exited(&one_person(unassessed, 2000.0), &lines, &t));
     }
 }

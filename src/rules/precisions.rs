@@ -751,7 +751,9 @@ pub fn results(inputs: &PrecisionInputs) -> ResultsPanel {
                     });
                 }
             }
-            HouseholdStatus::NotRegistered | HouseholdStatus::Monitored { .. } => {}
+            HouseholdStatus::NotRegistered
+            | HouseholdStatus::Unassessed
+            | HouseholdStatus::Monitored { .. } => {}
         }
     }
     ResultsPanel {
@@ -1298,7 +1300,9 @@ impl Precisions {
             at_risk: self.results.at_risk.len(),
             exited: count(&|r| matches!(r.household.status, HouseholdStatus::Exited { .. })),
             wrongly_exited: count(&|r| monitoring::wrongly_exited(r, lines, t)),
-            never_registered: count(&|r| r.household.status == HouseholdStatus::NotRegistered),
+            // Outside the registry: never registered or not yet identified, the households the
+            // missed-assessment (漏评) rule looks at.
+            never_registered: count(&|r| r.household.status.outside_registry()),
             possibly_missed: count(&|r| monitoring::possibly_missed(r, lines, t)),
         }
     }

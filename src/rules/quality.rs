@@ -33,10 +33,12 @@ pub enum FindingKind {
     /// A helper named in free text that matches no helper of the register (see
     /// `rules::helper_match`): kept on the household until the team assigns the right one.
     UnmatchedHelperName,
+    /// A household not yet identified (待识别): a to-do until the survey confirms its status.
+    NotYetIdentified,
 }
 
 impl FindingKind {
-    pub const ALL: [FindingKind; 8] = [
+    pub const ALL: [FindingKind; 9] = [
         FindingKind::DuplicateIdNumber,
         FindingKind::NoHead,
         FindingKind::SeveralHeads,
@@ -45,6 +47,7 @@ impl FindingKind {
         FindingKind::SexContradictsId,
         FindingKind::SchoolAgeNotInSchool,
         FindingKind::UnmatchedHelperName,
+        FindingKind::NotYetIdentified,
     ];
 
     /// The stable code written to JSON output and exports.
@@ -58,6 +61,7 @@ impl FindingKind {
             FindingKind::SexContradictsId => "sex_contradicts_id",
             FindingKind::SchoolAgeNotInSchool => "school_age_not_in_school",
             FindingKind::UnmatchedHelperName => "unmatched_helper_name",
+            FindingKind::NotYetIdentified => "not_yet_identified",
         }
     }
 }
@@ -82,6 +86,7 @@ impl Label for FindingKind {
             FindingKind::UnmatchedHelperName => {
                 lang.pick("帮扶责任人不在名册中", "Helper not in the register")
             }
+            FindingKind::NotYetIdentified => lang.pick("尚未识别", "Not yet identified"),
         }
     }
 }
@@ -232,6 +237,12 @@ impl Localize for Finding {
                         "no member is the head of household; mark one member as head.",
                     )
                     .to_string(),
+                FindingKind::NotYetIdentified => lang
+                    .pick(
+                        "尚未识别（待识别），请完成入户调查并确认识别。",
+                        "not yet identified; finish the survey and confirm the identification.",
+                    )
+                    .to_string(),
                 other => other.label(lang).to_string(),
             },
         };
@@ -275,6 +286,11 @@ pub fn check_village(
             member_name: member.map(|m| m.name.clone()),
             detail,
         };
+
+        // A household still on the register that nobody has identified yet is a to-do.
+        if h.status.is_unassessed() && rec.departure.is_none() {
+            findings.push(finding(FindingKind::NotYetIdentified, None, Detail::None));
+        }
 
         if !h.unmatched_helper_name.trim().is_empty() {
             findings.push(finding(
@@ -737,6 +753,27 @@ mod tests {
                 ("002", "孩子002")
             ]
         );
+    }
+
+    #[test]
+    fn an_unassessed_household_is_a_to_do_until_identified() {
+        let findings = check(&[
+            family("001", HouseholdStatus::Unassessed),
+            family("002", HouseholdStatus::NotRegistered),
+        ]);
+        assert_eq!(kinds(&findings), [FindingKind::NotYetIdentified]);
+        assert_eq!(findings[0].household_number, "001");
+        assert_eq!(
+            findings[0].localize(Lang::Zh),
+            "户001：尚未识别（待识别），请完成入户调查并确认识别。"
+        );
+        assert!(
+            findings[0]
+                .localize(Lang::En)
+                .contains("not yet identified")
+        );
+        // Once identified, the to-do is gone.
+        assert_eq!(check(&[family("001", HouseholdStatus::Registered)]), []);
     }
 
     #[test]

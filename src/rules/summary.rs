@@ -86,6 +86,8 @@ pub fn summarize(
 /// Status groups offered by the list's status filter.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum StatusFilter {
+    /// Not yet identified (待识别).
+    Unassessed,
     NotRegistered,
     Registered,
     Exited,
@@ -93,17 +95,19 @@ pub enum StatusFilter {
 }
 
 impl StatusFilter {
-    pub const ALL: [StatusFilter; 4] = [
+    pub const ALL: [StatusFilter; 5] = [
         StatusFilter::Registered,
         StatusFilter::Exited,
         StatusFilter::Monitored,
         StatusFilter::NotRegistered,
+        StatusFilter::Unassessed,
     ];
 
     pub fn matches(self, status: HouseholdStatus) -> bool {
         matches!(
             (self, status),
             (StatusFilter::NotRegistered, HouseholdStatus::NotRegistered)
+                | (StatusFilter::Unassessed, HouseholdStatus::Unassessed)
                 | (StatusFilter::Registered, HouseholdStatus::Registered)
                 | (StatusFilter::Exited, HouseholdStatus::Exited { .. })
                 | (StatusFilter::Monitored, HouseholdStatus::Monitored { .. })
@@ -180,6 +184,7 @@ fn status_rank(status: HouseholdStatus) -> (u8, i32) {
         HouseholdStatus::Monitored { kind } => (1, kind as i32),
         HouseholdStatus::Exited { year } => (2, year),
         HouseholdStatus::NotRegistered => (3, 0),
+        HouseholdStatus::Unassessed => (4, 0),
     }
 }
 

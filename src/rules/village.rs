@@ -151,8 +151,12 @@ impl VillageItem {
 pub struct VillageAssessment {
     /// Members of `Registered` households.
     pub poor_people: u32,
-    /// The denominator used: the village's rural population, else the registered members.
+    /// The denominator used: the village's rural population, else the members of the identified
+    /// households (an unassessed household is neither poor nor non-poor).
     pub population: u32,
+    /// Households not yet identified (待识别) and their members, counted apart (未识别).
+    pub unassessed_households: u32,
+    pub unassessed_people: u32,
     pub incidence: Option<f64>,
     /// One item per criterion, in the order of [`VillageCriterion::ALL`].
     pub items: Vec<VillageItem>,
@@ -162,6 +166,23 @@ pub struct VillageAssessment {
 impl VillageAssessment {
     pub fn failed(&self) -> impl Iterator<Item = &VillageItem> {
         self.items.iter().filter(|i| !i.passed)
+    }
+}
+
+impl VillageAssessment {
+    /// The note beside incidence while some households are not yet identified (未识别), or
+    /// `None` when every household is.
+    pub fn unassessed_note(&self, lang: Lang) -> Option<String> {
+        (self.unassessed_households > 0).then(|| match lang {
+            Lang::Zh => format!(
+                "未识别 {} 户 {} 人，不计入贫困发生率",
+                self.unassessed_households, self.unassessed_people
+            ),
+            Lang::En => format!(
+                "{} households ({} people) not yet assessed, left out of the incidence",
+                self.unassessed_households, self.unassessed_people
+            ),
+        })
     }
 }
 
@@ -185,9 +206,17 @@ pub fn assess_village(
             .map(HouseholdRecord::size)
             .sum(),
     );
-    let population = village
-        .rural_population
-        .unwrap_or_else(|| count(on_register().map(HouseholdRecord::size).sum()));
+    let unassessed = || on_register().filter(|h| h.household.status.is_unassessed());
+    let unassessed_households = count(unassessed().count());
+    let unassessed_people = count(unassessed().map(HouseholdRecord::size).sum());
+    let population = village.rural_population.unwrap_or_else(|| {
+        count(
+            on_register()
+                .filter(|h| !h.household.status.is_unassessed())
+                .map(HouseholdRecord::size)
+                .sum(),
+        )
+    });
     let incidence = poverty_incidence(poor_people, population);
 
     let low_incidence = match incidence {
@@ -235,6 +264,8 @@ pub fn assess_village(
     VillageAssessment {
         poor_people,
         population,
+        unassessed_households,
+        unassessed_people,
         incidence,
         items,
         passed,
@@ -339,6 +370,28 @@ mod tests {
         let a = assess_village(&village(), &records, &Thresholds::default());
         assert_eq!((a.poor_people, a.population), (2, 82));
         assert!(a.passed); // 2 ÷ 82 ≈ 2.44%
+    }
+
+    #[test]
+    fn an_unassessed_household_is_neither_poor_nor_non_poor() {
+        let mut records = households(1, 2, HouseholdStatus::Registered);
+        records.extend(households(20, 4, HouseholdStatus::NotRegistered));
+        records.extend(households(3, 5, HouseholdStatus::Unassessed));
+        let a = assess_village(&village(), &records, &Thresholds::default());
+        // 2 poor of the 82 identified people; the 15 unassessed people are counted apart.
+        assert_eq!((a.poor_people, a.population), (2, 82));
+        assert_eq!((a.unassessed_households, a.unassessed_people), (3, 15));
+        // A recorded rural population stays the denominator.
+        let a = assess_village(&with_population(1000), &records, &Thresholds::default());
+        assert_eq!((a.poor_people, a.population), (2, 1000));
+        assert_eq!(a.unassessed_households, 3);
+        // A village of unassessed households only has no incidence yet.
+        let a = assess_village(
+            &village(),
+            &households(2, 3, HouseholdStatus::Unassessed),
+            &Thresholds::default(),
+        );
+        assert_eq!((a.poor_people, a.population, a.incidence), (0, 0, None));
     }
 
     #[test]

@@ -13,9 +13,9 @@ use crate::model::{
 };
 
 /// True for households the team keeps visiting: registered, exited (monitored after exit) and
-/// monitored ones; a never-registered household is not followed.
+/// monitored ones; a never-registered or not yet identified household is not followed.
 pub fn followed(status: HouseholdStatus) -> bool {
-    status != HouseholdStatus::NotRegistered
+    !status.outside_registry()
 }
 
 /// The date of the latest finished (non-draft) visit of a household.

@@ -93,6 +93,7 @@ pub(crate) fn status_columns(
     status: HouseholdStatus,
 ) -> (&'static str, Option<i32>, Option<&'static str>) {
     match status {
+        HouseholdStatus::Unassessed => ("unassessed", None, None),
         HouseholdStatus::NotRegistered => ("not_registered", None, None),
         HouseholdStatus::Registered => ("registered", None, None),
         HouseholdStatus::Exited { year } => ("exited", Some(year), None),
@@ -100,8 +101,29 @@ pub(crate) fn status_columns(
     }
 }
 
+#[cfg(test)]
+#[test]
+fn every_status_code_is_listed_and_reads_back() {
+    let statuses = [
+        HouseholdStatus::Unassessed,
+        HouseholdStatus::NotRegistered,
+        HouseholdStatus::Registered,
+        HouseholdStatus::Exited { year: 2019 },
+        HouseholdStatus::Monitored {
+            kind: MonitoredKind::SuddenHardship,
+        },
+    ];
+    let codes: Vec<&str> = statuses.iter().map(|s| status_columns(*s).0).collect();
+    assert_eq!(codes, super::STATUS_CODES);
+    for s in statuses {
+        let (code, year, kind) = status_columns(s);
+        assert_eq!(status_from(code, year, kind.map(str::to_string)), s);
+    }
+}
+
 fn status_from(code: &str, exit_year: Option<i32>, kind: Option<String>) -> HouseholdStatus {
     match code {
+        "unassessed" => HouseholdStatus::Unassessed,
         "registered" => HouseholdStatus::Registered,
         "exited" => HouseholdStatus::Exited {
             year: exit_year.unwrap_or_default(),

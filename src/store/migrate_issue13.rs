@@ -8,6 +8,16 @@
 //!   register's assignment when it names exactly one helper of the village (the text is cleared);
 //!   a name no helper has stays on the household as a note, which the data checks list for the
 //!   team to fix.
+//!
+//! Both are deterministic: the same records give the same values and the same assignment ids on
+//! every device. On a village laptop what they write is also recorded as one change of the laptop
+//! ([`MigrationChange`]: stamped, numbered, audited), so that the next *incremental* bundle
+//! carries it to the county like any edit. Without that, a value two laptops migrated from
+//! different records (a 2015 income typed on one only) would differ between them for ever
+//! without a conflict, and an assignment made on a laptop whose county lacked the helper would
+//! reach the county only in a full export. A county database migrates its copies unstamped:
+//! they yield to the villages' stamped values, and two villages' different values meet there as
+//! a conflict a person resolves.
 
 use rusqlite::Transaction;
 use rusqlite::types::Value;
@@ -15,7 +25,140 @@ use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
 use super::StoreError;
+use super::clock::Stamp;
+use super::record::{self, ChangeContext, Table};
+use super::sync_log::{self, Devices};
 use crate::rules::helper_match::{HelperMatch, match_helper};
+
+/// The `meta` key holding a county database's county code (absent on a village laptop).
+pub const COUNTY_CODE_KEY: &str = "sync_county_code";
+
+/// Who the audit names for what a migration wrote.
+pub const MIGRATION_ACTOR: &str = "数据升级/migration";
+
+/// The change under which a migration step records what it wrote on a village laptop: the rows
+/// it creates carry the change as their creation, each field it changes gets the change's stamp
+/// and an audit row (old and new value), and all of them the change number an incremental export
+/// looks for. Taken on the first write only, so a step that changes nothing takes no number.
+///
+/// Written with the bookkeeping of schema 4 (`change_log`, `audit`, `sync_field`), which every
+/// step from 5 on finds; the audit chain (a later step) chains these rows with the others.
+struct MigrationChange {
+    device: Option<Uuid>,
+    ctx: Option<ChangeContext>,
+}
+
+impl MigrationChange {
+    /// Records nothing on a county database or a file without a device id.
+    fn start(tx: &Transaction) -> Result<MigrationChange, StoreError> {
+        let county = sync_log::meta_get(tx, COUNTY_CODE_KEY)?.is_some();
+        let device = sync_log::meta_get(tx, "device_id")?
+            .and_then(|t| Uuid::parse_str(&t).ok())
+            .filter(|_| !county);
+        Ok(MigrationChange { device, ctx: None })
+    }
+
+    fn ctx(&mut self, tx: &Transaction) -> Result<Option<&ChangeContext>, StoreError> {
+        let Some(device) = self.device else {
+            return Ok(None);
+        };
+        if self.ctx.is_none() {
+            let (stamp, lseq) = sync_log::next_stamp(tx, device)?;
+            let devices = Devices::default();
+            let device_no = devices.number(tx, device)?;
+            self.ctx = Some(ChangeContext {
+                change_id: Uuid::new_v4(),
+                at: super::now_text(),
+                actor: MIGRATION_ACTOR.to_string(),
+                device: device.to_string(),
+                stamp,
+                device_no,
+                lseq,
+                devices,
+                wrote: std::cell::Cell::new(true),
+            });
+        }
+        Ok(self.ctx.as_ref())
+    }
+
+    /// Row `key` of `table` was created by the migration.
+    fn created(&mut self, tx: &Transaction, table: &Table, key: i64) -> Result<(), StoreError> {
+        let Some(ctx) = self.ctx(tx)? else {
+            return Ok(());
+        };
+        tx.execute(
+            &format!(
+                "UPDATE {} SET sync_stamp = ?1, sync_device = ?2, sync_change = ?3,
+                     created_change = ?3, updated_by = ?4
+                 WHERE key = ?5",
+                table.name
+            ),
+            rusqlite::params![ctx.stamp.clock, ctx.device_no, ctx.lseq, ctx.device, key],
+        )?;
+        Ok(())
+    }
+
+    /// Field `column` of row `key` of `table` went from `old` to `new`.
+    fn changed(
+        &mut self,
+        tx: &Transaction,
+        table: &Table,
+        key: i64,
+        column: &str,
+        old: &Value,
+        new: &Value,
+    ) -> Result<(), StoreError> {
+        if old == new {
+            return Ok(());
+        }
+        let field = table
+            .field_number(column)
+            .expect("a migrated column is one of its table's");
+        let Some(ctx) = self.ctx(tx)? else {
+            return Ok(());
+        };
+        let (clock, device): (Option<i64>, Option<i64>) = tx.query_row(
+            &format!(
+                "SELECT sync_stamp, sync_device FROM {} WHERE key = ?1",
+                table.name
+            ),
+            [key],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
+        let record_stamp: Option<Stamp> = ctx.devices.stamp(tx, clock, device)?;
+        tx.execute(
+            "INSERT INTO audit (change, tbl, rec, field, old_value, new_value)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            rusqlite::params![ctx.lseq, table.number(), key, field as i64, old, new],
+        )?;
+        record::stamp_field(tx, ctx, table, key, record_stamp, field)?;
+        tx.execute(
+            &format!(
+                "UPDATE {} SET updated_by = ?1, sync_change = ?2 WHERE key = ?3",
+                table.name
+            ),
+            rusqlite::params![ctx.device, ctx.lseq, key],
+        )?;
+        Ok(())
+    }
+
+    /// Writes the change's header when anything was recorded.
+    fn finish(self, tx: &Transaction) -> Result<(), StoreError> {
+        if let Some(ctx) = self.ctx {
+            tx.execute(
+                "INSERT INTO change_log (n, change_id, at, actor, stamp) VALUES (?1, ?2, ?3, ?4, ?5)",
+                rusqlite::params![
+                    ctx.lseq,
+                    ctx.change_id.to_string(),
+                    ctx.at,
+                    ctx.actor,
+                    ctx.stamp.clock
+                ],
+            )?;
+        }
+        Ok(())
+    }
+}
 
 /// The columns later steps appended to a synced table that older schemas (and the bundles of
 /// older apps) lack, in order; a record written before them has [`added_column_default`].
@@ -71,7 +214,22 @@ pub(crate) fn membership_by_year(tx: &Transaction) -> Result<(), StoreError> {
     CREATE INDEX household_departure_household ON household_departure(household_id);
     "#,
     )?;
-    Ok(())
+    let joined: Vec<(i64, String)> = tx
+        .prepare("SELECT key, joined_on FROM member WHERE joined_on IS NOT NULL ORDER BY key")?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut change = MigrationChange::start(tx)?;
+    for (key, date) in joined {
+        change.changed(
+            tx,
+            &super::households::MEMBER,
+            key,
+            "joined_on",
+            &Value::Null,
+            &Value::Text(date),
+        )?;
+    }
+    change.finish(tx)
 }
 
 /// The id of the assignment this migration makes for (helper, household): the same on every
@@ -110,14 +268,29 @@ pub(crate) fn helper_from_register(tx: &Transaction) -> Result<(), StoreError> {
         .into_iter()
         .filter_map(|(village, id, name)| Some((village, Uuid::parse_str(&id).ok()?, name)))
         .collect();
-    let households: Vec<(String, String, String)> = tx
+    let households: Vec<(i64, String, String, String)> = tx
         .prepare(
-            "SELECT id, village_id, helper_name FROM household
-             WHERE deleted = 0 AND helper_name <> ''",
+            "SELECT key, id, village_id, helper_name FROM household
+             WHERE deleted = 0 AND helper_name <> '' ORDER BY key",
         )?
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
         .collect::<rusqlite::Result<_>>()?;
-    for (household, village, name) in households {
+    let mut change = MigrationChange::start(tx)?;
+    let clear = |change: &mut MigrationChange, key: i64, name: &str| {
+        tx.execute(
+            "UPDATE household SET helper_name = '' WHERE key = ?1",
+            [key],
+        )?;
+        change.changed(
+            tx,
+            &super::households::HOUSEHOLD,
+            key,
+            "helper_name",
+            &Value::Text(name.to_string()),
+            &Value::Text(String::new()),
+        )
+    };
+    for (household_key, household, village, name) in households {
         let register = helpers
             .iter()
             .filter(|(v, _, _)| *v == village)
@@ -146,20 +319,100 @@ pub(crate) fn helper_from_register(tx: &Transaction) -> Result<(), StoreError> {
                             household.clone(),
                         ],
                     )?;
+                    change.created(
+                        tx,
+                        &super::helpers::HOUSEHOLD_HELPER,
+                        tx.last_insert_rowid(),
+                    )?;
                 }
-                tx.execute(
-                    "UPDATE household SET helper_name = '' WHERE id = ?1",
-                    [&household],
-                )?;
+                clear(&mut change, household_key, &name)?;
             }
-            HelperMatch::Blank => {
-                tx.execute(
-                    "UPDATE household SET helper_name = '' WHERE id = ?1",
-                    [&household],
-                )?;
-            }
+            HelperMatch::Blank => clear(&mut change, household_key, &name)?,
             HelperMatch::Unmatched | HelperMatch::Ambiguous => {}
         }
     }
-    Ok(())
+    change.finish(tx)
+}
+
+#[cfg(test)]
+mod tests {
+    use rusqlite::Connection;
+
+    use super::super::schema;
+
+    /// A schema-5 file with one household whose head has a 2016 income, and `meta` rows.
+    fn old_file(meta: &[(&str, &str)]) -> Connection {
+        let mut conn = Connection::open_in_memory().unwrap();
+        schema::migrate_to(&mut conn, 5).unwrap();
+        let at = "2026-01-05T08:00:00.000Z";
+        let o = "99999999-9999-4999-8999-999999999999";
+        for (k, v) in meta {
+            conn.execute("INSERT INTO meta VALUES (?1, ?2)", [k, v])
+                .unwrap();
+        }
+        conn.execute_batch(&format!(
+            "INSERT INTO village (id, created_at, updated_at, updated_by, code, name, township, county)
+                 VALUES ('v', '{at}', '{at}', '{o}', '510824105201', '柳池村', '元坝镇', '苍溪县');
+             INSERT INTO household (id, created_at, updated_at, updated_by, village_id, number, attribute, status,
+                 housing_safe, water_safe, electricity, radio_tv, road_hardened, helper_name)
+                 VALUES ('h', '{at}', '{at}', '{o}', 'v', '001', 'general', 'registered', 1, 1, 1, 1, 0, '');
+             INSERT INTO member (id, created_at, updated_at, updated_by, household_id, name, id_number, sex, birth_date,
+                 relation, education, health, labour, work)
+                 VALUES ('m', '{at}', '{at}', '{o}', 'h', '王德明', '', 'male', '1975-04-12',
+                 'head', 'primary', 'healthy', 'ordinary', 'farming');
+             INSERT INTO income_year (id, created_at, updated_at, updated_by, household_id, year, wage_yuan)
+                 VALUES ('i', '{at}', '{at}', '{o}', 'h', 2016, 5000);"
+        ))
+        .unwrap();
+        conn
+    }
+
+    fn changes(conn: &Connection) -> (i64, i64, Option<String>) {
+        let n = |sql: &str| conn.query_row(sql, [], |r| r.get::<_, i64>(0)).unwrap();
+        (
+            n("SELECT count(*) FROM change_log"),
+            n("SELECT count(*) FROM sync_field"),
+            conn.query_row("SELECT joined_on FROM member", [], |r| r.get(0))
+                .unwrap(),
+        )
+    }
+
+    #[test]
+    fn a_village_laptop_records_the_join_date_as_its_change() {
+        let device = "77777777-7777-4777-8777-777777777777";
+        let mut conn = old_file(&[("device_id", device)]);
+        schema::migrate_to(&mut conn, schema::latest_version()).unwrap();
+        assert_eq!(changes(&conn), (1, 1, Some("2016-01-01".into())));
+        let (actor, change): (String, i64) = conn
+            .query_row("SELECT actor, n FROM change_log", [], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .unwrap();
+        assert_eq!(actor, super::MIGRATION_ACTOR);
+        let (sync_change, updated_by): (i64, String) = conn
+            .query_row("SELECT sync_change, updated_by FROM member", [], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .unwrap();
+        assert_eq!((sync_change, updated_by.as_str()), (change, device));
+    }
+
+    #[test]
+    fn a_county_or_a_file_without_a_device_migrates_unstamped() {
+        for meta in [
+            vec![
+                ("device_id", "77777777-7777-4777-8777-777777777777"),
+                (super::COUNTY_CODE_KEY, "510824"),
+            ],
+            vec![],
+        ] {
+            let mut conn = old_file(&meta);
+            schema::migrate_to(&mut conn, schema::latest_version()).unwrap();
+            assert_eq!(
+                changes(&conn),
+                (0, 0, Some("2016-01-01".into())),
+                "{meta:?}"
+            );
+        }
+    }
 }

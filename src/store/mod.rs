@@ -74,6 +74,16 @@ pub fn status_code(status: crate::model::HouseholdStatus) -> &'static str {
     households::status_columns(status).0
 }
 
+/// Every stored status code, as a bundle's `household.status` may hold them (`unassessed` is
+/// new with issue #13: older bundles simply never carry it).
+pub const STATUS_CODES: [&str; 5] = [
+    "unassessed",
+    "not_registered",
+    "registered",
+    "exited",
+    "monitored",
+];
+
 /// A file-system error on `path` in the store's words.
 fn io_error(path: &Path, e: &std::io::Error) -> StoreError {
     let path = path.to_path_buf();

@@ -319,7 +319,7 @@ fn touch(
 
 /// Stamps field `field` of record `key`, written locally by the change `ctx`: the new version has
 /// seen everything the version it replaces had seen.
-fn stamp_field(
+pub(crate) fn stamp_field(
     tx: &Transaction,
     ctx: &ChangeContext,
     table: &Table,

@@ -346,9 +346,7 @@ fn code_known(table: &str, column: &str, value: &str) -> Option<bool> {
     let list = |parse: fn(&str) -> bool| value.split(',').filter(|c| !c.is_empty()).all(parse);
     Some(match (table, column) {
         ("household", "attribute") => known(PovertyAttribute::ALL, PovertyAttribute::code, value),
-        ("household", "status") => {
-            ["not_registered", "registered", "exited", "monitored"].contains(&value)
-        }
+        ("household", "status") => crate::store::STATUS_CODES.contains(&value),
         ("household", "monitored_kind") => known(MonitoredKind::ALL, MonitoredKind::code, value),
         ("household", "main_cause") => known(Cause::ALL, Cause::code, value),
         ("household", "other_causes") => list(|c| known(Cause::ALL, Cause::code, c)),

@@ -21,7 +21,7 @@ const AGE_KEY: &str = "sync_age_identity";
 /// The county's public key line, set on a village device (`keys set-county`).
 pub const COUNTY_KEY: &str = "sync_county_key";
 /// The county code of a county database (`county init`); absent on a village device.
-pub const COUNTY_CODE: &str = "sync_county_code";
+pub const COUNTY_CODE: &str = crate::store::migrate_issue13::COUNTY_CODE_KEY;
 
 /// This installation's identity: its device id and its two secret keys.
 pub struct DeviceIdentity {

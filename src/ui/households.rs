@@ -35,6 +35,7 @@ fn status_filter_label(f: StatusFilter, lang: Lang) -> &'static str {
         StatusFilter::Exited => lang.pick("已脱贫", "Exited"),
         StatusFilter::Monitored => lang.pick("监测户", "Monitored"),
         StatusFilter::NotRegistered => lang.pick("非贫困户", "Not registered"),
+        StatusFilter::Unassessed => lang.pick("待识别", "Not yet assessed"),
     }
 }
 
@@ -224,6 +225,9 @@ impl HouseholdListScreen {
                     })
                     .color(color),
                 );
+                if let Some(note) = a.unassessed_note(lang) {
+                    ui.label(RichText::new(note).color(WARN_AMBER));
+                }
             }
         });
     }

@@ -5,7 +5,7 @@ use eframe::egui::{self, RichText};
 
 use super::action::Action;
 use super::action::DataAction;
-use super::widgets::{self, ERROR_RED, OK_GREEN, text_row};
+use super::widgets::{self, ERROR_RED, OK_GREEN, WARN_AMBER, text_row};
 use crate::i18n::{Label, Lang, Localize};
 use crate::model::Village;
 use crate::workspace::VillageView;
@@ -97,6 +97,9 @@ impl VillageScreen {
                         .unwrap_or_else(|| "—".into())
                 ),
             });
+            if let Some(note) = a.unassessed_note(lang) {
+                ui.label(RichText::new(note).color(WARN_AMBER));
+            }
             for item in &a.items {
                 ui.horizontal_wrapped(|ui| {
                     let (mark, color) = if item.passed {

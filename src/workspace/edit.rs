@@ -53,6 +53,9 @@ pub enum DataAction {
     /// Complete a survey: saved, and the household's status follows the confirmed
     /// identification (a second undoable change).
     CompleteSurvey(SurveyState),
+    /// Remove a survey (a draft given up, or one entered for the wrong year): an undoable change.
+    /// The household's status stays as it is: a status is changed on its own.
+    DeleteSurvey(Uuid),
     /// Propose (no date) or confirm (with a date) a household's exit.
     SaveExitDecision(ExitDecision),
     DeleteExitDecision(Uuid),
@@ -282,6 +285,7 @@ impl Session {
             DataAction::DeleteMeasure(id) => store.delete_measure(id)?,
             DataAction::SaveExitDecision(d) => store.save_exit_decision(&d, today?)?,
             DataAction::SaveSurvey(survey) => store.save_survey(&survey, today?)?,
+            DataAction::DeleteSurvey(id) => store.delete_survey(id)?,
             DataAction::DeleteExitDecision(id) => store.delete_exit_decision(id)?,
             DataAction::SaveTeamMember(m) => store.save_team_member(&m)?,
             DataAction::DeleteTeamMember(id) => store.delete_team_member(id)?,

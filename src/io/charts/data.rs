@@ -17,7 +17,8 @@
 //! - In each year a household is in at most one series: monitored, else exited (exit year ≤ year),
 //!   else registered (entered ≤ year). Never-registered households appear only when monitored.
 //! - Incidence of a year = members of the households "registered" that year ÷ the rural
-//!   population (the village's figure, else all registered members), with today's household
+//!   population (the village's figure, else the members of every household but those not yet
+//!   identified, which count neither as poor nor as non-poor), with today's household
 //!   sizes (member histories are not kept). The last year therefore equals the 一低五有 figure.
 
 use std::collections::{BTreeMap, HashMap};
@@ -213,7 +214,7 @@ pub struct VillageChartData {
     pub population: u32,
     /// The exit threshold of incidence (3% by default).
     pub max_incidence: f64,
-    /// Households by main cause (every household not `NotRegistered`), most frequent first;
+    /// Households by main cause (every household in the registry: not `NotRegistered`, not `Unassessed`), most frequent first;
     /// causes with no household are left out.
     pub causes: Vec<(Cause, u32)>,
     /// One entry per kind of measure that reaches at least one household, in `MeasureKind` order.
@@ -234,7 +235,7 @@ fn entry_year(
     let was_poor = match rec.household.status {
         HouseholdStatus::Registered | HouseholdStatus::Exited { .. } => true,
         HouseholdStatus::Monitored { kind } => kind == MonitoredKind::UnstableExited,
-        HouseholdStatus::NotRegistered => false,
+        HouseholdStatus::NotRegistered | HouseholdStatus::Unassessed => false,
     };
     if !was_poor {
         return None;
@@ -354,7 +355,12 @@ pub fn village_chart_data(
         .min();
     let first_year = earliest.map(|y| y.max(last_year - MAX_YEARS + 1));
     let population = village.rural_population.unwrap_or_else(|| {
-        u32::try_from(records.iter().map(HouseholdRecord::size).sum::<usize>()).unwrap_or(u32::MAX)
+        let people = records
+            .iter()
+            .filter(|r| !r.household.status.is_unassessed())
+            .map(HouseholdRecord::size)
+            .sum::<usize>();
+        u32::try_from(people).unwrap_or(u32::MAX)
     });
     let mut statuses = Vec::new();
     let mut incidence = Vec::new();
@@ -406,7 +412,7 @@ fn causes(records: &[HouseholdRecord]) -> Vec<(Cause, u32)> {
     let mut counts: BTreeMap<Cause, u32> = BTreeMap::new();
     for rec in records
         .iter()
-        .filter(|r| r.household.status != HouseholdStatus::NotRegistered)
+        .filter(|r| !r.household.status.outside_registry())
     {
         if let Some(cause) = rec.household.main_cause {
             *counts.entry(cause).or_default() += 1;

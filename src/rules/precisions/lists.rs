@@ -690,28 +690,32 @@ fn results(p: &Precisions, thresholds: &Thresholds, lang: Lang) -> Vec<Entry> {
         .unwrap_or_else(|| "—".into());
     let standard = format!("{:.0}%", thresholds.max_incidence * 100.0);
     let low = v.incidence.is_some_and(|i| i < thresholds.max_incidence);
-    let mut e = vec![
-        Entry::Note {
-            text: match lang {
-                Lang::Zh => format!("贫困发生率 {incidence}（标准 < {standard}）"),
-                Lang::En => format!("Poverty incidence {incidence} (standard < {standard})"),
+    let mut e = vec![Entry::Note {
+        text: match lang {
+            Lang::Zh => format!("贫困发生率 {incidence}（标准 < {standard}）"),
+            Lang::En => format!("Poverty incidence {incidence} (standard < {standard})"),
+        },
+        tone: if low { Tone::Good } else { Tone::Bad },
+    }];
+    if let Some(note) = v.unassessed_note(lang) {
+        e.push(Entry::Note {
+            text: note,
+            tone: Tone::Plain,
+        });
+    }
+    e.push(Entry::Note {
+        text: labelled(
+            lang,
+            "村退出（一低五有）",
+            "Village exit standard",
+            if v.passed {
+                lang.pick("达标", "met")
+            } else {
+                lang.pick("未达标", "not met")
             },
-            tone: if low { Tone::Good } else { Tone::Bad },
-        },
-        Entry::Note {
-            text: labelled(
-                lang,
-                "村退出（一低五有）",
-                "Village exit standard",
-                if v.passed {
-                    lang.pick("达标", "met")
-                } else {
-                    lang.pick("未达标", "not met")
-                },
-            ),
-            tone: if v.passed { Tone::Good } else { Tone::Bad },
-        },
-    ];
+        ),
+        tone: if v.passed { Tone::Good } else { Tone::Bad },
+    });
     for item in v.failed() {
         if let Some(reason) = &item.reason {
             e.push(Entry::Note {
@@ -987,6 +991,56 @@ mod tests {
             missed[0].1
         );
         assert!(panels[0].entries.iter().any(|e| matches!(e, Entry::Figure { text, .. } if text == "可能漏评的户（未建档、收入不高于贫困线）：1")));
+    }
+
+    #[test]
+    fn an_unassessed_household_is_a_data_to_do_a_possibly_missed_one_and_apart_from_incidence() {
+        use crate::model::HouseholdStatus;
+        use crate::rules::fixtures::{add_adults, add_income, household};
+        let mut new = household("009", HouseholdStatus::Unassessed);
+        add_adults(&mut new, 2);
+        add_income(&mut new, 2016, 2000.0); // below the 2016 line of 2,855
+        let mut poor = household("010", HouseholdStatus::Registered);
+        add_adults(&mut poor, 1);
+        add_income(&mut poor, 2016, 2000.0);
+        let records = vec![new, poor];
+        let mut village = generate_village(&DemoSpec::default(), 0).village;
+        village.rural_population = None;
+        let thresholds = Thresholds::default();
+        let p = evaluate(&PrecisionInputs {
+            village: &village,
+            records: &records,
+            workflow: &Default::default(),
+            lines: &crate::rules::fixtures::domain_lines(),
+            thresholds: &thresholds,
+            cause_answers: &CauseAnswers::default(),
+            split: &SplitHeuristic::default(),
+            today: demo_today(),
+        });
+        // Incidence: 1 poor of the 1 identified person; the 2 unassessed people apart.
+        let v = &p.results.village;
+        assert_eq!((v.poor_people, v.population), (1, 1));
+        assert_eq!((v.unassessed_households, v.unassessed_people), (1, 2));
+        let panels = panels(&p, &records, &thresholds, Lang::Zh);
+        assert!(
+            panels[5].entries.iter().any(
+                |e| matches!(e, Entry::Note { text, .. } if text == "未识别 1 户 2 人，不计入贫困发生率")
+            ),
+            "{:#?}",
+            panels[5].entries
+        );
+        // Data problems: 尚未识别, naming the household.
+        let findings = lines_of(&panels, ListKind::Findings);
+        assert!(
+            findings
+                .iter()
+                .any(|(h, reason)| h.number == "009" && reason.contains("尚未识别")),
+            "{findings:?}"
+        );
+        // 漏评: income at or below the line, not registered.
+        let missed = lines_of(&panels, ListKind::PossiblyMissed);
+        assert_eq!(missed.len(), 1);
+        assert_eq!(missed[0].0.number, "009");
     }
 
     #[test]

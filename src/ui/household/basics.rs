@@ -18,6 +18,7 @@ use crate::ui::widgets::{self, ERROR_RED, WARN_AMBER, entered, text_row};
 /// Which registration status the status combo shows (the year/kind are edited beside it).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum StatusKind {
+    Unassessed,
     NotRegistered,
     Registered,
     Exited,
@@ -25,7 +26,8 @@ enum StatusKind {
 }
 
 impl StatusKind {
-    const ALL: [StatusKind; 4] = [
+    const ALL: [StatusKind; 5] = [
+        StatusKind::Unassessed,
         StatusKind::NotRegistered,
         StatusKind::Registered,
         StatusKind::Exited,
@@ -34,6 +36,7 @@ impl StatusKind {
 
     fn of(status: HouseholdStatus) -> StatusKind {
         match status {
+            HouseholdStatus::Unassessed => StatusKind::Unassessed,
             HouseholdStatus::NotRegistered => StatusKind::NotRegistered,
             HouseholdStatus::Registered => StatusKind::Registered,
             HouseholdStatus::Exited { .. } => StatusKind::Exited,
@@ -45,6 +48,7 @@ impl StatusKind {
 impl Label for StatusKind {
     fn label(&self, lang: Lang) -> &'static str {
         match self {
+            StatusKind::Unassessed => HouseholdStatus::Unassessed.label(lang),
             StatusKind::NotRegistered => lang.pick("非贫困户", "Not registered"),
             StatusKind::Registered => lang.pick("建档立卡贫困户", "Registered poor"),
             StatusKind::Exited => lang.pick("已脱贫", "Exited"),
@@ -95,6 +99,7 @@ impl HouseholdForm {
         h.living.arable_land_mu = self.errors.amount(lang, &self.arable, Field::ArableLand);
         h.living.forest_land_mu = self.errors.amount(lang, &self.forest, Field::ForestLand);
         h.status = match self.status_kind {
+            StatusKind::Unassessed => HouseholdStatus::Unassessed,
             StatusKind::NotRegistered => HouseholdStatus::NotRegistered,
             StatusKind::Registered => HouseholdStatus::Registered,
             StatusKind::Monitored => HouseholdStatus::Monitored {

@@ -92,7 +92,8 @@ impl HouseholdScreen {
             phone: String::new(),
             bank_account: String::new(),
             attribute: PovertyAttribute::Unrecorded,
-            status: HouseholdStatus::NotRegistered,
+            // Nothing is implied before the survey identifies it (issue #13, item 8).
+            status: HouseholdStatus::Unassessed,
             main_cause: None,
             other_causes: Vec::new(),
             living: LivingConditions::default(),

@@ -28,12 +28,15 @@ pub struct SurveyTab {
     errors: FormErrors<WorkFieldError>,
     /// "Complete" was pressed without choosing the confirmed identification.
     missing_confirmation: bool,
+    /// The survey whose removal waits for a second click.
+    confirm_delete: Option<Uuid>,
 }
 
 impl SurveyTab {
     pub fn saved(&mut self) {
         self.errors.start();
         self.missing_confirmation = false;
+        self.confirm_delete = None;
     }
 
     pub fn ui(
@@ -76,6 +79,15 @@ impl SurveyTab {
                 None => ui.label(lang.pick("尚未开始", "Not started")),
             };
         });
+        if record.household.status.is_unassessed() {
+            ui.label(
+                RichText::new(lang.pick(
+                    "本户尚未识别（待识别）：完成调查并确认识别后，才会定为贫困户、监测户或非贫困户。",
+                    "This household is not yet assessed: it becomes poor, monitored or not poor only once the survey is completed and the identification confirmed.",
+                ))
+                .color(WARN_AMBER),
+            );
+        }
 
         // What the survey still lacks, item by item.
         let member_problems = record
@@ -227,7 +239,36 @@ impl SurveyTab {
             complete = ui
                 .button(lang.pick("完成调查并确认识别", "Complete and confirm"))
                 .clicked();
+            if let Some(s) = existing
+                && self.confirm_delete != Some(s.id)
+                && ui
+                    .button(lang.pick("删除本年度调查", "Remove this year's survey"))
+                    .clicked()
+            {
+                self.confirm_delete = Some(s.id);
+            }
         });
+        if let Some(id) = self
+            .confirm_delete
+            .filter(|id| existing.is_some_and(|s| s.id == *id))
+        {
+            ui.horizontal_wrapped(|ui| {
+                ui.label(
+                    RichText::new(lang.pick(
+                        "确定删除本年度的调查记录吗？识别状态不会随之改变（可撤销）。",
+                        "Remove this year's survey record? The household's status stays as it is (undoable).",
+                    ))
+                    .color(WARN_AMBER),
+                );
+                if ui.button(lang.pick("确定删除", "Remove")).clicked() {
+                    actions.push(Action::Data(DataAction::DeleteSurvey(id)));
+                    self.confirm_delete = None;
+                }
+                if ui.button(lang.pick("取消", "Cancel")).clicked() {
+                    self.confirm_delete = None;
+                }
+            });
+        }
 
         if draft || complete {
             let survey = SurveyState {

@@ -260,6 +260,13 @@ fn statuses_and_incidence_are_derived_per_year() {
     assert_eq!(data.causes, [(Cause::Illness, 5)]);
 }
 
+/// A registered household of two with a 2019 income.
+fn data_household_a() -> HouseholdRecord {
+    let mut a = household("001", HouseholdStatus::Registered, 2);
+    income(&mut a, 2019, [1.0, 0.0, 0.0, 0.0, 0.0]);
+    a
+}
+
 #[test]
 fn population_defaults_to_the_registered_members() {
     let v = village(None);
@@ -276,6 +283,26 @@ fn population_defaults_to_the_registered_members() {
     assert_eq!(data.population, 8);
     assert_eq!(data.incidence.len(), 2);
     assert_eq!(data.incidence[1].incidence, Some(0.25));
+    // A household not yet identified is left out of the population, as in the exit check.
+    let mut records = vec![
+        data_household_a(),
+        household("002", HouseholdStatus::NotRegistered, 6),
+    ];
+    records.push(household("003", HouseholdStatus::Unassessed, 4));
+    let with_new = village_chart_data(
+        &v,
+        &records,
+        &VillageWorkflow::default(),
+        &Thresholds::default(),
+        date(2020, 6, 1),
+    );
+    let assessment = crate::rules::village::assess_village(&v, &records, &Thresholds::default());
+    assert_eq!(with_new.population, 8);
+    assert_eq!(assessment.population, 8);
+    assert_eq!(
+        with_new.incidence.last().unwrap().incidence,
+        assessment.incidence
+    );
     // Nothing placed in time: no status years at all.
     let empty = village_chart_data(
         &v,
