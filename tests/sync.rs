@@ -532,17 +532,26 @@ fn every_mutation_of_a_bundle_is_rejected_with_the_database_byte_identical() {
             "{what}: names the file: {text}"
         );
     }
-    // A valid bundle among bad ones: all or nothing.
+    // A valid bundle among bad ones: each bundle is its own unit. The bad one is refused whole,
+    // the good one merged whole (issue 11: a refusal no longer rolls the valid bundles back).
     let good_path = w.dir.path().join("good.dripline");
     std::fs::write(&good_path, &good).unwrap();
     let bad_path = w.dir.path().join("bad.dripline");
     std::fs::write(&bad_path, &good[..good.len() / 2]).unwrap();
-    assert!(w.import(&w.county, &[good_path, bad_path]).is_err());
-    assert_eq!(
-        sha256_of(&w.county),
-        before,
-        "the good one was not half-imported"
-    );
+    let err = w
+        .import(&w.county, &[bad_path.clone(), good_path.clone()])
+        .expect_err("the bad one is refused");
+    let SyncError::PartlyRefused { imported, refused } = &err else {
+        panic!("{err:?}");
+    };
+    assert_eq!(refused.len(), 1, "{refused:?}");
+    assert!(matches!(&refused[0], SyncError::Truncated { file } if *file == bad_path));
+    assert_eq!(imported.len(), 1);
+    assert!(!imported[0].already_imported);
+    assert!(imported[0].stats.fields_updated > 0, "the good one merged");
+    assert_ne!(sha256_of(&w.county), before, "the good one was kept");
+    let again = w.import(&w.county, &[good_path]).unwrap();
+    assert!(again[0].already_imported, "the good one was merged whole");
 }
 
 #[test]

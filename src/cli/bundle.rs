@@ -38,8 +38,8 @@ pub enum BundleAction {
         json: bool,
     },
     /// Verify and import bundles (village bundles into a county database, return bundles into a
-    /// village device's database), all in one transaction: any rejected file leaves the database
-    /// unchanged.
+    /// village device's database), each whole or not at all: a refused file leaves nothing of
+    /// itself and does not undo the others (the command then fails, naming it and why).
     Import {
         #[arg(long, value_name = "FILE")]
         db: PathBuf,
@@ -49,7 +49,8 @@ pub enum BundleAction {
         json: bool,
     },
     /// This database's sync state: changes not yet acknowledged by the county, the last export
-    /// and import, and the open conflicts (kept losing values) with both values.
+    /// and import, bundles exported and not yet acknowledged, bundles refused (with the reason),
+    /// the open conflicts (kept losing values) with both values, and the number of clashes.
     Status {
         #[arg(long, value_name = "FILE")]
         db: PathBuf,
@@ -114,10 +115,24 @@ pub fn run(args: BundleArgs, lang: Lang, today: NaiveDate) -> Result<(), CliErro
             for warning in read.warnings(lang) {
                 eprintln!("{warning}");
             }
+            // Bundles of the run that were refused: each left nothing of itself, the others are
+            // merged; the command still fails so that a script notices.
+            let refused = || -> Result<(), CliError> {
+                if read.1.is_empty() {
+                    return Ok(());
+                }
+                let lines: Vec<String> = read
+                    .1
+                    .iter()
+                    .map(|r| format!("{}: {}", r.file.display(), r.localize(lang)))
+                    .collect();
+                Err(CliError::Refused(lines.join("\n")))
+            };
             if !json {
                 let mut text = read.lines(lang).join("\n");
                 text.push('\n');
-                return emit(&text);
+                emit(&text)?;
+                return refused();
             }
             let items: Vec<serde_json::Value> = read
                 .0
@@ -136,11 +151,21 @@ pub fn run(args: BundleArgs, lang: Lang, today: NaiveDate) -> Result<(), CliErro
                         "records_inserted": s.records_inserted,
                         "fields_updated": s.fields_updated,
                         "conflicts_recorded": s.conflicts_recorded,
+                        "clashes_kept": s.clashes_kept,
                         "audit_rows": s.audit_rows,
                     })
                 })
+                .chain(read.1.iter().map(|r| {
+                    serde_json::json!({
+                        "file": r.file,
+                        "refused": true,
+                        "reason_zh": r.zh,
+                        "reason_en": r.en,
+                    })
+                }))
                 .collect();
-            emit(&format!("{}\n", serde_json::Value::Array(items)))
+            emit(&format!("{}\n", serde_json::Value::Array(items)))?;
+            refused()
         }
         BundleAction::Status { db, json } => status_run(&db, json, lang),
         BundleAction::Inspect { bundle, db, json } => {
@@ -282,6 +307,7 @@ fn status_run(db: &std::path::Path, json: bool, lang: Lang) -> Result<(), CliErr
     let store = Store::open(db)?;
     let st = status::status(&store)?;
     let conflicts = status::conflicts(&store, false)?;
+    let clashes = store.clashes()?;
     if json {
         let list: Vec<serde_json::Value> = conflicts
             .iter()
@@ -307,6 +333,17 @@ fn status_run(db: &std::path::Path, json: bool, lang: Lang) -> Result<(), CliErr
                 "last_import": st.last_import.as_ref().map(|e| serde_json::json!({"at": e.at, "file": e.file_name})),
                 "county_key_set": st.county_key_set,
                 "open_conflicts": list,
+                "open_clashes": clashes.len(),
+                "pending_exports": st.pending_exports.iter().map(|e| serde_json::json!({"at": e.at, "file": e.file_name, "seq_from": e.seq_from, "seq_to": e.seq_to})).collect::<Vec<_>>(),
+                "refused": st.refused.iter().map(|r| serde_json::json!({
+                    "received_at": r.received_at,
+                    "file": r.file_name,
+                    "village_code": r.header.as_ref().map(|h| &h.village_code),
+                    "device": r.header.as_ref().map(|h| &h.device),
+                    "reason_code": r.reason.as_ref().map(|r| &r.code),
+                    "reason_zh": r.reason.as_ref().map(|r| &r.zh),
+                    "reason_en": r.reason.as_ref().map(|r| &r.en),
+                })).collect::<Vec<_>>(),
             })
         ));
     }
@@ -343,6 +380,62 @@ fn status_run(db: &std::path::Path, json: bool, lang: Lang) -> Result<(), CliErr
             lang.pick("保留的另一值", "kept other value"),
             shown(&c.loser_value),
         ));
+    }
+    text.push_str(&format!(
+        "{}: {}\n",
+        lang.pick(
+            "待处理的编号重复（dripline clashes 列出并处理）",
+            "Open clashes (listed and resolved with dripline clashes)"
+        ),
+        clashes.len()
+    ));
+    if !st.pending_exports.is_empty() {
+        text.push_str(&format!(
+            "{}: {}\n",
+            lang.pick(
+                "已导出、县里尚未确认的数据包（下次导出会再带上其中的修改）",
+                "Bundles exported and not yet acknowledged by the county (the next export carries their changes again)"
+            ),
+            st.pending_exports.len()
+        ));
+        for e in &st.pending_exports {
+            text.push_str(&format!(
+                "  {} {} ({} {}–{})\n",
+                e.at,
+                e.file_name,
+                lang.pick("变更号", "changes"),
+                e.seq_from,
+                e.seq_to
+            ));
+        }
+    }
+    if !st.refused.is_empty() {
+        text.push_str(&format!(
+            "{}: {}\n",
+            lang.pick(
+                "被拒收的数据包（最近的在前）",
+                "Refused bundles (newest first)"
+            ),
+            st.refused.len()
+        ));
+        for r in &st.refused {
+            let village = r
+                .header
+                .as_ref()
+                .map(|h| h.village_code.as_str())
+                .unwrap_or("—");
+            let reason = r
+                .reason
+                .as_ref()
+                .map(|r| lang.pick(&r.zh, &r.en).to_string())
+                .unwrap_or_default();
+            text.push_str(&format!(
+                "  {} {} ({} {village}): {reason}\n",
+                r.received_at,
+                r.file_name,
+                lang.pick("村", "village"),
+            ));
+        }
     }
     emit(&text)
 }

@@ -6,6 +6,7 @@ mod assess;
 mod backup;
 mod bundle;
 mod check;
+mod clashes;
 mod county;
 mod demo;
 mod export;
@@ -83,6 +84,10 @@ pub enum Command {
     /// Sync bundles: `export --db FILE --out BUNDLE [--full]`, `import --db FILE BUNDLE...`,
     /// `inspect BUNDLE` (manifest and checks, no import).
     Bundle(bundle::BundleArgs),
+    /// Natural-key clashes two laptops left (one household number, one year's income…):
+    /// `clashes --db FILE [--village CODE] [--json]` lists them; `clashes resolve --db FILE
+    /// --household NO|ID --renumber N` or `--keep ID` resolves one (audited, undoable, synced).
+    Clashes(clashes::ClashesArgs),
     /// Device and county keys: `show`, `set-county KEY`, and on a county database
     /// `register-device --village CODE KEY`, `revoke DEVICE`, `devices`. `--db FILE` (default: the
     /// window's database in the data directory).
@@ -115,6 +120,9 @@ pub enum CliError {
     OutputIsDatabase(PathBuf),
     #[error("invalid argument: {0}")]
     Argument(String),
+    /// Bundles of an import run refused (the others merged): the refusals in words.
+    #[error("{0}")]
+    Refused(String),
     #[error("io error: {0}")]
     Io(#[from] std::io::Error),
     #[error(transparent)]
@@ -145,7 +153,7 @@ impl Localize for CliError {
                     path.display()
                 ),
             },
-            CliError::Argument(text) => text.clone(),
+            CliError::Argument(text) | CliError::Refused(text) => text.clone(),
             CliError::Sync(e) => e.localize(lang),
             CliError::Io(e) => match lang {
                 Lang::Zh => format!("读写文件出错：{e}"),
@@ -262,6 +270,7 @@ pub fn run(command: Command, lang: Lang) -> ExitCode {
         Command::Visits(args) => visits::run(args, lang, today),
         Command::Print(args) => print::run(args, lang, today),
         Command::Bundle(args) => bundle::run(args, lang, today),
+        Command::Clashes(args) => clashes::run(args, lang),
         Command::Keys(args) => keys::run(args, lang),
         Command::County(args) => county::run(args, lang, today),
         Command::Backup(args) => backup::run_backup(args, lang, today),

@@ -453,6 +453,27 @@ pub(crate) fn load_records(
     Ok(records)
 }
 
+/// Tombstones a household with its departure, members and incomes (inside a change).
+pub(crate) fn tombstone_household(
+    tx: &rusqlite::Transaction,
+    ctx: &super::record::ChangeContext,
+    record: &HouseholdRecord,
+) -> Result<bool> {
+    if let Some(d) = &record.departure {
+        tombstone(tx, ctx, &DEPARTURE, d.id)?;
+    }
+    for m in &record.former_members {
+        tombstone(tx, ctx, &MEMBER, m.id)?;
+    }
+    for m in &record.members {
+        tombstone(tx, ctx, &MEMBER, m.id)?;
+    }
+    for i in &record.incomes {
+        tombstone(tx, ctx, &INCOME, i.id)?;
+    }
+    tombstone(tx, ctx, &HOUSEHOLD, record.household.id)
+}
+
 /// Maps SQLite's unique-constraint failure to the error a person can act on.
 pub(crate) fn unique_violation(err: StoreError, map: impl FnOnce() -> StoreError) -> StoreError {
     match &err {
@@ -597,21 +618,7 @@ impl Store {
     /// [`Store::save_departure`] instead, and stays.
     pub fn delete_household(&mut self, id: Uuid) -> Result<Option<ChangeId>> {
         let record = self.household_record(id)?;
-        self.change(|tx, ctx| {
-            if let Some(d) = &record.departure {
-                tombstone(tx, ctx, &DEPARTURE, d.id)?;
-            }
-            for m in &record.former_members {
-                tombstone(tx, ctx, &MEMBER, m.id)?;
-            }
-            for m in &record.members {
-                tombstone(tx, ctx, &MEMBER, m.id)?;
-            }
-            for i in &record.incomes {
-                tombstone(tx, ctx, &INCOME, i.id)?;
-            }
-            tombstone(tx, ctx, &HOUSEHOLD, id)
-        })
+        self.change(|tx, ctx| tombstone_household(tx, ctx, &record))
     }
 
     pub fn delete_member(&mut self, id: Uuid) -> Result<Option<ChangeId>> {

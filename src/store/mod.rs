@@ -11,6 +11,7 @@ pub mod audit_chain;
 pub mod backup;
 pub mod bundle_receipts;
 pub mod cipher;
+pub mod clashes;
 pub mod clock;
 mod funds;
 mod generated;

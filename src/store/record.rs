@@ -283,6 +283,18 @@ pub(crate) fn write_record_counted(
     if sets.is_empty() {
         return Ok(Written::Unchanged);
     }
+    // A record given a new natural key (a household renumbered) leaves its clash, if it was in
+    // one: unflagged, the unique index refuses a key another record holds.
+    if let Some(natural) = super::clashes::natural_key(table.name)
+        && table
+            .columns
+            .iter()
+            .zip(&old)
+            .zip(values)
+            .any(|((c, o), n)| o != n && natural.touches(c))
+    {
+        sets.push("clash = 0".to_string());
+    }
     touch(tx, ctx, table, key, sets, args)?;
     Ok(Written::Updated)
 }
@@ -425,14 +437,13 @@ pub(crate) fn restore_field(
     )?;
     let stamp = record_stamp_of(tx, &ctx.devices, table, key)?;
     stamp_field(tx, ctx, table, key, stamp, field)?;
-    touch(
-        tx,
-        ctx,
-        table,
-        key,
-        vec![format!("{column} = ?1")],
-        vec![value.clone()],
-    )
+    // Written back, a natural key may clash again (undoing a renumbering, reviving a deleted
+    // record): flagged, and settled before the change commits.
+    let mut sets = vec![format!("{column} = ?1")];
+    if super::clashes::natural_key(table.name).is_some_and(|k| k.touches(column)) {
+        sets.push("clash = 1".to_string());
+    }
+    touch(tx, ctx, table, key, sets, vec![value.clone()])
 }
 
 impl Store {
@@ -470,6 +481,9 @@ impl Store {
             wrote: Cell::new(false),
         };
         let changed = write(&tx, &ctx)?;
+        if ctx.wrote.get() {
+            super::clashes::settle(&tx)?;
+        }
         if ctx.wrote.get() || changed {
             sync_log::record_change(
                 &tx,

@@ -528,6 +528,45 @@ pub const MIGRATIONS: &[Step] = &[
     // the audited write path (a key and UUID, the bookkeeping columns, a tombstone), so that a
     // clerk's tick is audited and undoable (issue 14). Still county data, never in a bundle.
     Step::Code(super::townships::migrate),
+    // (clash, issue 11): a natural key two laptops both took before they exchanged bundles
+    // (household number 121 of one village, one household's income of one year, a village
+    // code…) is kept as a clash for a person to resolve, not refused. Every live record keeps its
+    // key; a local, never-synced flag `clash` marks all but one record of each clashing group
+    // (the lowest UUID, so every device flags the same ones whatever order bundles came in). The
+    // unique indexes hold over the unflagged records, so every record nobody has to look at is
+    // still unique. See `store/clashes.rs`.
+    Step::Sql(
+        r#"
+    ALTER TABLE village ADD COLUMN clash INTEGER NOT NULL DEFAULT 0;
+    DROP INDEX IF EXISTS village_code;
+    CREATE UNIQUE INDEX village_code ON village(code) WHERE deleted = 0 AND clash = 0;
+    CREATE INDEX village_clash ON village(code) WHERE clash = 1;
+    ALTER TABLE household ADD COLUMN clash INTEGER NOT NULL DEFAULT 0;
+    DROP INDEX IF EXISTS household_number;
+    CREATE UNIQUE INDEX household_number ON household(village_id, number) WHERE deleted = 0 AND clash = 0;
+    CREATE INDEX household_clash ON household(village_id, number) WHERE clash = 1;
+    ALTER TABLE income_year ADD COLUMN clash INTEGER NOT NULL DEFAULT 0;
+    DROP INDEX IF EXISTS income_household_year;
+    CREATE UNIQUE INDEX income_household_year ON income_year(household_id, year) WHERE deleted = 0 AND clash = 0;
+    CREATE INDEX income_year_clash ON income_year(household_id, year) WHERE clash = 1;
+    ALTER TABLE household_helper ADD COLUMN clash INTEGER NOT NULL DEFAULT 0;
+    DROP INDEX IF EXISTS household_helper_pair;
+    CREATE UNIQUE INDEX household_helper_pair ON household_helper(helper_id, household_id) WHERE deleted = 0 AND clash = 0;
+    CREATE INDEX household_helper_clash ON household_helper(helper_id, household_id) WHERE clash = 1;
+    ALTER TABLE project_household ADD COLUMN clash INTEGER NOT NULL DEFAULT 0;
+    DROP INDEX IF EXISTS project_household_pair;
+    CREATE UNIQUE INDEX project_household_pair ON project_household(project_id, household_id) WHERE deleted = 0 AND clash = 0;
+    CREATE INDEX project_household_clash ON project_household(project_id, household_id) WHERE clash = 1;
+    ALTER TABLE survey_state ADD COLUMN clash INTEGER NOT NULL DEFAULT 0;
+    DROP INDEX IF EXISTS survey_household_year;
+    CREATE UNIQUE INDEX survey_household_year ON survey_state(household_id, year) WHERE deleted = 0 AND clash = 0;
+    CREATE INDEX survey_state_clash ON survey_state(household_id, year) WHERE clash = 1;
+    ALTER TABLE product_producer ADD COLUMN clash INTEGER NOT NULL DEFAULT 0;
+    DROP INDEX IF EXISTS product_producer_pair;
+    CREATE UNIQUE INDEX product_producer_pair ON product_producer(product_id, household_id) WHERE deleted = 0 AND clash = 0;
+    CREATE INDEX product_producer_clash ON product_producer(product_id, household_id) WHERE clash = 1;
+    "#,
+    ),
 ];
 
 /// The schema version this build writes.

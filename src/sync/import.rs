@@ -1,7 +1,8 @@
 //! Import: verify everything about a bundle before touching the database (layout and format
 //! version, signer, signature, payload hash, village, decryption, payload against header, record
-//! shapes, photo hashes), then merge all given bundles in one transaction. A rejection names the
-//! check and the file, and leaves the database as it was.
+//! shapes, photo hashes), then merge each given bundle in its own transaction. A rejection names
+//! the check and the file, and leaves the database as the other bundles of the run left it: each
+//! bundle is merged whole or not at all, and a refused one does not undo the others.
 //!
 //! Verifying (reading, hashing, decrypting, decoding) runs on a worker thread one bundle ahead of
 //! the merge, so a batch of village bundles keeps both cores busy; the worker reads the keys and
@@ -392,10 +393,13 @@ fn check_payload(header: &Header, payload: &Payload) -> Result<(), String> {
     Ok(())
 }
 
-/// Imports bundles: each is verified, then merged, all in one transaction, so that a bad file
-/// (named in the error) leaves the database exactly as it was. A bundle imported before is
-/// skipped (reported as such). Each merged bundle is one change of this file (undoable), and the
-/// county remembers per bundle which change it made.
+/// Imports bundles: each is verified, then merged in a transaction of its own, so that a bad file
+/// (named in the error) leaves nothing of itself and takes nothing of the others back. A bundle
+/// imported before is skipped (reported as such). Each merged bundle is one change of this file
+/// (undoable), and the county remembers per bundle which change it made. One bundle refused alone
+/// is its error; refusals among several files come as [`SyncError::PartlyRefused`] with the
+/// reports of the bundles that were merged. An error that is no bundle's fault (a full disk)
+/// stops the run, keeping the bundles merged before it.
 pub fn import_files(
     store: &mut Store,
     paths: &[PathBuf],
@@ -415,8 +419,17 @@ pub fn import_files(
     });
     conn.pragma_update(None, "cache_size", -crate::store::CACHE_KIB)
         .map_err(sql)?;
-    if county && let Err(e) = &result {
-        record_refusal(store, e);
+    // Refusals are logged on a laptop too (its return bundles), for `bundle status` and the
+    // sync screen to show with the reason.
+    if let Err(e) = &result {
+        match e {
+            SyncError::PartlyRefused { refused, .. } => {
+                for e in refused {
+                    record_refusal(store, e);
+                }
+            }
+            e => record_refusal(store, e),
+        }
     }
     result
 }
@@ -480,21 +493,13 @@ fn merge_all(
     paths: &[PathBuf],
     progress: &mut dyn FnMut(Progress),
 ) -> Result<Vec<ImportReport>, SyncError> {
-    let tx = conn
-        .transaction_with_behavior(TransactionBehavior::Immediate)
-        .map_err(sql)?;
-    // A bundle lists children and parents in any order; references are checked at commit.
-    tx.pragma_update(None, "defer_foreign_keys", "ON")
-        .map_err(sql)?;
-    let devices = Devices::default();
     let mut columns = Columns::default();
+    let mut refused = Vec::new();
     let reports = std::thread::scope(|scope| -> Result<Vec<ImportReport>, SyncError> {
         let (send, verified) = std::sync::mpsc::sync_channel(1);
         scope.spawn(move || {
             for path in paths {
-                let result = verify_with(context, path);
-                let failed = result.is_err();
-                if send.send(result).is_err() || failed {
+                if send.send(verify_with(context, path)).is_err() {
                     break;
                 }
             }
@@ -506,7 +511,63 @@ fn merge_all(
                 done: n,
                 total: paths.len(),
             });
-            let verified = verified?;
+            // Each bundle is its own unit: merged and committed whole, or refused (rolled back)
+            // without touching the bundles before or after it.
+            let outcome = verified.and_then(|verified| {
+                merge_one(
+                    conn,
+                    context,
+                    device,
+                    county,
+                    &mut columns,
+                    &mut village,
+                    verified,
+                )
+            });
+            match outcome {
+                Ok(report) => reports.push(report),
+                Err(e) if e.refused_bundle().is_some() => refused.push(e),
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(reports)
+    })?;
+    progress(Progress {
+        done: paths.len(),
+        total: paths.len(),
+    });
+    if refused.is_empty() {
+        return Ok(reports);
+    }
+    if reports.is_empty() && refused.len() == 1 {
+        return Err(refused.remove(0));
+    }
+    Err(SyncError::PartlyRefused {
+        imported: reports,
+        refused,
+    })
+}
+
+/// Merges one verified bundle in a transaction of its own.
+fn merge_one(
+    conn: &mut Connection,
+    context: &VerifyContext,
+    device: Uuid,
+    county: bool,
+    columns: &mut Columns,
+    village: &mut Option<String>,
+    verified: Verified,
+) -> Result<ImportReport, SyncError> {
+    let tx = conn
+        .transaction_with_behavior(TransactionBehavior::Immediate)
+        .map_err(sql)?;
+    // A bundle lists children and parents in any order; references are checked at commit.
+    tx.pragma_update(None, "defer_foreign_keys", "ON")
+        .map_err(sql)?;
+    // Device numbers are cached per transaction: a refused bundle's are rolled back with it.
+    let devices = Devices::default();
+    {
+        {
             let path = &verified.file;
             let known: bool = tx
                 .query_row(
@@ -530,29 +591,28 @@ fn merge_all(
                         },
                     )?;
                 }
-                reports.push(ImportReport {
+                let report = ImportReport {
                     file: path.clone(),
                     header: verified.header,
                     already_imported: true,
                     gap: None,
                     history_rewritten: None,
                     stats: MergeStats::default(),
-                });
-                continue;
+                };
+                tx.commit().map_err(sql)?;
+                return Ok(report);
             }
             let header = &verified.header;
             // A village device's first return bundles must all be of one village.
-            if !county {
-                match &village {
-                    Some(expected) if *expected != header.village_code => {
-                        return Err(SyncError::WrongVillage {
-                            file: path.clone(),
-                            expected: expected.clone(),
-                            found: header.village_code.clone(),
-                        });
-                    }
-                    _ => village = Some(header.village_code.clone()),
-                }
+            if !county
+                && let Some(expected) = village.as_ref()
+                && *expected != header.village_code
+            {
+                return Err(SyncError::WrongVillage {
+                    file: path.clone(),
+                    expected: expected.clone(),
+                    found: header.village_code.clone(),
+                });
             }
             // What the signature allows, checked before the bundle writes anything.
             let signer_village = if county {
@@ -572,7 +632,7 @@ fn merge_all(
             };
             authorize(
                 &tx,
-                &mut columns,
+                columns,
                 &Authority {
                     village: &signer_village,
                     village_devices: county.then_some(&same_village as &dyn Fn(&Uuid) -> bool),
@@ -625,24 +685,20 @@ fn merge_all(
                     },
                 )?;
             }
-            reports.push(ImportReport {
+            tx.commit().map_err(|e| merge_refused(sql(e), path))?;
+            if !county {
+                *village = Some(header.village_code.clone());
+            }
+            Ok(ImportReport {
                 file: path.clone(),
                 header: verified.header,
                 already_imported: false,
                 gap,
                 history_rewritten,
                 stats,
-            });
+            })
         }
-        Ok(reports)
-    })?;
-    tx.commit()
-        .map_err(|e| merge_refused(sql(e), &paths.last().cloned().unwrap_or_default()))?;
-    progress(Progress {
-        done: paths.len(),
-        total: paths.len(),
-    });
-    Ok(reports)
+    }
 }
 
 /// A constraint the merged records broke (two devices' income of one year, say) is the bundle's

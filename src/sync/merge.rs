@@ -28,6 +28,9 @@ pub struct MergeStats {
     pub fields_updated: usize,
     pub conflicts_recorded: usize,
     pub audit_rows: usize,
+    /// Records kept although another record holds their natural key (household 121 created on
+    /// two laptops): flagged as clashing, for a person to resolve (`store::clashes`).
+    pub clashes_kept: usize,
 }
 
 /// The bookkeeping of one imported bundle: its change id (undo) and change number (re-export).
@@ -186,6 +189,9 @@ fn retire_same_year_line(
 struct MergeSql {
     select: String,
     insert: String,
+    /// For a table with a natural key: the insert of a record whose key another record holds,
+    /// flagged as clashing (`store::clashes`).
+    insert_flagged: Option<String>,
 }
 
 fn sql_of(table: &crate::store::SyncTable) -> &'static MergeSql {
@@ -197,19 +203,30 @@ fn sql_of(table: &crate::store::SyncTable) -> &'static MergeSql {
                 // ?9 is `deleted` (the first value), the data columns follow.
                 let placeholders: Vec<String> =
                     (0..t.columns.len()).map(|i| format!("?{}", i + 10)).collect();
+                let insert = format!(
+                    "INSERT INTO {} (id, created_at, updated_at, updated_by, sync_stamp, sync_device, sync_change, created_change, deleted, {})
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, {})",
+                    t.name,
+                    t.columns.join(", "),
+                    placeholders.join(", ")
+                );
+                let insert_flagged = crate::store::clashes::natural_key(t.name).map(|_| {
+                    format!(
+                        "INSERT INTO {} (id, created_at, updated_at, updated_by, sync_stamp, sync_device, sync_change, created_change, deleted, {}, clash)
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, {}, 1)",
+                        t.name,
+                        t.columns.join(", "),
+                        placeholders.join(", ")
+                    )
+                });
                 let sql = MergeSql {
                     select: format!(
                         "SELECT key, sync_stamp, sync_device, deleted, {} FROM {} WHERE id = ?1",
                         t.columns.join(", "),
                         t.name
                     ),
-                    insert: format!(
-                        "INSERT INTO {} (id, created_at, updated_at, updated_by, sync_stamp, sync_device, sync_change, created_change, deleted, {})
-                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, {})",
-                        t.name,
-                        t.columns.join(", "),
-                        placeholders.join(", ")
-                    ),
+                    insert,
+                    insert_flagged,
                 };
                 (t.name, sql)
             })
@@ -227,6 +244,7 @@ fn insert_record(
     devices: &Devices,
     rows: &TableRows,
     record: &RecordRow,
+    stats: &mut MergeStats,
 ) -> Result<(), SyncError> {
     let t = &rows.table;
     let table = crate::store::record_table(t.name);
@@ -254,13 +272,31 @@ fn insert_record(
         &changed,
         &change.lseq,
     ];
-    let args = head
-        .into_iter()
-        .chain(record.values.iter().map(|v| v as &dyn rusqlite::ToSql));
-    tx.prepare_cached(&sql_of(t).insert)
+    let args = || {
+        head.into_iter()
+            .chain(record.values.iter().map(|v| v as &dyn rusqlite::ToSql))
+    };
+    let merge_sql = sql_of(t);
+    match tx
+        .prepare_cached(&merge_sql.insert)
         .map_err(sql)?
-        .execute(rusqlite::params_from_iter(args))
-        .map_err(sql)?;
+        .execute(rusqlite::params_from_iter(args()))
+    {
+        Ok(_) => {}
+        // Another record holds its natural key (household 121 entered on two laptops): kept,
+        // flagged as clashing, for a person to resolve; the flags are settled after the payload.
+        Err(e) if crate::store::clashes::is_unique_violation(&e) => {
+            let Some(flagged) = &merge_sql.insert_flagged else {
+                return Err(sql(e));
+            };
+            tx.prepare_cached(flagged)
+                .map_err(sql)?
+                .execute(rusqlite::params_from_iter(args()))
+                .map_err(sql)?;
+            stats.clashes_kept += 1;
+        }
+        Err(e) => return Err(sql(e)),
+    }
     let key = tx.last_insert_rowid();
     for (field, clock) in &record.fields {
         sync_log::set_field_clock(tx, devices, table, key, record.stamp, *field, clock)
@@ -293,7 +329,7 @@ fn merge_record(
         .optional()
         .map_err(sql)?;
     let Some((key, clock, device, values)) = local else {
-        insert_record(tx, change, devices, rows, record)?;
+        insert_record(tx, change, devices, rows, record, stats)?;
         stats.records_inserted += 1;
         return Ok(());
     };
@@ -361,8 +397,25 @@ fn merge_record(
             sets.join(", "),
             args.len()
         );
-        tx.execute(&update, rusqlite::params_from_iter(args))
-            .map_err(sql)?;
+        match tx.execute(&update, rusqlite::params_from_iter(&args)) {
+            Ok(_) => {}
+            // A new key (or a revived record) another record holds: kept, flagged as clashing.
+            Err(e)
+                if crate::store::clashes::is_unique_violation(&e)
+                    && crate::store::clashes::natural_key(t.name).is_some() =>
+            {
+                let update = format!(
+                    "UPDATE {} SET {}, clash = 1 WHERE key = ?{}",
+                    t.name,
+                    sets.join(", "),
+                    args.len()
+                );
+                tx.execute(&update, rusqlite::params_from_iter(&args))
+                    .map_err(sql)?;
+                stats.clashes_kept += 1;
+            }
+            Err(e) => return Err(sql(e)),
+        }
     }
     Ok(())
 }
@@ -433,6 +486,9 @@ pub(crate) fn merge_payload(
             merge_record(tx, change, devices, rows, record, &mut stats)?;
         }
     }
+    // Two records holding one natural key (household 121 created on two laptops) are both
+    // kept: the flags say which one the unique index holds, and the clash is listed to resolve.
+    crate::store::clashes::settle(tx).map_err(store)?;
     for c in &payload.conflicts {
         merge_conflict(tx, change, c, &mut stats)?;
     }

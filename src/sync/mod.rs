@@ -124,6 +124,13 @@ pub enum SyncError {
     Random(String),
     #[error("no conflict {0}")]
     NoSuchConflict(String),
+    /// Of several bundles imported in one run, some were refused: each refused one left nothing
+    /// of itself, and the others were merged.
+    #[error("{} bundles imported, {} refused", imported.len(), refused.len())]
+    PartlyRefused {
+        imported: Vec<import::ImportReport>,
+        refused: Vec<SyncError>,
+    },
 }
 
 impl SyncError {
@@ -173,7 +180,8 @@ impl SyncError {
             | SyncError::BadKey(_)
             | SyncError::Encrypt(_)
             | SyncError::Random(_)
-            | SyncError::NoSuchConflict(_) => return None,
+            | SyncError::NoSuchConflict(_)
+            | SyncError::PartlyRefused { .. } => return None,
         };
         Some((file.as_path(), code))
     }
@@ -485,6 +493,33 @@ impl Localize for SyncError {
                     format!("Conflict {id} not found; it may have been resolved elsewhere.")
                 }
             },
+            SyncError::PartlyRefused { imported, refused } => {
+                // Each refused bundle left nothing of itself; the database did change (the
+                // bundles merged), so the words "not changed" of each refusal are left out.
+                let reasons: Vec<String> = refused
+                    .iter()
+                    .map(|e| {
+                        e.localize(lang)
+                            .trim_end_matches(unchanged_zh)
+                            .trim_end_matches(unchanged_en)
+                            .trim_end()
+                            .to_string()
+                    })
+                    .collect();
+                let merged = imported.iter().filter(|r| !r.already_imported).count();
+                match lang {
+                    Lang::Zh => format!(
+                        "{} 个数据包被拒收（其内容均未合并），另外 {merged} 个已合并：{}",
+                        refused.len(),
+                        reasons.join("；")
+                    ),
+                    Lang::En => format!(
+                        "{} bundles refused (nothing of them was merged); {merged} others were merged: {}",
+                        refused.len(),
+                        reasons.join("; ")
+                    ),
+                }
+            }
         }
     }
 }

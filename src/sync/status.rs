@@ -36,7 +36,16 @@ pub struct SyncStatus {
     pub last_import: Option<BundleEvent>,
     pub open_conflicts: i64,
     pub county_key_set: bool,
+    /// Bundles this laptop wrote that the county has not acknowledged yet (their changes are
+    /// sent again by the next export), oldest first. Empty in a county database.
+    pub pending_exports: Vec<BundleEvent>,
+    /// The bundles this (county) database refused, newest first, at most
+    /// [`REFUSALS_SHOWN`], with the reason in both languages.
+    pub refused: Vec<crate::store::bundle_receipts::BundleReceipt>,
 }
+
+/// How many refused bundles the status shows.
+pub const REFUSALS_SHOWN: usize = 20;
 
 fn last_event(store: &Store, direction: &str) -> Result<Option<BundleEvent>, SyncError> {
     store
@@ -82,7 +91,35 @@ pub fn status(store: &Store) -> Result<SyncStatus, SyncError> {
             |r| r.get(0),
         )
         .map_err(sql)?;
+    let pending_exports = if store.sync_meta(super::crypto::COUNTY_CODE)?.is_some() {
+        Vec::new()
+    } else {
+        conn.prepare(
+            "SELECT at, file_name, seq_from, seq_to FROM sync_bundle
+             WHERE direction = 'export' AND seq_to > ?1 ORDER BY at",
+        )
+        .map_err(sql)?
+        .query_map([acked_seq], |r| {
+            Ok(BundleEvent {
+                at: r.get(0)?,
+                file_name: r.get(1)?,
+                seq_from: r.get(2)?,
+                seq_to: r.get(3)?,
+            })
+        })
+        .and_then(|rows| rows.collect())
+        .map_err(sql)?
+    };
+    let mut refused: Vec<_> = store
+        .bundle_receipts()?
+        .into_iter()
+        .filter(|r| r.outcome == crate::store::bundle_receipts::ReceiptOutcome::Refused)
+        .collect();
+    refused.reverse();
+    refused.truncate(REFUSALS_SHOWN);
     Ok(SyncStatus {
+        pending_exports,
+        refused,
         pending_records,
         last_seq: store.sync_lseq()?,
         acked_seq,

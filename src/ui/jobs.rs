@@ -210,7 +210,7 @@ impl Job {
         })
     }
 
-    /// Verifies every bundle, then merges them all in one transaction (or none).
+    /// Verifies and merges each bundle, each whole or not at all.
     pub fn import_bundles(db: PathBuf, files: Vec<PathBuf>, lang: Lang) -> Job {
         Job::spawn(JobKind::ImportBundles, lang, move |progress| {
             let store = Store::open(&db)?;

@@ -20,6 +20,8 @@ use crate::workspace::bundles::SyncView;
 pub struct SyncScreen {
     county_key: String,
     full: bool,
+    /// The new number typed for a clashing household, by its id (empty: the suggested one).
+    renumber: std::collections::HashMap<uuid::Uuid, String>,
 }
 
 /// A stored value as a person reads it.
@@ -166,6 +168,25 @@ impl SyncScreen {
             };
             ui.label(event(lang.pick("上次导出：", "Last export: "), &s.last_export));
             ui.label(event(lang.pick("上次导入：", "Last import: "), &s.last_import));
+            if !s.pending_exports.is_empty() {
+                ui.label(RichText::new(match lang {
+                    Lang::Zh => format!("已导出、县里尚未确认的数据包：{} 个（下次导出会再带上其中的修改）", s.pending_exports.len()),
+                    Lang::En => format!("Bundles exported and not yet acknowledged by the county: {} (the next export carries their changes again)", s.pending_exports.len()),
+                }).color(WARN_AMBER));
+                for e in &s.pending_exports {
+                    ui.label(format!("  {} · {} ({} {}–{})", e.at, e.file_name, lang.pick("变更号", "changes"), e.seq_from, e.seq_to));
+                }
+            }
+            if !s.refused.is_empty() {
+                ui.label(RichText::new(match lang {
+                    Lang::Zh => format!("被拒收的数据包：{} 个（最近的在前；其内容均未合并）", s.refused.len()),
+                    Lang::En => format!("Refused bundles: {} (newest first; nothing of them was merged)", s.refused.len()),
+                }).color(ERROR_RED));
+                for r in &s.refused {
+                    let reason = r.reason.as_ref().map(|r| lang.pick(&r.zh, &r.en).to_string()).unwrap_or_default();
+                    ui.add(egui::Label::new(format!("  {} · {}：{reason}", r.received_at, r.file_name)).wrap());
+                }
+            }
             ui.horizontal(|ui| {
                 if !view.is_county {
                     ui.checkbox(&mut self.full, lang.pick("完整导出（不只是新修改）", "Full export (not only new changes)"));
@@ -223,8 +244,97 @@ impl SyncScreen {
                     });
                 });
             }
+            clashes_ui(ui, lang, view, &mut self.renumber, &mut actions);
         });
         actions
+    }
+}
+
+/// The natural-key clashes (two laptops both gave household number 121…), each with its
+/// records and the resolution it allows: renumbering a household, or keeping one record.
+fn clashes_ui(
+    ui: &mut egui::Ui,
+    lang: Lang,
+    view: &SyncView,
+    renumber: &mut std::collections::HashMap<uuid::Uuid, String>,
+    actions: &mut Vec<Action>,
+) {
+    use crate::i18n::Localize;
+    use crate::store::clashes::ClashKind;
+    ui.add_space(8.0);
+    ui.separator();
+    ui.heading(match lang {
+        Lang::Zh => format!("编号重复（{}）", view.clashes.len()),
+        Lang::En => format!("Clashes to resolve ({})", view.clashes.len()),
+    });
+    if view.clashes.is_empty() {
+        ui.label(lang.pick(
+            "没有编号重复。两台电脑给不同的户用了同一个户编号（或同一年的收入录了两次）时，两条记录都会保留并列在这里，由您改编号或只保留一条。",
+            "No clashes. When two laptops give one household number to two households (or enter one year's income twice), both records are kept and listed here for you to renumber one or keep one.",
+        ));
+        return;
+    }
+    for clash in &view.clashes {
+        ui.group(|ui| {
+            ui.label(RichText::new(clash.localize(lang)).color(ERROR_RED));
+            for record in &clash.records {
+                ui.horizontal(|ui| {
+                    ui.label(record.localize(lang));
+                    let keep = match clash.kind {
+                        ClashKind::VillageCode => None,
+                        ClashKind::HouseholdNumber => Some(lang.pick(
+                            "只保留这一户（删除另一户及其成员）",
+                            "Keep only this household (delete the other with its members)",
+                        )),
+                        _ => Some(lang.pick("只保留这一条", "Keep only this one")),
+                    };
+                    if let Some(label) = keep
+                        && ui.button(label).clicked()
+                    {
+                        actions.push(Action::Data(DataAction::KeepClashRecord {
+                            kind: clash.kind,
+                            id: record.id,
+                        }));
+                    }
+                });
+            }
+            match (clash.kind, clash.flagged(), &clash.suggested_number) {
+                (ClashKind::HouseholdNumber, Some(flagged), Some(next)) => {
+                    ui.horizontal(|ui| {
+                        let label_id = ui.label(lang.pick("新户编号", "New household number")).id;
+                        let text = renumber.entry(flagged.id).or_default();
+                        ui.add(
+                            egui::TextEdit::singleline(text)
+                                .hint_text(next.as_str())
+                                .desired_width(120.0),
+                        )
+                        .labelled_by(label_id);
+                        let button = match lang {
+                            Lang::Zh => format!("改编号：{}", flagged.label),
+                            Lang::En => format!("Renumber {}", flagged.label),
+                        };
+                        if ui.button(button).clicked() {
+                            let number = if text.trim().is_empty() {
+                                next.clone()
+                            } else {
+                                text.trim().to_string()
+                            };
+                            actions.push(Action::Data(DataAction::RenumberHousehold {
+                                id: flagged.id,
+                                number,
+                            }));
+                        }
+                    });
+                }
+                (ClashKind::VillageCode, ..) => {
+                    ui.label(lang.pick(
+                        "村代码重复须由县扶贫办处理。",
+                        "A village code clash is for the county to settle.",
+                    ));
+                }
+                _ => {}
+            }
+        });
     }
 }
 

@@ -23,15 +23,64 @@ pub fn export(
     Ok(BundleWritten(summary))
 }
 
-/// Verifies every bundle, then merges them all in one transaction (or none).
+/// Verifies and merges each bundle, each whole or not at all. When some were merged and others
+/// refused, the merged ones are reported with the refusals (`BundlesRead::1`); when none was
+/// merged, the refusal is the error.
 pub fn import(
     mut store: Store,
     files: &[PathBuf],
     progress: &mut dyn FnMut(Progress),
 ) -> Result<BundlesRead, SyncError> {
-    let reports = import_files(&mut store, files, progress)?;
+    let read = match import_files(&mut store, files, progress) {
+        Ok(reports) => BundlesRead(reports, Vec::new()),
+        Err(SyncError::PartlyRefused { imported, refused }) if !imported.is_empty() => {
+            let refused = refused.iter().map(RefusedBundle::of).collect();
+            BundlesRead(imported, refused)
+        }
+        Err(e) => return Err(e),
+    };
     store.close()?;
-    Ok(BundlesRead(reports))
+    Ok(read)
+}
+
+/// A bundle of an import run that was refused (nothing of it merged), with the reason.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RefusedBundle {
+    pub file: PathBuf,
+    pub zh: String,
+    pub en: String,
+}
+
+impl RefusedBundle {
+    fn of(e: &SyncError) -> RefusedBundle {
+        let words = |lang| {
+            e.localize(lang)
+                .trim_end_matches("数据库未做任何改动。")
+                .trim_end_matches("The database was not changed.")
+                .trim_end()
+                .to_string()
+        };
+        RefusedBundle {
+            file: e
+                .refused_bundle()
+                .map(|(f, _)| f.to_path_buf())
+                .unwrap_or_default(),
+            zh: words(Lang::Zh),
+            en: words(Lang::En),
+        }
+    }
+}
+
+impl Localize for RefusedBundle {
+    fn localize(&self, lang: Lang) -> String {
+        let reason = lang.pick(&self.zh, &self.en);
+        match lang {
+            Lang::Zh => format!("已拒收（其内容未合并，其他数据包不受影响）：{reason}"),
+            Lang::En => format!(
+                "Refused (nothing of it was merged; the other bundles are not affected): {reason}"
+            ),
+        }
+    }
 }
 
 /// A bundle written.
@@ -62,9 +111,9 @@ impl Localize for BundleWritten {
     }
 }
 
-/// Bundles verified and merged, one report per file.
+/// Bundles verified and merged, one report per file, and those of the run that were refused.
 #[derive(Debug, Clone)]
-pub struct BundlesRead(pub Vec<ImportReport>);
+pub struct BundlesRead(pub Vec<ImportReport>, pub Vec<RefusedBundle>);
 
 fn file_name(path: &Path) -> String {
     path.file_name()
@@ -95,14 +144,27 @@ fn file_line(r: &ImportReport, lang: Lang) -> String {
         };
     }
     let (added, updated, conflicts) = (s.records_inserted, s.fields_updated, s.conflicts_recorded);
-    match lang {
+    let mut line = match lang {
         Lang::Zh => {
             format!("{name}：新增记录 {added}，更新字段 {updated}，待处理冲突 {conflicts}")
         }
         Lang::En => format!(
             "{name}: {added} records added, {updated} fields updated, {conflicts} conflicts to resolve"
         ),
+    };
+    if s.clashes_kept > 0 {
+        line.push_str(&match lang {
+            Lang::Zh => format!(
+                "，编号重复 {}（两台电脑用了同一户编号等；已保留两条记录，请在“数据同步”或用 dripline clashes 处理）",
+                s.clashes_kept
+            ),
+            Lang::En => format!(
+                ", {} clashes kept (two laptops took the same household number or the like; both records are kept: resolve them in Sync or with dripline clashes)",
+                s.clashes_kept
+            ),
+        });
     }
+    line
 }
 
 fn warnings(r: &ImportReport, lang: Lang) -> Vec<String> {
@@ -138,6 +200,7 @@ impl Localize for BundlesRead {
                 }
                 line
             })
+            .chain(self.1.iter().map(|r| r.localize(lang)))
             .collect::<Vec<_>>()
             .join(lang.pick("；", "; "))
     }
@@ -148,6 +211,8 @@ impl Localize for BundlesRead {
 pub struct SyncView {
     pub status: SyncStatus,
     pub conflicts: Vec<Conflict>,
+    /// The natural-key clashes to resolve (household 121 created on two laptops…).
+    pub clashes: Vec<crate::store::clashes::Clash>,
     /// This laptop's public key line, for the county to register.
     pub device_line: String,
     /// The county key set on this laptop, if any.
@@ -173,6 +238,7 @@ impl SyncView {
             is_county: county::is_county(store)?,
             status: status::status(store)?,
             conflicts: status::conflicts(store, false)?,
+            clashes: store.clashes()?,
             device_line: crypto::DeviceIdentity::load_or_create(store)?
                 .public()
                 .to_line(),

@@ -91,6 +91,18 @@ pub enum DataAction {
         key: ConflictKey,
         resolution: Resolution,
     },
+    /// Resolve a clash of household numbers (two laptops both gave number 121): give this
+    /// household a free number. An undoable change that travels like any edit.
+    RenumberHousehold {
+        id: Uuid,
+        number: String,
+    },
+    /// Resolve a clash by keeping this record; the others holding its natural key are deleted
+    /// (a household with its members and incomes). An undoable change.
+    KeepClashRecord {
+        kind: crate::store::clashes::ClashKind,
+        id: Uuid,
+    },
 }
 
 /// What an applied change asks the faces to say.
@@ -273,6 +285,10 @@ impl Session {
                 crate::sync::status::resolve(store, &key, resolution)?;
                 return Ok(Applied::Saved);
             }
+            DataAction::RenumberHousehold { id, number } => {
+                store.renumber_household(id, &number)?
+            }
+            DataAction::KeepClashRecord { kind, id } => store.keep_clash_record(kind, id)?,
             DataAction::DeleteHousehold(id) => store.delete_household(id)?,
             DataAction::SaveMember(m) => store.save_member(&m, today?)?,
             DataAction::DeleteMember(id) => store.delete_member(id)?,

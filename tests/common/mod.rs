@@ -6,6 +6,7 @@
 pub mod cli;
 pub mod county;
 pub mod files;
+pub mod team;
 pub mod window;
 
 use chrono::NaiveDate;

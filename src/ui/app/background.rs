@@ -101,7 +101,13 @@ impl App {
             }
             JobOutcome::BundlesImported(read) => {
                 self.refresh();
-                self.after_change(Notice::Done(read.localize(lang)));
+                // Some bundles of the run refused: the merged ones are in, the refusals said.
+                let notice = if read.1.is_empty() {
+                    Notice::Done(read.localize(lang))
+                } else {
+                    Notice::Failed(read.localize(lang))
+                };
+                self.after_change(notice);
             }
             JobOutcome::Exported(report) => self.notice.set(done(report.localize(lang))),
             JobOutcome::BundleExported(written) => {

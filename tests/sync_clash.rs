@@ -1,0 +1,353 @@
+//! Issue 11: two laptops of one village team that both take household number 121 (and both enter
+//! one household's income of one year) before they exchange bundles. Nothing is refused or lost:
+//! both records are kept on the county and on each laptop, the clash is listed alike everywhere
+//! (whatever order the bundles came in), a renumbering resolves it and travels like any edit, and
+//! undo brings it back. An import run with a corrupt bundle keeps the valid one merged, names the
+//! corrupt one, and `bundle status` shows the refusal with its reason.
+
+mod common;
+
+use std::path::Path;
+
+use common::cli::{dripline, json, ok, text};
+use common::team::Team;
+use common::*;
+use dripline::model::{HouseholdRecord, Relation};
+use dripline::store::Store;
+use dripline::store::clashes::{Clash, ClashKind};
+use dripline::sync::{SyncError, status};
+use uuid::Uuid;
+
+fn clashes(db: &Path) -> Vec<Clash> {
+    Store::open(db).unwrap().clashes().unwrap()
+}
+
+/// A clash as compared between devices: kind, household number, year, and the records with
+/// their flag.
+type ClashFacts = (ClashKind, Option<String>, Option<i64>, Vec<(Uuid, bool)>);
+
+fn clash_facts(db: &Path) -> Vec<ClashFacts> {
+    clashes(db)
+        .into_iter()
+        .map(|c| {
+            (
+                c.kind,
+                c.household_number.clone(),
+                c.year,
+                c.records.iter().map(|r| (r.id, r.flagged)).collect(),
+            )
+        })
+        .collect()
+}
+
+fn live_households(db: &Path) -> Vec<HouseholdRecord> {
+    let store = Store::open(db).unwrap();
+    let village = store.villages().unwrap()[0].id;
+    store.household_records(Some(village)).unwrap()
+}
+
+fn numbers(db: &Path) -> Vec<(Uuid, String)> {
+    let mut n: Vec<(Uuid, String)> = live_households(db)
+        .iter()
+        .map(|r| (r.household.id, r.household.number.clone()))
+        .collect();
+    n.sort();
+    n
+}
+
+/// Creates household `number` with its head `head` on `device`.
+fn create(device: &Path, team: &Team, number: &str, head: &str, seq: u32) -> Uuid {
+    let mut store = Store::open(device).unwrap();
+    let h = household(team.village.id, number);
+    store.save_household(&h).unwrap();
+    store
+        .save_member(&member(h.id, head, Relation::Head, seq), today())
+        .unwrap();
+    store.close().unwrap();
+    h.id
+}
+
+fn add_income(device: &Path, household_id: Uuid, wage: f64) -> Uuid {
+    let mut store = Store::open(device).unwrap();
+    let i = income(household_id, 2025, wage);
+    store.save_income(&i, today()).unwrap();
+    store.close().unwrap();
+    i.id
+}
+
+#[test]
+fn household_121_on_two_laptops_is_kept_as_a_clash_and_a_renumbering_settles_it_everywhere() {
+    let dir = tempfile::tempdir().unwrap();
+    let team = Team::new(dir.path());
+    // A household both laptops know.
+    let shared = create(&team.a, &team, "001", "王五", 1);
+    team.send(&team.a);
+    team.receive(&team.b);
+
+    // Before they exchange anything again: both create household 121 and enter the shared
+    // household's 2025 income, and each makes an unrelated edit.
+    let on_a = create(&team.a, &team, "121", "张三", 2);
+    let also_a = create(&team.a, &team, "122", "赵六", 3);
+    let income_a = add_income(&team.a, shared, 5000.0);
+    let on_b = create(&team.b, &team, "121", "李四", 4);
+    let also_b = create(&team.b, &team, "130", "孙七", 5);
+    let income_b = add_income(&team.b, shared, 7000.0);
+
+    // Both bundles merge at the county: nothing refused.
+    team.send(&team.a);
+    let report = team.send(&team.b);
+    assert!(!report[0].already_imported);
+    assert_eq!(report[0].stats.clashes_kept, 2, "{:?}", report[0].stats);
+    let county_numbers = numbers(&team.county);
+    for id in [shared, on_a, also_a, on_b, also_b] {
+        assert!(
+            county_numbers.iter().any(|(h, _)| *h == id),
+            "{id} at the county"
+        );
+    }
+    let facts = clash_facts(&team.county);
+    assert_eq!(facts.len(), 2, "{facts:?}");
+    let (low, high) = (on_a.min(on_b), on_a.max(on_b));
+    assert!(facts.contains(&(
+        ClashKind::HouseholdNumber,
+        Some("121".into()),
+        None,
+        vec![(low, false), (high, true)]
+    )));
+    let (ilow, ihigh) = (income_a.min(income_b), income_a.max(income_b));
+    assert!(facts.contains(&(
+        ClashKind::IncomeYear,
+        Some("001".into()),
+        Some(2025),
+        vec![(ilow, false), (ihigh, true)]
+    )));
+    // The clash names the household and suggests the next free number (122 is taken).
+    let listed = clashes(&team.county);
+    let number_clash = listed
+        .iter()
+        .find(|c| c.kind == ClashKind::HouseholdNumber)
+        .unwrap();
+    assert_eq!(number_clash.suggested_number.as_deref(), Some("123"));
+    let words = dripline::i18n::Localize::localize(number_clash, dripline::i18n::Lang::En);
+    assert!(
+        words.contains("121") && words.contains("510824105201"),
+        "{words}"
+    );
+
+    // Importing the same bundle again changes nothing, and the clash stays as it was.
+    let again = team.export(&team.b);
+    team.import(&team.county, std::slice::from_ref(&again))
+        .unwrap();
+    let twice = team.import(&team.county, &[again]).unwrap();
+    assert!(twice[0].already_imported);
+    assert_eq!(clash_facts(&team.county), facts);
+
+    // The return bundles carry both households to both laptops, and every device flags the
+    // same record (B had its own 121 first, A and the county had A's).
+    team.receive(&team.a);
+    team.receive(&team.b);
+    for laptop in [&team.a, &team.b] {
+        assert_eq!(numbers(laptop), county_numbers, "{}", laptop.display());
+        assert_eq!(clash_facts(laptop), facts, "{}", laptop.display());
+    }
+
+    // B renumbers the flagged household, keeps one income row; undo brings the clash back and
+    // the redo settles it again.
+    {
+        let mut store = Store::open(&team.b).unwrap();
+        let change = store.renumber_household(high, "123").unwrap().unwrap();
+        assert_eq!(store.clashes().unwrap().len(), 1);
+        store.undo(change).unwrap();
+        assert_eq!(
+            store.clashes().unwrap().len(),
+            2,
+            "undo brings the clash back"
+        );
+        // A number another household holds is refused.
+        assert!(store.renumber_household(high, "122").is_err());
+        store.renumber_household(high, "123").unwrap().unwrap();
+        store
+            .keep_clash_record(ClashKind::IncomeYear, income_a)
+            .unwrap()
+            .unwrap();
+        assert!(store.clashes().unwrap().is_empty());
+        store.close().unwrap();
+    }
+
+    // The resolution reaches the county and A; then no clash anywhere and nothing lost.
+    team.send(&team.b);
+    team.receive(&team.a);
+    team.receive(&team.b);
+    for db in [&team.county, &team.a, &team.b] {
+        assert!(clashes(db).is_empty(), "{}", db.display());
+        let n = numbers(db);
+        assert_eq!(n.len(), 5, "{}: {n:?}", db.display());
+        let of = |id: Uuid| n.iter().find(|(h, _)| *h == id).unwrap().1.clone();
+        assert_eq!(of(low), "121");
+        assert_eq!(of(high), "123");
+        let records = live_households(db);
+        let shared = records.iter().find(|r| r.household.id == shared).unwrap();
+        let incomes: Vec<Uuid> = shared.incomes.iter().map(|i| i.id).collect();
+        assert_eq!(incomes, vec![income_a], "{}", db.display());
+    }
+    // And the three agree field by field.
+    assert_eq!(numbers(&team.a), numbers(&team.county));
+    assert_eq!(numbers(&team.b), numbers(&team.county));
+}
+
+#[test]
+fn a_corrupt_bundle_in_a_run_is_refused_by_name_and_the_valid_one_stays_merged() {
+    let dir = tempfile::tempdir().unwrap();
+    let team = Team::new(dir.path());
+    let on_a = create(&team.a, &team, "121", "张三", 2);
+    let good = team.export(&team.a);
+    let corrupt = dir.path().join("corrupt.dripline");
+    let bytes = std::fs::read(&good).unwrap();
+    std::fs::write(&corrupt, &bytes[..bytes.len() / 2]).unwrap();
+
+    let err = team
+        .import(&team.county, &[corrupt.clone(), good.clone()])
+        .expect_err("the corrupt one is refused");
+    let SyncError::PartlyRefused { imported, refused } = &err else {
+        panic!("{err:?}");
+    };
+    assert_eq!((imported.len(), refused.len()), (1, 1));
+    let words = dripline::i18n::Localize::localize(&err, dripline::i18n::Lang::En);
+    assert!(words.contains("corrupt.dripline"), "{words}");
+    assert!(
+        numbers(&team.county).iter().any(|(h, _)| *h == on_a),
+        "the valid bundle is merged"
+    );
+
+    // The status shows the refusal with its reason, in both languages.
+    let st = status::status(&Store::open(&team.county).unwrap()).unwrap();
+    let refusal = st
+        .refused
+        .iter()
+        .find(|r| r.file_name == "corrupt.dripline")
+        .expect("the refusal is listed");
+    let reason = refusal.reason.as_ref().unwrap();
+    assert!(!reason.zh.is_empty() && !reason.en.is_empty());
+    let county = team.county.to_str().unwrap();
+    let shown = ok(&["bundle", "status", "--db", county, "--lang", "en"]);
+    assert!(shown.contains("Refused bundles"), "{shown}");
+    assert!(shown.contains("corrupt.dripline"), "{shown}");
+    assert!(shown.contains(&reason.en), "{shown}");
+    let st = json(&["bundle", "status", "--db", county, "--json"]);
+    assert_eq!(st["refused"][0]["file"], "corrupt.dripline", "{st}");
+
+    // From the command line: the run fails, names the corrupt file, and merges the other.
+    let laptop_edit = create(&team.a, &team, "122", "赵六", 3);
+    let next = team.export(&team.a);
+    let out = dripline(&[
+        "bundle",
+        "import",
+        "--db",
+        county,
+        corrupt.to_str().unwrap(),
+        next.to_str().unwrap(),
+        "--lang",
+        "en",
+    ]);
+    assert!(!out.status.success());
+    let said = text(&out.stderr);
+    assert!(said.contains("corrupt.dripline"), "{said}");
+    assert!(numbers(&team.county).iter().any(|(h, _)| *h == laptop_edit));
+}
+
+#[test]
+fn the_command_line_lists_clashes_and_renumbers_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let team = Team::new(dir.path());
+    let on_a = create(&team.a, &team, "121", "张三", 2);
+    let on_b = create(&team.b, &team, "121", "李四", 4);
+    team.send(&team.a);
+    team.send(&team.b);
+    let county = team.county.to_str().unwrap();
+
+    let listed = json(&["clashes", "--db", county, "--json"]);
+    let list = listed.as_array().unwrap();
+    assert_eq!(list.len(), 1, "{listed}");
+    assert_eq!(list[0]["kind"], "household_number");
+    assert_eq!(list[0]["household_number"], "121");
+    assert_eq!(list[0]["suggested_number"], "122");
+    assert_eq!(list[0]["records"].as_array().unwrap().len(), 2);
+    let none = json(&[
+        "clashes",
+        "--db",
+        county,
+        "--village",
+        "999999999999",
+        "--json",
+    ]);
+    assert_eq!(none, serde_json::json!([]));
+    let words = ok(&["clashes", "--db", county]);
+    assert!(words.contains("户编号 121"), "{words}");
+    assert!(words.contains("张三") && words.contains("李四"), "{words}");
+
+    // On laptop B, after the return bundle brought A's 121: a household that does not exist,
+    // and a number another household holds, are refused in words.
+    team.receive(&team.b);
+    let b = team.b.to_str().unwrap();
+    let refused = dripline(&[
+        "clashes",
+        "resolve",
+        "--db",
+        b,
+        "--household",
+        "999",
+        "--renumber",
+        "5",
+        "--lang",
+        "en",
+    ]);
+    assert!(!refused.status.success());
+    assert!(
+        text(&refused.stderr).contains("No household 999"),
+        "{}",
+        text(&refused.stderr)
+    );
+    let zh = dripline(&[
+        "clashes",
+        "resolve",
+        "--db",
+        b,
+        "--household",
+        "121",
+        "--renumber",
+        "121",
+    ]);
+    assert!(!zh.status.success());
+    assert!(text(&zh.stderr).contains("121"), "{}", text(&zh.stderr));
+
+    // By number: the household listed as clashing is the one renumbered.
+    let said = ok(&[
+        "clashes",
+        "resolve",
+        "--db",
+        b,
+        "--household",
+        "121",
+        "--renumber",
+        "122",
+        "--lang",
+        "en",
+    ]);
+    assert!(said.contains("122"), "{said}");
+    assert!(clashes(&team.b).is_empty());
+
+    // The renumbering travels: the county and A hold it, with no clash left.
+    team.send(&team.b);
+    team.receive(&team.a);
+    for db in [&team.county, &team.a, &team.b] {
+        let n = numbers(db);
+        let of = |id: Uuid| n.iter().find(|(h, _)| *h == id).unwrap().1.clone();
+        assert_eq!(of(on_a.min(on_b)), "121", "{}", db.display());
+        assert_eq!(of(on_a.max(on_b)), "122", "{}", db.display());
+        assert!(clashes(db).is_empty(), "{}", db.display());
+    }
+    assert_eq!(
+        json(&["clashes", "--db", county, "--json"]),
+        serde_json::json!([])
+    );
+}

@@ -1,0 +1,78 @@
+//! The window shows a clash of household numbers (two laptops both created household 121) on
+//! the sync screen, where conflicts are shown, and renumbers one household through the app's
+//! action path: an audited change that undo takes back.
+
+mod common;
+
+use common::team::Team;
+use common::window::{click, harness, retype, shown, wait_for_job};
+use common::*;
+use dripline::model::Relation;
+use dripline::store::Store;
+use dripline::ui::Screen;
+use egui_kittest::kittest::Queryable;
+
+fn create(device: &std::path::Path, team: &Team, number: &str, head: &str, seq: u32) -> uuid::Uuid {
+    let mut store = Store::open(device).unwrap();
+    let h = household(team.village.id, number);
+    store.save_household(&h).unwrap();
+    store
+        .save_member(&member(h.id, head, Relation::Head, seq), today())
+        .unwrap();
+    store.close().unwrap();
+    h.id
+}
+
+#[test]
+fn a_clash_of_household_numbers_is_shown_and_renumbered_in_the_sync_screen_then_undone() {
+    let dir = tempfile::tempdir().unwrap();
+    let team = Team::new(dir.path());
+    let on_a = create(&team.a, &team, "121", "张三", 2);
+    let on_b = create(&team.b, &team, "121", "李四", 4);
+    team.send(&team.a);
+    team.send(&team.b);
+    team.receive(&team.a);
+    let flagged = on_a.max(on_b);
+    let flagged_head = if flagged == on_a { "张三" } else { "李四" };
+
+    let mut harness = harness(&dir.path().join("data"), Some(team.a.clone()));
+    harness.run();
+    wait_for_job(&mut harness);
+    click(&mut harness, "数据同步");
+    assert_eq!(harness.state().screen(), Screen::Sync);
+    assert!(shown(&harness, "编号重复（1）"));
+    harness.get_by_label_contains("户编号 121 在两台电脑上各登记了一户");
+    harness.get_by_label_contains("张三 · 记录");
+    harness.get_by_label_contains("李四 · 记录");
+
+    // The suggested number is offered; another one typed is taken.
+    retype(&mut harness, "新户编号", "125");
+    click(&mut harness, &format!("改编号：{flagged_head}"));
+    assert!(shown(&harness, "编号重复（0）"));
+    let number_of = |harness: &egui_kittest::Harness<'static, dripline::ui::App>| {
+        harness
+            .state()
+            .store()
+            .unwrap()
+            .household_record(flagged)
+            .unwrap()
+            .household
+            .number
+    };
+    assert_eq!(number_of(&harness), "125");
+    assert!(
+        harness
+            .state()
+            .store()
+            .unwrap()
+            .clashes()
+            .unwrap()
+            .is_empty()
+    );
+
+    // Undo takes the renumbering back: the clash is listed again.
+    click(&mut harness, "撤销");
+    assert_eq!(number_of(&harness), "121");
+    assert_eq!(harness.state().store().unwrap().clashes().unwrap().len(), 1);
+    assert!(shown(&harness, "编号重复（1）"));
+}
