@@ -201,6 +201,17 @@ fn a_corrupt_bundle_in_a_run_is_refused_by_name_and_the_valid_one_stays_merged()
     let team = Team::new(dir.path());
     let on_a = create(&team.a, &team, "121", "张三", 2);
     let good = team.export(&team.a);
+    // Exported and not yet acknowledged: pending on the laptop, by file name.
+    let pending = status::status(&Store::open(&team.a).unwrap())
+        .unwrap()
+        .pending_exports;
+    assert_eq!(pending.len(), 1, "{pending:?}");
+    assert!(
+        pending[0]
+            .file_name
+            .ends_with(good.file_name().unwrap().to_str().unwrap()),
+        "{pending:?}"
+    );
     let corrupt = dir.path().join("corrupt.dripline");
     let bytes = std::fs::read(&good).unwrap();
     std::fs::write(&corrupt, &bytes[..bytes.len() / 2]).unwrap();
@@ -253,6 +264,24 @@ fn a_corrupt_bundle_in_a_run_is_refused_by_name_and_the_valid_one_stays_merged()
     let said = text(&out.stderr);
     assert!(said.contains("corrupt.dripline"), "{said}");
     assert!(numbers(&team.county).iter().any(|(h, _)| *h == laptop_edit));
+
+    // Acknowledged by the return bundle, nothing is pending; a damaged return bundle is refused
+    // at the laptop and listed there with its reason.
+    let back = team.return_bundle();
+    team.import(&team.a, std::slice::from_ref(&back)).unwrap();
+    let st = status::status(&Store::open(&team.a).unwrap()).unwrap();
+    assert!(st.pending_exports.is_empty(), "{:?}", st.pending_exports);
+    let damaged = dir.path().join("damaged-return.dripline");
+    let bytes = std::fs::read(&back).unwrap();
+    std::fs::write(&damaged, &bytes[..bytes.len() - 7]).unwrap();
+    assert!(team.import(&team.b, &[damaged]).is_err());
+    let st = status::status(&Store::open(&team.b).unwrap()).unwrap();
+    assert_eq!(st.refused.len(), 1);
+    assert_eq!(st.refused[0].file_name, "damaged-return.dripline");
+    let b = team.b.to_str().unwrap();
+    let shown = ok(&["bundle", "status", "--db", b]);
+    assert!(shown.contains("被拒收的数据包"), "{shown}");
+    assert!(shown.contains("damaged-return.dripline"), "{shown}");
 }
 
 #[test]

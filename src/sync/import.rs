@@ -446,9 +446,10 @@ fn receipt_header(header: &Header) -> ReceiptHeader {
     }
 }
 
-/// Logs a refused bundle in a county database, after the refused import rolled back: the file's
-/// name and hash, what its header says when it can be read ("unreadable" otherwise: no village),
-/// and the reason in both languages. Errors that are no bundle's fault are not logged.
+/// Logs a refused bundle (in a county database, or a laptop's for its return bundles), after the
+/// refused import rolled back: the file's name and hash, what its header says when it can be
+/// read ("unreadable" otherwise: no village), and the reason in both languages. Errors that are
+/// no bundle's fault are not logged.
 fn record_refusal(store: &mut Store, error: &SyncError) {
     let Some((file, code)) = error.refused_bundle() else {
         return;

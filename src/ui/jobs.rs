@@ -44,7 +44,7 @@ pub enum JobOutcome {
     Committed(SurveyWritten),
     Exported(ExportReport),
     BundleExported(BundleWritten),
-    /// Bundles verified and merged (all in one transaction).
+    /// Bundles verified and merged, each whole or not at all (and those refused).
     BundlesImported(BundlesRead),
     /// Every village of the database with its six precisions' headline figures.
     CountyOverview(CountyTree),
