@@ -324,7 +324,13 @@ impl Store {
         let Ok(installation) = Installation::in_dir(dir) else {
             return Ok(());
         };
-        if let Some(found) = self.bind_installation(&installation)? {
+        // A new device not registered yet is said on every command until the county has
+        // acknowledged it.
+        let found = match self.bind_installation(&installation)? {
+            Some(found) => Some(found),
+            None => self.unregistered_renewal()?.map(Binding::Renewed),
+        };
+        if let Some(found) = found {
             FOUND
                 .lock()
                 .unwrap_or_else(|e| e.into_inner())
