@@ -400,3 +400,187 @@ fn the_backup_of_an_encrypted_database_is_encrypted_and_restores() {
     let store = Store::open_with(&db, Some(PASS)).unwrap();
     assert_eq!(records_text(&store), records);
 }
+
+/// The word of `output` that starts with `prefix` (a key line).
+fn key_line(output: &str, prefix: &str) -> String {
+    output
+        .split_whitespace()
+        .find(|w| w.starts_with(prefix))
+        .unwrap_or_else(|| panic!("no {prefix} line in {output}"))
+        .to_string()
+}
+
+/// The way back that 忘记口令？ and the README describe, end to end: the passphrase of a synced
+/// village laptop is forgotten; `init` makes a new encrypted database with a new passphrase; the
+/// county revokes the old device, registers the new one and writes the village's return bundle;
+/// imported, it gives the new database every household the old one had, and the new device's
+/// own bundles are accepted at the county afterwards.
+#[test]
+fn a_forgotten_passphrase_is_recovered_from_the_county_with_every_synced_household() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = |name: &str| dir.path().join(name).to_str().unwrap().to_string();
+    let (old, county, first, recovered, back, next) = (
+        p("village.sqlite"),
+        p("county.sqlite"),
+        p("first.dripline"),
+        p("recovered.sqlite"),
+        p("return.dripline"),
+        p("next.dripline"),
+    );
+    ok_with(
+        Some(PASS),
+        &[
+            "demo",
+            "--out",
+            &old,
+            "--villages",
+            "1",
+            "--households-per-village",
+            "25",
+        ],
+    );
+    let county_key = key_line(
+        &ok_with(
+            None,
+            &[
+                "county",
+                "init",
+                "--out",
+                &county,
+                "--county-code",
+                "510824",
+            ],
+        ),
+        "dripline-county:",
+    );
+    ok_with(
+        Some(PASS),
+        &["keys", "set-county", "--db", &old, &county_key],
+    );
+    let shown = ok_with(Some(PASS), &["keys", "show", "--db", &old, "--json"]);
+    let old_device: serde_json::Value = serde_json::from_str(&shown).unwrap();
+    let old_line = old_device["device"].as_str().unwrap();
+    let old_id = old_line.split(':').nth(1).unwrap().to_string();
+    ok_with(
+        Some(PASS),
+        &["bundle", "export", "--db", &old, "--out", &first, "--full"],
+    );
+    let inspected = json(&["bundle", "inspect", &first, "--json"]);
+    let code = inspected["header"]["village_code"].as_str().unwrap();
+    ok_with(
+        None,
+        &[
+            "keys",
+            "register-device",
+            "--db",
+            &county,
+            "--village",
+            code,
+            old_line,
+        ],
+    );
+    ok_with(None, &["bundle", "import", "--db", &county, &first]);
+    let before = {
+        dripline::store::cipher::set_process_passphrase(None);
+        let store = Store::open_with(Path::new(&old), Some(PASS)).unwrap();
+        let text = records_text(&store);
+        store.close().unwrap();
+        text
+    };
+
+    // The passphrase is forgotten: nothing opens the old file.
+    let refused = with_pass(Some("not the passphrase"), &["check", "--db", &old]);
+    assert!(!refused.status.success());
+
+    // A new database on the laptop, with a new passphrase.
+    let new_pass = "a brand new passphrase";
+    let made = ok_with(
+        Some(new_pass),
+        &["init", "--out", &recovered, "--county-key", &county_key],
+    );
+    assert!(made.contains("已加密"), "{made}");
+    let new_line = key_line(&made, "dripline-device:");
+    assert_ne!(new_line, old_line);
+    let raw = std::fs::read(&recovered).unwrap();
+    assert!(!raw.starts_with(b"SQLite format 3"));
+    let again = with_pass(
+        Some(new_pass),
+        &["init", "--out", &recovered, "--county-key", &county_key],
+    );
+    assert!(!again.status.success(), "init overwrote a database");
+
+    // The county: revoke the old device, register the new one, write the return bundle.
+    ok_with(None, &["keys", "revoke", "--db", &county, &old_id]);
+    ok_with(
+        None,
+        &[
+            "keys",
+            "register-device",
+            "--db",
+            &county,
+            "--village",
+            code,
+            &new_line,
+        ],
+    );
+    ok_with(
+        None,
+        &[
+            "county",
+            "return",
+            "--db",
+            &county,
+            "--village",
+            code,
+            "--out",
+            &back,
+        ],
+    );
+    ok_with(
+        Some(new_pass),
+        &["bundle", "import", "--db", &recovered, &back],
+    );
+    let after = {
+        let store = Store::open_with(Path::new(&recovered), Some(new_pass)).unwrap();
+        assert_eq!(store.villages().unwrap()[0].code, code);
+        let text = records_text(&store);
+        store.close().unwrap();
+        text
+    };
+    assert_eq!(after.lines().count(), 25);
+    assert_eq!(
+        after, before,
+        "the recovered village differs from the synced one"
+    );
+
+    // The new device goes on: its bundles are the county's again.
+    ok_with(
+        Some(new_pass),
+        &["bundle", "export", "--db", &recovered, "--out", &next],
+    );
+    ok_with(None, &["bundle", "import", "--db", &county, &next]);
+    // The old device stays refused.
+    let stale = p("stale.dripline");
+    ok_with(
+        Some(PASS),
+        &["bundle", "export", "--db", &old, "--out", &stale, "--full"],
+    );
+    let refused = with_pass(None, &["bundle", "import", "--db", &county, &stale]);
+    assert!(!refused.status.success());
+}
+
+#[test]
+fn init_speaks_english_and_says_when_the_new_database_is_not_encrypted() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("plain.sqlite");
+    let made = ok_with(
+        None,
+        &["--lang", "en", "init", "--out", out.to_str().unwrap()],
+    );
+    assert!(made.contains("(not encrypted)"), "{made}");
+    assert!(made.contains("No county key yet"), "{made}");
+    assert!(made.contains("dripline-device:"), "{made}");
+    let store = Store::open_with(&out, None).unwrap();
+    assert!(store.villages().unwrap().is_empty());
+    store.close().unwrap();
+}

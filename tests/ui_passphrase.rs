@@ -153,3 +153,45 @@ fn an_unencrypted_village_database_is_offered_encryption_and_keeps_its_rows() {
     let store = Store::open_with(&db, Some("encrypt me now 7")).unwrap();
     assert_eq!(store.household_count(None).unwrap(), before);
 }
+
+/// `dripline --db new.sqlite` on a file that does not exist yet: the village setup asks for the
+/// passphrase as it does in the data directory, and the file it made is encrypted with it (the
+/// passphrase was once ignored there, leaving the new village's records in the clear).
+#[test]
+fn a_new_database_named_on_the_command_line_is_encrypted_too() {
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    cipher::set_process_passphrase(None);
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("elsewhere").join("new-village.sqlite");
+    std::fs::create_dir_all(db.parent().unwrap()).unwrap();
+    let mut harness = harness(dir.path(), Some(db.clone()));
+    harness.run();
+    assert_eq!(harness.state().screen(), Screen::VillageSetup);
+    type_into(&mut harness, "村名", "红岩村");
+    type_into(&mut harness, "乡镇", "歧坪镇");
+    type_into(&mut harness, "县（区）", "苍溪县");
+    type_into(&mut harness, "村代码（12位区划代码）", "510824101201");
+    type_password(&mut harness, "口令（至少 8 个字符）", TEST_PASSPHRASE, true);
+    type_password(&mut harness, "再输一遍口令", TEST_PASSPHRASE, true);
+    click(&mut harness, "创建");
+    assert_eq!(harness.state().screen(), Screen::Households);
+    harness.get_by_label_contains("红岩村");
+    drop(harness);
+    let bytes = std::fs::read(&db).unwrap();
+    assert!(!bytes.starts_with(b"SQLite format 3"));
+    assert!(
+        !bytes
+            .windows("红岩村".len())
+            .any(|w| w == "红岩村".as_bytes())
+    );
+    assert!(matches!(
+        Store::open_with(&db, None),
+        Err(StoreError::NeedsPassphrase { .. })
+    ));
+    let store = Store::open_with(&db, Some(TEST_PASSPHRASE)).unwrap();
+    assert_eq!(store.villages().unwrap()[0].name, "红岩村");
+    store.close().unwrap();
+    // Nothing was made in the data directory: the file named is the village's database.
+    assert!(!dir.path().join("dripline.sqlite").exists());
+    cipher::set_process_passphrase(None);
+}

@@ -44,15 +44,18 @@ pub fn write_csv(db: &Path, dir: &Path) -> u64 {
     total
 }
 
-/// Creates `reference` with the tables of schema 2 and times the `sqlite3` shell's `.import` of
-/// the CSV files in `dir` into them. `None` when the shell is not installed.
+/// Creates `reference` with today's synced tables stripped of the sync bookkeeping (the data
+/// columns in CSV order with their declared types, a text `id` key, and the indexes over data
+/// columns) and times the `sqlite3` shell's `.import` of the CSV files in `dir` into them.
+/// `None` when the shell is not installed.
+///
+/// The tables are derived from the current schema rather than written out here, so that a column
+/// added by a later migration cannot make the reference stale again (it once created the tables
+/// of schema 2, and `.import` failed when the member table had grown four columns).
 pub fn sqlite3_import(dir: &Path, reference: &Path) -> Option<Duration> {
     Command::new("sqlite3").arg("--version").output().ok()?;
     let _ = std::fs::remove_file(reference);
-    {
-        let mut conn = Connection::open(reference).unwrap();
-        dripline::store::schema::migrate_to(&mut conn, 2).unwrap();
-    }
+    create_reference_tables(reference);
     let mut script = String::from(".mode csv\n");
     for t in dripline::store::sync_tables() {
         script.push_str(&format!(
@@ -72,6 +75,75 @@ pub fn sqlite3_import(dir: &Path, reference: &Path) -> Option<Duration> {
     let elapsed = start.elapsed();
     assert!(status.success(), "sqlite3 .import failed");
     Some(elapsed)
+}
+
+/// Writes the bookkeeping-free tables of [`sqlite3_import`] into a new file at `reference`.
+fn create_reference_tables(reference: &Path) {
+    let mut current = Connection::open_in_memory().unwrap();
+    dripline::store::schema::migrate_to(&mut current, dripline::store::schema::latest_version())
+        .unwrap();
+    let conn = Connection::open(reference).unwrap();
+    for t in dripline::store::sync_tables() {
+        let csv_columns: Vec<&str> = ["id", "created_at", "updated_at", "updated_by", "deleted"]
+            .into_iter()
+            .chain(t.columns.iter().copied())
+            .collect();
+        let declared: Vec<(String, String)> = current
+            .prepare(&format!(
+                "SELECT name, type FROM pragma_table_info('{}')",
+                t.name
+            ))
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        let column_defs: Vec<String> = csv_columns
+            .iter()
+            .map(|c| {
+                let ty = declared
+                    .iter()
+                    .find(|(name, _)| name == c)
+                    .map(|(_, ty)| ty.as_str())
+                    .unwrap_or("");
+                if *c == "id" {
+                    "id TEXT PRIMARY KEY".to_string()
+                } else {
+                    format!("{c} {ty}")
+                }
+            })
+            .collect();
+        conn.execute_batch(&format!(
+            "CREATE TABLE {} ({})",
+            t.name,
+            column_defs.join(", ")
+        ))
+        .unwrap();
+        // The data indexes (a household's number in its village, a member's household...) are
+        // part of what a plain import pays for; the bookkeeping ones are what it is compared to.
+        let indexes: Vec<(String, String)> = current
+            .prepare(
+                "SELECT name, sql FROM sqlite_master \
+                 WHERE type = 'index' AND tbl_name = ?1 AND sql IS NOT NULL",
+            )
+            .unwrap()
+            .query_map([t.name], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        for (name, sql) in indexes {
+            let over: Vec<String> = current
+                .prepare(&format!("SELECT name FROM pragma_index_info('{name}')"))
+                .unwrap()
+                .query_map([], |r| r.get(0))
+                .unwrap()
+                .map(Result::unwrap)
+                .collect();
+            if over.iter().all(|c| csv_columns.contains(&c.as_str())) {
+                conn.execute_batch(&sql).unwrap();
+            }
+        }
+    }
 }
 
 /// The size of a database file (after its write-ahead log was folded in).

@@ -9,6 +9,7 @@ mod check;
 mod county;
 mod demo;
 mod export;
+mod init;
 mod keys;
 pub mod passphrase;
 mod precisions;
@@ -57,6 +58,10 @@ pub struct Cli {
 pub enum Command {
     /// Make a deterministic demo database (a village, or a county with --villages 802).
     Demo(demo::DemoArgs),
+    /// Make an empty village database that receives its village from the county (a new laptop,
+    /// or one whose passphrase was forgotten): prints the device key line for the county to
+    /// register. `init --out FILE [--county-key LINE]`.
+    Init(init::InitArgs),
     /// List data-quality findings: kind, household, member, message.
     Check(check::CheckArgs),
     /// Print each household's status, per-capita net income, line and exit checklist (一超六有).
@@ -248,6 +253,7 @@ pub fn run(command: Command, lang: Lang) -> ExitCode {
     let today = crate::workspace::clock_today();
     let result = match command {
         Command::Demo(args) => demo::run(args, lang),
+        Command::Init(args) => init::run(args, lang),
         Command::Check(args) => check::run(args, lang, today),
         Command::Assess(args) => assess::run(args, lang, today),
         Command::Survey(args) => survey::run(args, lang, today),

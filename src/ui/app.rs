@@ -531,6 +531,22 @@ impl App {
     /// it goes into the open database.
     fn create_village(&mut self, village: Village, passphrase: Option<String>) {
         let in_demo = self.view().is_some_and(|v| v.village.is_demo);
+        // `dripline --db new.sqlite` opens an empty file made for it: the passphrase the team
+        // typed encrypts that file before its first record, as it does for a database made in
+        // the data directory (it used to be ignored, leaving the new village in the clear).
+        let empty_cleartext = self
+            .session
+            .as_ref()
+            .is_ok_and(|s| s.view.is_none() && !s.store.is_encrypted());
+        if !in_demo
+            && empty_cleartext
+            && let Some(passphrase) = passphrase.clone()
+        {
+            self.encrypt_now(passphrase);
+            if !self.session.as_ref().is_ok_and(|s| s.store.is_encrypted()) {
+                return;
+            }
+        }
         self.clock_today = clock_today();
         let clock_today = self.clock_today;
         let result = match &mut self.session {

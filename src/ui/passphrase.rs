@@ -77,13 +77,13 @@ impl PassphrasePrompt {
 pub fn forgotten_text(lang: Lang) -> &'static str {
     lang.pick(
         "口令无法找回，也没有后门：没有口令，这台电脑上的数据谁都读不出来。\n\
-         县扶贫办保存着本村已同步的全部数据，可以这样找回：这台电脑新建一个数据库（设新口令），\
-         把新的设备公钥（dripline keys show）交给县里；县里注销旧设备（dripline keys revoke）、\
+         县扶贫办保存着本村已同步的全部数据，可以这样找回：这台电脑新建一个空数据库（dripline init --out 新文件，设新口令），\
+         把它显示的设备公钥交给县里；县里注销旧设备（dripline keys revoke）、\
          登记新设备，再生成本村的回传包（dripline county return --village 村代码），在这台电脑上导入。\n\
          最后一次同步之后在本机录入、还没交给县里的数据会丢失。",
         "The passphrase cannot be recovered and there is no back door: without it nobody can read the data on this laptop.\n\
-         The county keeps everything of the village that was synced. To get it back: start a new database on this \
-         laptop (with a new passphrase) and give its device key (dripline keys show) to the county; the county revokes \
+         The county keeps everything of the village that was synced. To get it back: start an empty database on this \
+         laptop (dripline init --out NEW-FILE, with a new passphrase) and give the device key it prints to the county; the county revokes \
          the old device (dripline keys revoke), registers the new one and writes the village's return bundle \
          (dripline county return --village CODE), which this laptop imports.\n\
          What was entered here after the last sync, and never reached the county, is lost.",
