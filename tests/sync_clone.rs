@@ -157,7 +157,10 @@ fn a_copied_database_becomes_a_new_device_and_both_laptops_edits_reach_the_count
     assert!(key_line.starts_with(&format!("dripline-device:{}:", renewal.device)));
     let zh = notice.localize(Lang::Zh);
     let en = notice.localize(Lang::En);
-    assert!(zh.contains("新设备") && zh.contains("登记") && zh.contains(&key_line), "{zh}");
+    assert!(
+        zh.contains("新设备") && zh.contains("登记") && zh.contains(&key_line),
+        "{zh}"
+    );
     assert!(
         en.contains("new device") && en.contains("Register") && en.contains(&key_line),
         "{en}"
@@ -203,7 +206,10 @@ fn a_copied_database_becomes_a_new_device_and_both_laptops_edits_reach_the_count
     world.receive(&b, "b");
     for (db, on) in [(&a, "a"), (&b, "b")] {
         let (mut store, _) = world.open_on(db, on);
-        let h = store.household_record(world.household.id).unwrap().household;
+        let h = store
+            .household_record(world.household.id)
+            .unwrap()
+            .household;
         assert_eq!(
             (h.address.as_str(), h.bank_account.as_str()),
             ("B 改的地址", "6217000000000001")
@@ -255,7 +261,10 @@ fn a_database_restored_from_an_older_backup_numbers_its_changes_past_what_the_co
     // And what the county had comes back to the laptop.
     world.receive(&a, "a");
     let store = Store::open(&a).unwrap();
-    let h = store.household_record(world.household.id).unwrap().household;
+    let h = store
+        .household_record(world.household.id)
+        .unwrap()
+        .household;
     assert_eq!(h.address, "备份之后");
 }
 
@@ -269,7 +278,10 @@ fn without_the_binding_the_county_would_refuse_the_copy() {
     copy_file(&a, &b);
     {
         let mut store = Store::open(&b).unwrap();
-        let mut h = store.household_record(world.household.id).unwrap().household;
+        let mut h = store
+            .household_record(world.household.id)
+            .unwrap()
+            .household;
         h.address = "B".into();
         store.save_household(&h).unwrap();
         let out = world.file("b");
@@ -316,7 +328,10 @@ fn the_command_line_says_on_stderr_that_the_copy_is_a_new_device_in_both_languag
     let on_b = run("b", "zh", &b);
     assert!(on_b.status.success());
     let (stdout, stderr) = (cli::text(&on_b.stdout), cli::text(&on_b.stderr));
-    assert!(stderr.contains("新设备") && stderr.contains("登记"), "{stderr}");
+    assert!(
+        stderr.contains("新设备") && stderr.contains("登记"),
+        "{stderr}"
+    );
     let line_b = device_line(&stdout);
     assert!(stderr.contains(&line_b), "the line to register: {stderr}");
     assert_ne!(line_a, line_b, "another device than A's");

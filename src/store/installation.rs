@@ -93,9 +93,10 @@ impl Installation {
     pub fn in_dir(dir: &Path) -> Result<Installation> {
         let file = dir.join(INSTALLATION_FILE);
         let host = host_name();
-        if let Some(record) = read_record(&file)
-            && (record.host.is_empty() || host.is_empty() || record.host == host)
-        {
+        let ours = |record: &InstallationRecord| {
+            record.host.is_empty() || host.is_empty() || record.host == host
+        };
+        if let Some(record) = read_record(&file).filter(ours) {
             return Ok(Installation {
                 file,
                 id: record.id,
@@ -104,10 +105,29 @@ impl Installation {
         std::fs::create_dir_all(dir).map_err(|e| io(dir, e))?;
         let record = InstallationRecord {
             id: Uuid::new_v4(),
-            host,
+            host: host.clone(),
             exported: BTreeMap::new(),
         };
-        write_record(&file, &record)?;
+        let bytes = serde_json::to_vec_pretty(&record).expect("serialises");
+        if file.exists() {
+            // Another program of this computer may have made it since the read above.
+            if let Some(made) = read_record(&file).filter(ours) {
+                return Ok(Installation { file, id: made.id });
+            }
+            // Made on another computer (the data directory was copied) or unreadable: replaced.
+            write_record(&file, &record)?;
+        } else if !crate::files::write_new_bytes(&file, &bytes).map_err(|e| io(&file, e))? {
+            // Two programs started at once on a new computer (the window and a script, or
+            // tests): the first one's id is the installation's, or each would make the other's
+            // databases new devices.
+            if let Some(record) = read_record(&file) {
+                return Ok(Installation {
+                    file,
+                    id: record.id,
+                });
+            }
+            write_record(&file, &record)?;
+        }
         Ok(Installation {
             file,
             id: record.id,
@@ -403,5 +423,20 @@ mod tests {
         assert_eq!(devices.of(i64::MIN), first);
         assert_eq!(store.unregistered_renewal().unwrap(), Some(renewal));
         assert_eq!(store.bind_installation(&b).unwrap(), None, "once");
+    }
+
+    #[test]
+    fn programs_starting_at_once_on_a_new_computer_agree_on_its_installation() {
+        for _ in 0..20 {
+            let dir = tempfile::tempdir().unwrap();
+            let ids: Vec<Uuid> = std::thread::scope(|scope| {
+                let started: Vec<_> = (0..8)
+                    .map(|_| scope.spawn(|| Installation::in_dir(dir.path()).unwrap().id()))
+                    .collect();
+                started.into_iter().map(|t| t.join().unwrap()).collect()
+            });
+            assert!(ids.iter().all(|id| *id == ids[0]), "{ids:?}");
+            assert_eq!(Installation::in_dir(dir.path()).unwrap().id(), ids[0]);
+        }
     }
 }

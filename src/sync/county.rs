@@ -11,8 +11,7 @@ use uuid::Uuid;
 
 use super::crypto::{COUNTY_CODE, COUNTY_KEY, CountyPublic, DeviceIdentity, DevicePublic};
 use super::export::{
-    Selection, conflicts_between, history_between, own_history, read_tables, seal,
-    write_atomically,
+    Selection, conflicts_between, history_between, own_history, read_tables, seal, write_atomically,
 };
 use super::manifest::{Ack, BundleKind, Header, Payload};
 use super::{Progress, SyncError};
@@ -202,8 +201,7 @@ pub fn write_return(
     // survey imported at the county), with who made them: the records already carry their
     // values and stamps, these say who and when. Only the changes that touched a record of the
     // village go, and only its records' audit rows.
-    let (own_changes, own_audit) =
-        own_history(conn, i64::MIN, to, &store.change_devices()?, true)?;
+    let (own_changes, own_audit) = own_history(conn, i64::MIN, to, &store.change_devices()?, true)?;
     let created: HashSet<i64> = tables
         .iter()
         .flat_map(|t| t.records.iter())

@@ -7,8 +7,8 @@
 use std::path::Path;
 
 use crate::i18n::{Lang, Localize};
-use crate::store::installation::{Binding, DeviceRenewal, Rewound};
 use crate::store::Store;
+use crate::store::installation::{Binding, DeviceRenewal, Rewound};
 use crate::sync::SyncError;
 use crate::sync::crypto::DeviceIdentity;
 
