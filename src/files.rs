@@ -176,6 +176,29 @@ pub fn write_bytes(target: &Path, bytes: &[u8]) -> std::io::Result<()> {
     partial.commit()
 }
 
+/// Writes `bytes` to `target` only if nothing is there yet, atomically: another process that
+/// creates `target` at the same moment either wins (then this returns `Ok(false)` and leaves
+/// its file alone) or loses; a reader never sees a half-written file. (A plain
+/// [`write_bytes`] would let the last of two first-time writers replace the other's file.)
+pub fn write_new_bytes(target: &Path, bytes: &[u8]) -> std::io::Result<bool> {
+    let partial = Partial::beside(target)?;
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(partial.path())?;
+    file.write_all(bytes)?;
+    file.sync_all()?;
+    drop(file);
+    // A hard link fails when the name exists, which a rename would not.
+    match std::fs::hard_link(partial.path(), target) {
+        Ok(()) => Ok(true),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(false),
+        // A file system without hard links: the check and the rename are then two steps.
+        Err(_) if target.exists() => Ok(false),
+        Err(_) => partial.commit().map(|()| true),
+    }
+}
+
 fn partial_prefix(target: &Path) -> OsString {
     let mut name = target.file_name().unwrap_or_default().to_os_string();
     name.push(".partial-");

@@ -12,6 +12,11 @@ fn main() -> ExitCode {
     let lang = prefs::choose_lang(cli.lang.as_deref());
     // DRIPLINE_PASSPHRASE (never an argument) opens and creates encrypted databases.
     dripline::cli::passphrase::init_from_environment(cli.command.is_some());
+    // Every database opened is bound to this computer's installation (kept in the data
+    // directory): a file copied from another laptop becomes a new device here.
+    if let Some(dir) = paths::data_dir() {
+        dripline::store::installation::set_process_installation(&dir);
+    }
     // The command line names its actor once for every database it opens; the window asks.
     if cli.command.is_some() {
         let actor = cli

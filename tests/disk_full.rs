@@ -239,6 +239,7 @@ fn a_survey_import_on_a_full_disk_says_so_and_writes_nothing() {
     let mut store = dripline::store::Store::open_or_create(&db).unwrap();
     store.save_village(&common::village()).unwrap();
     store.close().unwrap();
+    common::cli::bind(&db);
     let birth = chrono::NaiveDate::from_ymd_opt(1970, 1, 1).unwrap();
     let mut text = String::from("户编号,姓名,身份证号,与户主关系,家庭住址\n");
     for i in 0..2000u64 {

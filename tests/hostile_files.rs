@@ -92,6 +92,7 @@ fn village_db(dir: &Path) -> PathBuf {
     let mut store = Store::open_or_create(&db).unwrap();
     store.save_village(&common::village()).unwrap();
     store.close().unwrap();
+    common::cli::bind(&db);
     db
 }
 

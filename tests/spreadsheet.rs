@@ -28,6 +28,7 @@ fn empty_village_db(path: &Path) {
     let mut store = Store::open_or_create(path).unwrap();
     store.save_village(&common::village()).unwrap();
     store.close().unwrap();
+    common::cli::bind(path);
 }
 
 fn id(birth: (i32, u32, u32), seq: u32, sex: Sex) -> String {

@@ -278,6 +278,11 @@ pub fn run(command: Command, lang: Lang) -> ExitCode {
         Command::Passphrase(args) => passphrase::run(args, lang),
         Command::StressWrite(args) => stress::run(args),
     };
+    // A database that changed identity on this computer (a copy become a new device, a file
+    // restored from an older backup) is said once, whatever the command did.
+    for notice in crate::workspace::device::take_process_notices() {
+        eprintln!("{}: {}", lang.pick("注意", "Note"), notice.localize(lang));
+    }
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {

@@ -19,6 +19,7 @@ pub mod headlines;
 mod helpers;
 mod households;
 pub mod import;
+pub mod installation;
 mod measures;
 pub mod migrate_issue13;
 mod probe;
@@ -449,6 +450,10 @@ pub struct Store {
     /// The passphrase the file is encrypted with (`None`: an unencrypted file); backups are
     /// encrypted with it too.
     passphrase: Option<String>,
+    /// The computer this file was bound to when opened ([`installation`]), if any.
+    installation: Option<installation::Installation>,
+    /// What binding it found (a copy become a new device, a restored file renumbered).
+    binding: Option<installation::Binding>,
 }
 
 impl Store {
@@ -600,14 +605,18 @@ impl Store {
             .get()
             .cloned()
             .unwrap_or_else(|| UNKNOWN_ACTOR.to_string());
-        Ok(Store {
+        let mut store = Store {
             conn,
             path,
             device_id,
             actor,
             bulk_dropped_indexes: Vec::new(),
             passphrase,
-        })
+            installation: None,
+            binding: None,
+        };
+        store.bind_process_installation()?;
+        Ok(store)
     }
 
     pub fn path(&self) -> &Path {
@@ -779,6 +788,33 @@ impl Store {
             }
         }
         Ok(out)
+    }
+
+    /// The audit rows other devices (the county's clerks, the team's other laptops) sent of one
+    /// record, as bundles brought them, with the device each came from; oldest first.
+    pub fn remote_audit_of(&self, record_id: Uuid) -> Result<Vec<(Uuid, AuditRow)>> {
+        let rows = self
+            .conn
+            .prepare(
+                "SELECT device, change_id, at, actor, table_name, field, old_value, new_value
+                 FROM remote_audit WHERE record_id = ?1 ORDER BY at, seq",
+            )?
+            .query_map([record_id.to_string()], |r| {
+                Ok((
+                    Uuid::parse_str(&r.get::<_, String>(0)?).unwrap_or_default(),
+                    AuditRow {
+                        change_id: r.get(1)?,
+                        at: r.get(2)?,
+                        actor: r.get(3)?,
+                        table: r.get(4)?,
+                        field: r.get(5)?,
+                        old_value: r.get(6)?,
+                        new_value: r.get(7)?,
+                    },
+                ))
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(rows)
     }
 
     fn meta(&self, key: &str) -> Result<Option<String>> {

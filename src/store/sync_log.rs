@@ -23,7 +23,7 @@ use super::record::{self, Table};
 use super::{Result, Store};
 
 const CLOCK_KEY: &str = "sync_clock_last";
-const LSEQ_KEY: &str = "sync_lseq";
+pub(crate) const LSEQ_KEY: &str = "sync_lseq";
 
 /// The field number of `deleted` in `audit.field` and `sync_field.field`; data columns follow
 /// from 1 in the order of their [`Table`].

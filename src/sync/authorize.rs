@@ -17,7 +17,8 @@
 //! 4. history: no forwarded change or audit row of a device registered for another village;
 //! 5. village: every record, and every record a record points to, is of the signer's village, as
 //!    it arrives and as this file has it (no other village's update, delete or insert, no new
-//!    village).
+//!    village); every audit row names a record of that village (a return bundle carries the
+//!    county's own edits of the village's records, never another village's).
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -533,6 +534,36 @@ impl Check<'_> {
             for record in &rows.records {
                 self.village_scope(rows, record)
                     .map_err(|rule| self.refusal(rows, record, rule))?;
+            }
+        }
+        self.audit_scope()
+    }
+
+    /// Every audit row names a record of the signer's village (as the bundle or this file has
+    /// it): a return bundle carries the county's own edits of the village, never of another.
+    fn audit_scope(&mut self) -> Checked {
+        let village = self.authority.village;
+        for a in &self.payload.audit {
+            let (Some(table), Ok(id)) = (
+                super::export::table(&a.table).map(|t| t.name),
+                Uuid::parse_str(&a.record_id),
+            ) else {
+                continue;
+            };
+            if table == "poverty_line" {
+                continue;
+            }
+            if let Some(Some(found)) = self.incoming_village(table, id, 0)
+                && found != village
+            {
+                let record = match self.index.get(&(table, id)) {
+                    Some(&(rows, record)) => self.label(rows, record),
+                    None => format!("{table} {id}"),
+                };
+                return Err(Refusal {
+                    record: Some(record),
+                    rule: Rule::OtherVillage { found },
+                });
             }
         }
         Ok(())

@@ -11,7 +11,7 @@ use uuid::Uuid;
 
 use super::crypto::{COUNTY_CODE, COUNTY_KEY, CountyPublic, DeviceIdentity, DevicePublic};
 use super::export::{
-    Selection, conflicts_between, history_between, read_tables, seal, write_atomically,
+    Selection, conflicts_between, history_between, own_history, read_tables, seal, write_atomically,
 };
 use super::manifest::{Ack, BundleKind, Header, Payload};
 use super::{Progress, SyncError};
@@ -195,8 +195,30 @@ pub fn write_return(
         .filter(|c| ids.contains(&(c.table.as_str(), c.record_id)))
         .collect();
     let device_names: BTreeSet<Uuid> = village_devices.iter().map(|d| d.device).collect();
-    let (changes, audit) =
+    let (mut changes, mut audit) =
         history_between(conn, i64::MIN, to, None, &|d| device_names.contains(d))?;
+    // The county's own edits of this village's records (a clerk's correction in the window or a
+    // survey imported at the county), with who made them: the records already carry their
+    // values and stamps, these say who and when. Only the changes that touched a record of the
+    // village go, and only its records' audit rows.
+    let (own_changes, own_audit) = own_history(conn, i64::MIN, to, &store.change_devices()?, true)?;
+    let created: HashSet<i64> = tables
+        .iter()
+        .flat_map(|t| t.records.iter())
+        .filter_map(|r| r.stamp.filter(|s| s.device == identity.device))
+        .map(|s| s.clock)
+        .collect();
+    let own_audit: Vec<_> = own_audit
+        .into_iter()
+        .filter(|a| {
+            Uuid::parse_str(&a.record_id).is_ok_and(|id| ids.contains(&(a.table.as_str(), id)))
+        })
+        .collect();
+    let touched: HashSet<&str> = own_audit.iter().map(|a| a.change_id.as_str()).collect();
+    changes.extend(own_changes.into_iter().filter(|c| {
+        touched.contains(c.change_id.as_str()) || c.stamp.is_some_and(|s| created.contains(&s))
+    }));
+    audit.extend(own_audit);
     let payload = Payload {
         kind: BundleKind::Return,
         device: identity.device,

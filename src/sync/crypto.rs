@@ -4,7 +4,8 @@
 //! encrypted bundles with an age X25519 identity; a county is a device with a county code. The
 //! public halves travel as one line of text that a person can paste:
 //! `dripline-device:<uuid>:<ed25519 hex>:<age1…>` and `dripline-county:<code>:<ed25519 hex>:<age1…>`.
-//! The secret halves stay in the database's `meta` table, next to the data they protect.
+//! The secret halves stay in the database's `meta` table, next to the data they protect. A file
+//! copied onto another computer drops them and becomes a new device (`store::installation`).
 
 use std::str::FromStr;
 
@@ -16,8 +17,7 @@ use uuid::Uuid;
 use super::SyncError;
 use crate::store::Store;
 
-const SIGNING_KEY: &str = "sync_signing_key";
-const AGE_KEY: &str = "sync_age_identity";
+use crate::store::installation::{AGE_KEY, SIGNING_KEY};
 /// The county's public key line, set on a village device (`keys set-county`).
 pub const COUNTY_KEY: &str = "sync_county_key";
 /// The county code of a county database (`county init`); absent on a village device.

@@ -18,11 +18,12 @@ use super::manifest::{
 use super::{Progress, SyncError, codec, format};
 use crate::store::audit_chain;
 use crate::store::clock::FieldClock;
+use crate::store::installation::ChangeDevices;
 use crate::store::sync_log::{DELETED_FIELD, Devices, NOTE_FIELD};
 use crate::store::{Store, SyncTable, sync_tables};
 
 /// The highest change number of this device that the county has acknowledged.
-pub const ACKED_KEY: &str = "sync_acked_seq";
+pub const ACKED_KEY: &str = crate::store::installation::ACKED_KEY;
 
 /// What an export wrote.
 #[derive(Debug, Clone)]
@@ -208,34 +209,43 @@ pub(crate) fn conflicts_between(
     .map_err(sql)
 }
 
-/// The changes and audit rows numbered `from..=to` here: this file's own (if `own` is given,
-/// its device) and those received from the devices `remote` accepts.
-pub(crate) fn history_between(
+/// This file's own changes numbered `from..=to` and their audit rows, each under the device
+/// that made it here (`own`: a file that became a new device keeps its earlier changes under the
+/// device it was copied from). With `edits_only`, only the changes a person made (stamped),
+/// not the imports of bundles.
+pub(crate) fn own_history(
     conn: &Connection,
     from: i64,
     to: i64,
-    own: Option<Uuid>,
-    remote: &dyn Fn(&Uuid) -> bool,
+    own: &ChangeDevices,
+    edits_only: bool,
 ) -> Result<(Vec<ChangeEntry>, Vec<AuditEntry>), SyncError> {
-    let mut changes = Vec::new();
-    let mut audit = Vec::new();
-    if let Some(me) = own {
-        changes = conn
-            .prepare("SELECT n, change_id, at, actor, stamp FROM change_log WHERE n BETWEEN ?1 AND ?2 ORDER BY n")
-            .map_err(sql)?
-            .query_map([from, to], |r| {
-                Ok(ChangeEntry {
-                    device: me,
-                    n: r.get(0)?,
-                    change_id: r.get(1)?,
-                    at: r.get(2)?,
-                    actor: r.get(3)?,
-                    stamp: r.get(4)?,
-                })
+    let stamped = if edits_only {
+        " AND stamp IS NOT NULL"
+    } else {
+        ""
+    };
+    let changes: Vec<ChangeEntry> = conn
+        .prepare(&format!(
+            "SELECT n, change_id, at, actor, stamp FROM change_log WHERE n BETWEEN ?1 AND ?2{stamped} ORDER BY n"
+        ))
+        .map_err(sql)?
+        .query_map([from, to], |r| {
+            Ok(ChangeEntry {
+                device: own.of(r.get(0)?),
+                n: r.get(0)?,
+                change_id: r.get(1)?,
+                at: r.get(2)?,
+                actor: r.get(3)?,
+                stamp: r.get(4)?,
             })
-            .and_then(|rows| rows.collect())
-            .map_err(sql)?;
+        })
+        .and_then(|rows| rows.collect())
+        .map_err(sql)?;
+    let mut audit = Vec::new();
+    {
         type Row = (
+            i64,
             i64,
             String,
             String,
@@ -246,12 +256,17 @@ pub(crate) fn history_between(
             Value,
             Value,
         );
+        let stamped = if edits_only {
+            " AND c.stamp IS NOT NULL"
+        } else {
+            ""
+        };
         let rows: Vec<Row> = conn
-            .prepare(
-                "SELECT a.seq, c.change_id, c.at, c.actor, a.tbl, a.rec, a.field, a.old_value, a.new_value
+            .prepare(&format!(
+                "SELECT a.seq, c.n, c.change_id, c.at, c.actor, a.tbl, a.rec, a.field, a.old_value, a.new_value
                  FROM audit a JOIN change_log c ON c.n = a.change
-                 WHERE a.change BETWEEN ?1 AND ?2 ORDER BY a.seq",
-            )
+                 WHERE a.change BETWEEN ?1 AND ?2{stamped} ORDER BY a.seq"
+            ))
             .map_err(sql)?
             .query_map([from, to], |r| {
                 Ok((
@@ -264,11 +279,12 @@ pub(crate) fn history_between(
                     r.get(6)?,
                     r.get(7)?,
                     r.get(8)?,
+                    r.get(9)?,
                 ))
             })
             .and_then(|rows| rows.collect())
             .map_err(sql)?;
-        for (seq, change_id, at, actor, tbl, rec, field, old_value, new_value) in rows {
+        for (seq, n, change_id, at, actor, tbl, rec, field, old_value, new_value) in rows {
             let Some(t) = crate::store::table_numbered(tbl) else {
                 continue;
             };
@@ -287,7 +303,7 @@ pub(crate) fn history_between(
                     .map_or_else(String::new, |c| c.to_string()),
             };
             audit.push(AuditEntry {
-                device: me,
+                device: own.of(n),
                 seq,
                 change_id,
                 at,
@@ -300,6 +316,22 @@ pub(crate) fn history_between(
             });
         }
     }
+    Ok((changes, audit))
+}
+
+/// The changes and audit rows numbered `from..=to` here: this file's own (if `own` is given)
+/// and those received from the devices `remote` accepts.
+pub(crate) fn history_between(
+    conn: &Connection,
+    from: i64,
+    to: i64,
+    own: Option<&ChangeDevices>,
+    remote: &dyn Fn(&Uuid) -> bool,
+) -> Result<(Vec<ChangeEntry>, Vec<AuditEntry>), SyncError> {
+    let (mut changes, mut audit) = match own {
+        Some(own) => own_history(conn, from, to, own, false)?,
+        None => (Vec::new(), Vec::new()),
+    };
     let remote_changes: Vec<ChangeEntry> = conn
         .prepare(
             "SELECT device, n, change_id, at, actor, stamp FROM remote_change
@@ -475,8 +507,8 @@ pub fn export_village(
     )?;
     // A full export also carries the history from before change numbers (numbered below 1).
     let history_from = if full { i64::MIN } else { from };
-    let (changes, audit) =
-        history_between(conn, history_from, to, Some(identity.device), &|_| true)?;
+    let own = store.change_devices()?;
+    let (changes, audit) = history_between(conn, history_from, to, Some(&own), &|_| true)?;
     let payload = Payload {
         kind: BundleKind::Village,
         device: identity.device,
@@ -503,6 +535,9 @@ pub fn export_village(
     };
     let sealed = seal(&identity, &payload, full, &recipients, Some(audit_chain))?;
     write_atomically(out, &sealed.bytes)?;
+    // This computer remembers how far its device's numbers went out: a file restored from an
+    // older backup then numbers its next change past them.
+    store.note_exported(to)?;
     remember_bundle(
         store.conn(),
         "export",

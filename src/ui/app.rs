@@ -117,7 +117,30 @@ impl App {
         if county {
             app.navigate(Screen::County);
         }
+        app.tell_device_change();
         app
+    }
+
+    /// Opens `path` bound to this computer's installation (the data directory's): a file copied
+    /// from another laptop becomes a new device here, a restored older file is renumbered.
+    fn open_bound(&self, path: &std::path::Path) -> Result<Store, StoreError> {
+        let mut store = Store::open(path)?;
+        paths::bind(&mut store, &self.data_dir)?;
+        Ok(store)
+    }
+
+    /// Says, when the open database changed identity on this computer, what happened and (for a
+    /// new device) the line to register it with at the county.
+    pub(super) fn tell_device_change(&mut self) {
+        let lang = self.prefs.lang;
+        let Ok(session) = &mut self.session else {
+            return;
+        };
+        match crate::workspace::device::DeviceNotice::of(&mut session.store) {
+            Ok(Some(notice)) => self.notice.set(Notice::Warned(notice.localize(lang))),
+            Ok(None) => {}
+            Err(e) => self.notice.set(Notice::failed(&e, lang)),
+        }
     }
 
     /// The county table as last computed (a county database), for the tests that compare
@@ -573,7 +596,10 @@ impl App {
         crate::store::cipher::set_process_passphrase(Some(passphrase));
         self.clock_today = clock_today();
         let clock_today = self.clock_today;
-        match Store::open(&path).and_then(|store| Session::new(store, clock_today)) {
+        match self
+            .open_bound(&path)
+            .and_then(|store| Session::new(store, clock_today))
+        {
             Ok(session) => {
                 let county = session.is_county();
                 self.screen = if session.view.is_none() {
@@ -585,6 +611,7 @@ impl App {
                 if county {
                     self.navigate(Screen::County);
                 }
+                self.tell_device_change();
             }
             Err(e) => {
                 crate::store::cipher::set_process_passphrase(None);
@@ -631,7 +658,9 @@ impl App {
         }
         self.clock_today = clock_today();
         let clock_today = self.clock_today;
-        self.session = Store::open(&path).and_then(|store| Session::new(store, clock_today));
+        self.session = self
+            .open_bound(&path)
+            .and_then(|store| Session::new(store, clock_today));
         match encrypted {
             Ok(()) => self.after_change(Notice::Applied(Applied::Saved)),
             Err(e) => self.notice.set(Notice::failed(&e, lang)),

@@ -6,6 +6,7 @@
 pub mod bundles;
 pub mod county;
 pub mod date;
+pub mod device;
 pub mod edit;
 pub mod export;
 pub mod paths;

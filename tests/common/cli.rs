@@ -3,17 +3,34 @@
 
 use std::process::{Command, Output};
 
+/// The data directory the binary runs with in these tests (one per test file): its
+/// preferences and this "computer's" installation id.
+pub fn data_dir() -> std::path::PathBuf {
+    std::env::temp_dir().join(format!("dripline-{}-test-data", env!("CARGO_CRATE_NAME")))
+}
+
 /// The binary with the test environment set, ready for arguments.
 pub fn command() -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_dripline"));
     command
         .env("LANG", "zh_CN.UTF-8")
         .env("HOME", std::env::temp_dir())
-        .env(
-            "XDG_DATA_HOME",
-            std::env::temp_dir().join(format!("dripline-{}-test-data", env!("CARGO_CRATE_NAME"))),
-        );
+        .env("XDG_DATA_HOME", data_dir())
+        .env("DRIPLINE_DATA_DIR", data_dir().join("dripline"));
     command
+}
+
+/// Binds a database a test made in-process to the installation the binary runs with, as the
+/// binary itself does when it creates a database: the first open on a computer records the
+/// computer in the file, and a test that checks a refused command left the file byte-identical
+/// must not count that first binding as the command's doing.
+#[allow(dead_code)]
+pub fn bind(db: &std::path::Path) {
+    let installation =
+        dripline::store::installation::Installation::in_dir(&data_dir().join("dripline")).unwrap();
+    let mut store = dripline::store::Store::open(db).unwrap();
+    store.bind_installation(&installation).unwrap();
+    store.close().unwrap();
 }
 
 /// Runs `dripline args…` and returns what it did.

@@ -170,9 +170,12 @@ impl App {
             return;
         };
         self.clock_today = crate::workspace::clock_today();
-        self.session = crate::store::Store::open(&db)
+        self.session = self
+            .open_bound(&db)
             .and_then(|store| crate::workspace::session::Session::new(store, self.clock_today));
         self.load_sync_view();
+        // A backup older than what this computer sent gets its numbering moved past it: said.
+        self.tell_device_change();
     }
 
     pub(super) fn open_photo(&mut self, id: Uuid) {
