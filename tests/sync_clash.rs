@@ -379,4 +379,32 @@ fn the_command_line_lists_clashes_and_renumbers_one() {
         json(&["clashes", "--db", county, "--json"]),
         serde_json::json!([])
     );
+
+    // Resolved at the county (by number and village), the renumbering reaches both laptops in
+    // their return bundles.
+    let two_a = create(&team.a, &team, "200", "周八", 6);
+    let two_b = create(&team.b, &team, "200", "吴九", 7);
+    team.send(&team.a);
+    team.send(&team.b);
+    ok(&[
+        "clashes",
+        "resolve",
+        "--db",
+        county,
+        "--household",
+        "200",
+        "--village",
+        &team.village.code,
+        "--renumber",
+        "201",
+    ]);
+    team.receive(&team.a);
+    team.receive(&team.b);
+    for db in [&team.county, &team.a, &team.b] {
+        let n = numbers(db);
+        let of = |id: Uuid| n.iter().find(|(h, _)| *h == id).unwrap().1.clone();
+        assert_eq!(of(two_a.min(two_b)), "200", "{}", db.display());
+        assert_eq!(of(two_a.max(two_b)), "201", "{}", db.display());
+        assert!(clashes(db).is_empty(), "{}", db.display());
+    }
 }

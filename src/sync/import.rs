@@ -567,139 +567,135 @@ fn merge_one(
         .map_err(sql)?;
     // Device numbers are cached per transaction: a refused bundle's are rolled back with it.
     let devices = Devices::default();
-    {
-        {
-            let path = &verified.file;
-            let known: bool = tx
-                .query_row(
-                    "SELECT count(*) FROM sync_bundle WHERE sha256 = ?1 AND direction = 'import'",
-                    [&verified.sha256],
-                    |r| r.get::<_, i64>(0),
-                )
-                .map_err(sql)?
-                > 0;
-            if known {
-                if county {
-                    record_receipt(
-                        &tx,
-                        &BundleReceipt {
-                            received_at: crate::store::now_text(),
-                            file_name: file_name_of(path),
-                            file_sha256: verified.file_sha256.clone(),
-                            outcome: ReceiptOutcome::AlreadyImported,
-                            header: Some(receipt_header(&verified.header)),
-                            reason: None,
-                        },
-                    )?;
-                }
-                let report = ImportReport {
-                    file: path.clone(),
-                    header: verified.header,
-                    already_imported: true,
-                    gap: None,
-                    history_rewritten: None,
-                    stats: MergeStats::default(),
-                };
-                tx.commit().map_err(sql)?;
-                return Ok(report);
-            }
-            let header = &verified.header;
-            // A village device's first return bundles must all be of one village.
-            if !county
-                && let Some(expected) = village.as_ref()
-                && *expected != header.village_code
-            {
-                return Err(SyncError::WrongVillage {
-                    file: path.clone(),
-                    expected: expected.clone(),
-                    found: header.village_code.clone(),
-                });
-            }
-            // What the signature allows, checked before the bundle writes anything.
-            let signer_village = if county {
-                context
-                    .registry
-                    .get(&header.device)
-                    .map(|r| r.village.clone())
-                    .unwrap_or_default()
-            } else {
-                header.village_code.clone()
-            };
-            let same_village = |d: &Uuid| {
-                context
-                    .registry
-                    .get(d)
-                    .is_none_or(|r| r.village == signer_village)
-            };
-            authorize(
+    let path = &verified.file;
+    let known: bool = tx
+        .query_row(
+            "SELECT count(*) FROM sync_bundle WHERE sha256 = ?1 AND direction = 'import'",
+            [&verified.sha256],
+            |r| r.get::<_, i64>(0),
+        )
+        .map_err(sql)?
+        > 0;
+    if known {
+        if county {
+            record_receipt(
                 &tx,
-                columns,
-                &Authority {
-                    village: &signer_village,
-                    village_devices: county.then_some(&same_village as &dyn Fn(&Uuid) -> bool),
-                    receiver: device,
-                    now_ms: Stamp::wall_ms() as i64,
+                &BundleReceipt {
+                    received_at: crate::store::now_text(),
+                    file_name: file_name_of(path),
+                    file_sha256: verified.file_sha256.clone(),
+                    outcome: ReceiptOutcome::AlreadyImported,
+                    header: Some(receipt_header(&verified.header)),
+                    reason: None,
                 },
-                &verified.payload,
-                header.full,
-                path,
             )?;
-            let change = ImportChange {
-                change_id: Uuid::new_v4(),
-                at: crate::store::now_text(),
-                device: device.to_string(),
-                lseq: next_lseq(&tx)?,
-            };
-            record_change(&tx, change.lseq, change.change_id, &change.at, "sync", None)?;
-            let stats = merge_payload(&tx, &change, &devices, &verified.payload, county)
-                .map_err(|e| merge_refused(e, path))?;
-            let gap = advance_peer(&tx, header, &change.at)?;
-            let history_rewritten = if county {
-                history::compare_and_record(&tx, header, &change.at)?
-            } else {
-                None
-            };
-            if !county {
-                let mine = verified.payload.acks.iter().find(|a| a.device == device);
-                if let Some(ack) = mine {
-                    acknowledge(&tx, ack.seq)?;
-                }
-            }
-            remember_bundle(
-                &tx,
-                "import",
-                header,
-                &verified.sha256,
-                path,
-                Some(change.lseq),
-            )?;
-            if county {
-                record_receipt(
-                    &tx,
-                    &BundleReceipt {
-                        received_at: change.at.clone(),
-                        file_name: file_name_of(path),
-                        file_sha256: verified.file_sha256.clone(),
-                        outcome: ReceiptOutcome::Imported,
-                        header: Some(receipt_header(header)),
-                        reason: None,
-                    },
-                )?;
-            }
-            tx.commit().map_err(|e| merge_refused(sql(e), path))?;
-            if !county {
-                *village = Some(header.village_code.clone());
-            }
-            Ok(ImportReport {
-                file: path.clone(),
-                header: verified.header,
-                already_imported: false,
-                gap,
-                history_rewritten,
-                stats,
-            })
+        }
+        let report = ImportReport {
+            file: path.clone(),
+            header: verified.header,
+            already_imported: true,
+            gap: None,
+            history_rewritten: None,
+            stats: MergeStats::default(),
+        };
+        tx.commit().map_err(sql)?;
+        return Ok(report);
+    }
+    let header = &verified.header;
+    // A village device's first return bundles must all be of one village.
+    if !county
+        && let Some(expected) = village.as_ref()
+        && *expected != header.village_code
+    {
+        return Err(SyncError::WrongVillage {
+            file: path.clone(),
+            expected: expected.clone(),
+            found: header.village_code.clone(),
+        });
+    }
+    // What the signature allows, checked before the bundle writes anything.
+    let signer_village = if county {
+        context
+            .registry
+            .get(&header.device)
+            .map(|r| r.village.clone())
+            .unwrap_or_default()
+    } else {
+        header.village_code.clone()
+    };
+    let same_village = |d: &Uuid| {
+        context
+            .registry
+            .get(d)
+            .is_none_or(|r| r.village == signer_village)
+    };
+    authorize(
+        &tx,
+        columns,
+        &Authority {
+            village: &signer_village,
+            village_devices: county.then_some(&same_village as &dyn Fn(&Uuid) -> bool),
+            receiver: device,
+            now_ms: Stamp::wall_ms() as i64,
+        },
+        &verified.payload,
+        header.full,
+        path,
+    )?;
+    let change = ImportChange {
+        change_id: Uuid::new_v4(),
+        at: crate::store::now_text(),
+        device: device.to_string(),
+        lseq: next_lseq(&tx)?,
+    };
+    record_change(&tx, change.lseq, change.change_id, &change.at, "sync", None)?;
+    let stats = merge_payload(&tx, &change, &devices, &verified.payload, county)
+        .map_err(|e| merge_refused(e, path))?;
+    let gap = advance_peer(&tx, header, &change.at)?;
+    let history_rewritten = if county {
+        history::compare_and_record(&tx, header, &change.at)?
+    } else {
+        None
+    };
+    if !county {
+        let mine = verified.payload.acks.iter().find(|a| a.device == device);
+        if let Some(ack) = mine {
+            acknowledge(&tx, ack.seq)?;
         }
     }
+    remember_bundle(
+        &tx,
+        "import",
+        header,
+        &verified.sha256,
+        path,
+        Some(change.lseq),
+    )?;
+    if county {
+        record_receipt(
+            &tx,
+            &BundleReceipt {
+                received_at: change.at.clone(),
+                file_name: file_name_of(path),
+                file_sha256: verified.file_sha256.clone(),
+                outcome: ReceiptOutcome::Imported,
+                header: Some(receipt_header(header)),
+                reason: None,
+            },
+        )?;
+    }
+    tx.commit().map_err(|e| merge_refused(sql(e), path))?;
+    if !county {
+        *village = Some(header.village_code.clone());
+    }
+    Ok(ImportReport {
+        file: path.clone(),
+        header: verified.header,
+        already_imported: false,
+        gap,
+        history_rewritten,
+        stats,
+    })
 }
 
 /// A constraint the merged records broke (two devices' income of one year, say) is the bundle's
