@@ -419,9 +419,9 @@ pub fn import_files(
     });
     conn.pragma_update(None, "cache_size", -crate::store::CACHE_KIB)
         .map_err(sql)?;
-    // Refusals are logged on a laptop too (its return bundles), for `bundle status` and the
-    // sync screen to show with the reason.
-    if let Err(e) = &result {
+    // A county logs what it refused (for `bundle status`, the sync screen and the received
+    // panel); a laptop's file stays byte-identical (the refusal is said when it happens).
+    if county && let Err(e) = &result {
         match e {
             SyncError::PartlyRefused { refused, .. } => {
                 for e in refused {
@@ -446,8 +446,7 @@ fn receipt_header(header: &Header) -> ReceiptHeader {
     }
 }
 
-/// Logs a refused bundle (in a county database, or a laptop's for its return bundles), after the
-/// refused import rolled back: the file's name and hash, what its header says when it can be
+/// Logs a refused bundle in a county database, after the refused import rolled back: the file's name and hash, what its header says when it can be
 /// read ("unreadable" otherwise: no village), and the reason in both languages. Errors that are
 /// no bundle's fault are not logged.
 fn record_refusal(store: &mut Store, error: &SyncError) {
