@@ -76,3 +76,34 @@ fn a_clash_of_household_numbers_is_shown_and_renumbered_in_the_sync_screen_then_
     assert_eq!(harness.state().store().unwrap().clashes().unwrap().len(), 1);
     assert!(shown(&harness, "编号重复（1）"));
 }
+
+#[test]
+fn the_sync_screen_lists_bundles_not_yet_acknowledged_and_bundles_refused_with_the_reason() {
+    let dir = tempfile::tempdir().unwrap();
+    let team = Team::new(dir.path());
+    create(&team.a, &team, "121", "张三", 2);
+    let sent = team.export(&team.a);
+    let corrupt = dir.path().join("corrupt.dripline");
+    let bytes = std::fs::read(&sent).unwrap();
+    std::fs::write(&corrupt, &bytes[..bytes.len() / 2]).unwrap();
+    assert!(team.import(&team.county, &[corrupt]).is_err());
+
+    // The laptop: its bundle is waiting for the county's acknowledgement.
+    let mut laptop = harness(&dir.path().join("data-a"), Some(team.a.clone()));
+    laptop.run();
+    wait_for_job(&mut laptop);
+    click(&mut laptop, "数据同步");
+    laptop.get_by_label_contains("已导出、县里尚未确认的数据包：1 个");
+    let name = sent.file_name().unwrap().to_str().unwrap();
+    // Listed with its change range (the last export names it too).
+    laptop.get_by_label_contains(&format!("{name} (变更号"));
+
+    // The county: the refused bundle, by name, with the reason.
+    let mut county = harness(&dir.path().join("data-county"), Some(team.county.clone()));
+    county.run();
+    wait_for_job(&mut county);
+    click(&mut county, "数据同步");
+    county.get_by_label_contains("被拒收的数据包：1 个");
+    county.get_by_label_contains("corrupt.dripline：");
+    county.get_by_label_contains("不完整");
+}
