@@ -14,6 +14,7 @@ use dripline::store::installation::{Binding, Installation};
 use dripline::sync::crypto::DeviceIdentity;
 use dripline::sync::{SyncError, county, export, import};
 use dripline::workspace::device::DeviceNotice;
+use egui_kittest::kittest::Queryable;
 
 struct World {
     dir: tempfile::TempDir,
@@ -344,4 +345,49 @@ fn the_command_line_says_on_stderr_that_the_copy_is_a_new_device_in_both_languag
     let on_a = run("a", "en", &a);
     assert!(cli::text(&on_a.stderr).is_empty());
     assert_eq!(device_line(&cli::text(&on_a.stdout)), line_a);
+}
+
+#[test]
+fn the_window_tells_in_the_asked_language_that_a_copied_file_is_a_new_device_and_the_notice_fits() {
+    let files = tempfile::tempdir().unwrap();
+    let db = files.path().join("village.sqlite");
+    let first_laptop = tempfile::tempdir().unwrap();
+    {
+        let mut store = Store::open_or_create(&db).unwrap();
+        store.save_village(&village()).unwrap();
+        store
+            .bind_installation(&Installation::in_dir(first_laptop.path()).unwrap())
+            .unwrap();
+        store.close().unwrap();
+    }
+    // The file opened in the window of another computer (its own data directory), with
+    // `--lang en` while the saved preference is Chinese.
+    let second_laptop = tempfile::tempdir().unwrap();
+    let data_dir = second_laptop.path().to_path_buf();
+    let opened = db.clone();
+    let mut harness = common::window::builder().build_eframe(move |cc| {
+        dripline::ui::App::new(cc, data_dir, Some(opened)).with_lang(Some(Lang::En))
+    });
+    harness.run();
+    let notice = harness.get_by_label_contains("copied from another computer");
+    let rect = notice.rect();
+    assert!(
+        rect.right() <= 1280.0,
+        "the notice wraps inside the window: {rect:?}"
+    );
+    let text = notice.value().unwrap_or_default();
+    assert!(text.contains("dripline-device:"), "{text}");
+    assert!(
+        harness
+            .query_by_label_contains("从另一台电脑复制来的")
+            .is_none()
+    );
+    // Dismissed, it is gone; opened again, it is said again until the county registers it.
+    harness.get_by_label("×").click();
+    harness.run();
+    assert!(
+        harness
+            .query_by_label_contains("copied from another computer")
+            .is_none()
+    );
 }

@@ -77,8 +77,12 @@ impl App {
     /// Shows the window in `lang` when one was asked for on the command line (`--lang en`),
     /// instead of the language saved in the preferences.
     pub fn with_lang(mut self, lang: Option<Lang>) -> App {
-        if let Some(lang) = lang {
+        if let Some(lang) = lang
+            && lang != self.prefs.lang
+        {
             self.prefs.lang = lang;
+            // What opening the file found was told in the preferences' language.
+            self.tell_device_change();
         }
         self
     }

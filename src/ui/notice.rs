@@ -157,7 +157,18 @@ fn notice_ui(
     let (text, color) = notice.text(lang);
     ui.horizontal(|ui| {
         ui.set_min_height(height);
-        ui.label(RichText::new(text).color(color));
+        // A long notice (a copied database's, with its key line) wraps before the buttons
+        // instead of running off the window with its × button.
+        let buttons = if matches!(notice, Notice::Saved { .. }) {
+            260.0
+        } else {
+            40.0
+        };
+        let width = (ui.available_width() - buttons).max(120.0);
+        ui.scope(|ui| {
+            ui.set_max_width(width);
+            ui.add(egui::Label::new(RichText::new(text).color(color)).wrap());
+        });
         if let Notice::Saved { path, .. } = notice {
             let folder = if path.is_dir() {
                 Some(path.clone())
