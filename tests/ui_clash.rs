@@ -78,6 +78,57 @@ fn a_clash_of_household_numbers_is_shown_and_renumbered_in_the_sync_screen_then_
 }
 
 #[test]
+fn keeping_only_one_household_of_a_clash_asks_a_second_click_and_can_be_cancelled() {
+    let dir = tempfile::tempdir().unwrap();
+    let team = Team::new(dir.path());
+    let on_a = create(&team.a, &team, "121", "张三", 2);
+    let on_b = create(&team.b, &team, "121", "李四", 4);
+    team.send(&team.a);
+    team.send(&team.b);
+    team.receive(&team.a);
+
+    let mut harness = harness(&dir.path().join("data"), Some(team.a.clone()));
+    harness.run();
+    wait_for_job(&mut harness);
+    click(&mut harness, "数据同步");
+    let keep = "只保留这一户（删除另一户及其成员）";
+    let confirm = "确认删除另外的记录（可撤销）";
+    let alive = |harness: &egui_kittest::Harness<'static, dripline::ui::App>, id| {
+        harness
+            .state()
+            .store()
+            .unwrap()
+            .household_record(id)
+            .is_ok()
+    };
+    // The first click only asks; 取消 leaves both households.
+    harness.get_all_by_label(keep).next().unwrap().click();
+    harness.run();
+    assert!(shown(&harness, confirm));
+    assert!(alive(&harness, on_a) && alive(&harness, on_b));
+    assert_eq!(harness.state().store().unwrap().clashes().unwrap().len(), 1);
+    click(&mut harness, "取消");
+    assert!(!shown(&harness, confirm));
+    assert!(alive(&harness, on_a) && alive(&harness, on_b));
+
+    // Asked again and confirmed: one household is left, and the clash is gone.
+    harness.get_all_by_label(keep).next().unwrap().click();
+    harness.run();
+    click(&mut harness, confirm);
+    assert!(alive(&harness, on_a) != alive(&harness, on_b));
+    assert!(
+        harness
+            .state()
+            .store()
+            .unwrap()
+            .clashes()
+            .unwrap()
+            .is_empty()
+    );
+    assert!(shown(&harness, "编号重复（0）"));
+}
+
+#[test]
 fn the_sync_screen_lists_bundles_not_yet_acknowledged_and_bundles_refused_with_the_reason() {
     let dir = tempfile::tempdir().unwrap();
     let team = Team::new(dir.path());

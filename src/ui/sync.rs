@@ -22,6 +22,9 @@ pub struct SyncScreen {
     full: bool,
     /// The new number typed for a clashing household, by its id (empty: the suggested one).
     renumber: std::collections::HashMap<uuid::Uuid, String>,
+    /// The record whose "keep only this one" waits for a second click (it deletes the others,
+    /// a household with its members).
+    confirm_keep: Option<uuid::Uuid>,
 }
 
 /// A stored value as a person reads it.
@@ -244,7 +247,14 @@ impl SyncScreen {
                     });
                 });
             }
-            clashes_ui(ui, lang, view, &mut self.renumber, &mut actions);
+            clashes_ui(
+                ui,
+                lang,
+                view,
+                &mut self.renumber,
+                &mut self.confirm_keep,
+                &mut actions,
+            );
         });
         actions
     }
@@ -257,6 +267,7 @@ fn clashes_ui(
     lang: Lang,
     view: &SyncView,
     renumber: &mut std::collections::HashMap<uuid::Uuid, String>,
+    confirm_keep: &mut Option<uuid::Uuid>,
     actions: &mut Vec<Action>,
 ) {
     use crate::i18n::Localize;
@@ -288,13 +299,30 @@ fn clashes_ui(
                         )),
                         _ => Some(lang.pick("只保留这一条", "Keep only this one")),
                     };
-                    if let Some(label) = keep
-                        && ui.button(label).clicked()
-                    {
+                    let Some(label) = keep else {
+                        return;
+                    };
+                    if *confirm_keep != Some(record.id) {
+                        if ui.button(label).clicked() {
+                            *confirm_keep = Some(record.id);
+                        }
+                        return;
+                    }
+                    // The second click deletes the other records (undoable, but a household
+                    // goes with its members): said in red, with a way back.
+                    let confirm = lang.pick(
+                        "确认删除另外的记录（可撤销）",
+                        "Confirm: delete the other records (undoable)",
+                    );
+                    if ui.button(RichText::new(confirm).color(ERROR_RED)).clicked() {
+                        *confirm_keep = None;
                         actions.push(Action::Data(DataAction::KeepClashRecord {
                             kind: clash.kind,
                             id: record.id,
                         }));
+                    }
+                    if ui.button(lang.pick("取消", "Cancel")).clicked() {
+                        *confirm_keep = None;
                     }
                 });
             }
