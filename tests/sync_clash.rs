@@ -301,6 +301,15 @@ fn the_command_line_lists_clashes_and_renumbers_one() {
     let words = ok(&["clashes", "--db", county]);
     assert!(words.contains("户编号 121"), "{words}");
     assert!(words.contains("张三") && words.contains("李四"), "{words}");
+    // The resolving commands are ready to run on this very file.
+    assert!(
+        words.contains(&format!(
+            "dripline clashes resolve --db {county} --household "
+        )) || words.contains(&format!(
+            "dripline clashes resolve --db \"{county}\" --household "
+        )),
+        "{words}"
+    );
 
     // On laptop B, after the return bundle brought A's 121: a household that does not exist,
     // and a number another household holds, are refused in words.

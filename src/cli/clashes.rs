@@ -80,7 +80,7 @@ pub fn run(args: ClashesArgs, lang: Lang) -> Result<(), CliError> {
             };
             let store = Store::open(&db)?;
             let clashes = of_village(store.clashes()?, args.village.as_deref());
-            list(&clashes, args.json, lang)
+            list(&clashes, &db, args.json, lang)
         }
         Some(ClashesAction::Resolve {
             db,
@@ -152,7 +152,7 @@ fn of_village(clashes: Vec<Clash>, code: Option<&str>) -> Vec<Clash> {
     }
 }
 
-fn list(clashes: &[Clash], json: bool, lang: Lang) -> Result<(), CliError> {
+fn list(clashes: &[Clash], db: &std::path::Path, json: bool, lang: Lang) -> Result<(), CliError> {
     if json {
         let items: Vec<serde_json::Value> = clashes
             .iter()
@@ -174,6 +174,14 @@ fn list(clashes: &[Clash], json: bool, lang: Lang) -> Result<(), CliError> {
     if clashes.is_empty() {
         return emit(&format!("{}\n", lang.pick("没有编号重复。", "No clashes.")));
     }
+    // The resolving commands are printed ready to run on this file.
+    let db = db.display().to_string();
+    let plain = |c: char| c.is_alphanumeric() || "/._-:\\".contains(c);
+    let db = if db.chars().all(plain) {
+        db
+    } else {
+        format!("\"{db}\"")
+    };
     let mut text = String::new();
     for c in clashes {
         text.push_str(&c.localize(lang));
@@ -184,7 +192,7 @@ fn list(clashes: &[Clash], json: bool, lang: Lang) -> Result<(), CliError> {
         match (c.kind, c.flagged(), &c.suggested_number) {
             (ClashKind::HouseholdNumber, Some(flagged), Some(next)) => {
                 text.push_str(&format!(
-                    "  {}: dripline clashes resolve --db … --household {} --renumber {next}\n",
+                    "  {}: dripline clashes resolve --db {db} --household {} --renumber {next}\n",
                     lang.pick("改编号", "Renumber"),
                     short_id(flagged.id)
                 ));
@@ -202,7 +210,7 @@ fn list(clashes: &[Clash], json: bool, lang: Lang) -> Result<(), CliError> {
             && let Some(first) = c.records.first()
         {
             text.push_str(&format!(
-                "  {}: dripline clashes resolve --db … --keep {}\n",
+                "  {}: dripline clashes resolve --db {db} --keep {}\n",
                 lang.pick("只保留一条", "Keep one"),
                 short_id(first.id)
             ));
