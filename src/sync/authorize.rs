@@ -323,6 +323,32 @@ fn refuse(rule: Rule) -> Refusal {
     Refusal { record: None, rule }
 }
 
+/// The reference columns of each synced table, worked out once: the stored-village lookup runs
+/// for every record of every bundle, and building the table list each time was a measurable
+/// part of a county import.
+fn owner_columns(table: &str) -> &'static [&'static str] {
+    static OWNERS: std::sync::OnceLock<HashMap<&'static str, Vec<&'static str>>> =
+        std::sync::OnceLock::new();
+    OWNERS
+        .get_or_init(|| {
+            crate::store::sync_tables()
+                .into_iter()
+                .map(|t| {
+                    let owners = t
+                        .columns
+                        .iter()
+                        .copied()
+                        .filter(|c| referenced(c).is_some())
+                        .collect();
+                    (t.name, owners)
+                })
+                .collect()
+        })
+        .get(table)
+        .map(Vec::as_slice)
+        .unwrap_or_default()
+}
+
 /// The table a reference column points to.
 fn referenced(column: &str) -> Option<&'static str> {
     Some(match column {
@@ -869,16 +895,7 @@ impl Check<'_> {
                 .ok()
                 .flatten()
         } else {
-            let columns = crate::store::sync_tables()
-                .into_iter()
-                .find(|t| t.name == table)
-                .map(|t| t.columns)
-                .unwrap_or_default();
-            let owners: Vec<&str> = columns
-                .iter()
-                .copied()
-                .filter(|c| referenced(c).is_some())
-                .collect();
+            let owners = owner_columns(table);
             let mut found = None;
             if !owners.is_empty() {
                 let values: Option<Vec<Option<String>>> = self
