@@ -12,7 +12,7 @@ use std::path::Path;
 use common::cli::{dripline, json, ok, text};
 use common::team::Team;
 use common::*;
-use dripline::model::{HouseholdRecord, Relation};
+use dripline::model::HouseholdRecord;
 use dripline::store::Store;
 use dripline::store::clashes::{Clash, ClashKind};
 use dripline::sync::{SyncError, status};
@@ -56,17 +56,6 @@ fn numbers(db: &Path) -> Vec<(Uuid, String)> {
 }
 
 /// Creates household `number` with its head `head` on `device`.
-fn create(device: &Path, team: &Team, number: &str, head: &str, seq: u32) -> Uuid {
-    let mut store = Store::open(device).unwrap();
-    let h = household(team.village.id, number);
-    store.save_household(&h).unwrap();
-    store
-        .save_member(&member(h.id, head, Relation::Head, seq), today())
-        .unwrap();
-    store.close().unwrap();
-    h.id
-}
-
 fn add_income(device: &Path, household_id: Uuid, wage: f64) -> Uuid {
     let mut store = Store::open(device).unwrap();
     let i = income(household_id, 2025, wage);
@@ -80,17 +69,17 @@ fn household_121_on_two_laptops_is_kept_as_a_clash_and_a_renumbering_settles_it_
     let dir = tempfile::tempdir().unwrap();
     let team = Team::new(dir.path());
     // A household both laptops know.
-    let shared = create(&team.a, &team, "001", "王五", 1);
+    let shared = team.create_household(&team.a, "001", "王五", 1);
     team.send(&team.a);
     team.receive(&team.b);
 
     // Before they exchange anything again: both create household 121 and enter the shared
     // household's 2025 income, and each makes an unrelated edit.
-    let on_a = create(&team.a, &team, "121", "张三", 2);
-    let also_a = create(&team.a, &team, "122", "赵六", 3);
+    let on_a = team.create_household(&team.a, "121", "张三", 2);
+    let also_a = team.create_household(&team.a, "122", "赵六", 3);
     let income_a = add_income(&team.a, shared, 5000.0);
-    let on_b = create(&team.b, &team, "121", "李四", 4);
-    let also_b = create(&team.b, &team, "130", "孙七", 5);
+    let on_b = team.create_household(&team.b, "121", "李四", 4);
+    let also_b = team.create_household(&team.b, "130", "孙七", 5);
     let income_b = add_income(&team.b, shared, 7000.0);
 
     // Both bundles merge at the county: nothing refused.
@@ -199,7 +188,7 @@ fn household_121_on_two_laptops_is_kept_as_a_clash_and_a_renumbering_settles_it_
 fn a_corrupt_bundle_in_a_run_is_refused_by_name_and_the_valid_one_stays_merged() {
     let dir = tempfile::tempdir().unwrap();
     let team = Team::new(dir.path());
-    let on_a = create(&team.a, &team, "121", "张三", 2);
+    let on_a = team.create_household(&team.a, "121", "张三", 2);
     let good = team.export(&team.a);
     // Exported and not yet acknowledged: pending on the laptop, by file name.
     let pending = status::status(&Store::open(&team.a).unwrap())
@@ -248,7 +237,7 @@ fn a_corrupt_bundle_in_a_run_is_refused_by_name_and_the_valid_one_stays_merged()
     assert_eq!(st["refused"][0]["file"], "corrupt.dripline", "{st}");
 
     // From the command line: the run fails, names the corrupt file, and merges the other.
-    let laptop_edit = create(&team.a, &team, "122", "赵六", 3);
+    let laptop_edit = team.create_household(&team.a, "122", "赵六", 3);
     let next = team.export(&team.a);
     let out = dripline(&[
         "bundle",
@@ -276,8 +265,8 @@ fn a_corrupt_bundle_in_a_run_is_refused_by_name_and_the_valid_one_stays_merged()
 fn the_command_line_lists_clashes_and_renumbers_one() {
     let dir = tempfile::tempdir().unwrap();
     let team = Team::new(dir.path());
-    let on_a = create(&team.a, &team, "121", "张三", 2);
-    let on_b = create(&team.b, &team, "121", "李四", 4);
+    let on_a = team.create_household(&team.a, "121", "张三", 2);
+    let on_b = team.create_household(&team.b, "121", "李四", 4);
     team.send(&team.a);
     team.send(&team.b);
     let county = team.county.to_str().unwrap();
@@ -379,8 +368,8 @@ fn the_command_line_lists_clashes_and_renumbers_one() {
 
     // Resolved at the county (by number and village), the renumbering reaches both laptops in
     // their return bundles.
-    let two_a = create(&team.a, &team, "200", "周八", 6);
-    let two_b = create(&team.b, &team, "200", "吴九", 7);
+    let two_a = team.create_household(&team.a, "200", "周八", 6);
+    let two_b = team.create_household(&team.b, "200", "吴九", 7);
     team.send(&team.a);
     team.send(&team.b);
     ok(&[

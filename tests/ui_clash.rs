@@ -6,39 +6,38 @@ mod common;
 
 use common::team::Team;
 use common::window::{click, harness, retype, shown, wait_for_job};
-use common::*;
-use dripline::model::Relation;
-use dripline::store::Store;
 use dripline::ui::Screen;
 use egui_kittest::kittest::Queryable;
 
-fn create(device: &std::path::Path, team: &Team, number: &str, head: &str, seq: u32) -> uuid::Uuid {
-    let mut store = Store::open(device).unwrap();
-    let h = household(team.village.id, number);
-    store.save_household(&h).unwrap();
-    store
-        .save_member(&member(h.id, head, Relation::Head, seq), today())
-        .unwrap();
-    store.close().unwrap();
-    h.id
+/// Household 121 created on both laptops (张三 on A, 李四 on B), both bundles at the county,
+/// and A's window open on the sync screen with the clash A's return bundle brought.
+fn clash_on_the_sync_screen(
+    dir: &std::path::Path,
+) -> (
+    Team,
+    uuid::Uuid,
+    uuid::Uuid,
+    egui_kittest::Harness<'static, dripline::ui::App>,
+) {
+    let team = Team::new(dir);
+    let on_a = team.create_household(&team.a, "121", "张三", 2);
+    let on_b = team.create_household(&team.b, "121", "李四", 4);
+    team.send(&team.a);
+    team.send(&team.b);
+    team.receive(&team.a);
+    let mut harness = harness(&dir.join("data"), Some(team.a.clone()));
+    harness.run();
+    wait_for_job(&mut harness);
+    click(&mut harness, "数据同步");
+    (team, on_a, on_b, harness)
 }
 
 #[test]
 fn a_clash_of_household_numbers_is_shown_and_renumbered_in_the_sync_screen_then_undone() {
     let dir = tempfile::tempdir().unwrap();
-    let team = Team::new(dir.path());
-    let on_a = create(&team.a, &team, "121", "张三", 2);
-    let on_b = create(&team.b, &team, "121", "李四", 4);
-    team.send(&team.a);
-    team.send(&team.b);
-    team.receive(&team.a);
+    let (_team, on_a, on_b, mut harness) = clash_on_the_sync_screen(dir.path());
     let flagged = on_a.max(on_b);
     let flagged_head = if flagged == on_a { "张三" } else { "李四" };
-
-    let mut harness = harness(&dir.path().join("data"), Some(team.a.clone()));
-    harness.run();
-    wait_for_job(&mut harness);
-    click(&mut harness, "数据同步");
     assert_eq!(harness.state().screen(), Screen::Sync);
     assert!(shown(&harness, "编号重复（1）"));
     harness.get_by_label_contains("户编号 121 在两台电脑上各登记了一户");
@@ -80,17 +79,7 @@ fn a_clash_of_household_numbers_is_shown_and_renumbered_in_the_sync_screen_then_
 #[test]
 fn keeping_only_one_household_of_a_clash_asks_a_second_click_and_can_be_cancelled() {
     let dir = tempfile::tempdir().unwrap();
-    let team = Team::new(dir.path());
-    let on_a = create(&team.a, &team, "121", "张三", 2);
-    let on_b = create(&team.b, &team, "121", "李四", 4);
-    team.send(&team.a);
-    team.send(&team.b);
-    team.receive(&team.a);
-
-    let mut harness = harness(&dir.path().join("data"), Some(team.a.clone()));
-    harness.run();
-    wait_for_job(&mut harness);
-    click(&mut harness, "数据同步");
+    let (_team, on_a, on_b, mut harness) = clash_on_the_sync_screen(dir.path());
     let keep = "只保留这一户（删除另一户及其成员）";
     let confirm = "确认删除另外的记录（可撤销）";
     let alive = |harness: &egui_kittest::Harness<'static, dripline::ui::App>, id| {
@@ -132,7 +121,7 @@ fn keeping_only_one_household_of_a_clash_asks_a_second_click_and_can_be_cancelle
 fn the_sync_screen_lists_bundles_not_yet_acknowledged_and_bundles_refused_with_the_reason() {
     let dir = tempfile::tempdir().unwrap();
     let team = Team::new(dir.path());
-    create(&team.a, &team, "121", "张三", 2);
+    team.create_household(&team.a, "121", "张三", 2);
     let sent = team.export(&team.a);
     let corrupt = dir.path().join("corrupt.dripline");
     let bytes = std::fs::read(&sent).unwrap();

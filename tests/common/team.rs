@@ -22,6 +22,29 @@ pub struct Team {
 }
 
 impl Team {
+    /// Household `number` with its head `head` (ID sequence `seq`), created on the laptop
+    /// `device` alone: what each laptop does before the two exchange bundles.
+    #[allow(dead_code)]
+    pub fn create_household(
+        &self,
+        device: &Path,
+        number: &str,
+        head: &str,
+        seq: u32,
+    ) -> uuid::Uuid {
+        let mut store = Store::open(device).unwrap();
+        let h = super::household(self.village.id, number);
+        store.save_household(&h).unwrap();
+        store
+            .save_member(
+                &super::member(h.id, head, dripline::model::Relation::Head, seq),
+                super::today(),
+            )
+            .unwrap();
+        store.close().unwrap();
+        h.id
+    }
+
     /// The county at `dir/county.sqlite`; laptop A created the village, and B received it
     /// through the county's return bundle.
     pub fn new(dir: &Path) -> Team {
