@@ -394,3 +394,169 @@ fn the_command_line_lists_clashes_and_renumbers_one() {
         assert!(clashes(db).is_empty(), "{}", db.display());
     }
 }
+
+/// Household `number` with head `head` in village `village` of laptop `device`.
+fn create_in(device: &Path, village: Uuid, number: &str, head: &str, seq: u32) -> Uuid {
+    let mut store = Store::open(device).unwrap();
+    let h = household(village, number);
+    store.save_household(&h).unwrap();
+    store
+        .save_member(
+            &member(h.id, head, dripline::model::Relation::Head, seq),
+            today(),
+        )
+        .unwrap();
+    store.close().unwrap();
+    h.id
+}
+
+fn villages(db: &Path) -> Vec<Uuid> {
+    let mut ids: Vec<Uuid> = Store::open(db)
+        .unwrap()
+        .villages()
+        .unwrap()
+        .iter()
+        .map(|v| v.id)
+        .collect();
+    ids.sort();
+    ids
+}
+
+/// Every live household of the file, with the village it is in.
+fn households_by_village(db: &Path) -> Vec<(Uuid, Uuid)> {
+    let mut all: Vec<(Uuid, Uuid)> = Store::open(db)
+        .unwrap()
+        .household_records(None)
+        .unwrap()
+        .iter()
+        .map(|r| (r.household.id, r.household.village_id))
+        .collect();
+    all.sort();
+    all
+}
+
+#[test]
+fn a_village_created_on_two_laptops_is_merged_into_one_with_every_household_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let team = Team::new_apart(dir.path());
+    let village_a = team.village.id;
+    let village_b = Store::open(&team.b).unwrap().villages().unwrap()[0].id;
+    assert_ne!(village_a, village_b);
+    let a1 = create_in(&team.a, village_a, "001", "张三", 1);
+    let a2 = create_in(&team.a, village_a, "002", "王五", 2);
+    let b1 = create_in(&team.b, village_b, "001", "李四", 3);
+    let b3 = create_in(&team.b, village_b, "003", "孙七", 4);
+    // B's helper serves B's household: it must follow its village.
+    let helper = dripline::model::Helper {
+        id: Uuid::new_v4(),
+        village_id: village_b,
+        name: "赵干部".into(),
+        unit: "县农业农村局".into(),
+        phone: "13800000000".into(),
+        household_ids: vec![b3],
+    };
+    {
+        let mut store = Store::open(&team.b).unwrap();
+        store.save_helper(&helper).unwrap();
+        store.close().unwrap();
+    }
+
+    // Both bundles merge at the county: both villages kept, listed as one clash.
+    team.send(&team.a);
+    let report = team.send(&team.b);
+    assert!(report[0].stats.clashes_kept >= 1, "{:?}", report[0].stats);
+    let both = {
+        let mut v = vec![village_a, village_b];
+        v.sort();
+        v
+    };
+    assert_eq!(villages(&team.county), both);
+    let listed = clashes(&team.county);
+    let village_clash = listed
+        .iter()
+        .find(|c| c.kind == ClashKind::VillageCode)
+        .expect("a village clash");
+    assert_eq!(village_clash.records.len(), 2);
+    // The command line offers the merge, ready to run.
+    let county = team.county.to_str().unwrap();
+    let words = ok(&["clashes", "--db", county, "--lang", "en"]);
+    assert!(words.contains("Merge into one village"), "{words}");
+    assert!(words.contains("--keep"), "{words}");
+
+    // Both laptops receive the other's village and households.
+    team.receive(&team.a);
+    team.receive(&team.b);
+    assert_eq!(villages(&team.a), both);
+    assert_eq!(
+        households_by_village(&team.a),
+        households_by_village(&team.county)
+    );
+
+    // On B, keep A's village from the command line: B's households and helper move into it,
+    // nothing is deleted, and the shared number 001 becomes a household clash.
+    let b = team.b.to_str().unwrap();
+    let id_prefix = &village_a.to_string()[..8];
+    let said = ok(&["clashes", "resolve", "--db", b, "--keep", id_prefix]);
+    assert!(said.contains("并入"), "{said}");
+    assert_eq!(villages(&team.b), vec![village_a]);
+    let moved = households_by_village(&team.b);
+    let mut expected: Vec<(Uuid, Uuid)> =
+        [a1, a2, b1, b3].iter().map(|h| (*h, village_a)).collect();
+    expected.sort();
+    assert_eq!(moved, expected);
+    {
+        let store = Store::open(&team.b).unwrap();
+        let helpers = store.helpers(village_a).unwrap();
+        assert!(
+            helpers
+                .iter()
+                .any(|h| h.id == helper.id && h.household_ids == vec![b3]),
+            "{helpers:?}"
+        );
+        let left = store.clashes().unwrap();
+        assert_eq!(left.len(), 1, "{left:?}");
+        assert_eq!(left[0].kind, ClashKind::HouseholdNumber);
+        assert_eq!(left[0].household_number.as_deref(), Some("001"));
+    }
+
+    // The merge travels: the county and A end with one village holding all four households.
+    team.send(&team.b);
+    team.receive(&team.a);
+    for db in [&team.county, &team.a] {
+        assert_eq!(villages(db), vec![village_a], "{}", db.display());
+        assert_eq!(households_by_village(db), expected, "{}", db.display());
+        let kinds: Vec<ClashKind> = clashes(db).iter().map(|c| c.kind).collect();
+        assert_eq!(kinds, vec![ClashKind::HouseholdNumber], "{}", db.display());
+    }
+}
+
+#[test]
+fn merging_two_villages_is_undone_in_one_step() {
+    let dir = tempfile::tempdir().unwrap();
+    let team = Team::new_apart(dir.path());
+    let village_a = team.village.id;
+    let village_b = Store::open(&team.b).unwrap().villages().unwrap()[0].id;
+    create_in(&team.a, village_a, "001", "张三", 1);
+    let b2 = create_in(&team.b, village_b, "002", "李四", 2);
+    team.send(&team.a);
+    team.send(&team.b);
+    team.receive(&team.b);
+    let before = households_by_village(&team.b);
+    let mut store = Store::open(&team.b).unwrap();
+    // Keeping B's own village works as well as keeping A's.
+    let change = store
+        .keep_clash_record(ClashKind::VillageCode, village_b)
+        .unwrap()
+        .expect("a change");
+    assert_eq!(store.villages().unwrap().len(), 1);
+    assert!(store.clashes().unwrap().is_empty());
+    assert_eq!(
+        store.household_record(b2).unwrap().household.village_id,
+        village_b
+    );
+    store.undo(change).unwrap();
+    assert_eq!(store.villages().unwrap().len(), 2);
+    assert_eq!(store.clashes().unwrap().len(), 1);
+    store.close().unwrap();
+    assert_eq!(households_by_village(&team.b), before);
+}

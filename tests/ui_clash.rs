@@ -147,3 +147,65 @@ fn the_sync_screen_lists_bundles_not_yet_acknowledged_and_bundles_refused_with_t
     county.get_by_label_contains("corrupt.dripline：");
     county.get_by_label_contains("不完整");
 }
+
+#[test]
+fn a_village_created_on_two_laptops_is_merged_from_the_sync_screen_and_the_merge_undone() {
+    let dir = tempfile::tempdir().unwrap();
+    let team = Team::new_apart(dir.path());
+    let village_b = dripline::store::Store::open(&team.b)
+        .unwrap()
+        .villages()
+        .unwrap()[0]
+        .id;
+    let on_a = team.create_household(&team.a, "001", "张三", 1);
+    let on_b = {
+        let mut store = dripline::store::Store::open(&team.b).unwrap();
+        let h = common::household(village_b, "002");
+        store.save_household(&h).unwrap();
+        store.close().unwrap();
+        h.id
+    };
+    team.send(&team.a);
+    team.send(&team.b);
+    team.receive(&team.a);
+    let mut harness = harness(&dir.path().join("data"), Some(team.a.clone()));
+    harness.run();
+    wait_for_job(&mut harness);
+    click(&mut harness, "数据同步");
+    assert!(shown(&harness, "编号重复（1）"));
+    harness.get_by_label_contains("两台电脑都建了村");
+    harness.get_by_label_contains("两台电脑各建了一次本村");
+
+    let keep = "保留这个村（另一个村的农户等并入此村）";
+    let confirm = "确认合并为一个村（可撤销）";
+    harness.get_all_by_label(keep).next().unwrap().click();
+    harness.run();
+    assert!(shown(&harness, confirm));
+    assert_eq!(
+        harness.state().store().unwrap().villages().unwrap().len(),
+        2
+    );
+    click(&mut harness, confirm);
+    let village_of = |harness: &egui_kittest::Harness<'static, dripline::ui::App>, id| {
+        harness
+            .state()
+            .store()
+            .unwrap()
+            .household_record(id)
+            .unwrap()
+            .household
+            .village_id
+    };
+    let villages = harness.state().store().unwrap().villages().unwrap();
+    assert_eq!(villages.len(), 1);
+    assert_eq!(village_of(&harness, on_a), villages[0].id);
+    assert_eq!(village_of(&harness, on_b), villages[0].id);
+    assert!(shown(&harness, "编号重复（0）"));
+
+    click(&mut harness, "撤销");
+    assert_eq!(
+        harness.state().store().unwrap().villages().unwrap().len(),
+        2
+    );
+    assert!(shown(&harness, "编号重复（1）"));
+}

@@ -1,7 +1,8 @@
 //! `dripline clashes`: the natural-key clashes two laptops left (household number 121 given on
 //! both, one year's income entered on both…), and their resolution: `clashes resolve --household
 //! NO|ID --renumber N` gives one household a free number, `clashes resolve --keep ID` keeps one
-//! record and deletes the others. Either is an audited, undoable change that travels in the next
+//! record and deletes the others (of two villages with one code, it keeps one village and moves
+//! the other's records into it). Either is an audited, undoable change that travels in the next
 //! bundle like any edit; the clash is gone on every device once it has travelled there.
 
 use std::path::PathBuf;
@@ -35,7 +36,7 @@ pub enum ClashesAction {
     /// Resolve a clash: `--household NO|ID --renumber N` gives that household the number N (with
     /// a number shared by two households, the one listed as clashing is renumbered); `--keep ID`
     /// keeps that record and deletes the others holding its key (a household with its members
-    /// and incomes). Undoable in the window; travels in the next bundle.
+    /// and incomes); for a village, the other village's records move into the kept one. Undoable in the window; travels in the next bundle.
     Resolve {
         #[arg(long, value_name = "FILE")]
         db: PathBuf,
@@ -117,12 +118,20 @@ pub fn run(args: ClashesArgs, lang: Lang) -> Result<(), CliError> {
                 (_, _, Some(keep)) => {
                     let (kind, id) = record_to_keep(&clashes, &keep, lang)?;
                     store.keep_clash_record(kind, id)?;
-                    match lang {
-                        Lang::Zh => format!(
+                    match (kind, lang) {
+                        (ClashKind::VillageCode, Lang::Zh) => format!(
+                            "已保留村记录 {}，另一个同代码村的农户、帮扶人、项目等都已并入（可在窗口中撤销；下次导出时发往县里）。若有户编号重复，请再运行 dripline clashes。\n",
+                            short_id(id)
+                        ),
+                        (ClashKind::VillageCode, Lang::En) => format!(
+                            "Kept village record {}; the households, helpers, projects and other records of the other village with its code moved into it (undoable in the window; sent to the county with the next export). If household numbers now clash, run dripline clashes again.\n",
+                            short_id(id)
+                        ),
+                        (_, Lang::Zh) => format!(
                             "已保留记录 {}，删除了与它重复的记录（可在窗口中撤销；下次导出时发往县里）。\n",
                             short_id(id)
                         ),
-                        Lang::En => format!(
+                        (_, Lang::En) => format!(
                             "Kept record {} and deleted the records clashing with it (undoable in the window; sent to the county with the next export).\n",
                             short_id(id)
                         ),
@@ -197,21 +206,18 @@ fn list(clashes: &[Clash], db: &std::path::Path, json: bool, lang: Lang) -> Resu
                     short_id(flagged.id)
                 ));
             }
-            (ClashKind::VillageCode, ..) => text.push_str(&format!(
-                "  {}\n",
-                lang.pick(
-                    "村代码重复须由县扶贫办处理（其中一个村的农户要并入另一个村）。",
-                    "A village code clash is for the county to settle (one village's households move to the other)."
-                )
-            )),
             _ => {}
         }
-        if c.kind != ClashKind::VillageCode
-            && let Some(first) = c.records.first()
-        {
+        if let Some(first) = c.records.first() {
+            let what = match c.kind {
+                ClashKind::VillageCode => lang.pick(
+                    "合并为一个村（另一个村的农户等并入此村）",
+                    "Merge into one village (the other village's households and records move into it)",
+                ),
+                _ => lang.pick("只保留一条", "Keep one"),
+            };
             text.push_str(&format!(
-                "  {}: dripline clashes resolve --db {db} --keep {}\n",
-                lang.pick("只保留一条", "Keep one"),
+                "  {what}: dripline clashes resolve --db {db} --keep {}\n",
                 short_id(first.id)
             ));
         }
@@ -307,11 +313,6 @@ fn record_to_keep(
         .filter(|(_, id)| names(*id, given))
         .collect();
     match found.as_slice() {
-        [(ClashKind::VillageCode, _)] => Err(argument(
-            "村代码重复不能这样处理（一个村的农户会随之删除）；请联系县扶贫办。".into(),
-            "A village code clash is not resolved this way (a village's households would go with it); ask the county.".into(),
-            lang,
-        )),
         [one] => Ok(*one),
         _ => Err(argument(
             format!(

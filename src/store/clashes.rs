@@ -517,19 +517,71 @@ impl Store {
         self.save_household(&household)
     }
 
+    /// Resolves a clash of village codes by keeping village `keep`: every record of the other
+    /// live villages with its code (households, helpers, team members, projects, funds,
+    /// products, trainings — deleted ones too, so that an undo of their deletion lands in the
+    /// kept village) moves to it, and the other villages are deleted as tombstones, in one
+    /// audited, undoable change that travels in the next bundle. Nothing else is deleted: two
+    /// households that then share a number are a household-number clash to settle next.
+    /// Returns the change, `None` when no other village has the code.
+    pub fn merge_clashing_village(&mut self, keep: Uuid) -> Result<Option<ChangeId>> {
+        let code = self.village(keep)?.code;
+        let others: Vec<Uuid> = self
+            .villages()?
+            .into_iter()
+            .filter(|v| v.code == code && v.id != keep)
+            .map(|v| v.id)
+            .collect();
+        if others.is_empty() {
+            return Ok(None);
+        }
+        let village_table = super::record::table_named("village").ok_or(StoreError::NotFound {
+            what: "table",
+            id: "village".to_string(),
+        })?;
+        self.change(|tx, ctx| {
+            let kept = Value::Text(keep.to_string());
+            for table in super::record::all_tables().filter(|t| super::record::is_synced(t.name)) {
+                let Some(field) = table.field_number("village_id") else {
+                    continue;
+                };
+                for other in &others {
+                    let keys: Vec<i64> = tx
+                        .prepare(&format!(
+                            "SELECT key FROM {} WHERE village_id = ?1 ORDER BY key",
+                            table.name
+                        ))?
+                        .query_map([other.to_string()], |r| r.get(0))?
+                        .collect::<rusqlite::Result<_>>()?;
+                    for key in keys {
+                        super::record::restore_field(tx, ctx, table, key, field, &kept)?;
+                    }
+                }
+            }
+            for other in &others {
+                super::record::tombstone(tx, ctx, village_table, *other)?;
+            }
+            Ok(true)
+        })
+    }
+
     /// Resolves a clash by keeping record `keep` of `table`: the other live records sharing its
     /// key are deleted as tombstones (a household with its members, incomes and departure), in
-    /// one audited, undoable change that travels in the next bundle. A village clash is not
-    /// resolved this way (its households would go with it). Returns the change, `None` when
-    /// nothing shares the key.
+    /// one audited, undoable change that travels in the next bundle. A village clash is
+    /// resolved by moving the records instead ([`Store::merge_clashing_village`]: deleting a
+    /// village would take its households with it). Returns the change, `None` when nothing
+    /// shares the key.
     pub fn keep_clash_record(&mut self, kind: ClashKind, keep: Uuid) -> Result<Option<ChangeId>> {
+        if kind == ClashKind::VillageCode {
+            return self.merge_clashing_village(keep);
+        }
         let not_found = || StoreError::NotFound {
             what: "clash",
             id: keep.to_string(),
         };
         let key = NATURAL_KEYS
             .iter()
-            .find(|k| k.kind == kind && k.kind != ClashKind::VillageCode)
+            .find(|k| k.kind == kind)
             .ok_or_else(not_found)?;
         let table = key.table;
         let target = super::record::table_named(table).ok_or_else(not_found)?;

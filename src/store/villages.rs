@@ -79,12 +79,13 @@ pub(crate) fn write_village(tx: &Transaction, ctx: &ChangeContext, v: &Village) 
 }
 
 impl Store {
-    /// Live villages ordered by code.
+    /// Live villages ordered by code; of two records with one code (a clash to merge), the
+    /// unflagged one first, so that every device shows the same one.
     pub fn villages(&self) -> Result<Vec<Village>> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT id, code, name, township, county, rural_population, is_demo, collective_income_yuan,
                     hardened_road, clinic, cultural_room, network
-             FROM village WHERE deleted = 0 ORDER BY code",
+             FROM village WHERE deleted = 0 ORDER BY code, clash, id",
         )?;
         let rows = stmt.query_map([], village_from)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)

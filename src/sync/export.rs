@@ -34,14 +34,15 @@ pub struct ExportSummary {
     pub encrypted: bool,
 }
 
-/// The code of the one village of a village database.
+/// The code of the one village of a village database (two village records with one code, made
+/// on two laptops before they synced, are still one village: a clash to merge, see `clashes.rs`).
 pub fn village_code(store: &Store) -> Result<Option<String>, SyncError> {
     village_code_on(store.conn())
 }
 
 pub(crate) fn village_code_on(conn: &Connection) -> Result<Option<String>, SyncError> {
     let codes: Vec<String> = conn
-        .prepare("SELECT code FROM village WHERE deleted = 0")
+        .prepare("SELECT DISTINCT code FROM village WHERE deleted = 0")
         .map_err(sql)?
         .query_map([], |r| r.get(0))
         .and_then(|rows| rows.collect())

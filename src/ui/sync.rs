@@ -292,7 +292,10 @@ fn clashes_ui(
                 ui.horizontal(|ui| {
                     ui.label(record.localize(lang));
                     let keep = match clash.kind {
-                        ClashKind::VillageCode => None,
+                        ClashKind::VillageCode => Some(lang.pick(
+                            "保留这个村（另一个村的农户等并入此村）",
+                            "Keep this village (the other one's households and records move into it)",
+                        )),
                         ClashKind::HouseholdNumber => Some(lang.pick(
                             "只保留这一户（删除另一户及其成员）",
                             "Keep only this household (delete the other with its members)",
@@ -310,10 +313,16 @@ fn clashes_ui(
                     }
                     // The second click deletes the other records (undoable, but a household
                     // goes with its members): said in red, with a way back.
-                    let confirm = lang.pick(
-                        "确认删除另外的记录（可撤销）",
-                        "Confirm: delete the other records (undoable)",
-                    );
+                    let confirm = match clash.kind {
+                        ClashKind::VillageCode => lang.pick(
+                            "确认合并为一个村（可撤销）",
+                            "Confirm: merge into one village (undoable)",
+                        ),
+                        _ => lang.pick(
+                            "确认删除另外的记录（可撤销）",
+                            "Confirm: delete the other records (undoable)",
+                        ),
+                    };
                     if ui.button(RichText::new(confirm).color(ERROR_RED)).clicked() {
                         *confirm_keep = None;
                         actions.push(Action::Data(DataAction::KeepClashRecord {
@@ -356,8 +365,8 @@ fn clashes_ui(
                 }
                 (ClashKind::VillageCode, ..) => {
                     ui.label(lang.pick(
-                        "村代码重复须由县扶贫办处理。",
-                        "A village code clash is for the county to settle.",
+                        "两台电脑各建了一次本村。保留其中一个：另一个村的农户、帮扶人、项目和资金都并入它，不删除任何农户；之后若有户编号重复，会列在这里。",
+                        "Two laptops each created this village. Keep one: the other's households, helpers, projects and funds move into it, and no household is deleted; household numbers that then clash are listed here.",
                     ));
                 }
                 _ => {}

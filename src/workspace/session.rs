@@ -64,7 +64,11 @@ impl Session {
 
     /// A county database: it holds more than one village.
     pub fn is_county(&self) -> bool {
-        self.villages.len() > 1
+        // Two village records with one code (made on two laptops before they synced) are one
+        // village with a clash to merge, not a county.
+        let mut codes: Vec<&str> = self.villages.iter().map(|v| v.code.as_str()).collect();
+        codes.dedup();
+        codes.len() > 1
     }
 
     /// The village being shown.

@@ -48,6 +48,18 @@ impl Team {
     /// The county at `dir/county.sqlite`; laptop A created the village, and B received it
     /// through the county's return bundle.
     pub fn new(dir: &Path) -> Team {
+        Team::build(dir, false)
+    }
+
+    /// The county and two registered laptops that each created the village (one code, two
+    /// village records) before either sent anything: nothing has been exchanged yet.
+    /// `village` is A's.
+    #[allow(dead_code)]
+    pub fn new_apart(dir: &Path) -> Team {
+        Team::build(dir, true)
+    }
+
+    fn build(dir: &Path, apart: bool) -> Team {
         let county_db = dir.join("county.sqlite");
         let line = {
             let mut store = Store::open_or_create(&county_db).unwrap();
@@ -71,7 +83,18 @@ impl Team {
             store.save_village(&team.village).unwrap();
             store.close().unwrap();
         }
-        Store::open_or_create(&team.b).unwrap().close().unwrap();
+        {
+            let mut store = Store::open_or_create(&team.b).unwrap();
+            if apart {
+                store
+                    .save_village(&Village {
+                        id: uuid::Uuid::new_v4(),
+                        ..team.village.clone()
+                    })
+                    .unwrap();
+            }
+            store.close().unwrap();
+        }
         for device in [&team.a, &team.b] {
             let mut store = Store::open(device).unwrap();
             county::set_county_key(&mut store, &line).unwrap();
@@ -83,6 +106,9 @@ impl Team {
             let mut county_store = Store::open(&team.county).unwrap();
             county::register_device(&mut county_store, &team.village.code, &key).unwrap();
             county_store.close().unwrap();
+        }
+        if apart {
+            return team;
         }
         let first = team.export(&team.a);
         team.import(&team.county, &[first]).unwrap();
