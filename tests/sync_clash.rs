@@ -560,3 +560,182 @@ fn merging_two_villages_is_undone_in_one_step() {
     store.close().unwrap();
     assert_eq!(households_by_village(&team.b), before);
 }
+
+/// The survey of `household` for 2026, a draft, saved on `device`.
+fn add_survey(device: &Path, household: Uuid) -> Uuid {
+    let s = dripline::model::SurveyState {
+        id: Uuid::new_v4(),
+        household_id: household,
+        year: 2026,
+        status: dripline::model::SurveyStatus::Draft,
+        computed_identification: None,
+        confirmed_identification: None,
+        override_reason: String::new(),
+        confirmed_by: String::new(),
+        confirmed_on: None,
+    };
+    let mut store = Store::open(device).unwrap();
+    store.save_survey(&s, today()).unwrap();
+    store.close().unwrap();
+    s.id
+}
+
+/// What one laptop says of the shared household: its surveys, and how many times the helper,
+/// the project and the product list it.
+fn links_of(db: &Path, village: Uuid, household: Uuid) -> (usize, usize, usize, usize) {
+    let store = Store::open(db).unwrap();
+    let count = |ids: &[Uuid]| ids.iter().filter(|h| **h == household).count();
+    (
+        store.surveys_of(household).unwrap().len(),
+        store
+            .helpers(village)
+            .unwrap()
+            .iter()
+            .map(|h| count(&h.household_ids))
+            .sum(),
+        store
+            .projects(village)
+            .unwrap()
+            .iter()
+            .map(|p| count(&p.household_ids))
+            .sum(),
+        store
+            .products(village)
+            .unwrap()
+            .iter()
+            .map(|p| count(&p.producer_household_ids))
+            .sum(),
+    )
+}
+
+#[test]
+fn one_survey_year_helper_project_and_producer_entered_on_two_laptops_are_clashes_kept_and_resolved()
+ {
+    use dripline::model::*;
+    let dir = tempfile::tempdir().unwrap();
+    let team = Team::new(dir.path());
+    let village = team.village.id;
+    // A household, a helper, a project and a product both laptops know, none linked yet.
+    let shared = team.create_household(&team.a, "001", "王五", 1);
+    let mut helper = Helper {
+        id: Uuid::new_v4(),
+        village_id: village,
+        name: "赵干部".into(),
+        unit: "县农业农村局".into(),
+        phone: "13800000000".into(),
+        household_ids: vec![],
+    };
+    let mut project = Project {
+        id: Uuid::new_v4(),
+        village_id: village,
+        name: "猕猴桃产业园".into(),
+        kind: ProjectKind::IndustryBase,
+        budget_yuan: 300_000.0,
+        start: chrono::NaiveDate::from_ymd_opt(2026, 2, 1).unwrap(),
+        end: None,
+        household_ids: vec![],
+    };
+    let mut product = Product {
+        id: Uuid::new_v4(),
+        village_id: village,
+        name: "红心猕猴桃".into(),
+        kind: "水果".into(),
+        season: "9–11月".into(),
+        volume: 12_000.0,
+        unit: "斤".into(),
+        price_yuan: 8.5,
+        certification: Certification::GeographicIndication,
+        producer_household_ids: vec![],
+        measure_id: None,
+    };
+    {
+        let mut store = Store::open(&team.a).unwrap();
+        store.save_helper(&helper).unwrap();
+        store.save_project(&project).unwrap();
+        store.save_product(&product).unwrap();
+        store.close().unwrap();
+    }
+    team.send(&team.a);
+    team.receive(&team.b);
+
+    // Before they exchange again, both laptops survey the household for 2026 and link it to
+    // the helper, the project and the product.
+    helper.household_ids = vec![shared];
+    project.household_ids = vec![shared];
+    product.producer_household_ids = vec![shared];
+    let mut surveys = Vec::new();
+    for laptop in [&team.a, &team.b] {
+        surveys.push(add_survey(laptop, shared));
+        let mut store = Store::open(laptop).unwrap();
+        store.save_helper(&helper).unwrap();
+        store.save_project(&project).unwrap();
+        store.save_product(&product).unwrap();
+        store.close().unwrap();
+    }
+    team.send(&team.a);
+    let report = team.send(&team.b);
+    assert_eq!(report[0].stats.clashes_kept, 4, "{:?}", report[0].stats);
+    let facts = clash_facts(&team.county);
+    let mut kinds: Vec<ClashKind> = facts.iter().map(|f| f.0).collect();
+    kinds.sort_by_key(|k| format!("{k:?}"));
+    assert_eq!(
+        kinds,
+        vec![
+            ClashKind::HelperLink,
+            ClashKind::ProducerLink,
+            ClashKind::ProjectLink,
+            ClashKind::SurveyYear
+        ]
+    );
+    assert!(facts.iter().all(|f| f.3.len() == 2), "{facts:?}");
+    let survey_clash = facts.iter().find(|f| f.0 == ClashKind::SurveyYear).unwrap();
+    let (low, high) = (surveys[0].min(surveys[1]), surveys[0].max(surveys[1]));
+    assert_eq!(survey_clash.3, vec![(low, false), (high, true)]);
+    assert_eq!(survey_clash.2, Some(2026));
+    // Each clash reads in both languages, naming the household.
+    for clash in clashes(&team.county) {
+        let zh = dripline::i18n::Localize::localize(&clash, dripline::i18n::Lang::Zh);
+        let en = dripline::i18n::Localize::localize(&clash, dripline::i18n::Lang::En);
+        assert!(zh.contains("001") && en.contains("001"), "{zh} / {en}");
+    }
+
+    // Both laptops get both records and flag the same ones.
+    team.receive(&team.a);
+    team.receive(&team.b);
+    for laptop in [&team.a, &team.b] {
+        assert_eq!(clash_facts(laptop), facts, "{}", laptop.display());
+        // While the links clash, the household is still listed once by the helper, the project
+        // and the product; the two surveys of 2026 are both shown for a person to choose.
+        assert_eq!(
+            links_of(laptop, village, shared),
+            (2, 1, 1, 1),
+            "{}",
+            laptop.display()
+        );
+    }
+
+    // B keeps one record of each clash; the resolutions travel, and every device ends with
+    // one survey and one link of each kind.
+    {
+        let mut store = Store::open(&team.b).unwrap();
+        for clash in store.clashes().unwrap() {
+            let keep = clash.records.iter().find(|r| !r.flagged).unwrap().id;
+            store.keep_clash_record(clash.kind, keep).unwrap().unwrap();
+        }
+        assert!(store.clashes().unwrap().is_empty());
+        store.close().unwrap();
+    }
+    team.send(&team.b);
+    team.receive(&team.a);
+    for db in [&team.county, &team.a, &team.b] {
+        assert!(clashes(db).is_empty(), "{}", db.display());
+        assert_eq!(
+            links_of(db, village, shared),
+            (1, 1, 1, 1),
+            "{}",
+            db.display()
+        );
+        let kept = Store::open(db).unwrap().surveys_of(shared).unwrap();
+        assert_eq!(kept[0].id, low, "{}", db.display());
+    }
+}

@@ -198,15 +198,14 @@ fn list(clashes: &[Clash], db: &std::path::Path, json: bool, lang: Lang) -> Resu
         for r in &c.records {
             text.push_str(&format!("  {}\n", r.localize(lang)));
         }
-        match (c.kind, c.flagged(), &c.suggested_number) {
-            (ClashKind::HouseholdNumber, Some(flagged), Some(next)) => {
-                text.push_str(&format!(
-                    "  {}: dripline clashes resolve --db {db} --household {} --renumber {next}\n",
-                    lang.pick("改编号", "Renumber"),
-                    short_id(flagged.id)
-                ));
-            }
-            _ => {}
+        if let (ClashKind::HouseholdNumber, Some(flagged), Some(next)) =
+            (c.kind, c.flagged(), &c.suggested_number)
+        {
+            text.push_str(&format!(
+                "  {}: dripline clashes resolve --db {db} --household {} --renumber {next}\n",
+                lang.pick("改编号", "Renumber"),
+                short_id(flagged.id)
+            ));
         }
         if let Some(first) = c.records.first() {
             let what = match c.kind {

@@ -122,7 +122,7 @@ pub(crate) fn live_row<T>(
 }
 
 /// Link tables have two data columns: the owner (`columns[0]`) and the linked household
-/// (`columns[1]`). Returns owner → household ids for the live links matching `filter` (SQL over
+/// (`columns[1]`). Returns owner → household ids (each once) for the live links matching `filter` (SQL over
 /// the link table, `?1` bound to `arg`), in household-number order: the order the lists show,
 /// and one that does not depend on when or in which change a link was written.
 pub(crate) fn links(
@@ -138,7 +138,13 @@ pub(crate) fn links(
     })?;
     let mut map: HashMap<Uuid, Vec<Uuid>> = HashMap::new();
     for (owner, linked) in rows {
-        map.entry(owner).or_default().push(linked);
+        // Two laptops that both linked one household to one project leave two link records (a
+        // clash kept until a person tidies it, see `clashes.rs`): they say one thing, and the
+        // household is listed once. The rows come in household order, so a twin is adjacent.
+        let list = map.entry(owner).or_default();
+        if list.last() != Some(&linked) {
+            list.push(linked);
+        }
     }
     Ok(map)
 }

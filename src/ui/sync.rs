@@ -369,6 +369,15 @@ fn clashes_ui(
                         "Two laptops each created this village. Keep one: the other's households, helpers, projects and funds move into it, and no household is deleted; household numbers that then clash are listed here.",
                     ));
                 }
+                (
+                    ClashKind::HelperLink | ClashKind::ProjectLink | ClashKind::ProducerLink,
+                    ..,
+                ) => {
+                    ui.label(lang.pick(
+                        "同一关联在两台电脑上各录了一次，两条内容相同（列表中只算一次）；保留任意一条即可，不会丢失信息。",
+                        "The same link was entered on two laptops; both say the same thing (lists count it once). Keep either one: nothing is lost.",
+                    ));
+                }
                 _ => {}
             }
         });
