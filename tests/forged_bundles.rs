@@ -42,8 +42,8 @@ fn sha256_of(path: &Path) -> String {
     common::files::fingerprint_but_receipts(path)
 }
 
-/// The unauthorized refusals in a county's log of received bundles; 0 on a laptop, which keeps
-/// no such log.
+/// The unauthorized refusals in the log of received bundles (a county's, or a laptop's of the
+/// return bundles it refused).
 fn refusals_logged(path: &Path) -> i64 {
     let conn = rusqlite::Connection::open(path).unwrap();
     conn.query_row(
@@ -246,13 +246,12 @@ fn refused(
     };
     assert!(expect(&refusal.rule), "{what}: {refusal:?}");
     assert_eq!(sha256_of(db), before, "{what}: the database changed");
-    if county::is_county(&Store::open(db).unwrap()).unwrap() {
-        assert_eq!(
-            refusals_logged(db),
-            logged + 1,
-            "{what}: the refusal is not logged"
-        );
-    }
+    // The county and a laptop alike log the refusal: the one line written.
+    assert_eq!(
+        refusals_logged(db),
+        logged + 1,
+        "{what}: the refusal is not logged"
+    );
     let en = err.localize(Lang::En);
     let zh = err.localize(Lang::Zh);
     let file = bundle.file_name().unwrap().to_str().unwrap();
@@ -673,6 +672,17 @@ fn a_return_bundle_carries_only_the_laptops_village_and_its_own_acknowledgements
             w.import(&w.a, &bundle)
         });
     }
+    // The laptop's status (what `bundle status` and the sync screen show) lists the three
+    // refused return bundles, newest first, with their reason in both languages.
+    let refusals = dripline::sync::status::status(&Store::open(&w.a).unwrap())
+        .unwrap()
+        .refused;
+    assert_eq!(refusals.len(), 3, "{refusals:?}");
+    let reason = refusals[0].reason.as_ref().unwrap();
+    assert!(
+        reason.zh.contains("拒收") && reason.en.contains("ahead of this computer"),
+        "{reason:?}"
+    );
     // The genuine return bundle still goes in.
     let out = w.next_file("return");
     let mut store = Store::open(&w.county).unwrap();

@@ -211,7 +211,7 @@ fn hostile_bundles_are_refused_clearly_and_nothing_is_written() {
     let db = village_db(dir.path());
     let hostile = dir.path().join("hostile");
     std::fs::create_dir(&hostile).unwrap();
-    let before = std::fs::read(&db).unwrap();
+    let before = common::files::fingerprint_but_receipts(&db);
     let mut corpus: Vec<(PathBuf, &str)> = vec![
         (hostile.join("empty.dripline"), "不完整（文件被截断）"),
         (hostile.join("random.dripline"), "不是 Dripline 同步包"),
@@ -235,8 +235,23 @@ fn hostile_bundles_are_refused_clearly_and_nothing_is_written() {
         let words = refused(&["bundle", "import", "--db", s(&db), s(file)]);
         assert!(words.contains(expect), "{}: {words}", file.display());
     }
-    assert_eq!(std::fs::read(&db).unwrap(), before, "database unchanged");
+    // Nothing but the log of refused bundles changed, and each refusal is in it, by file name
+    // and with its reason, for `bundle status` and the sync screen.
+    assert_eq!(
+        common::files::fingerprint_but_receipts(&db),
+        before,
+        "database unchanged"
+    );
     assert_eq!(listing(dir.path()), files_before, "nothing written beside");
+    let status = common::cli::ok(&["bundle", "status", "--db", s(&db)]);
+    for (file, expect) in &corpus {
+        let name = file.file_name().unwrap().to_string_lossy();
+        let line = status
+            .lines()
+            .find(|l| l.contains(name.as_ref()))
+            .unwrap_or_else(|| panic!("{name} not in the status:\n{status}"));
+        assert!(line.contains(expect), "{line}");
+    }
 }
 
 #[test]

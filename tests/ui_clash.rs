@@ -118,7 +118,8 @@ fn keeping_only_one_household_of_a_clash_asks_a_second_click_and_can_be_cancelle
 }
 
 #[test]
-fn the_sync_screen_lists_bundles_not_yet_acknowledged_and_bundles_refused_with_the_reason() {
+fn the_sync_screen_lists_bundles_not_yet_acknowledged_and_bundles_refused_with_the_reason_on_laptop_and_county()
+ {
     let dir = tempfile::tempdir().unwrap();
     let team = Team::new(dir.path());
     team.create_household(&team.a, "121", "张三", 2);
@@ -127,6 +128,12 @@ fn the_sync_screen_lists_bundles_not_yet_acknowledged_and_bundles_refused_with_t
     let bytes = std::fs::read(&sent).unwrap();
     std::fs::write(&corrupt, &bytes[..bytes.len() / 2]).unwrap();
     assert!(team.import(&team.county, &[corrupt]).is_err());
+    // A return bundle the laptop refuses (cut short on the stick) is listed on the laptop.
+    let back = team.return_bundle();
+    let cut = dir.path().join("cut-return.dripline");
+    let bytes = std::fs::read(&back).unwrap();
+    std::fs::write(&cut, &bytes[..bytes.len() / 2]).unwrap();
+    assert!(team.import(&team.a, &[cut]).is_err());
 
     // The laptop: its bundle is waiting for the county's acknowledgement.
     let mut laptop = harness(&dir.path().join("data-a"), Some(team.a.clone()));
@@ -137,6 +144,8 @@ fn the_sync_screen_lists_bundles_not_yet_acknowledged_and_bundles_refused_with_t
     let name = sent.file_name().unwrap().to_str().unwrap();
     // Listed with its change range (the last export names it too).
     laptop.get_by_label_contains(&format!("{name} (变更号"));
+    laptop.get_by_label_contains("被拒收的数据包：1 个");
+    laptop.get_by_label_contains("cut-return.dripline：");
 
     // The county: the refused bundle, by name, with the reason.
     let mut county = harness(&dir.path().join("data-county"), Some(team.county.clone()));

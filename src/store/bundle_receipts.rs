@@ -1,7 +1,8 @@
-//! The county's log of bundles received: every bundle imported (or offered again) and every
-//! bundle refused, with the reason in both languages. A log kept beside the records, neither
-//! audited nor sent in a bundle; what the county's 收到的数据包 panel and `dripline county
-//! received` read, and `bundle status` and the sync screen list the refusals of.
+//! The log of bundles received: at the county every bundle imported (or offered again) and every
+//! bundle refused, on a laptop every return bundle refused, with the reason in both languages. A
+//! log kept beside the records, neither audited nor sent in a bundle; what the county's 收到的数据包
+//! panel and `dripline county received` read, and `bundle status` and the sync screen list the
+//! refusals of.
 
 use rusqlite::{Connection, params};
 

@@ -419,9 +419,10 @@ pub fn import_files(
     });
     conn.pragma_update(None, "cache_size", -crate::store::CACHE_KIB)
         .map_err(sql)?;
-    // A county logs what it refused (for `bundle status`, the sync screen and the received
-    // panel); a laptop's file stays byte-identical (the refusal is said when it happens).
-    if county && let Err(e) = &result {
+    // What was refused is logged (for `bundle status`, the sync screen and the county's received
+    // panel) after the refused import rolled back: the log line is the one thing written, on a
+    // laptop refusing a return bundle as on the county.
+    if let Err(e) = &result {
         match e {
             SyncError::PartlyRefused { refused, .. } => {
                 for e in refused {
@@ -446,9 +447,9 @@ fn receipt_header(header: &Header) -> ReceiptHeader {
     }
 }
 
-/// Logs a refused bundle in a county database, after the refused import rolled back: the file's name and hash, what its header says when it can be
-/// read ("unreadable" otherwise: no village), and the reason in both languages. Errors that are
-/// no bundle's fault are not logged.
+/// Logs a refused bundle, after the refused import rolled back: the file's name and hash, what
+/// its header says when it can be read ("unreadable" otherwise: no village), and the reason in
+/// both languages. Errors that are no bundle's fault are not logged.
 fn record_refusal(store: &mut Store, error: &SyncError) {
     let Some((file, code)) = error.refused_bundle() else {
         return;
