@@ -477,6 +477,13 @@ fn a_village_created_on_two_laptops_is_merged_into_one_with_every_household_kept
         .find(|c| c.kind == ClashKind::VillageCode)
         .expect("a village clash");
     assert_eq!(village_clash.records.len(), 2);
+    // Each village record says how many households it holds: what tells a person which to keep.
+    let mut counts: Vec<Option<i64>> = village_clash.records.iter().map(|r| r.households).collect();
+    counts.sort();
+    assert_eq!(counts, vec![Some(2), Some(2)]);
+    let line =
+        dripline::i18n::Localize::localize(&village_clash.records[0], dripline::i18n::Lang::Zh);
+    assert!(line.contains("（2 户）"), "{line}");
     // The command line offers the merge, ready to run.
     let county = team.county.to_str().unwrap();
     let words = ok(&["clashes", "--db", county, "--lang", "en"]);

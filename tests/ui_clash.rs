@@ -180,7 +180,10 @@ fn a_village_created_on_two_laptops_is_merged_from_the_sync_screen_and_the_merge
     let mut harness = harness(&dir.path().join("data"), Some(team.a.clone()));
     harness.run();
     wait_for_job(&mut harness);
-    click(&mut harness, "数据同步");
+    // Every screen says a clash waits, and leads to the sync screen.
+    harness.get_by_label_contains("编号重复 1 处待处理");
+    click(&mut harness, "去处理");
+    assert_eq!(harness.state().screen(), dripline::ui::Screen::Sync);
     assert!(shown(&harness, "编号重复（1）"));
     harness.get_by_label_contains("两台电脑都建了村");
     harness.get_by_label_contains("两台电脑各建了一次本村");
@@ -210,11 +213,13 @@ fn a_village_created_on_two_laptops_is_merged_from_the_sync_screen_and_the_merge
     assert_eq!(village_of(&harness, on_a), villages[0].id);
     assert_eq!(village_of(&harness, on_b), villages[0].id);
     assert!(shown(&harness, "编号重复（0）"));
+    click(&mut harness, "农户名册");
+    assert!(!shown(&harness, "去处理"));
 
     click(&mut harness, "撤销");
     assert_eq!(
         harness.state().store().unwrap().villages().unwrap().len(),
         2
     );
-    assert!(shown(&harness, "编号重复（1）"));
+    harness.get_by_label_contains("编号重复 1 处待处理");
 }

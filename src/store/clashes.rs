@@ -160,6 +160,9 @@ pub struct ClashRecord {
     /// The device that created the record (its first stamp), when it was stamped.
     pub device: Option<Uuid>,
     pub created_at: String,
+    /// Of a village: how many live households it holds (what tells a person which of two
+    /// village records their work is in).
+    pub households: Option<i64>,
 }
 
 /// A group of live records holding one natural key.
@@ -289,12 +292,22 @@ pub(crate) fn list(conn: &Connection) -> Result<Vec<Clash>> {
                 } else {
                     label
                 };
+                let households = if t == "village" {
+                    Some(conn.query_row(
+                        "SELECT count(*) FROM household WHERE village_id = ?1 AND deleted = 0",
+                        [&id],
+                        |r| r.get(0),
+                    )?)
+                } else {
+                    None
+                };
                 records.push(ClashRecord {
                     id: Uuid::parse_str(&id).unwrap_or_default(),
                     flagged,
                     label,
                     device: devices.stamp(conn, clock, device)?.map(|s| s.device),
                     created_at,
+                    households,
                 });
             }
             let mut clash = Clash {
@@ -401,6 +414,11 @@ impl Localize for ClashRecord {
             lang.pick("（无户主）", "(no head)").to_string()
         } else {
             self.label.clone()
+        };
+        let label = match (self.households, lang) {
+            (Some(n), Lang::Zh) => format!("{label}（{n} 户）"),
+            (Some(n), Lang::En) => format!("{label} ({n} households)"),
+            (None, _) => label,
         };
         match lang {
             Lang::Zh => format!(

@@ -79,8 +79,10 @@ pub(crate) fn write_village(tx: &Transaction, ctx: &ChangeContext, v: &Village) 
 }
 
 impl Store {
-    /// Live villages ordered by code; of two records with one code (a clash to merge), the
-    /// unflagged one first, so that every device shows the same one.
+    /// Live villages ordered by code. Of two records with one code (each laptop created the
+    /// village before they synced: a clash to merge), the one holding more households comes
+    /// first, so that a laptop opens on the record its own work is in rather than on the other
+    /// laptop's.
     pub fn villages(&self) -> Result<Vec<Village>> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT id, code, name, township, county, rural_population, is_demo, collective_income_yuan,
@@ -88,7 +90,25 @@ impl Store {
              FROM village WHERE deleted = 0 ORDER BY code, clash, id",
         )?;
         let rows = stmt.query_map([], village_from)?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        let mut villages: Vec<Village> = rows.collect::<rusqlite::Result<_>>()?;
+        if villages.windows(2).any(|w| w[0].code == w[1].code) {
+            let mut households = std::collections::HashMap::new();
+            for v in &villages {
+                let n: i64 = self.conn.query_row(
+                    "SELECT count(*) FROM household WHERE village_id = ?1 AND deleted = 0",
+                    [v.id.to_string()],
+                    |r| r.get(0),
+                )?;
+                households.insert(v.id, n);
+            }
+            // Stable: equal counts keep the unflagged record first.
+            villages.sort_by(|a, b| {
+                a.code
+                    .cmp(&b.code)
+                    .then(households[&b.id].cmp(&households[&a.id]))
+            });
+        }
+        Ok(villages)
     }
 
     /// The live village with this id.

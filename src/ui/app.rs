@@ -792,6 +792,10 @@ impl eframe::App for App {
             if unencrypted_real {
                 self.screens.encrypt.ui(ui, lang, &mut actions);
             }
+            let clashes = session.map_or(0, |s| s.clash_count);
+            if clashes > 0 && self.screen != Screen::Sync {
+                clash_banner_ui(ui, lang, clashes, &mut actions);
+            }
         });
 
         egui::CentralPanel::default().show(ui, |ui| match &self.session {
@@ -834,4 +838,25 @@ impl eframe::App for App {
             self.apply(action);
         }
     }
+}
+
+/// 编号重复 待处理: said on every screen but the sync screen (where they are resolved), because
+/// a clash hides nothing by itself and would otherwise go unnoticed after the import's notice.
+fn clash_banner_ui(ui: &mut egui::Ui, lang: Lang, clashes: usize, actions: &mut Vec<Action>) {
+    ui.horizontal_wrapped(|ui| {
+        ui.label(
+            RichText::new(match lang {
+                Lang::Zh => format!(
+                    "编号重复 {clashes} 处待处理：两台电脑录了同一户编号、同一年的数据或同一个村，两条都已保留。"
+                ),
+                Lang::En => format!(
+                    "{clashes} clash(es) to resolve: two laptops entered one household number, one year's record or the village itself; both records are kept."
+                ),
+            })
+            .color(super::widgets::WARN_AMBER),
+        );
+        if ui.button(lang.pick("去处理", "Resolve")).clicked() {
+            actions.push(Action::Navigate(Screen::Sync));
+        }
+    });
 }

@@ -27,8 +27,12 @@ pub struct Session {
     pub thresholds: Thresholds,
     /// The townships' three haves recorded in a county database (一低三有).
     pub township_facilities: Vec<TownshipFacilities>,
-    /// The bundles a county database received or refused, oldest first (a village logs none).
+    /// The bundles a county database received or refused, oldest first (a laptop logs the
+    /// return bundles it refused).
     pub bundle_receipts: Vec<BundleReceipt>,
+    /// How many natural-key clashes wait for a person (household 121 made on two laptops…):
+    /// every screen says so until they are resolved on the sync screen.
+    pub clash_count: usize,
     /// The clock's date at the last refresh: what "silent for N days" counts from.
     pub clock_today: NaiveDate,
     /// Bumped by every refresh: what caches derived from the view key on.
@@ -52,6 +56,7 @@ impl Session {
             thresholds: Thresholds::default(),
             township_facilities: Vec::new(),
             bundle_receipts: Vec::new(),
+            clash_count: 0,
             clock_today,
             generation: 0,
             undo_stack: Vec::new(),
@@ -95,6 +100,7 @@ impl Session {
         self.township_facilities = self.store.township_facilities()?;
         self.clock_today = clock_today;
         self.bundle_receipts = self.store.bundle_receipts()?;
+        self.clash_count = self.store.clashes()?.len();
         self.view = match self.village_id {
             Some(id) => Some(VillageView::load(&self.store, id, clock_today)?),
             None => None,
