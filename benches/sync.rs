@@ -108,6 +108,18 @@ fn village_round(c: &mut Criterion) {
     group.finish();
 }
 
+/// What this process has written to storage so far (Linux; 0 elsewhere): the write volume of a
+/// county import, which its time follows on a slow disk.
+fn bytes_written() -> u64 {
+    std::fs::read_to_string("/proc/self/io")
+        .ok()
+        .and_then(|io| {
+            io.lines()
+                .find_map(|l| l.strip_prefix("write_bytes: ")?.trim().parse().ok())
+        })
+        .unwrap_or(0)
+}
+
 fn county_import(c: &mut Criterion) {
     let counts: Vec<u32> = std::env::var("SYNC_BENCH_VILLAGES")
         .ok()
@@ -137,15 +149,17 @@ fn county_import(c: &mut Criterion) {
         for &n in &counts {
             let copy = dir.path().join(format!("county-once-{n}.sqlite"));
             std::fs::copy(&county, &copy).unwrap();
+            let written_before = bytes_written();
             let start = Instant::now();
             let mut store = Store::open(&copy).unwrap();
             import::import_files(&mut store, &bundles[..n as usize], &mut |_| {}).unwrap();
             store.close().unwrap();
             let elapsed = start.elapsed().as_secs_f64();
             println!(
-                "sync/county_import_{n}_villages (one run): {elapsed:.1} s, {:.0} ms per village, county file {} MB",
+                "sync/county_import_{n}_villages (one run): {elapsed:.1} s, {:.0} ms per village, county file {} MB, {} MB written",
                 elapsed * 1000.0 / f64::from(n),
-                reference::file_size(&copy) / 1_000_000
+                reference::file_size(&copy) / 1_000_000,
+                bytes_written().saturating_sub(written_before) / 1_000_000
             );
             if n == villages {
                 let csv_dir = dir.path().join("county-csv");

@@ -697,3 +697,52 @@ impl Counties {
         b_record(self, "household", self.households_b[0].id)
     }
 }
+
+#[test]
+fn a_forged_bundle_in_a_county_run_is_rolled_back_alone_and_the_bundles_around_it_stay_merged() {
+    let w = Counties::new();
+    // New work on both laptops, exported as ordinary bundles.
+    let new_a = household(w.households_a[0].village_id, "009");
+    let new_b = household(w.village_b.id, "019");
+    for (laptop, h) in [(&w.a, &new_a), (&w.b, &new_b)] {
+        let mut store = Store::open(laptop).unwrap();
+        store.save_household(h).unwrap();
+        store.close().unwrap();
+    }
+    let good_a = w.export(&w.a);
+    let good_b = w.export(&w.b);
+    // Between them, A's key signs an update of B's household.
+    let mut forged_payload = w.payload_of(&w.a);
+    let mut update = b_record(&w, "household", w.households_b[0].id);
+    let at = column(&forged_payload, "household", "address");
+    update.values[at] = Value::Text("forged".into());
+    push_restamped(&mut forged_payload, "household", update);
+    let forged = w.forge(&w.a, &forged_payload, Some(w.county_recipient()));
+
+    let mut store = Store::open(&w.county).unwrap();
+    let result = import::import_files(
+        &mut store,
+        &[good_a.clone(), forged.clone(), good_b.clone()],
+        &mut |_| {},
+    );
+    let Err(SyncError::PartlyRefused { imported, refused }) = result else {
+        panic!("one refused, two merged: {result:?}");
+    };
+    assert_eq!(imported.len(), 2);
+    assert_eq!(refused.len(), 1);
+    assert!(matches!(&refused[0], SyncError::Unauthorized { file, .. } if *file == forged));
+    for h in [&new_a, &new_b] {
+        assert_eq!(
+            store.household_record(h.id).unwrap().household.number,
+            h.number
+        );
+    }
+    let address = store
+        .household_record(w.households_b[0].id)
+        .unwrap()
+        .household
+        .address;
+    assert_ne!(address, "forged");
+    store.close().unwrap();
+    assert_eq!(refusals_logged(&w.county), 1);
+}

@@ -139,6 +139,12 @@ fn create_reference_tables(reference: &Path) {
                 .unwrap()
                 .map(Result::unwrap)
                 .collect();
+            // The clash flag is the sync's own bookkeeping (not a data column): the unique
+            // indexes hold over every live row here, and the index of flagged rows is dropped.
+            if sql.contains("WHERE clash = 1") {
+                continue;
+            }
+            let sql = sql.replace(" AND clash = 0", "");
             if over.iter().all(|c| csv_columns.contains(&c.as_str())) {
                 conn.execute_batch(&sql).unwrap();
             }

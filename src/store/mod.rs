@@ -424,6 +424,15 @@ pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 pub(crate) const CACHE_KIB: i64 = 64 * 1024;
 /// The page cache while many bundles merge in one transaction: the indexes of a whole county.
 pub(crate) const BULK_CACHE_KIB: i64 = 2 * 1024 * 1024;
+/// SQLite's automatic checkpoint, in pages of the write-ahead log, for an open database
+/// (SQLite's default: about 4 MB).
+pub(crate) const WAL_AUTOCHECKPOINT_PAGES: i64 = 1000;
+/// The same while a run of bundles merges, one commit per bundle: about 256 MB. A county bundle
+/// touches index pages all over a file of a gigabyte or more; checkpointing every 4 MB copies
+/// and syncs those scattered pages into the main file after nearly every bundle, a cost that
+/// grows with the county. Commits stay synced into the log (a crash or power cut loses no merged
+/// bundle); the log is folded into the file once at the end of the run.
+pub(crate) const BULK_WAL_AUTOCHECKPOINT_PAGES: i64 = 64 * 1024;
 
 /// The audit actor of a change made before anyone said who is working.
 pub const UNKNOWN_ACTOR: &str = "未指定/unknown";
