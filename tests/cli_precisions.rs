@@ -479,3 +479,72 @@ fn unknown_villages_non_databases_and_a_missing_mode_are_refused() {
         "{help}"
     );
 }
+
+/// A Sichuan village whose households' latest incomes are of 2025, a year without a monitoring
+/// threshold in the defaults (2024's 7,300 is used), and of 2024, which has one.
+fn village_of_2025(path: &Path) {
+    let today = chrono::Local::now().date_naive();
+    let mut store = Store::open_or_create(path).unwrap();
+    let v = village();
+    store.save_village(&v).unwrap();
+    for (k, (number, year)) in [("001", 2025), ("002", 2024)].into_iter().enumerate() {
+        let mut h = household(v.id, number);
+        h.status = HouseholdStatus::Exited { year: 2019 };
+        store.save_household(&h).unwrap();
+        let head = Member {
+            joined_on: Some(NaiveDate::from_ymd_opt(2016, 1, 1).unwrap()),
+            ..member(h.id, &format!("王{number}"), Relation::Head, k as u32 + 1)
+        };
+        store.save_member(&head, today).unwrap();
+        // 5,000 + 1,200 + 800 − 400 = 6,600 a head: above 1.5 × 4,000, below 7,300.
+        store
+            .save_income(&income(h.id, year, 5000.0), today)
+            .unwrap();
+    }
+    store.close().unwrap();
+}
+
+#[test]
+fn a_year_without_a_monitoring_threshold_is_said_by_check_assess_and_precisions() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("village.sqlite");
+    village_of_2025(&path);
+    let db = path.to_str().unwrap();
+    let zh = "2025年无监测标准，暂按2024年";
+    let en = "No monitoring threshold for 2025; using 2024's";
+
+    let check = json(&["check", "--db", db, "--json"]);
+    let said: Vec<&Value> = check
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["kind"] == "no_monitoring_threshold")
+        .collect();
+    assert_eq!(said.len(), 1, "{check}");
+    assert_eq!(said[0]["message"], zh);
+    assert_eq!(said[0]["year"], 2025);
+    assert!(common::cli::ok(&["check", "--db", db]).contains(zh));
+    assert!(common::cli::ok(&["check", "--db", db, "--lang", "en"]).contains(en));
+
+    let assess = json(&["assess", "--db", db, "--json"]);
+    let rows = assess.as_array().unwrap();
+    let row = |n: &str| rows.iter().find(|r| r["household_number"] == n).unwrap();
+    assert_eq!(row("001")["threshold_warning"], zh);
+    assert_eq!(row("001")["warning_yuan"], 7300.0);
+    assert!(
+        row("002")["threshold_warning"].is_null(),
+        "2024 has its own"
+    );
+    // Within the year's band, not "above the line" as the 2020 line alone would have it.
+    assert_eq!(row("001")["standing"], "边缘（超过标准但在监测范围内）");
+    assert!(common::cli::ok(&["assess", "--db", db]).contains(zh));
+
+    let precisions = json(&["precisions", "--db", db, "--json"]);
+    let village = &precisions.as_array().unwrap()[0];
+    assert_eq!(village["threshold_warnings"][0]["message"], zh);
+    assert_eq!(list(village, "threshold_warnings").len(), 1);
+    // Both exited households are at risk against their year's threshold.
+    assert_eq!(list(&village["results"], "at_risk").len(), 2);
+    let text = common::cli::ok(&["precisions", "--db", db, "--lang", "en"]);
+    assert!(text.contains(en), "{text}");
+}

@@ -372,6 +372,10 @@ fn village_json(e: &VillageView, lang: Lang) -> Value {
         "village_code": e.village.code,
         "village_name": e.village.name,
         "evaluated_on": e.today.to_string(),
+        "threshold_warnings": e.precisions.threshold_warnings.iter().map(|w| json!({
+            "year": w.year,
+            "message": w.localize(lang),
+        })).collect::<Vec<_>>(),
         "targets": targets,
         "projects": projects,
         "funds": funds,
@@ -393,6 +397,9 @@ fn village_text(out: &mut String, e: &VillageView, lang: Lang) {
         e.today
     )
     .expect("writing to a String");
+    for w in &e.precisions.threshold_warnings {
+        writeln!(out, "⚠ {}", w.localize(lang)).expect("writing to a String");
+    }
     let household = |out: &mut String, h: &HouseholdRef, reason: &str| {
         let head = h
             .head_name

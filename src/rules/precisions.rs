@@ -246,7 +246,7 @@ pub fn targets(inputs: &PrecisionInputs) -> TargetsPanel {
                 household: HouseholdRef::of(rec),
                 year: f.year,
                 per_capita_yuan: f.per_capita_yuan,
-                warning_line_yuan: income::warning_line(f.line_yuan, t),
+                warning_line_yuan: f.warning_yuan,
             })
         })
         .collect();
@@ -736,7 +736,7 @@ pub fn results(inputs: &PrecisionInputs) -> ResultsPanel {
                     reasons.push(AtRiskReason::LatestIncome {
                         year: f.year,
                         per_capita_yuan: f.per_capita_yuan,
-                        warning_line_yuan: income::warning_line(f.line_yuan, t),
+                        warning_line_yuan: f.warning_yuan,
                     });
                 }
                 for visit in visits_of.get(&rec.household.id).into_iter().flatten() {
@@ -769,6 +769,10 @@ pub fn results(inputs: &PrecisionInputs) -> ResultsPanel {
 /// The six panels of one village.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Precisions {
+    /// The latest income years of the village (the years its marginal and unstable households
+    /// are judged on) that have no monitoring threshold of their own: said on the panels that
+    /// judge them (扶持对象精准, 脱贫成效精准).
+    pub threshold_warnings: Vec<income::MissingThreshold>,
     pub targets: TargetsPanel,
     pub projects: ProjectsPanel,
     pub funds: FundsPanel,
@@ -779,6 +783,13 @@ pub struct Precisions {
 
 pub fn evaluate(inputs: &PrecisionInputs) -> Precisions {
     Precisions {
+        threshold_warnings: inputs.lines.missing_for(
+            inputs
+                .records
+                .iter()
+                .filter_map(|r| r.latest_income().map(|i| i.year)),
+            inputs.thresholds,
+        ),
         targets: targets(inputs),
         projects: projects(inputs),
         funds: funds(inputs),

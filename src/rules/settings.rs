@@ -13,7 +13,9 @@ use crate::model::{PovertyLine, Thresholds};
 /// line or a threshold, however small, changes the tag.
 pub fn settings_tag(lines: &PovertyLines, thresholds: &Thresholds) -> String {
     let mut hasher = Sha256::new();
+    hasher.update(lines.province().as_bytes());
     for row in lines.rows() {
+        hasher.update(row.province.as_bytes());
         hasher.update(row.year.to_le_bytes());
         hasher.update(row.line_yuan.to_bits().to_le_bytes());
     }
@@ -25,6 +27,7 @@ pub fn settings_tag(lines: &PovertyLines, thresholds: &Thresholds) -> String {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SettingField {
     Year,
+    Province,
     LineYuan,
     MarginalFactor,
     MaxIncidencePercent,
@@ -47,9 +50,16 @@ fn within(
     }
 }
 
-/// A year's line: a plausible year, and a yearly amount between 1 and 20,000 yuan.
+/// A year's line or threshold: a plausible year, a province code (or none: national), and a
+/// yearly amount between 1 and 20,000 yuan.
 pub fn validate_poverty_line(line: &PovertyLine) -> Vec<(SettingField, Problem)> {
     let mut problems = Vec::new();
+    if !line.province.is_empty() && !super::registry::is_province_code(&line.province) {
+        problems.push((
+            SettingField::Province,
+            Problem::UnknownProvince(line.province.clone()),
+        ));
+    }
     within(
         &mut problems,
         SettingField::Year,
@@ -116,24 +126,29 @@ mod tests {
     #[test]
     fn the_default_thresholds_and_the_2020_line_pass() {
         assert!(validate_thresholds(&Thresholds::default()).is_empty());
-        let line = PovertyLine {
-            year: 2020,
-            line_yuan: 4000.0,
-        };
-        assert!(validate_poverty_line(&line).is_empty());
+        for line in crate::model::default_poverty_lines() {
+            assert!(validate_poverty_line(&line).is_empty(), "{line:?}");
+        }
     }
 
     #[test]
     fn typing_errors_are_caught_field_by_field() {
         let line = PovertyLine {
-            year: 20,
-            line_yuan: 40_000.0,
+            province: "16".into(),
+            ..PovertyLine::national(20, 40_000.0)
         };
         let fields: Vec<SettingField> = validate_poverty_line(&line)
             .into_iter()
             .map(|(f, _)| f)
             .collect();
-        assert_eq!(fields, [SettingField::Year, SettingField::LineYuan]);
+        assert_eq!(
+            fields,
+            [
+                SettingField::Province,
+                SettingField::Year,
+                SettingField::LineYuan
+            ]
+        );
 
         let t = Thresholds {
             marginal_factor: 15.0,

@@ -165,6 +165,8 @@ impl MigrationChange {
 pub fn added_columns(table: &str) -> &'static [&'static str] {
     match table {
         "member" => &["joined_on", "join_reason", "left_on", "leave_reason"],
+        // Issue 16, migration 14: the province and the source of each figure.
+        "poverty_line" => &["province", "source"],
         _ => &[],
     }
 }
@@ -173,6 +175,7 @@ pub fn added_columns(table: &str) -> &'static [&'static str] {
 pub fn added_column_default(column: &str) -> Value {
     match column {
         "join_reason" => Value::Text("registered".into()),
+        "province" | "source" => Value::Text(String::new()),
         _ => Value::Null,
     }
 }
