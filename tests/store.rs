@@ -833,3 +833,108 @@ fn migration_14_keeps_each_line_names_its_source_and_adds_the_monitoring_thresho
         id_of_2024(&Connection::open(&fresh_path).unwrap())
     );
 }
+
+/// A file of schema 14 (before monitoring cases) made by the app itself: the records, then the
+/// case table taken away and the version set back, as the app of schema 14 left it.
+fn as_schema_14(path: &std::path::Path) {
+    let conn = Connection::open(path).unwrap();
+    let empty: i64 = conn
+        .query_row("SELECT count(*) FROM monitoring_case", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(empty, 0);
+    conn.execute_batch("DROP TABLE monitoring_case; PRAGMA user_version = 14;")
+        .unwrap();
+}
+
+#[test]
+fn migration_15_makes_each_monitored_household_an_open_case_from_the_day_its_status_was_set() {
+    use dripline::model::{DiscoverySource, MonitoredKind};
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("v14.sqlite");
+    let (v, marginal, later, registered) = {
+        let mut store = Store::open_or_create(&path).unwrap();
+        store.set_actor("张书记");
+        let v = village();
+        store.save_village(&v).unwrap();
+        // 001 entered as monitored (marginal); 002 registered, set to sudden hardship later by
+        // 李主任; 003 stays registered.
+        let mut a = household(v.id, "001");
+        a.status = HouseholdStatus::Monitored {
+            kind: MonitoredKind::Marginal,
+        };
+        store.save_household(&a).unwrap();
+        let mut b = household(v.id, "002");
+        store.save_household(&b).unwrap();
+        let c = household(v.id, "003");
+        store.save_household(&c).unwrap();
+        store.set_actor("李主任");
+        b.status = HouseholdStatus::Monitored {
+            kind: MonitoredKind::SuddenHardship,
+        };
+        store.save_household(&b).unwrap();
+        store.close().unwrap();
+        (v, a.id, b.id, c.id)
+    };
+    // The changes dated as they were made: 001 created on 2025-06-01 (with the others), 002's
+    // status set on 2025-09-15.
+    {
+        let conn = Connection::open(&path).unwrap();
+        let last: i64 = conn
+            .query_row("SELECT max(n) FROM change_log", [], |r| r.get(0))
+            .unwrap();
+        conn.execute(
+            "UPDATE change_log SET at = '2025-06-01T09:00:00.000Z' WHERE n < ?1",
+            [last],
+        )
+        .unwrap();
+        conn.execute(
+            "UPDATE change_log SET at = '2025-09-15T09:00:00.000Z' WHERE n = ?1",
+            [last],
+        )
+        .unwrap();
+    }
+    as_schema_14(&path);
+    let audit_before = {
+        let conn = Connection::open(&path).unwrap();
+        let n: i64 = conn
+            .query_row("SELECT count(*) FROM change_log", [], |r| r.get(0))
+            .unwrap();
+        n
+    };
+    let store = Store::open(&path).unwrap();
+    assert_eq!(store.schema_version().unwrap(), schema::latest_version());
+    assert!(store.integrity_check().unwrap().is_empty());
+    let day = |m, d| chrono::NaiveDate::from_ymd_opt(2025, m, d).unwrap();
+    let a = store.cases_of(marginal).unwrap();
+    assert_eq!(a.len(), 1);
+    assert_eq!(a[0].kind, MonitoredKind::Marginal);
+    assert_eq!(a[0].source, DiscoverySource::Unrecorded);
+    assert_eq!(a[0].discovered.on, day(6, 1));
+    assert_eq!(a[0].discovered.by, "张书记");
+    assert!(a[0].decision.is_none(), "an open case");
+    let b = store.cases_of(later).unwrap();
+    assert_eq!(b.len(), 1);
+    assert_eq!(b[0].kind, MonitoredKind::SuddenHardship);
+    assert_eq!(
+        (b[0].discovered.on, b[0].discovered.by.as_str()),
+        (day(9, 15), "李主任"),
+        "the day and person of the change that set the status"
+    );
+    assert!(store.cases_of(registered).unwrap().is_empty());
+    assert_eq!(store.village_workflow(v.id).unwrap().cases.len(), 2);
+    // On this laptop the migration is a change of its own, which the next export carries.
+    drop(store);
+    let conn = Connection::open(&path).unwrap();
+    let changes: i64 = conn
+        .query_row("SELECT count(*) FROM change_log", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(changes, audit_before + 1);
+    let stamped: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM monitoring_case WHERE sync_change IS NOT NULL",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(stamped, 2);
+}

@@ -353,6 +353,13 @@ pub struct Thresholds {
     /// must stay below these fractions (2%).
     pub max_wrong_exit_rate: f64,
     pub max_missed_rate: f64,
+    /// Monitoring cases: at most this many days from the first lead to the county's decision
+    /// (and from a risk-elimination proposal to its decision). One county: 15 calendar days.
+    pub case_deadline_days: u32,
+    /// Whether those days are working days (Monday to Friday; another province counts 20).
+    pub case_deadline_working_days: bool,
+    /// A public notice (公示) runs at least this many days, first and last day included.
+    pub notice_min_days: u32,
 }
 
 impl Default for Thresholds {
@@ -365,6 +372,9 @@ impl Default for Thresholds {
             visit_interval_days: 30,
             max_wrong_exit_rate: 0.02,
             max_missed_rate: 0.02,
+            case_deadline_days: 15,
+            case_deadline_working_days: false,
+            notice_min_days: 5,
         }
     }
 }

@@ -34,6 +34,8 @@ pub enum SettingField {
     SchoolAgeMin,
     SchoolAgeMax,
     VisitIntervalDays,
+    CaseDeadlineDays,
+    NoticeMinDays,
 }
 
 fn within(
@@ -78,7 +80,8 @@ pub fn validate_poverty_line(line: &PovertyLine) -> Vec<(SettingField, Problem)>
 }
 
 /// The thresholds: a warning band of 1 to 3 times the line, an incidence limit of at most 20%,
-/// school ages between 3 and 20 in order, and a visit interval of 1 to 366 days.
+/// school ages between 3 and 20 in order, a visit interval of 1 to 366 days, a monitoring case
+/// deadline of 1 to 366 days and a public notice of 1 to 60 days.
 pub fn validate_thresholds(t: &Thresholds) -> Vec<(SettingField, Problem)> {
     let mut problems = Vec::new();
     within(
@@ -115,6 +118,20 @@ pub fn validate_thresholds(t: &Thresholds) -> Vec<(SettingField, Problem)> {
         f64::from(t.visit_interval_days),
         1.0,
         366.0,
+    );
+    within(
+        &mut problems,
+        SettingField::CaseDeadlineDays,
+        f64::from(t.case_deadline_days),
+        1.0,
+        366.0,
+    );
+    within(
+        &mut problems,
+        SettingField::NoticeMinDays,
+        f64::from(t.notice_min_days),
+        1.0,
+        60.0,
     );
     problems
 }
@@ -156,6 +173,7 @@ mod tests {
             school_age_min: 12,
             school_age_max: 6,
             visit_interval_days: 0,
+            notice_min_days: 0,
             ..Thresholds::default()
         };
         let fields: Vec<SettingField> = validate_thresholds(&t)
@@ -168,7 +186,8 @@ mod tests {
                 SettingField::MarginalFactor,
                 SettingField::MaxIncidencePercent,
                 SettingField::SchoolAgeMax,
-                SettingField::VisitIntervalDays
+                SettingField::VisitIntervalDays,
+                SettingField::NoticeMinDays
             ]
         );
         let nan = Thresholds {

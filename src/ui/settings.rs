@@ -31,6 +31,9 @@ struct ThresholdsForm {
     school_age_min: String,
     school_age_max: String,
     visit_interval_days: String,
+    case_deadline_days: String,
+    case_deadline_working_days: bool,
+    notice_min_days: String,
     problems: Vec<(SettingField, String)>,
 }
 
@@ -42,6 +45,9 @@ impl ThresholdsForm {
             school_age_min: t.school_age_min.to_string(),
             school_age_max: t.school_age_max.to_string(),
             visit_interval_days: t.visit_interval_days.to_string(),
+            case_deadline_days: t.case_deadline_days.to_string(),
+            case_deadline_working_days: t.case_deadline_working_days,
+            notice_min_days: t.notice_min_days.to_string(),
             problems: Vec::new(),
         }
     }
@@ -66,6 +72,8 @@ impl ThresholdsForm {
         let school_min = number(&self.school_age_min, SettingField::SchoolAgeMin);
         let school_max = number(&self.school_age_max, SettingField::SchoolAgeMax);
         let visit_days = number(&self.visit_interval_days, SettingField::VisitIntervalDays);
+        let case_days = number(&self.case_deadline_days, SettingField::CaseDeadlineDays);
+        let notice_days = number(&self.notice_min_days, SettingField::NoticeMinDays);
         if !self.problems.is_empty() {
             return None;
         }
@@ -77,6 +85,9 @@ impl ThresholdsForm {
             school_age_min: whole(school_min),
             school_age_max: whole(school_max),
             visit_interval_days: whole(visit_days),
+            case_deadline_days: whole(case_days),
+            case_deadline_working_days: self.case_deadline_working_days,
+            notice_min_days: whole(notice_days),
             ..Thresholds::default()
         };
         self.problems = settings::validate_thresholds(&t)
@@ -241,7 +252,7 @@ impl SettingsScreen {
 
             ui.add_space(6.0);
             let province = lines.province();
-            egui::ScrollArea::vertical().id_salt("poverty_lines_scroll").max_height(230.0).show(ui, |ui| {
+            egui::ScrollArea::vertical().id_salt("poverty_lines_scroll").max_height(150.0).show(ui, |ui| {
             egui::Grid::new("poverty_lines")
                 .striped(true)
                 .num_columns(6)
@@ -305,6 +316,11 @@ impl SettingsScreen {
                 submit |= number_row(ui, lang.pick("义务教育起始年龄", "School age from"), &mut form.school_age_min, SettingField::SchoolAgeMin, p, lang, is_number, nan);
                 submit |= number_row(ui, lang.pick("义务教育截止年龄", "School age to"), &mut form.school_age_max, SettingField::SchoolAgeMax, p, lang, is_number, nan);
                 submit |= number_row(ui, lang.pick("走访间隔（天）", "Visit interval (days)"), &mut form.visit_interval_days, SettingField::VisitIntervalDays, p, lang, is_number, nan);
+                submit |= number_row(ui, lang.pick("监测对象从发现到县级审定的时限（天）", "Monitoring case: days from discovery to decision"), &mut form.case_deadline_days, SettingField::CaseDeadlineDays, p, lang, is_number, nan);
+                ui.label("");
+                ui.checkbox(&mut form.case_deadline_working_days, lang.pick("按工作日计算（周一至周五，不含法定节假日调整）", "Count working days (Monday to Friday; public holidays not known)"));
+                ui.end_row();
+                submit |= number_row(ui, lang.pick("公示期至少（天）", "Public notice at least (days)"), &mut form.notice_min_days, SettingField::NoticeMinDays, p, lang, is_number, nan);
             });
             if (ui.button(lang.pick("保存判定参数", "Save the thresholds")).clicked() || submit)
                 && let Some(t) = form.build(lang)
