@@ -12,6 +12,7 @@ mod demo;
 mod export;
 mod init;
 mod keys;
+mod monitoring;
 pub mod passphrase;
 mod precisions;
 mod print;
@@ -81,6 +82,10 @@ pub enum Command {
     /// Follow-up visits: `--due [--days N]` lists the households not visited within N days
     /// (default: the county's visit interval, 30), with their last visit or "never".
     Visits(visits::VisitsArgs),
+    /// Monitoring cases (防止返贫监测对象): `--db FILE [--village CODE] [--overdue] [--json]`
+    /// lists each case's kind, the step it waits for and its deadline; `--overdue` only those
+    /// past it.
+    Monitoring(monitoring::MonitoringArgs),
     /// Sync bundles: `export --db FILE --out BUNDLE [--full]`, `import --db FILE BUNDLE...`,
     /// `inspect BUNDLE` (manifest and checks, no import).
     Bundle(bundle::BundleArgs),
@@ -268,6 +273,7 @@ pub fn run(command: Command, lang: Lang) -> ExitCode {
         Command::Export(args) => export::run(args, lang, today),
         Command::Precisions(args) => precisions::run(args, lang, today),
         Command::Visits(args) => visits::run(args, lang, today),
+        Command::Monitoring(args) => monitoring::run(args, lang, today),
         Command::Print(args) => print::run(args, lang, today),
         Command::Bundle(args) => bundle::run(args, lang, today),
         Command::Clashes(args) => clashes::run(args, lang),
