@@ -24,6 +24,8 @@ pub enum Screen {
     Checks,
     Village,
     Precisions,
+    /// 防止返贫监测: the monitoring cases, their steps and deadlines, risk elimination.
+    Monitoring,
     /// The village registers: team and helpers, projects, funds, products and sales, trainings.
     Registers,
     /// The survey template, import of a filled survey, export of the register.

@@ -707,6 +707,7 @@ impl App {
             Screen::Households
             | Screen::Checks
             | Screen::Precisions
+            | Screen::Monitoring
             | Screen::Spreadsheets
             | Screen::Charts => {}
         }
