@@ -77,7 +77,9 @@ pub enum Command {
     /// behind them, as the window shows them. `--village CODE` for one village, `--json` for scripts.
     Precisions(precisions::PrecisionsArgs),
     /// Print a household's card (扶贫明白卡) or visit sheet as PDF:
-    /// `card|visit-sheet --db FILE --household NO --out FILE.pdf [--full-ids] [--force]`.
+    /// `card|visit-sheet --db FILE --household NO --out FILE.pdf [--full-ids] [--force]`; the
+    /// village's public notice of monitoring cases (公示名单): `notice --db FILE [--village CODE]
+    /// --out FILE.pdf|FILE.xlsx`.
     Print(print::PrintArgs),
     /// Follow-up visits: `--due [--days N]` lists the households not visited within N days
     /// (default: the county's visit interval, 30), with their last visit or "never".

@@ -659,6 +659,90 @@ pub fn assess_elimination(
     }
 }
 
+/// What a public notice (公示名单) says of one case. By law a notice shows only the name, the
+/// household size, the decision and its reason, and the dates: never an ID number, a phone, a bank
+/// account or a health condition. The reason is therefore the kind's, never the risk as typed
+/// (which often names an illness).
+#[derive(Debug, Clone, PartialEq)]
+pub struct NoticeEntry {
+    pub case_id: uuid::Uuid,
+    pub name: String,
+    pub household_size: usize,
+    /// Admission (纳入监测) or risk elimination (风险消除).
+    pub elimination: bool,
+    pub kind: crate::model::MonitoredKind,
+    /// The notice's first and last day, once recorded.
+    pub notice: Option<(NaiveDate, NaiveDate)>,
+}
+
+impl NoticeEntry {
+    pub fn decision(&self, lang: Lang) -> String {
+        match (self.elimination, lang) {
+            (false, Lang::Zh) => format!("拟纳入防止返贫监测（{}）", self.kind.label(lang)),
+            (false, Lang::En) => format!("To be monitored ({})", self.kind.label(lang)),
+            (true, Lang::Zh) => "拟消除返贫致贫风险".into(),
+            (true, Lang::En) => "Risk to be declared eliminated".into(),
+        }
+    }
+
+    pub fn reason(&self, lang: Lang) -> &'static str {
+        use crate::model::MonitoredKind::*;
+        match (self.elimination, self.kind) {
+            (true, _) => lang.pick(
+                "收入稳定高于监测标准，“三保障”和饮水安全有保障",
+                "Income stably above the monitoring threshold; 三保障 and drinking water secured",
+            ),
+            (false, UnstableExited) => lang.pick(
+                "脱贫后收入不稳定，存在返贫风险",
+                "Exited, but the income is unstable: at risk of returning to poverty",
+            ),
+            (false, Marginal) => lang.pick(
+                "收入接近监测标准，存在致贫风险",
+                "Income close to the monitoring threshold: at risk of poverty",
+            ),
+            (false, SuddenHardship) => {
+                lang.pick("因突发事件导致生活严重困难", "Sudden severe hardship")
+            }
+        }
+    }
+}
+
+/// The cases a village posts now: reviewed by the village (民主评议) and not yet by the township,
+/// for admission or for risk elimination, in household order. `records` are the village's
+/// households (their heads' names and sizes).
+pub fn notice_entries(records: &[HouseholdRecord], cases: &[MonitoringCase]) -> Vec<NoticeEntry> {
+    records
+        .iter()
+        .flat_map(|rec| {
+            cases
+                .iter()
+                .filter(move |c| c.household_id == rec.household.id)
+                .filter_map(move |c| {
+                    let e = &c.elimination;
+                    let (elimination, notice) =
+                        if c.village_review.is_some() && c.township_review.is_none() {
+                            (false, &c.notice)
+                        } else if e.village_review.is_some() && e.township_review.is_none() {
+                            (true, &e.notice)
+                        } else {
+                            return None;
+                        };
+                    Some(NoticeEntry {
+                        case_id: c.id,
+                        name: rec
+                            .head()
+                            .map(|m| m.name.clone())
+                            .unwrap_or_else(|| rec.household.number.clone()),
+                        household_size: rec.size(),
+                        elimination,
+                        kind: c.kind,
+                        notice: notice.as_ref().map(|n| (n.start, n.end)),
+                    })
+                })
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -775,6 +859,43 @@ mod tests {
             (d.awaiting, d.due),
             (StepKind::EliminationDecision, date(2025, 12, 16))
         );
+    }
+
+    #[test]
+    fn the_notice_lists_the_cases_between_village_and_township_review_without_their_risk() {
+        let mut rec = household("001", HouseholdStatus::Exited { year: 2019 });
+        add_adults(&mut rec, 3);
+        let mut reviewed = found();
+        reviewed.household_id = rec.household.id;
+        reviewed.home_visit = at(date(2025, 3, 4), "张书记");
+        reviewed.village_review = at(date(2025, 3, 5), "张书记");
+        let mut just_found = found();
+        just_found.household_id = rec.household.id;
+        let mut decided_case = decided();
+        decided_case.household_id = rec.household.id;
+        let mut eliminating = decided();
+        eliminating.household_id = rec.household.id;
+        eliminating.elimination.proposed = at(date(2025, 12, 1), "张书记");
+        eliminating.elimination.village_review = at(date(2025, 12, 2), "张书记");
+        let entries = notice_entries(
+            std::slice::from_ref(&rec),
+            &[
+                reviewed.clone(),
+                just_found,
+                decided_case,
+                eliminating.clone(),
+            ],
+        );
+        let ids: Vec<_> = entries.iter().map(|e| (e.case_id, e.elimination)).collect();
+        assert_eq!(ids, [(reviewed.id, false), (eliminating.id, true)]);
+        assert_eq!(entries[0].household_size, 3);
+        assert_eq!(
+            entries[0].decision(Lang::Zh),
+            "拟纳入防止返贫监测（突发严重困难户）"
+        );
+        // The reason is the kind's: the risk as typed (户主重病住院) names an illness.
+        assert_eq!(entries[0].reason(Lang::Zh), "因突发事件导致生活严重困难");
+        assert!(!entries[0].reason(Lang::Zh).contains("病"));
     }
 
     #[test]
