@@ -673,6 +673,56 @@ fn monitoring_lists_the_cases_of_each_village_and_the_overdue_ones() {
         "{en}"
     );
 
+    // The six precisions count the cases (脱贫成效精准), and the county table has their columns.
+    let precisions = json(&[
+        "precisions",
+        "--db",
+        db,
+        "--json",
+        "--village",
+        "510824105201",
+    ]);
+    let m = &precisions.as_array().unwrap()[0]["results"]["monitoring"];
+    assert_eq!(
+        (
+            &m["cases"],
+            &m["identifying"],
+            &m["monitored"],
+            &m["overdue"]
+        ),
+        (
+            &Value::from(2),
+            &Value::from(1),
+            &Value::from(1),
+            &Value::from(1)
+        ),
+        "{m}"
+    );
+    let panels = text(&dripline(&["precisions", "--db", db, "--village", "510824105201"]).stdout);
+    assert!(
+        panels.contains("监测对象 2 个：脱贫不稳定户 0，边缘易致贫户 0，突发严重困难户 2"),
+        "{panels}"
+    );
+    assert!(panels.contains("超过办理时限 1；"), "{panels}");
+    let summary = json(&["county", "summary", "--db", db, "--json"]);
+    let levels: Vec<&Value> = summary["lines"]
+        .as_array()
+        .map(|a| a.iter().collect())
+        .unwrap_or_else(|| panic!("{summary}"));
+    let county = levels
+        .iter()
+        .find(|l| l["level"] == "county")
+        .unwrap_or_else(|| panic!("{summary}"));
+    assert_eq!(
+        (
+            &county["cases_open"],
+            &county["cases_overdue"],
+            &county["eliminated_this_year"]
+        ),
+        (&Value::from(3), &Value::from(1), &Value::from(0)),
+        "{county}"
+    );
+
     let unknown = dripline(&["monitoring", "--db", db, "--village", "510824105299"]);
     assert!(!unknown.status.success());
     assert!(text(&unknown.stderr).contains("510824105201"));

@@ -659,6 +659,112 @@ pub fn assess_elimination(
     }
 }
 
+/// A village's (or a county's) monitoring cases counted: by kind and by where they stand, past
+/// their deadline, and risks eliminated in the year of `today`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct CaseCounts {
+    /// By [`crate::model::MonitoredKind`]: 脱贫不稳定户, 边缘易致贫户, 突发严重困难户.
+    pub unstable_exited: usize,
+    pub marginal: usize,
+    pub sudden_hardship: usize,
+    /// Being identified (discovery to the county's decision).
+    pub identifying: usize,
+    /// Admitted, monitored and assisted, elimination not begun.
+    pub monitored: usize,
+    /// Risk elimination under way.
+    pub eliminating: usize,
+    /// Closed: eliminated (any year), or not admitted.
+    pub eliminated: usize,
+    pub not_admitted: usize,
+    pub overdue: usize,
+    /// Risk eliminated by a county decision dated in the year of `today`.
+    pub eliminated_this_year: usize,
+    /// The year of `today`.
+    pub year: i32,
+}
+
+impl CaseCounts {
+    pub fn of(cases: &[MonitoringCase], t: &Thresholds, today: NaiveDate) -> CaseCounts {
+        use crate::model::MonitoredKind::*;
+        let mut n = CaseCounts {
+            year: today.year(),
+            ..CaseCounts::default()
+        };
+        for c in cases {
+            match c.kind {
+                UnstableExited => n.unstable_exited += 1,
+                Marginal => n.marginal += 1,
+                SuddenHardship => n.sudden_hardship += 1,
+            }
+            match stage(c) {
+                Stage::Identifying { .. } => n.identifying += 1,
+                Stage::Monitored => n.monitored += 1,
+                Stage::Eliminating { .. } => n.eliminating += 1,
+                Stage::Eliminated => n.eliminated += 1,
+                Stage::NotAdmitted => n.not_admitted += 1,
+            }
+            n.overdue += usize::from(overdue(c, t, today).is_some());
+            n.eliminated_this_year += usize::from(
+                c.elimination
+                    .decision
+                    .as_ref()
+                    .is_some_and(|d| d.on.year() == today.year()),
+            );
+        }
+        n
+    }
+
+    pub fn total(&self) -> usize {
+        self.unstable_exited + self.marginal + self.sudden_hardship
+    }
+
+    /// Cases not closed: being identified, monitored, or being eliminated.
+    pub fn open(&self) -> usize {
+        self.identifying + self.monitored + self.eliminating
+    }
+
+    /// The counts in words, one sentence each: by kind, by step, overdue and eliminated.
+    pub fn sentences(&self, lang: Lang) -> [String; 3] {
+        let (n, year) = (self, self.year);
+        match lang {
+            Lang::Zh => [
+                format!(
+                    "监测对象 {} 个：脱贫不稳定户 {}，边缘易致贫户 {}，突发严重困难户 {}",
+                    n.total(),
+                    n.unstable_exited,
+                    n.marginal,
+                    n.sudden_hardship
+                ),
+                format!(
+                    "认定中 {}，已纳入监测 {}，风险消除办理中 {}，风险已消除 {}，不纳入 {}",
+                    n.identifying, n.monitored, n.eliminating, n.eliminated, n.not_admitted
+                ),
+                format!(
+                    "超过办理时限 {}；{year}年风险消除 {}",
+                    n.overdue, n.eliminated_this_year
+                ),
+            ],
+            Lang::En => [
+                format!(
+                    "{} monitoring cases: {} exited but unstable, {} marginal, {} sudden hardship",
+                    n.total(),
+                    n.unstable_exited,
+                    n.marginal,
+                    n.sudden_hardship
+                ),
+                format!(
+                    "{} being identified, {} monitored, {} being eliminated, {} eliminated, {} not admitted",
+                    n.identifying, n.monitored, n.eliminating, n.eliminated, n.not_admitted
+                ),
+                format!(
+                    "{} past their deadline; {} risks eliminated in {year}",
+                    n.overdue, n.eliminated_this_year
+                ),
+            ],
+        }
+    }
+}
+
 /// What a public notice (公示名单) says of one case. By law a notice shows only the name, the
 /// household size, the decision and its reason, and the dates: never an ID number, a phone, a bank
 /// account or a health condition. The reason is therefore the kind's, never the risk as typed
@@ -896,6 +1002,47 @@ mod tests {
         // The reason is the kind's: the risk as typed (户主重病住院) names an illness.
         assert_eq!(entries[0].reason(Lang::Zh), "因突发事件导致生活严重困难");
         assert!(!entries[0].reason(Lang::Zh).contains("病"));
+    }
+
+    #[test]
+    fn cases_are_counted_by_kind_step_deadline_and_year_of_elimination() {
+        let t = Thresholds::default();
+        let mut eliminated = decided();
+        eliminated.kind = MonitoredKind::Marginal;
+        eliminated.elimination = RiskElimination {
+            proposed: at(date(2025, 11, 1), "张书记"),
+            income_year: Some(2025),
+            village_review: at(date(2025, 11, 2), "张书记"),
+            notice: Some(PublicNotice {
+                start: date(2025, 11, 3),
+                end: date(2025, 11, 7),
+                by: "张书记".into(),
+            }),
+            township_review: at(date(2025, 11, 8), "李主任"),
+            decision: at(date(2025, 11, 10), "县"),
+        };
+        let mut last_year = eliminated.clone();
+        last_year.elimination.decision = at(date(2024, 12, 30), "县");
+        let mut refused = decided();
+        refused.admitted = false;
+        let cases = [found(), decided(), eliminated, last_year, refused];
+        let n = CaseCounts::of(&cases, &t, date(2025, 12, 1));
+        assert_eq!(
+            (n.sudden_hardship, n.marginal, n.unstable_exited, n.total()),
+            (3, 2, 0, 5)
+        );
+        assert_eq!(
+            (
+                n.identifying,
+                n.monitored,
+                n.eliminating,
+                n.eliminated,
+                n.not_admitted
+            ),
+            (1, 1, 0, 2, 1)
+        );
+        assert_eq!((n.open(), n.overdue, n.eliminated_this_year), (2, 1, 1));
+        assert_eq!(n.sentences(Lang::Zh)[2], "超过办理时限 1；2025年风险消除 1");
     }
 
     #[test]

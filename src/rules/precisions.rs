@@ -686,6 +686,8 @@ pub struct ResultsPanel {
     pub at_risk: Vec<AtRisk>,
     /// Poverty incidence against the threshold and the 一低五有 checklist.
     pub village: VillageAssessment,
+    /// The monitoring cases (防止返贫监测): exited households stay monitored.
+    pub cases: super::monitoring_cases::CaseCounts,
 }
 
 /// The income year an exit is assessed on: the latest with a record, else last calendar year
@@ -761,6 +763,7 @@ pub fn results(inputs: &PrecisionInputs) -> ResultsPanel {
         failing,
         at_risk,
         village: assess_village(inputs.village, records, t),
+        cases: super::monitoring_cases::CaseCounts::of(&inputs.workflow.cases, t, inputs.today),
     }
 }
 
@@ -1278,6 +1281,10 @@ pub struct Headline {
     pub wrongly_exited: usize,
     pub never_registered: usize,
     pub possibly_missed: usize,
+    /// Monitoring cases not closed, past their deadline, and risks eliminated this year.
+    pub cases_open: usize,
+    pub cases_overdue: usize,
+    pub eliminated_this_year: usize,
 }
 
 impl Precisions {
@@ -1315,6 +1322,9 @@ impl Precisions {
             // missed-assessment (漏评) rule looks at.
             never_registered: count(&|r| r.household.status.outside_registry()),
             possibly_missed: count(&|r| monitoring::possibly_missed(r, lines, t)),
+            cases_open: self.results.cases.open(),
+            cases_overdue: self.results.cases.overdue,
+            eliminated_this_year: self.results.cases.eliminated_this_year,
         }
     }
 }
@@ -1346,6 +1356,9 @@ impl Headline {
             wrongly_exited: 0,
             never_registered: 0,
             possibly_missed: 0,
+            cases_open: 0,
+            cases_overdue: 0,
+            eliminated_this_year: 0,
         };
         for h in villages {
             t.households += h.households;
@@ -1368,6 +1381,9 @@ impl Headline {
             t.wrongly_exited += h.wrongly_exited;
             t.never_registered += h.never_registered;
             t.possibly_missed += h.possibly_missed;
+            t.cases_open += h.cases_open;
+            t.cases_overdue += h.cases_overdue;
+            t.eliminated_this_year += h.eliminated_this_year;
         }
         t.incidence = crate::rules::village::poverty_incidence(t.poor_people, t.population);
         t

@@ -715,6 +715,13 @@ fn results(p: &Precisions, thresholds: &Thresholds, lang: Lang) -> Vec<Entry> {
             tone: Tone::Plain,
         });
     }
+    for (k, text) in r.cases.sentences(lang).into_iter().enumerate() {
+        let bad = k == 2 && r.cases.overdue > 0;
+        e.push(Entry::Note {
+            text,
+            tone: if bad { Tone::Bad } else { Tone::Plain },
+        });
+    }
     e.push(Entry::Note {
         text: labelled(
             lang,
