@@ -12,7 +12,7 @@ use common::window::{choose, click, harness, retype, shown, type_into};
 use common::*;
 use dripline::model::*;
 use dripline::store::Store;
-use dripline::ui::{App, Screen};
+use dripline::ui::{Action, App, Screen};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use uuid::Uuid;
@@ -131,6 +131,23 @@ fn a_case_goes_from_discovery_to_the_county_decision_and_on_to_risk_elimination(
 
     record(&mut harness, "村级民主评议", day(2));
     record(&mut harness, "村内公示", day(3));
+    // Reviewed by the village, not yet by the township: on the notice, printed from the screen
+    // (what its button emits once the save dialog has a path).
+    assert!(shown(&harness, "打印公示名单（PDF）"));
+    let pdf = dir.path().join("公示名单.pdf");
+    harness.state_mut().apply(Action::PrintNotice {
+        path: pdf.clone(),
+        xlsx: false,
+    });
+    harness.run();
+    harness.get_by_label_contains("已生成公示名单");
+    let text = common::files::pdf_file_text(&pdf);
+    assert!(text.contains("王德明"), "{text}");
+    assert!(text.contains("拟纳入防止返贫监测"), "{text}");
+    assert!(
+        !text.contains("医保部门预警"),
+        "the risk as typed is not posted: {text}"
+    );
     record(&mut harness, "乡镇审核", day(8));
     retype(&mut harness, "经办人", "县乡村振兴局 陈科长");
     record(&mut harness, "县级审定", day(10));

@@ -83,31 +83,12 @@ fn run_notice(t: NoticeTarget, lang: Lang, today: NaiveDate) -> Result<(), CliEr
     };
     let view = VillageView::load(&store, village.id, today)?;
     drop(store);
-    let entries =
-        crate::rules::monitoring_cases::notice_entries(&view.records, &view.workflow.cases);
-    let min_days = view.thresholds.notice_min_days;
-    if xlsx {
-        print::notice::write_notice_xlsx(
-            &t.out,
-            &view.village,
-            &entries,
-            min_days,
-            view.today,
-            lang,
-        )
-    } else {
-        print::notice::render_notice(&view.village, &entries, min_days, view.today, lang)
-            .and_then(|pdf| print::write_atomically(&t.out, &pdf))
-    }
-    .map_err(|e| print_error(e, lang))?;
-    emit(&match lang {
-        Lang::Zh => format!("已生成公示名单 {}：{} 户\n", t.out.display(), entries.len()),
-        Lang::En => format!(
-            "Wrote the notice {}: {} households\n",
-            t.out.display(),
-            entries.len()
-        ),
-    })
+    let households = crate::workspace::print::print_notice(&view, &t.out, xlsx, lang)
+        .map_err(|e| print_error(e, lang))?;
+    emit(&format!(
+        "{}\n",
+        crate::workspace::print::notice_written(&t.out, households, lang)
+    ))
 }
 
 #[derive(Debug, Args)]

@@ -81,6 +81,11 @@ pub enum Action {
         kind: PaperKind,
         path: PathBuf,
     },
+    /// Write the village's public notice of monitoring cases (公示名单), XLSX or PDF.
+    PrintNotice {
+        path: PathBuf,
+        xlsx: bool,
+    },
     /// Write the blank baseline-survey template.
     WriteSurveyTemplate(PathBuf),
     /// 备份: a verified copy of the open database into this folder (a USB stick).

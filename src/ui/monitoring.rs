@@ -140,6 +140,7 @@ impl MonitoringScreen {
             ),
         });
         widgets::threshold_warnings_ui(ui, &view.precisions.threshold_warnings, lang);
+        notice_buttons_ui(ui, lang, view, &mut actions);
         ui.columns(2, |columns| {
             egui::ScrollArea::vertical()
                 .id_salt("monitoring_cases")
@@ -561,4 +562,36 @@ fn elimination_ui(
             format!("{mark} {}{reasons}", item.criterion.label(lang)),
         );
     }
+}
+
+/// 打印公示名单: ask where to save the notice (PDF or XLSX), then leave the writing to the app.
+fn notice_buttons_ui(ui: &mut Ui, lang: Lang, view: &VillageView, actions: &mut Vec<Action>) {
+    use super::dialogs::{ChooserKind, FileName, FilePurpose, FileRequest};
+    ui.horizontal(|ui| {
+        for (xlsx, label, extension) in [
+            (
+                false,
+                lang.pick("打印公示名单（PDF）", "Print the notice (PDF)"),
+                "pdf",
+            ),
+            (
+                true,
+                lang.pick("公示名单（XLSX）", "The notice (XLSX)"),
+                "xlsx",
+            ),
+        ] {
+            if ui.button(label).clicked() {
+                let file_name = format!(
+                    "{}-{}.{extension}",
+                    lang.pick("公示名单", "notice"),
+                    view.village.name
+                );
+                let request =
+                    FileRequest::new(ChooserKind::Save, label, FilePurpose::PrintNotice { xlsx })
+                        .name(FileName::Exact(file_name))
+                        .filter(if xlsx { "XLSX" } else { "PDF" }, &[extension]);
+                actions.push(Action::ChooseFile(request));
+            }
+        }
+    });
 }
