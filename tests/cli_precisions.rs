@@ -479,3 +479,251 @@ fn unknown_villages_non_databases_and_a_missing_mode_are_refused() {
         "{help}"
     );
 }
+
+/// A Sichuan village whose households' latest incomes are of 2025, a year without a monitoring
+/// threshold in the defaults (2024's 7,300 is used), and of 2024, which has one.
+fn village_of_2025(path: &Path) {
+    let today = chrono::Local::now().date_naive();
+    let mut store = Store::open_or_create(path).unwrap();
+    let v = village();
+    store.save_village(&v).unwrap();
+    for (k, (number, year)) in [("001", 2025), ("002", 2024)].into_iter().enumerate() {
+        let mut h = household(v.id, number);
+        h.status = HouseholdStatus::Exited { year: 2019 };
+        store.save_household(&h).unwrap();
+        let head = Member {
+            joined_on: Some(NaiveDate::from_ymd_opt(2016, 1, 1).unwrap()),
+            ..member(h.id, &format!("王{number}"), Relation::Head, k as u32 + 1)
+        };
+        store.save_member(&head, today).unwrap();
+        // 5,000 + 1,200 + 800 − 400 = 6,600 a head: above 1.5 × 4,000, below 7,300.
+        store
+            .save_income(&income(h.id, year, 5000.0), today)
+            .unwrap();
+    }
+    store.close().unwrap();
+}
+
+#[test]
+fn a_year_without_a_monitoring_threshold_is_said_by_check_assess_and_precisions() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("village.sqlite");
+    village_of_2025(&path);
+    let db = path.to_str().unwrap();
+    let zh = "2025年无监测标准，暂按2024年";
+    let en = "No monitoring threshold for 2025; using 2024's";
+
+    let check = json(&["check", "--db", db, "--json"]);
+    let said: Vec<&Value> = check
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["kind"] == "no_monitoring_threshold")
+        .collect();
+    assert_eq!(said.len(), 1, "{check}");
+    assert_eq!(said[0]["message"], zh);
+    assert_eq!(said[0]["year"], 2025);
+    assert!(common::cli::ok(&["check", "--db", db]).contains(zh));
+    assert!(common::cli::ok(&["check", "--db", db, "--lang", "en"]).contains(en));
+
+    let assess = json(&["assess", "--db", db, "--json"]);
+    let rows = assess.as_array().unwrap();
+    let row = |n: &str| rows.iter().find(|r| r["household_number"] == n).unwrap();
+    assert_eq!(row("001")["threshold_warning"], zh);
+    assert_eq!(row("001")["warning_yuan"], 7300.0);
+    assert!(
+        row("002")["threshold_warning"].is_null(),
+        "2024 has its own"
+    );
+    // Within the year's band, not "above the line" as the 2020 line alone would have it.
+    assert_eq!(row("001")["standing"], "边缘（超过标准但在监测范围内）");
+    assert!(common::cli::ok(&["assess", "--db", db]).contains(zh));
+
+    let precisions = json(&["precisions", "--db", db, "--json"]);
+    let village = &precisions.as_array().unwrap()[0];
+    assert_eq!(village["threshold_warnings"][0]["message"], zh);
+    assert_eq!(list(village, "threshold_warnings").len(), 1);
+    // Both exited households are at risk against their year's threshold.
+    assert_eq!(list(&village["results"], "at_risk").len(), 2);
+    let text = common::cli::ok(&["precisions", "--db", db, "--lang", "en"]);
+    assert!(text.contains(en), "{text}");
+}
+
+/// A case of `household` found `ago` days before `today` by the first secretary; `decided`
+/// carries it through every step to the county's decision the day after.
+fn case_found(household: Uuid, today: NaiveDate, ago: i64, decided: bool) -> MonitoringCase {
+    let found = today - Duration::days(ago);
+    let next = |n: i64| {
+        Some(CaseStep {
+            on: found + Duration::days(n),
+            by: "张书记".into(),
+        })
+    };
+    MonitoringCase {
+        id: Uuid::new_v4(),
+        household_id: household,
+        kind: MonitoredKind::SuddenHardship,
+        source: DiscoverySource::DepartmentAlert,
+        risk: "医保部门预警：大额医疗支出".into(),
+        discovered: CaseStep {
+            on: found,
+            by: "张书记".into(),
+        },
+        home_visit: if decided { next(1) } else { None },
+        authorization_signed: decided,
+        village_review: if decided { next(2) } else { None },
+        notice: decided.then(|| PublicNotice {
+            start: found + Duration::days(3),
+            end: found + Duration::days(7),
+            by: "张书记".into(),
+        }),
+        township_review: if decided { next(8) } else { None },
+        decision: if decided { next(9) } else { None },
+        admitted: true,
+        elimination: RiskElimination::default(),
+    }
+}
+
+#[test]
+fn monitoring_lists_the_cases_of_each_village_and_the_overdue_ones() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("county.sqlite");
+    let today = chrono::Local::now().date_naive();
+    // Two villages, as a county database holds them: 柳池村 with a case 30 days old (overdue:
+    // 15 days by default) and one decided; 别村 with a case found 3 days ago.
+    let (old, recent) = {
+        let mut store = Store::open_or_create(&path).unwrap();
+        let mut ids = Vec::new();
+        for (k, (code, name)) in [("510824105201", "柳池村"), ("510824105202", "别村")]
+            .into_iter()
+            .enumerate()
+        {
+            let v = Village {
+                id: Uuid::new_v4(),
+                code: code.into(),
+                name: name.into(),
+                ..village()
+            };
+            store.save_village(&v).unwrap();
+            store
+                .save_team_member(&TeamMember {
+                    id: Uuid::new_v4(),
+                    village_id: v.id,
+                    name: "张书记".into(),
+                    role: TeamRole::FirstSecretary,
+                    unit: String::new(),
+                    phone: String::new(),
+                    term_start: today - Duration::days(400),
+                    term_end: None,
+                })
+                .unwrap();
+            let h = household(v.id, "001");
+            store.save_household(&h).unwrap();
+            let head = member(h.id, &format!("王{k}"), Relation::Head, k as u32 + 1);
+            store.save_member(&head, today).unwrap();
+            ids.push(h.id);
+        }
+        let old = case_found(ids[0], today, 30, false);
+        store.save_monitoring_case(&old, today).unwrap();
+        store
+            .save_monitoring_case(&case_found(ids[0], today, 40, true), today)
+            .unwrap();
+        let recent = case_found(ids[1], today, 3, false);
+        store.save_monitoring_case(&recent, today).unwrap();
+        store.close().unwrap();
+        (old, recent)
+    };
+    let db = path.to_str().unwrap();
+    let ids = |args: &[&str]| -> Vec<String> {
+        let mut all = vec!["monitoring", "--db", db, "--json"];
+        all.extend_from_slice(args);
+        json(&all)
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["case_id"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(ids(&[]).len(), 3);
+    assert_eq!(ids(&["--overdue"]), [old.id.to_string()]);
+    assert_eq!(ids(&["--village", "510824105202"]), [recent.id.to_string()]);
+    assert!(ids(&["--village", "510824105202", "--overdue"]).is_empty());
+
+    let rows = json(&["monitoring", "--db", db, "--json", "--overdue"]);
+    let row = &rows.as_array().unwrap()[0];
+    assert_eq!(row["village_code"], "510824105201");
+    assert_eq!(row["household_number"], "001");
+    assert_eq!(row["kind"], "sudden_hardship");
+    assert_eq!(row["source"], "department_alert");
+    assert_eq!(row["stage"], "identifying");
+    assert_eq!(row["stage_label"], "待入户核查（签授权书）");
+    assert_eq!(row["days_overdue"], 15);
+    let due = (today - Duration::days(15)).to_string();
+    assert_eq!(row["due"].as_str(), Some(due.as_str()));
+
+    let zh = text(&dripline(&["monitoring", "--db", db]).stdout);
+    assert!(zh.contains("已纳入监测，落实帮扶"), "{zh}");
+    assert!(zh.contains("已超15天"), "{zh}");
+    assert!(zh.contains("共 3 个监测对象，1 个超过办理时限"), "{zh}");
+    let en = text(&dripline(&["monitoring", "--db", db, "--overdue", "--lang", "en"]).stdout);
+    assert!(en.contains("Sudden severe hardship"), "{en}");
+    assert!(en.contains("15 days late"), "{en}");
+    assert!(
+        en.contains("1 monitoring cases, 1 past their deadline"),
+        "{en}"
+    );
+
+    // The six precisions count the cases (脱贫成效精准), and the county table has their columns.
+    let precisions = json(&[
+        "precisions",
+        "--db",
+        db,
+        "--json",
+        "--village",
+        "510824105201",
+    ]);
+    let m = &precisions.as_array().unwrap()[0]["results"]["monitoring"];
+    assert_eq!(
+        (
+            &m["cases"],
+            &m["identifying"],
+            &m["monitored"],
+            &m["overdue"]
+        ),
+        (
+            &Value::from(2),
+            &Value::from(1),
+            &Value::from(1),
+            &Value::from(1)
+        ),
+        "{m}"
+    );
+    let panels = text(&dripline(&["precisions", "--db", db, "--village", "510824105201"]).stdout);
+    assert!(
+        panels.contains("监测对象 2 个：脱贫不稳定户 0，边缘易致贫户 0，突发严重困难户 2"),
+        "{panels}"
+    );
+    assert!(panels.contains("超过办理时限 1；"), "{panels}");
+    let summary = json(&["county", "summary", "--db", db, "--json"]);
+    let levels: Vec<&Value> = summary["lines"]
+        .as_array()
+        .map(|a| a.iter().collect())
+        .unwrap_or_else(|| panic!("{summary}"));
+    let county = levels
+        .iter()
+        .find(|l| l["level"] == "county")
+        .unwrap_or_else(|| panic!("{summary}"));
+    assert_eq!(
+        (
+            &county["cases_open"],
+            &county["cases_overdue"],
+            &county["eliminated_this_year"]
+        ),
+        (&Value::from(3), &Value::from(1), &Value::from(0)),
+        "{county}"
+    );
+
+    let unknown = dripline(&["monitoring", "--db", db, "--village", "510824105299"]);
+    assert!(!unknown.status.success());
+    assert!(text(&unknown.stderr).contains("510824105201"));
+}

@@ -429,3 +429,189 @@ fn cli_refuses_an_unknown_household_and_an_existing_file() {
     assert!(out.status.success(), "{}", out_text(&out.stderr));
     assert!(squeeze(&pdf_text(&std::fs::read(&card).unwrap())).contains("王建国"));
 }
+
+/// The longest run of characters that could be an ID number, a phone or an account (digits,
+/// and X after digits).
+fn longest_digit_run(text: &str) -> usize {
+    let (mut best, mut run) = (0, 0);
+    for c in text.chars() {
+        if c.is_ascii_digit() || (run > 0 && (c == 'X' || c == 'x')) {
+            run += 1;
+            best = best.max(run);
+        } else {
+            run = 0;
+        }
+    }
+    best
+}
+
+#[test]
+fn the_public_notice_names_the_households_under_review_and_nothing_a_notice_may_not_show() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("village.sqlite");
+    let today = chrono::Local::now().date_naive();
+    let day = |n: i64| today - chrono::Duration::days(n);
+    let (head_id, wife_id) = {
+        let mut store = Store::open_or_create(&db).unwrap();
+        let fx = fixture(&mut store, 0);
+        let mut h = store.household_record(fx.household_id).unwrap().household;
+        h.bank_account = "6217003810026896421".into();
+        store.save_household(&h).unwrap();
+        let mut head = store.household_record(fx.household_id).unwrap().members[0].clone();
+        head.health = Health::Serious;
+        store.save_member(&head, today).unwrap();
+        store
+            .save_team_member(&TeamMember {
+                id: Uuid::new_v4(),
+                village_id: fx.village.id,
+                name: "张书记".into(),
+                role: TeamRole::FirstSecretary,
+                unit: String::new(),
+                phone: "13700002222".into(),
+                term_start: day(400),
+                term_end: None,
+            })
+            .unwrap();
+        // 008 李桂兰, found only: not posted yet.
+        let other = household(fx.village.id, "008");
+        store.save_household(&other).unwrap();
+        store
+            .save_member(&member(other.id, "李桂兰", Relation::Head, 21), today)
+            .unwrap();
+        let step = |n: i64| {
+            Some(CaseStep {
+                on: day(n),
+                by: "张书记".into(),
+            })
+        };
+        let case = |household_id, reviewed: bool| MonitoringCase {
+            id: Uuid::new_v4(),
+            household_id,
+            kind: MonitoredKind::SuddenHardship,
+            source: DiscoverySource::SelfReport,
+            risk: "户主患尿毒症，每周透析".into(),
+            discovered: CaseStep {
+                on: day(10),
+                by: "张书记".into(),
+            },
+            home_visit: if reviewed { step(9) } else { None },
+            authorization_signed: reviewed,
+            village_review: if reviewed { step(8) } else { None },
+            notice: reviewed.then(|| PublicNotice {
+                start: day(7),
+                end: day(3),
+                by: "张书记".into(),
+            }),
+            township_review: None,
+            decision: None,
+            admitted: true,
+            elimination: RiskElimination::default(),
+        };
+        store
+            .save_monitoring_case(&case(fx.household_id, true), today)
+            .unwrap();
+        store
+            .save_monitoring_case(&case(other.id, false), today)
+            .unwrap();
+        store.close().unwrap();
+        let wife = Store::open(&db)
+            .unwrap()
+            .household_record(fx.household_id)
+            .unwrap()
+            .members[1]
+            .id_number
+            .clone();
+        (fx.head_id_number, wife)
+    };
+    let dbs = db.to_str().unwrap();
+    let pdf = dir.path().join("notice.pdf");
+    let out = dripline(&[
+        "print",
+        "notice",
+        "--db",
+        dbs,
+        "--out",
+        pdf.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", out_text(&out.stderr));
+    let text = common::files::pdf_file_text(&pdf);
+    let xlsx = dir.path().join("notice.xlsx");
+    let out = dripline(&[
+        "print",
+        "notice",
+        "--db",
+        dbs,
+        "--out",
+        xlsx.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", out_text(&out.stderr));
+    let cells: String = {
+        use calamine::Reader;
+        let mut workbook = calamine::open_workbook_auto(&xlsx).unwrap();
+        let sheet = workbook.worksheet_range("公示名单").unwrap();
+        sheet
+            .rows()
+            .flat_map(|r| r.iter().map(|c| c.to_string()))
+            .collect::<Vec<_>>()
+            .join("|")
+    };
+    for (what, text) in [("pdf", &text), ("xlsx", &cells)] {
+        let squeezed = squeeze(text);
+        assert!(squeezed.contains("王建国"), "{what}: {text}");
+        assert!(
+            squeezed.contains("拟纳入防止返贫监测（突发严重困难户）"),
+            "{what}"
+        );
+        assert!(squeezed.contains("因突发事件导致生活严重困难"), "{what}");
+        assert!(
+            squeezed.contains(&day(7).to_string()),
+            "{what}: the notice's dates"
+        );
+        assert!(squeezed.contains("如有异议"), "{what}: how to object");
+        assert!(
+            !squeezed.contains("李桂兰"),
+            "{what}: a case not yet reviewed is not posted"
+        );
+        // Never an ID number, a phone, an account or a health condition.
+        for secret in [
+            head_id.as_str(),
+            wife_id.as_str(),
+            &head_id[head_id.len() - 4..],
+            "13800001111",
+            "13700002222",
+            "13912345678",
+            "6217003810026896421",
+            "尿毒症",
+            "透析",
+            "患有大病",
+        ] {
+            assert!(!squeezed.contains(secret), "{what} shows {secret}: {text}");
+        }
+        assert!(
+            longest_digit_run(&squeezed) < 11,
+            "{what}: no number as long as a phone, an ID or an account: {text}"
+        );
+    }
+    let en = dripline(&[
+        "print",
+        "notice",
+        "--db",
+        dbs,
+        "--out",
+        dir.path().join("en.pdf").to_str().unwrap(),
+        "--lang",
+        "en",
+    ]);
+    assert!(en.status.success());
+    assert!(common::files::pdf_file_text(&dir.path().join("en.pdf")).contains("Tobemonitored"));
+    let wrong = dripline(&[
+        "print",
+        "notice",
+        "--db",
+        dbs,
+        "--out",
+        dir.path().join("n.txt").to_str().unwrap(),
+    ]);
+    assert!(!wrong.status.success());
+    assert!(!dir.path().join("n.txt").exists());
+}

@@ -252,10 +252,7 @@ fn poverty_lines_and_thresholds_are_editable_settings() {
     let mut store = Store::in_memory().unwrap();
     assert_eq!(store.poverty_lines().unwrap().line_for(2013), Some(2736.0));
     store
-        .set_poverty_line(PovertyLine {
-            year: 2016,
-            line_yuan: 3000.0,
-        })
+        .set_poverty_line(PovertyLine::national(2016, 3000.0))
         .unwrap();
     assert_eq!(store.poverty_lines().unwrap().line_for(2016), Some(3000.0));
     let t = Thresholds {
@@ -723,7 +720,7 @@ fn kept_county_figures_are_computed_again_when_a_poverty_line_or_a_threshold_cha
 
     // The county raises a year's line: every kept figure was computed under the old table.
     let lines = store.poverty_lines().unwrap();
-    let last = *lines.rows().last().unwrap();
+    let last = lines.rows().last().unwrap().clone();
     store
         .set_poverty_line(dripline::model::PovertyLine {
             line_yuan: last.line_yuan + 1.0,
@@ -742,4 +739,202 @@ fn kept_county_figures_are_computed_again_when_a_poverty_line_or_a_threshold_cha
         "a threshold changed"
     );
     assert!(overview(&mut store).computed.is_empty());
+}
+
+#[test]
+fn migration_14_keeps_each_line_names_its_source_and_adds_the_monitoring_thresholds() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("v13.sqlite");
+    {
+        let mut conn = Connection::open(&path).unwrap();
+        schema::migrate_to(&mut conn, 13).unwrap();
+        let at = "2026-01-05T08:00:00.000Z";
+        let device = "99999999-9999-4999-8999-999999999999";
+        let line = |id: &str, year: i32, yuan: f64| {
+            format!(
+                "INSERT INTO poverty_line (id, created_at, updated_at, updated_by, year, line_yuan)
+                 VALUES ('{id}', '{at}', '{at}', '{device}', {year}, {yuan});"
+            )
+        };
+        conn.execute_batch(&format!(
+            "INSERT INTO meta VALUES ('device_id', '{device}');
+             INSERT INTO village (id, created_at, updated_at, updated_by, code, name, township, county)
+                 VALUES ('11111111-1111-4111-8111-111111111111', '{at}', '{at}', '{device}',
+                         '530102001001', '云村', '某镇', '某县');
+             {}{}",
+            line("44444444-4444-4444-8444-444444444416", 2016, 2855.0),
+            line("44444444-4444-4444-8444-444444444417", 2017, 3100.0),
+        ))
+        .unwrap();
+    }
+    let store = Store::open(&path).unwrap();
+    assert!(store.integrity_check().unwrap().is_empty());
+    let lines = store.poverty_lines().unwrap();
+    let row = |year: i32| {
+        lines
+            .rows()
+            .iter()
+            .find(|r| r.year == year)
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(
+        row(2016).source,
+        dripline::model::SOURCE_NATIONAL_LINE,
+        "a default figure names the default's source"
+    );
+    assert_eq!(
+        (row(2017).line_yuan, row(2017).source.as_str()),
+        (3100.0, "")
+    );
+    assert!(
+        lines
+            .rows()
+            .iter()
+            .all(|r| r.year == 2025 || r.province.is_empty())
+    );
+    let later: Vec<(i32, f64)> = lines
+        .rows()
+        .iter()
+        .filter(|r| r.year > 2020)
+        .map(|r| (r.year, r.line_yuan))
+        .collect();
+    assert_eq!(
+        later,
+        [
+            (2021, 6000.0),
+            (2022, 6500.0),
+            (2023, 6900.0),
+            (2024, 7300.0),
+            (2025, 8700.0)
+        ]
+    );
+    // The file's villages are in Yunnan (53): its 2025 threshold, not a fall-back.
+    assert_eq!(lines.province(), "53");
+    let t = Thresholds::default();
+    let y2025 = lines.standard_for(2025, &t).unwrap();
+    assert_eq!((y2025.warning_yuan, y2025.missing), (8700.0, None));
+    // The ids of the defaults are the same on every device (a county migrating its own copy
+    // makes the same records).
+    let id_of_2024 = |conn: &Connection| -> String {
+        conn.query_row(
+            "SELECT id FROM poverty_line WHERE year = 2024 AND province = ''",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap()
+    };
+    drop(store);
+    let conn = Connection::open(&path).unwrap();
+    let fresh_path = dir.path().join("fresh.sqlite");
+    drop(Store::open_or_create(&fresh_path).unwrap());
+    assert_eq!(
+        id_of_2024(&conn),
+        id_of_2024(&Connection::open(&fresh_path).unwrap())
+    );
+}
+
+/// A file of schema 14 (before monitoring cases) made by the app itself: the records, then the
+/// case table taken away and the version set back, as the app of schema 14 left it.
+fn as_schema_14(path: &std::path::Path) {
+    let conn = Connection::open(path).unwrap();
+    let empty: i64 = conn
+        .query_row("SELECT count(*) FROM monitoring_case", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(empty, 0);
+    conn.execute_batch("DROP TABLE monitoring_case; PRAGMA user_version = 14;")
+        .unwrap();
+}
+
+#[test]
+fn migration_15_makes_each_monitored_household_an_open_case_from_the_day_its_status_was_set() {
+    use dripline::model::{DiscoverySource, MonitoredKind};
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("v14.sqlite");
+    let (v, marginal, later, registered) = {
+        let mut store = Store::open_or_create(&path).unwrap();
+        store.set_actor("张书记");
+        let v = village();
+        store.save_village(&v).unwrap();
+        // 001 entered as monitored (marginal); 002 registered, set to sudden hardship later by
+        // 李主任; 003 stays registered.
+        let mut a = household(v.id, "001");
+        a.status = HouseholdStatus::Monitored {
+            kind: MonitoredKind::Marginal,
+        };
+        store.save_household(&a).unwrap();
+        let mut b = household(v.id, "002");
+        store.save_household(&b).unwrap();
+        let c = household(v.id, "003");
+        store.save_household(&c).unwrap();
+        store.set_actor("李主任");
+        b.status = HouseholdStatus::Monitored {
+            kind: MonitoredKind::SuddenHardship,
+        };
+        store.save_household(&b).unwrap();
+        store.close().unwrap();
+        (v, a.id, b.id, c.id)
+    };
+    // The changes dated as they were made: 001 created on 2025-06-01 (with the others), 002's
+    // status set on 2025-09-15.
+    {
+        let conn = Connection::open(&path).unwrap();
+        let last: i64 = conn
+            .query_row("SELECT max(n) FROM change_log", [], |r| r.get(0))
+            .unwrap();
+        conn.execute(
+            "UPDATE change_log SET at = '2025-06-01T09:00:00.000Z' WHERE n < ?1",
+            [last],
+        )
+        .unwrap();
+        conn.execute(
+            "UPDATE change_log SET at = '2025-09-15T09:00:00.000Z' WHERE n = ?1",
+            [last],
+        )
+        .unwrap();
+    }
+    as_schema_14(&path);
+    let audit_before = {
+        let conn = Connection::open(&path).unwrap();
+        let n: i64 = conn
+            .query_row("SELECT count(*) FROM change_log", [], |r| r.get(0))
+            .unwrap();
+        n
+    };
+    let store = Store::open(&path).unwrap();
+    assert_eq!(store.schema_version().unwrap(), schema::latest_version());
+    assert!(store.integrity_check().unwrap().is_empty());
+    let day = |m, d| chrono::NaiveDate::from_ymd_opt(2025, m, d).unwrap();
+    let a = store.cases_of(marginal).unwrap();
+    assert_eq!(a.len(), 1);
+    assert_eq!(a[0].kind, MonitoredKind::Marginal);
+    assert_eq!(a[0].source, DiscoverySource::Unrecorded);
+    assert_eq!(a[0].discovered.on, day(6, 1));
+    assert_eq!(a[0].discovered.by, "张书记");
+    assert!(a[0].decision.is_none(), "an open case");
+    let b = store.cases_of(later).unwrap();
+    assert_eq!(b.len(), 1);
+    assert_eq!(b[0].kind, MonitoredKind::SuddenHardship);
+    assert_eq!(
+        (b[0].discovered.on, b[0].discovered.by.as_str()),
+        (day(9, 15), "李主任"),
+        "the day and person of the change that set the status"
+    );
+    assert!(store.cases_of(registered).unwrap().is_empty());
+    assert_eq!(store.village_workflow(v.id).unwrap().cases.len(), 2);
+    // On this laptop the migration is a change of its own, which the next export carries.
+    drop(store);
+    let conn = Connection::open(&path).unwrap();
+    let changes: i64 = conn
+        .query_row("SELECT count(*) FROM change_log", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(changes, audit_before + 1);
+    let stamped: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM monitoring_case WHERE sync_change IS NOT NULL",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(stamped, 2);
 }

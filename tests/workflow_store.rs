@@ -601,3 +601,115 @@ fn a_version_1_file_with_data_keeps_it_after_migration() {
     assert_eq!(store.village_workflow(v.id).unwrap().measures.len(), 1);
     assert!(store.integrity_check().unwrap().is_empty());
 }
+
+/// A case of household `h` discovered on 2025-11-03 and decided (admitted) on 2025-11-14.
+fn decided_case(h: Uuid) -> MonitoringCase {
+    let at = |d: u32, by: &str| {
+        Some(CaseStep {
+            on: date(2025, 11, d),
+            by: by.into(),
+        })
+    };
+    MonitoringCase {
+        id: Uuid::new_v4(),
+        household_id: h,
+        kind: MonitoredKind::UnstableExited,
+        source: DiscoverySource::CadreSweep,
+        risk: "务工收入下降".into(),
+        discovered: CaseStep {
+            on: date(2025, 11, 3),
+            by: "张书记".into(),
+        },
+        home_visit: at(4, "张书记"),
+        authorization_signed: true,
+        village_review: at(5, "张书记"),
+        notice: Some(PublicNotice {
+            start: date(2025, 11, 6),
+            end: date(2025, 11, 10),
+            by: "张书记".into(),
+        }),
+        township_review: at(11, "元坝镇 李主任"),
+        decision: at(14, "县乡村振兴局"),
+        admitted: true,
+        elimination: RiskElimination::default(),
+    }
+}
+
+#[test]
+fn a_monitoring_case_is_checked_saved_undone_and_eliminated_only_on_its_criteria() {
+    use dripline::i18n::Localize;
+    let (mut store, v, a, _) = setup();
+    let today = date(2026, 3, 1);
+    store
+        .save_team_member(&TeamMember {
+            id: Uuid::new_v4(),
+            village_id: v.id,
+            name: "张书记".into(),
+            role: TeamRole::FirstSecretary,
+            unit: String::new(),
+            phone: String::new(),
+            term_start: date(2024, 1, 1),
+            term_end: None,
+        })
+        .unwrap();
+    let mut case = decided_case(a.id);
+    // Someone off the team cannot hold a village step.
+    let mut wrong = case.clone();
+    wrong.village_review.as_mut().unwrap().by = "王五".into();
+    let err = store.save_monitoring_case(&wrong, today).unwrap_err();
+    assert!(matches!(err, StoreError::InvalidCase(_)), "{err:?}");
+    assert!(
+        err.localize(dripline::i18n::Lang::Zh)
+            .contains("王五不在本村驻村工作队"),
+        "{}",
+        err.localize(dripline::i18n::Lang::Zh)
+    );
+    let saved = store.save_monitoring_case(&case, today).unwrap().unwrap();
+    assert_eq!(store.cases_of(a.id).unwrap(), [case.clone()]);
+
+    // Risk elimination on 2025 incomes: 6,600 a head is within Sichuan's band (2024's 7,300
+    // used for 2025), so the proposal is refused with the reason.
+    let member = Member {
+        joined_on: Some(date(2016, 1, 1)),
+        ..member(a.id, "王德明", Relation::Head, 1)
+    };
+    store.save_member(&member, today).unwrap();
+    store
+        .save_income(&income(a.id, 2025, 5000.0), today)
+        .unwrap();
+    case.elimination.proposed = Some(CaseStep {
+        on: date(2026, 2, 1),
+        by: "张书记".into(),
+    });
+    case.elimination.income_year = Some(2025);
+    let err = store.save_monitoring_case(&case, today).unwrap_err();
+    let zh = err.localize(dripline::i18n::Lang::Zh);
+    assert!(zh.contains("未达到风险消除标准"), "{zh}");
+    assert!(zh.contains("未达到监测标准7300.00元"), "{zh}");
+    assert!(
+        err.localize(dripline::i18n::Lang::En)
+            .contains("monitoring threshold of 7300.00 yuan")
+    );
+    // At 8,000 a head it passes.
+    let mut raised = income(a.id, 2025, 6400.0);
+    raised.id = store.household_record(a.id).unwrap().incomes[0].id;
+    store.save_income(&raised, today).unwrap();
+    store.save_monitoring_case(&case, today).unwrap();
+    assert_eq!(
+        store.cases_of(a.id).unwrap()[0].elimination.income_year,
+        Some(2025)
+    );
+    // Several cases over the years; undo takes back the first save.
+    let mut second = decided_case(a.id);
+    second.discovered.on = date(2025, 11, 20);
+    second.home_visit = None;
+    second.authorization_signed = false;
+    second.village_review = None;
+    second.notice = None;
+    second.township_review = None;
+    second.decision = None;
+    store.save_monitoring_case(&second, today).unwrap();
+    assert_eq!(store.cases_of(a.id).unwrap().len(), 2);
+    store.undo(saved).unwrap();
+    assert_eq!(store.cases_of(a.id).unwrap(), [second]);
+}

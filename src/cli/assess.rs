@@ -43,6 +43,17 @@ pub fn run(args: AssessArgs, lang: Lang, today: NaiveDate) -> Result<(), CliErro
         let view = VillageView::load(&store, village.id, today)?;
         let mut out = String::new();
         let (lines, thresholds, today) = (&view.lines, &view.thresholds, view.today);
+        // The years assessed that have no monitoring threshold of their own, said once.
+        let years = view
+            .records
+            .iter()
+            .filter_map(|r| args.year.or_else(|| r.latest_income().map(|i| i.year)));
+        if !args.json {
+            for w in lines.missing_for(years, thresholds) {
+                writeln!(out, "⚠ {}\t{}", village.code, w.localize(lang))
+                    .expect("writing to a String");
+            }
+        }
         for record in &view.records {
             total += 1;
             let year = args.year.or_else(|| record.latest_income().map(|i| i.year));
@@ -76,6 +87,8 @@ pub fn run(args: AssessArgs, lang: Lang, today: NaiveDate) -> Result<(), CliErro
                     "year": year,
                     "per_capita_yuan": figures.as_ref().map(|f| (f.per_capita_yuan * 100.0).round() / 100.0),
                     "line_yuan": figures.as_ref().map(|f| f.line_yuan),
+                    "warning_yuan": figures.as_ref().map(|f| f.warning_yuan),
+                    "threshold_warning": figures.as_ref().and_then(|f| f.missing).map(|m| m.localize(lang)),
                     "standing": figures.as_ref().map(|f| f.standing.label(lang)),
                     "exit_passed": assessment.as_ref().map(|a| a.passed),
                     "failed": failed.iter().map(|(c, r)| json!({"criterion": c, "reasons": r})).collect::<Vec<_>>(),
@@ -83,11 +96,14 @@ pub fn run(args: AssessArgs, lang: Lang, today: NaiveDate) -> Result<(), CliErro
             } else {
                 let income_text = match &figures {
                     Some(f) => format!(
-                        "{}: {} / {} · {}",
+                        "{}: {} / {} · {}{}",
                         f.year,
                         income::yuan(f.per_capita_yuan),
                         income::yuan(f.line_yuan),
-                        f.standing.label(lang)
+                        f.standing.label(lang),
+                        f.missing
+                            .map(|m| format!(" ({})", m.localize(lang)))
+                            .unwrap_or_default()
                     ),
                     None => lang.pick("无收入记录", "no income record").to_string(),
                 };

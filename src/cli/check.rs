@@ -36,6 +36,29 @@ pub fn run(args: CheckArgs, lang: Lang, today: NaiveDate) -> Result<(), CliError
     for village in select_villages(&store, args.village.as_deref(), lang)? {
         let view = VillageView::load(&store, village.id, today)?;
         let mut text = String::new();
+        // A judged income year without a monitoring threshold of its own, before the findings.
+        for w in &view.precisions.threshold_warnings {
+            findings += 1;
+            let kind_label = lang.pick("缺监测标准", "No monitoring threshold");
+            if args.json {
+                out.json_item(&json!({
+                    "village_code": village.code,
+                    "kind": "no_monitoring_threshold",
+                    "kind_label": kind_label,
+                    "year": w.year,
+                    "household_number": "-",
+                    "message": w.localize(lang),
+                }))?;
+            } else {
+                writeln!(
+                    text,
+                    "{kind_label}\t{}\t-\t-\t{}",
+                    village.code,
+                    w.localize(lang)
+                )
+                .expect("writing to a String");
+            }
+        }
         for f in &view.findings {
             findings += 1;
             if args.json {

@@ -12,6 +12,7 @@ mod demo;
 mod export;
 mod init;
 mod keys;
+mod monitoring;
 pub mod passphrase;
 mod precisions;
 mod print;
@@ -76,11 +77,17 @@ pub enum Command {
     /// behind them, as the window shows them. `--village CODE` for one village, `--json` for scripts.
     Precisions(precisions::PrecisionsArgs),
     /// Print a household's card (扶贫明白卡) or visit sheet as PDF:
-    /// `card|visit-sheet --db FILE --household NO --out FILE.pdf [--full-ids] [--force]`.
+    /// `card|visit-sheet --db FILE --household NO --out FILE.pdf [--full-ids] [--force]`; the
+    /// village's public notice of monitoring cases (公示名单): `notice --db FILE [--village CODE]
+    /// --out FILE.pdf|FILE.xlsx`.
     Print(print::PrintArgs),
     /// Follow-up visits: `--due [--days N]` lists the households not visited within N days
     /// (default: the county's visit interval, 30), with their last visit or "never".
     Visits(visits::VisitsArgs),
+    /// Monitoring cases (防止返贫监测对象): `--db FILE [--village CODE] [--overdue] [--json]`
+    /// lists each case's kind, the step it waits for and its deadline; `--overdue` only those
+    /// past it.
+    Monitoring(monitoring::MonitoringArgs),
     /// Sync bundles: `export --db FILE --out BUNDLE [--full]`, `import --db FILE BUNDLE...`,
     /// `inspect BUNDLE` (manifest and checks, no import).
     Bundle(bundle::BundleArgs),
@@ -268,6 +275,7 @@ pub fn run(command: Command, lang: Lang) -> ExitCode {
         Command::Export(args) => export::run(args, lang, today),
         Command::Precisions(args) => precisions::run(args, lang, today),
         Command::Visits(args) => visits::run(args, lang, today),
+        Command::Monitoring(args) => monitoring::run(args, lang, today),
         Command::Print(args) => print::run(args, lang, today),
         Command::Bundle(args) => bundle::run(args, lang, today),
         Command::Clashes(args) => clashes::run(args, lang),

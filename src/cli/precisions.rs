@@ -334,6 +334,19 @@ fn village_json(e: &VillageView, lang: Lang) -> Value {
         "ready_count": r.ready.len(),
         "failing_count": r.failing.len(),
         "at_risk_count": r.at_risk.len(),
+        "monitoring": json!({
+            "cases": r.cases.total(),
+            "unstable_exited": r.cases.unstable_exited,
+            "marginal": r.cases.marginal,
+            "sudden_hardship": r.cases.sudden_hardship,
+            "identifying": r.cases.identifying,
+            "monitored": r.cases.monitored,
+            "eliminating": r.cases.eliminating,
+            "eliminated": r.cases.eliminated,
+            "not_admitted": r.cases.not_admitted,
+            "overdue": r.cases.overdue,
+            "eliminated_this_year": r.cases.eliminated_this_year,
+        }),
         "village": {
             "poor_people": v.poor_people,
             "population": v.population,
@@ -372,6 +385,10 @@ fn village_json(e: &VillageView, lang: Lang) -> Value {
         "village_code": e.village.code,
         "village_name": e.village.name,
         "evaluated_on": e.today.to_string(),
+        "threshold_warnings": e.precisions.threshold_warnings.iter().map(|w| json!({
+            "year": w.year,
+            "message": w.localize(lang),
+        })).collect::<Vec<_>>(),
         "targets": targets,
         "projects": projects,
         "funds": funds,
@@ -393,6 +410,9 @@ fn village_text(out: &mut String, e: &VillageView, lang: Lang) {
         e.today
     )
     .expect("writing to a String");
+    for w in &e.precisions.threshold_warnings {
+        writeln!(out, "⚠ {}", w.localize(lang)).expect("writing to a String");
+    }
     let household = |out: &mut String, h: &HouseholdRef, reason: &str| {
         let head = h
             .head_name

@@ -827,5 +827,6 @@ pub(super) fn generate(
         products,
         sales,
         trainings,
+        cases: Vec::new(),
     }
 }

@@ -84,6 +84,18 @@ coded_enum!(
 );
 
 coded_enum!(
+    /// How a monitoring case was first found (发现途径).
+    DiscoverySource {
+        SelfReport => "self_report", "农户自主申报", "Household self-report",
+        CadreSweep => "cadre_sweep", "干部排查", "Cadre sweep",
+        DepartmentAlert => "department_alert", "部门预警", "Department alert",
+        Hotline => "hotline", "热线/来信来访", "Hotline or letter",
+        // A case made from a household's monitored status of before the case record existed.
+        Unrecorded => "unrecorded", "未记录", "Not recorded",
+    }
+);
+
+coded_enum!(
     Sex {
         Male => "male", "男", "Male",
         Female => "female", "女", "Female",

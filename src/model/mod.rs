@@ -280,11 +280,60 @@ pub struct IncomeYear {
     pub production_expense_yuan: f64,
 }
 
-/// One row of the poverty-line table: the national rural line for the incomes of `year`.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+/// One row of the income-standard table: for the incomes of `year` in `province`, the national
+/// rural poverty line (years up to [`LAST_POVERTY_LINE_YEAR`]) or the monitoring threshold of
+/// the prevention of return to poverty (防止返贫监测标准, years after it), with where the figure
+/// comes from. `province` is the two-digit province code of the village codes ("51" Sichuan,
+/// "53" Yunnan); empty for a national figure, which a province's own row of the year overrides.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PovertyLine {
     pub year: i32,
     pub line_yuan: f64,
+    #[serde(default)]
+    pub province: String,
+    /// The document the figure was taken from, as a person reads it (and whether it is verified).
+    #[serde(default)]
+    pub source: String,
+}
+
+impl PovertyLine {
+    /// A national figure without a stated source.
+    pub fn national(year: i32, line_yuan: f64) -> PovertyLine {
+        PovertyLine {
+            year,
+            line_yuan,
+            province: String::new(),
+            source: String::new(),
+        }
+    }
+
+    /// Whether the figure is a poverty line (to 2020) or a monitoring threshold (from 2021).
+    pub fn kind(&self) -> StandardKind {
+        StandardKind::of_year(self.year)
+    }
+}
+
+/// The last income year judged against a poverty line: from 2021 the transition period judges
+/// against each province's monitoring threshold instead.
+pub const LAST_POVERTY_LINE_YEAR: i32 = 2020;
+
+/// What the figure of a year is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum StandardKind {
+    /// 扶贫标准: the national rural poverty line (to 2020).
+    PovertyLine,
+    /// 防止返贫监测标准: the monitoring threshold (2021 on), set per province and year.
+    MonitoringThreshold,
+}
+
+impl StandardKind {
+    pub fn of_year(year: i32) -> StandardKind {
+        if year <= LAST_POVERTY_LINE_YEAR {
+            StandardKind::PovertyLine
+        } else {
+            StandardKind::MonitoringThreshold
+        }
+    }
 }
 
 /// The county-editable thresholds the rules take as parameters. Defaults follow `domain.md`.
@@ -304,6 +353,13 @@ pub struct Thresholds {
     /// must stay below these fractions (2%).
     pub max_wrong_exit_rate: f64,
     pub max_missed_rate: f64,
+    /// Monitoring cases: at most this many days from the first lead to the county's decision
+    /// (and from a risk-elimination proposal to its decision). One county: 15 calendar days.
+    pub case_deadline_days: u32,
+    /// Whether those days are working days (Monday to Friday; another province counts 20).
+    pub case_deadline_working_days: bool,
+    /// A public notice (公示) runs at least this many days, first and last day included.
+    pub notice_min_days: u32,
 }
 
 impl Default for Thresholds {
@@ -316,17 +372,29 @@ impl Default for Thresholds {
             visit_interval_days: 30,
             max_wrong_exit_rate: 0.02,
             max_missed_rate: 0.02,
+            case_deadline_days: 15,
+            case_deadline_working_days: false,
+            notice_min_days: 5,
         }
     }
 }
 
-/// Default poverty-line table (current-price national rural lines seen in public documents).
-/// Sources disagree by a year here and there, so these are editable defaults, not truths.
+/// Where the default national poverty lines come from (`domain.md`): figures seen in public
+/// documents, which disagree by a year here and there.
+pub const SOURCE_NATIONAL_LINE: &str = "国家农村扶贫标准（2010年不变价2300元）的当年价，见公开文件；各文件年份略有出入，请核对 / national rural line at current prices, from public documents (sources differ by a year: check)";
+
+/// Where the default national monitoring thresholds 2021–2024 come from: often quoted, not
+/// verified against a document.
+pub const SOURCE_NATIONAL_THRESHOLD: &str = "常见引用的全国参考值，未经核实，请按本省文件修改 / national reference figure often quoted, NOT verified: replace with your province's";
+
+/// Default income-standard table: the national poverty lines to 2020, the national reference
+/// monitoring thresholds 2021–2024 (not verified) and Yunnan's 2025 threshold. Editable
+/// defaults, not truths.
 pub fn default_poverty_lines() -> Vec<PovertyLine> {
     // domain.md: 2736 for 2013 incomes (the 2014 identification), 2800 (2015), 2855 (2016),
     // 3026 (2017), 3218 (2019), about 4000 (2020). Years without a figure use the latest earlier
     // line (see `rules::income::PovertyLines::line_for`) until a county fills them in.
-    [
+    let lines = [
         (2013, 2736.0),
         (2015, 2800.0),
         (2016, 2855.0),
@@ -335,8 +403,28 @@ pub fn default_poverty_lines() -> Vec<PovertyLine> {
         (2020, 4000.0),
     ]
     .into_iter()
-    .map(|(year, line_yuan)| PovertyLine { year, line_yuan })
-    .collect()
+    .map(|(year, line_yuan)| PovertyLine {
+        source: SOURCE_NATIONAL_LINE.into(),
+        ..PovertyLine::national(year, line_yuan)
+    });
+    let thresholds = [
+        (2021, 6000.0),
+        (2022, 6500.0),
+        (2023, 6900.0),
+        (2024, 7300.0),
+    ]
+    .into_iter()
+    .map(|(year, line_yuan)| PovertyLine {
+        source: SOURCE_NATIONAL_THRESHOLD.into(),
+        ..PovertyLine::national(year, line_yuan)
+    });
+    let yunnan = PovertyLine {
+        year: 2025,
+        line_yuan: 8700.0,
+        province: "53".into(),
+        source: "云南省2025年防止返贫监测标准，云农办通〔2025〕1号 / Yunnan 2025 monitoring threshold, 云农办通〔2025〕1号".into(),
+    };
+    lines.chain(thresholds).chain([yunnan]).collect()
 }
 
 /// A household together with what hangs off it: the unit the rules and screens work on.

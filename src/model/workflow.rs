@@ -19,8 +19,8 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use super::{
-    Certification, FundSource, Identification, MeasureKind, MeasureStatus, ProjectKind, RiskEvent,
-    SalesChannel, SurveyStatus, TeamRole, VisitKind,
+    Certification, DiscoverySource, FundSource, Identification, MeasureKind, MeasureStatus,
+    MonitoredKind, ProjectKind, RiskEvent, SalesChannel, SurveyStatus, TeamRole, VisitKind,
 };
 
 /// An assigned helper (帮扶责任人): an official of a paired unit, answering for some households.
@@ -192,6 +192,59 @@ pub struct ExitDecision {
     pub confirmed_by: String,
 }
 
+/// One dated step of a monitoring case and the person who did it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CaseStep {
+    pub on: NaiveDate,
+    pub by: String,
+}
+
+/// A public notice (公示): its first and last day, both included, and who posted it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PublicNotice {
+    pub start: NaiveDate,
+    pub end: NaiveDate,
+    pub by: String,
+}
+
+/// Risk elimination (风险消除) of an admitted case: proposed on an income year's figures, then
+/// reviewed, noticed and decided like the admission.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct RiskElimination {
+    pub proposed: Option<CaseStep>,
+    /// The income year the criteria were assessed on.
+    pub income_year: Option<i32>,
+    pub village_review: Option<CaseStep>,
+    pub notice: Option<PublicNotice>,
+    pub township_review: Option<CaseStep>,
+    pub decision: Option<CaseStep>,
+}
+
+/// One monitoring case (防止返贫监测) of a household: from the first lead to the county's
+/// decision, then to risk elimination. A household may have several cases over the years.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MonitoringCase {
+    pub id: Uuid,
+    pub household_id: Uuid,
+    pub kind: MonitoredKind,
+    pub source: DiscoverySource,
+    /// The risk found, in the words of whoever found it.
+    pub risk: String,
+    pub discovered: CaseStep,
+    /// The home visit (入户核查), with the household's signed authorisation
+    /// (《监测对象申请及承诺授权查询书》).
+    pub home_visit: Option<CaseStep>,
+    pub authorization_signed: bool,
+    /// 民主评议.
+    pub village_review: Option<CaseStep>,
+    pub notice: Option<PublicNotice>,
+    pub township_review: Option<CaseStep>,
+    pub decision: Option<CaseStep>,
+    /// The county's decision: admitted as a monitored household (纳入监测), or not.
+    pub admitted: bool,
+    pub elimination: RiskElimination,
+}
+
 /// A product of the village register of local products, with the households producing it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Product {
@@ -255,4 +308,5 @@ pub struct VillageWorkflow {
     pub products: Vec<Product>,
     pub sales: Vec<Sale>,
     pub trainings: Vec<Training>,
+    pub cases: Vec<MonitoringCase>,
 }

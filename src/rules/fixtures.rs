@@ -27,7 +27,7 @@ pub fn domain_lines() -> PovertyLines {
             (2020, 4000.0),
         ]
         .into_iter()
-        .map(|(year, line_yuan)| PovertyLine { year, line_yuan })
+        .map(|(year, line_yuan)| PovertyLine::national(year, line_yuan))
         .collect(),
     )
 }

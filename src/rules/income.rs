@@ -5,8 +5,10 @@
 //! household displayed as "2855.00" is never judged above a line of 2855 because of a rounding
 //! error in the sum of its income items.
 
-use crate::i18n::{Label, Lang};
-use crate::model::{HouseholdRecord, IncomeYear, PovertyLine, Thresholds, default_poverty_lines};
+use crate::i18n::{Label, Lang, Localize};
+use crate::model::{
+    HouseholdRecord, IncomeYear, PovertyLine, StandardKind, Thresholds, default_poverty_lines,
+};
 
 /// The income items of a year as the registration form lists them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -94,35 +96,140 @@ pub fn grouped_yuan(amount: f64) -> String {
     if fen < 0 { format!("-{out}") } else { out }
 }
 
-/// The poverty-line table (one national rural line per income year), as the county edited it.
+/// The income-standard table as the county edited it: per province and income year, the
+/// poverty line (to 2020) and the monitoring threshold (2021 on), read for one province (see
+/// [`PovertyLines::for_province`]; national rows only until one is chosen).
 #[derive(Debug, Clone, PartialEq)]
 pub struct PovertyLines {
-    /// Sorted by year, one row per year.
+    /// Sorted by province then year, one row per province and year.
     rows: Vec<PovertyLine>,
+    /// The two-digit province code the figures are read for; empty: national figures only.
+    province: String,
 }
 
 impl PovertyLines {
-    /// Builds the table from rows in any order. If a year appears twice, the later row wins
-    /// (it is the more recent edit).
+    /// Builds the table from rows in any order. If a province's year appears twice, the later
+    /// row wins (it is the more recent edit).
     pub fn new(rows: Vec<PovertyLine>) -> Self {
         let mut rows = rows;
         rows.reverse();
         // Stable sort after reversing keeps the last-given row of a year first, so dedup keeps it.
+        rows.sort_by(|a, b| (&a.province, a.year).cmp(&(&b.province, b.year)));
+        rows.dedup_by(|a, b| a.province == b.province && a.year == b.year);
+        PovertyLines {
+            rows,
+            province: String::new(),
+        }
+    }
+
+    /// The same table read for the villages of `province` (the first two digits of a village or
+    /// county code): its own rows of a year override the national row of that year.
+    pub fn for_province(mut self, code: &str) -> Self {
+        self.province = code.chars().take(2).collect();
+        self
+    }
+
+    /// The province the figures are read for (empty: national).
+    pub fn province(&self) -> &str {
+        &self.province
+    }
+
+    /// The figure in force for each year of the chosen province, sorted by year.
+    fn in_force(&self) -> impl Iterator<Item = &PovertyLine> {
+        let own = |year: i32| {
+            !self.province.is_empty()
+                && self
+                    .rows
+                    .iter()
+                    .any(|r| r.province == self.province && r.year == year)
+        };
+        let mut rows: Vec<&PovertyLine> = self
+            .rows
+            .iter()
+            .filter(|r| r.province == self.province || (r.province.is_empty() && !own(r.year)))
+            .collect();
         rows.sort_by_key(|r| r.year);
-        rows.dedup_by_key(|r| r.year);
-        PovertyLines { rows }
+        rows.into_iter()
     }
 
-    /// The line for incomes of `year`: the row of that exact year, else the row of the latest
-    /// earlier year (the table may skip years in which the line was not revised, and a county
-    /// may not yet have entered the current year). `None` before the first year of the table,
-    /// since no line then can be inferred.
+    /// The latest figure of `kind` for a year at or before `year`.
+    fn latest(&self, kind: StandardKind, year: i32) -> Option<&PovertyLine> {
+        self.in_force()
+            .filter(|r| r.kind() == kind && r.year <= year)
+            .last()
+    }
+
+    /// The poverty line for incomes of `year`: the row of that exact year, else the row of the
+    /// latest earlier year (the table may skip years in which the line was not revised). After
+    /// 2020, the last poverty line (the floor below which a household is "below the line"; the
+    /// watch band above it is the year's monitoring threshold, see [`PovertyLines::standard_for`]).
+    /// `None` before the first year of the table, since no line then can be inferred.
     pub fn line_for(&self, year: i32) -> Option<f64> {
-        let after = self.rows.partition_point(|r| r.year <= year);
-        after.checked_sub(1).map(|k| self.rows[k].line_yuan)
+        self.latest(StandardKind::PovertyLine, year)
+            .map(|r| r.line_yuan)
     }
 
-    /// The rows, sorted by year.
+    /// What incomes of `year` are judged against: the poverty line and the upper end of the
+    /// watch band. Up to 2020 the band ends at `marginal_factor × line`; from 2021 at the year's
+    /// monitoring threshold, or — for a year without one — the latest earlier threshold, or
+    /// failing that `marginal_factor ×` the last poverty line, with the gap said in
+    /// [`YearStandard::missing`]. `None` when no poverty line can be inferred.
+    pub fn standard_for(&self, year: i32, t: &Thresholds) -> Option<YearStandard> {
+        let line = self.latest(StandardKind::PovertyLine, year)?;
+        let by_factor = line.line_yuan * t.marginal_factor;
+        if StandardKind::of_year(year) == StandardKind::PovertyLine {
+            return Some(YearStandard {
+                year,
+                line_yuan: line.line_yuan,
+                warning_yuan: by_factor,
+                missing: None,
+            });
+        }
+        let (warning_yuan, missing) = match self.latest(StandardKind::MonitoringThreshold, year) {
+            Some(r) if r.year == year => (r.line_yuan, None),
+            Some(r) => (
+                r.line_yuan,
+                Some(MissingThreshold {
+                    year,
+                    used: UsedInstead::Threshold { year: r.year },
+                }),
+            ),
+            None => (
+                by_factor,
+                Some(MissingThreshold {
+                    year,
+                    used: UsedInstead::LineTimesFactor {
+                        year: line.year,
+                        factor: t.marginal_factor,
+                    },
+                }),
+            ),
+        };
+        Some(YearStandard {
+            year,
+            line_yuan: line.line_yuan,
+            warning_yuan,
+            missing,
+        })
+    }
+
+    /// The warnings of the given income years, once each, in year order: every year after 2020
+    /// without a monitoring threshold of its own.
+    pub fn missing_for(
+        &self,
+        years: impl IntoIterator<Item = i32>,
+        t: &Thresholds,
+    ) -> Vec<MissingThreshold> {
+        let mut years: Vec<i32> = years.into_iter().collect();
+        years.sort_unstable();
+        years.dedup();
+        years
+            .into_iter()
+            .filter_map(|y| self.standard_for(y, t)?.missing)
+            .collect()
+    }
+
+    /// Every row of every province, sorted by province then year.
     pub fn rows(&self) -> &[PovertyLine] {
         &self.rows
     }
@@ -134,7 +241,82 @@ impl Default for PovertyLines {
     }
 }
 
-/// The upper end of the warning band above the line: `marginal_factor × line`.
+impl Label for StandardKind {
+    fn label(&self, lang: Lang) -> &'static str {
+        match self {
+            StandardKind::PovertyLine => lang.pick("扶贫标准", "Poverty line"),
+            StandardKind::MonitoringThreshold => lang.pick("监测标准", "Monitoring threshold"),
+        }
+    }
+}
+
+/// The figures incomes of one year are judged against.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct YearStandard {
+    pub year: i32,
+    /// At or below it: below the line.
+    pub line_yuan: f64,
+    /// Below it (and above the line): in the watch band, marginal.
+    pub warning_yuan: f64,
+    /// Set when the year has no monitoring threshold of its own.
+    pub missing: Option<MissingThreshold>,
+}
+
+impl YearStandard {
+    /// Where a per-capita income stands: at or below the line, in the band, above it. Both
+    /// ends compared in whole fen; "above" the line means strictly greater.
+    pub fn standing(&self, per_capita: f64) -> IncomeStanding {
+        let income = fen(per_capita);
+        if income <= fen(self.line_yuan) {
+            IncomeStanding::Below
+        } else if income < fen(self.warning_yuan) {
+            IncomeStanding::Marginal
+        } else {
+            IncomeStanding::Above
+        }
+    }
+}
+
+/// A year after 2020 without a monitoring threshold of its own, and what it was judged against
+/// instead: shown wherever that year's judgement is.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct MissingThreshold {
+    pub year: i32,
+    pub used: UsedInstead,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum UsedInstead {
+    /// The latest earlier year's threshold.
+    Threshold { year: i32 },
+    /// No threshold at all before it: `factor ×` the poverty line of `year`.
+    LineTimesFactor { year: i32, factor: f64 },
+}
+
+impl Localize for MissingThreshold {
+    fn localize(&self, lang: Lang) -> String {
+        let year = self.year;
+        match (self.used, lang) {
+            (UsedInstead::Threshold { year: from }, Lang::Zh) => {
+                format!("{year}年无监测标准，暂按{from}年")
+            }
+            (UsedInstead::Threshold { year: from }, Lang::En) => {
+                format!("No monitoring threshold for {year}; using {from}'s")
+            }
+            (UsedInstead::LineTimesFactor { year: from, factor }, Lang::Zh) => {
+                format!("{year}年无监测标准，暂按{from}年扶贫标准的{factor}倍")
+            }
+            (UsedInstead::LineTimesFactor { year: from, factor }, Lang::En) => {
+                format!(
+                    "No monitoring threshold for {year}; using {factor} × {from}'s poverty line"
+                )
+            }
+        }
+    }
+}
+
+/// The upper end of the warning band above the line: `marginal_factor × line` (the rule up to
+/// 2020; later years use [`PovertyLines::standard_for`]).
 pub fn warning_line(line_yuan: f64, t: &Thresholds) -> f64 {
     line_yuan * t.marginal_factor
 }
@@ -163,18 +345,18 @@ impl Label for IncomeStanding {
     }
 }
 
-/// Classifies a per-capita income against `line`. "Above the line" means strictly greater:
-/// a household exactly at the line is `Below`. The band's upper end is exclusive too, following
-/// the 2020 rule "income below 1.5 × the line".
+/// Classifies a per-capita income against a poverty line `line` with the band of up to 2020
+/// (`marginal_factor × line`). "Above the line" means strictly greater: a household exactly at
+/// the line is `Below`. The band's upper end is exclusive too, following the 2020 rule "income
+/// below 1.5 × the line". Years after 2020 are judged by [`YearStandard::standing`].
 pub fn classify(per_capita: f64, line: f64, t: &Thresholds) -> IncomeStanding {
-    let income = fen(per_capita);
-    if income <= fen(line) {
-        IncomeStanding::Below
-    } else if income < fen(warning_line(line, t)) {
-        IncomeStanding::Marginal
-    } else {
-        IncomeStanding::Above
+    YearStandard {
+        year: 0,
+        line_yuan: line,
+        warning_yuan: warning_line(line, t),
+        missing: None,
     }
+    .standing(per_capita)
 }
 
 /// A household's income figures for one year, as the screens and rules show them.
@@ -184,6 +366,10 @@ pub struct IncomeFigures {
     pub net_yuan: f64,
     pub per_capita_yuan: f64,
     pub line_yuan: f64,
+    /// The upper end of the watch band of the year (see [`PovertyLines::standard_for`]).
+    pub warning_yuan: f64,
+    /// Set when the year has no monitoring threshold of its own.
+    pub missing: Option<MissingThreshold>,
     pub standing: IncomeStanding,
 }
 
@@ -198,13 +384,15 @@ pub fn figures(
 ) -> Option<IncomeFigures> {
     let income = rec.income_of(year)?;
     let per_capita_yuan = per_capita(income, super::membership::size_in(rec, year))?;
-    let line_yuan = lines.line_for(year)?;
+    let standard = lines.standard_for(year, t)?;
     Some(IncomeFigures {
         year,
         net_yuan: net_income(income),
         per_capita_yuan,
-        line_yuan,
-        standing: classify(per_capita_yuan, line_yuan, t),
+        line_yuan: standard.line_yuan,
+        warning_yuan: standard.warning_yuan,
+        missing: standard.missing,
+        standing: standard.standing(per_capita_yuan),
     })
 }
 
@@ -300,7 +488,7 @@ mod tests {
 
     #[test]
     fn table_is_sorted_and_a_later_row_of_a_year_wins() {
-        let row = |year, line_yuan| PovertyLine { year, line_yuan };
+        let row = PovertyLine::national;
         let lines = PovertyLines::new(vec![
             row(2016, 2952.0),
             row(2015, 2800.0),
@@ -364,5 +552,119 @@ mod tests {
         assert_eq!(amounts, [1.0, 2.0, 3.0, 4.0, 5.0]);
         assert_eq!(yuan(2855.0), "2855.00");
         assert_eq!(yuan(4282.5), "4282.50");
+    }
+
+    fn sichuan_and_yunnan() -> PovertyLines {
+        PovertyLines::default()
+    }
+
+    #[test]
+    fn a_year_after_2020_is_judged_against_its_monitoring_threshold() {
+        let t = Thresholds::default();
+        let lines = sichuan_and_yunnan().for_province("510824105201");
+        let s2024 = lines.standard_for(2024, &t).unwrap();
+        assert_eq!(s2024.line_yuan, 4000.0);
+        assert_eq!(s2024.warning_yuan, 7300.0);
+        assert_eq!(s2024.missing, None);
+        // 6,000 a head in 2024 is above the 2020 line but inside the watch band: not "above".
+        assert_eq!(s2024.standing(6000.0), IncomeStanding::Marginal);
+        assert_eq!(s2024.standing(7299.99), IncomeStanding::Marginal);
+        assert_eq!(s2024.standing(7300.0), IncomeStanding::Above);
+        assert_eq!(s2024.standing(4000.0), IncomeStanding::Below);
+        // Up to 2020 the band is still the factor times the line.
+        let s2020 = lines.standard_for(2020, &t).unwrap();
+        assert_eq!((s2020.line_yuan, s2020.warning_yuan), (4000.0, 6000.0));
+        assert_eq!(s2020.missing, None);
+    }
+
+    #[test]
+    fn a_year_without_a_threshold_uses_the_latest_earlier_one_and_says_so() {
+        let t = Thresholds::default();
+        let sichuan = sichuan_and_yunnan().for_province("51");
+        let s2025 = sichuan.standard_for(2025, &t).unwrap();
+        assert_eq!(s2025.warning_yuan, 7300.0);
+        let missing = s2025.missing.unwrap();
+        assert_eq!(missing.used, UsedInstead::Threshold { year: 2024 });
+        assert_eq!(missing.localize(Lang::Zh), "2025年无监测标准，暂按2024年");
+        assert_eq!(
+            missing.localize(Lang::En),
+            "No monitoring threshold for 2025; using 2024's"
+        );
+        // 8,000 a head in 2025 is above Sichuan's borrowed 7,300 but within Yunnan's 8,700.
+        assert_eq!(s2025.standing(8000.0), IncomeStanding::Above);
+        let yunnan = sichuan_and_yunnan().for_province("530102");
+        let y2025 = yunnan.standard_for(2025, &t).unwrap();
+        assert_eq!((y2025.warning_yuan, y2025.missing), (8700.0, None));
+        assert_eq!(y2025.standing(8000.0), IncomeStanding::Marginal);
+        // Yunnan's 2026 borrows its own 2025 figure, not the national 2024 one.
+        assert_eq!(
+            yunnan.standard_for(2026, &t).unwrap().missing.unwrap().used,
+            UsedInstead::Threshold { year: 2025 }
+        );
+        // Nationally (no province chosen) 2025 has no figure either.
+        assert!(
+            sichuan_and_yunnan()
+                .standard_for(2025, &t)
+                .unwrap()
+                .missing
+                .is_some()
+        );
+    }
+
+    #[test]
+    fn with_no_threshold_at_all_the_band_is_the_factor_times_the_last_line_and_says_so() {
+        let t = Thresholds::default();
+        let lines = domain_lines();
+        let s = lines.standard_for(2022, &t).unwrap();
+        assert_eq!((s.line_yuan, s.warning_yuan), (4000.0, 6000.0));
+        let missing = s.missing.unwrap();
+        assert_eq!(
+            missing.localize(Lang::Zh),
+            "2022年无监测标准，暂按2020年扶贫标准的1.5倍"
+        );
+        assert_eq!(
+            missing.localize(Lang::En),
+            "No monitoring threshold for 2022; using 1.5 × 2020's poverty line"
+        );
+        assert_eq!(lines.standard_for(2012, &t), None);
+        assert_eq!(
+            lines
+                .missing_for([2025, 2016, 2022, 2025], &t)
+                .iter()
+                .map(|m| m.year)
+                .collect::<Vec<_>>(),
+            [2022, 2025]
+        );
+    }
+
+    #[test]
+    fn a_province_row_overrides_the_national_row_of_its_year_only() {
+        let t = Thresholds::default();
+        let mut rows = default_poverty_lines();
+        rows.push(PovertyLine {
+            province: "51".into(),
+            ..PovertyLine::national(2022, 6600.0)
+        });
+        let sichuan = PovertyLines::new(rows.clone()).for_province("51");
+        assert_eq!(sichuan.standard_for(2022, &t).unwrap().warning_yuan, 6600.0);
+        assert_eq!(sichuan.standard_for(2023, &t).unwrap().warning_yuan, 6900.0);
+        let guizhou = PovertyLines::new(rows).for_province("52");
+        assert_eq!(guizhou.standard_for(2022, &t).unwrap().warning_yuan, 6500.0);
+        // A threshold row is never taken for the poverty line of a later year.
+        assert_eq!(sichuan.line_for(2024), Some(4000.0));
+    }
+
+    #[test]
+    fn the_figures_of_a_2025_income_carry_the_threshold_and_its_warning() {
+        let lines = PovertyLines::default().for_province("51");
+        let t = Thresholds::default();
+        let mut rec = household("001", HouseholdStatus::Exited { year: 2019 });
+        add_adults(&mut rec, 2);
+        add_income(&mut rec, 2025, 10_000.0);
+        let f = figures(&rec, 2025, &lines, &t).unwrap();
+        assert_eq!(f.per_capita_yuan, 5000.0);
+        assert_eq!(f.warning_yuan, 7300.0);
+        assert_eq!(f.standing, IncomeStanding::Marginal);
+        assert_eq!(f.missing.unwrap().year, 2025);
     }
 }

@@ -13,6 +13,7 @@ pub mod identification;
 pub mod income;
 pub mod membership;
 pub mod monitoring;
+pub mod monitoring_cases;
 pub mod plan;
 pub mod precisions;
 pub mod quality;

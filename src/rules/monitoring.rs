@@ -223,4 +223,30 @@ mod tests {
         );
         assert!(!wrongly_exited(&one_person(unassessed, 2000.0), &lines, &t));
     }
+
+    #[test]
+    fn after_2020_marginal_and_unstable_households_are_found_against_the_years_threshold() {
+        // Sichuan 2024: threshold 7,300 (national reference figure), not 1.5 × 4,000 = 6,000.
+        let lines = crate::rules::income::PovertyLines::default().for_province("51");
+        let t = Thresholds::default();
+        let in_2024 = |status, per_capita| {
+            let mut rec = household("001", status);
+            add_adults(&mut rec, 1);
+            add_income(&mut rec, 2024, per_capita);
+            rec
+        };
+        let never = in_2024(HouseholdStatus::NotRegistered, 7000.0);
+        assert!(is_marginal(&never, &lines, &t));
+        assert_eq!(suggest(&never, &lines, &t), Some(MonitoredKind::Marginal));
+        assert!(!is_marginal(
+            &in_2024(HouseholdStatus::NotRegistered, 7300.0),
+            &lines,
+            &t
+        ));
+        let exited = in_2024(HouseholdStatus::Exited { year: 2019 }, 7000.0);
+        assert_eq!(
+            suggest(&exited, &lines, &t),
+            Some(MonitoredKind::UnstableExited)
+        );
+    }
 }

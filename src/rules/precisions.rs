@@ -246,7 +246,7 @@ pub fn targets(inputs: &PrecisionInputs) -> TargetsPanel {
                 household: HouseholdRef::of(rec),
                 year: f.year,
                 per_capita_yuan: f.per_capita_yuan,
-                warning_line_yuan: income::warning_line(f.line_yuan, t),
+                warning_line_yuan: f.warning_yuan,
             })
         })
         .collect();
@@ -686,6 +686,8 @@ pub struct ResultsPanel {
     pub at_risk: Vec<AtRisk>,
     /// Poverty incidence against the threshold and the 一低五有 checklist.
     pub village: VillageAssessment,
+    /// The monitoring cases (防止返贫监测): exited households stay monitored.
+    pub cases: super::monitoring_cases::CaseCounts,
 }
 
 /// The income year an exit is assessed on: the latest with a record, else last calendar year
@@ -736,7 +738,7 @@ pub fn results(inputs: &PrecisionInputs) -> ResultsPanel {
                     reasons.push(AtRiskReason::LatestIncome {
                         year: f.year,
                         per_capita_yuan: f.per_capita_yuan,
-                        warning_line_yuan: income::warning_line(f.line_yuan, t),
+                        warning_line_yuan: f.warning_yuan,
                     });
                 }
                 for visit in visits_of.get(&rec.household.id).into_iter().flatten() {
@@ -761,6 +763,7 @@ pub fn results(inputs: &PrecisionInputs) -> ResultsPanel {
         failing,
         at_risk,
         village: assess_village(inputs.village, records, t),
+        cases: super::monitoring_cases::CaseCounts::of(&inputs.workflow.cases, t, inputs.today),
     }
 }
 
@@ -769,6 +772,10 @@ pub fn results(inputs: &PrecisionInputs) -> ResultsPanel {
 /// The six panels of one village.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Precisions {
+    /// The latest income years of the village (the years its marginal and unstable households
+    /// are judged on) that have no monitoring threshold of their own: said on the panels that
+    /// judge them (扶持对象精准, 脱贫成效精准).
+    pub threshold_warnings: Vec<income::MissingThreshold>,
     pub targets: TargetsPanel,
     pub projects: ProjectsPanel,
     pub funds: FundsPanel,
@@ -779,6 +786,13 @@ pub struct Precisions {
 
 pub fn evaluate(inputs: &PrecisionInputs) -> Precisions {
     Precisions {
+        threshold_warnings: inputs.lines.missing_for(
+            inputs
+                .records
+                .iter()
+                .filter_map(|r| r.latest_income().map(|i| i.year)),
+            inputs.thresholds,
+        ),
         targets: targets(inputs),
         projects: projects(inputs),
         funds: funds(inputs),
@@ -1267,6 +1281,10 @@ pub struct Headline {
     pub wrongly_exited: usize,
     pub never_registered: usize,
     pub possibly_missed: usize,
+    /// Monitoring cases not closed, past their deadline, and risks eliminated this year.
+    pub cases_open: usize,
+    pub cases_overdue: usize,
+    pub eliminated_this_year: usize,
 }
 
 impl Precisions {
@@ -1304,6 +1322,9 @@ impl Precisions {
             // missed-assessment (漏评) rule looks at.
             never_registered: count(&|r| r.household.status.outside_registry()),
             possibly_missed: count(&|r| monitoring::possibly_missed(r, lines, t)),
+            cases_open: self.results.cases.open(),
+            cases_overdue: self.results.cases.overdue,
+            eliminated_this_year: self.results.cases.eliminated_this_year,
         }
     }
 }
@@ -1335,6 +1356,9 @@ impl Headline {
             wrongly_exited: 0,
             never_registered: 0,
             possibly_missed: 0,
+            cases_open: 0,
+            cases_overdue: 0,
+            eliminated_this_year: 0,
         };
         for h in villages {
             t.households += h.households;
@@ -1357,6 +1381,9 @@ impl Headline {
             t.wrongly_exited += h.wrongly_exited;
             t.never_registered += h.never_registered;
             t.possibly_missed += h.possibly_missed;
+            t.cases_open += h.cases_open;
+            t.cases_overdue += h.cases_overdue;
+            t.eliminated_this_year += h.eliminated_this_year;
         }
         t.incidence = crate::rules::village::poverty_incidence(t.poor_people, t.population);
         t

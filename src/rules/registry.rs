@@ -453,6 +453,14 @@ pub fn validate_household(h: &Household) -> Vec<FieldError> {
     errors
 }
 
+/// Whether `code` is the two-digit code of a province (GB/T 2260).
+pub fn is_province_code(code: &str) -> bool {
+    code.len() == 2
+        && code
+            .parse::<u8>()
+            .is_ok_and(|p| PROVINCE_CODES.contains(&p))
+}
+
 /// A 12-digit statistical division code (统计用区划代码) whose first two digits are a province.
 pub fn validate_village_code(code: &str) -> Result<(), Problem> {
     let code = code.trim();

@@ -13,7 +13,9 @@ use crate::model::{PovertyLine, Thresholds};
 /// line or a threshold, however small, changes the tag.
 pub fn settings_tag(lines: &PovertyLines, thresholds: &Thresholds) -> String {
     let mut hasher = Sha256::new();
+    hasher.update(lines.province().as_bytes());
     for row in lines.rows() {
+        hasher.update(row.province.as_bytes());
         hasher.update(row.year.to_le_bytes());
         hasher.update(row.line_yuan.to_bits().to_le_bytes());
     }
@@ -25,12 +27,15 @@ pub fn settings_tag(lines: &PovertyLines, thresholds: &Thresholds) -> String {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SettingField {
     Year,
+    Province,
     LineYuan,
     MarginalFactor,
     MaxIncidencePercent,
     SchoolAgeMin,
     SchoolAgeMax,
     VisitIntervalDays,
+    CaseDeadlineDays,
+    NoticeMinDays,
 }
 
 fn within(
@@ -47,9 +52,16 @@ fn within(
     }
 }
 
-/// A year's line: a plausible year, and a yearly amount between 1 and 20,000 yuan.
+/// A year's line or threshold: a plausible year, a province code (or none: national), and a
+/// yearly amount between 1 and 20,000 yuan.
 pub fn validate_poverty_line(line: &PovertyLine) -> Vec<(SettingField, Problem)> {
     let mut problems = Vec::new();
+    if !line.province.is_empty() && !super::registry::is_province_code(&line.province) {
+        problems.push((
+            SettingField::Province,
+            Problem::UnknownProvince(line.province.clone()),
+        ));
+    }
     within(
         &mut problems,
         SettingField::Year,
@@ -68,7 +80,8 @@ pub fn validate_poverty_line(line: &PovertyLine) -> Vec<(SettingField, Problem)>
 }
 
 /// The thresholds: a warning band of 1 to 3 times the line, an incidence limit of at most 20%,
-/// school ages between 3 and 20 in order, and a visit interval of 1 to 366 days.
+/// school ages between 3 and 20 in order, a visit interval of 1 to 366 days, a monitoring case
+/// deadline of 1 to 366 days and a public notice of 1 to 60 days.
 pub fn validate_thresholds(t: &Thresholds) -> Vec<(SettingField, Problem)> {
     let mut problems = Vec::new();
     within(
@@ -106,6 +119,20 @@ pub fn validate_thresholds(t: &Thresholds) -> Vec<(SettingField, Problem)> {
         1.0,
         366.0,
     );
+    within(
+        &mut problems,
+        SettingField::CaseDeadlineDays,
+        f64::from(t.case_deadline_days),
+        1.0,
+        366.0,
+    );
+    within(
+        &mut problems,
+        SettingField::NoticeMinDays,
+        f64::from(t.notice_min_days),
+        1.0,
+        60.0,
+    );
     problems
 }
 
@@ -116,24 +143,29 @@ mod tests {
     #[test]
     fn the_default_thresholds_and_the_2020_line_pass() {
         assert!(validate_thresholds(&Thresholds::default()).is_empty());
-        let line = PovertyLine {
-            year: 2020,
-            line_yuan: 4000.0,
-        };
-        assert!(validate_poverty_line(&line).is_empty());
+        for line in crate::model::default_poverty_lines() {
+            assert!(validate_poverty_line(&line).is_empty(), "{line:?}");
+        }
     }
 
     #[test]
     fn typing_errors_are_caught_field_by_field() {
         let line = PovertyLine {
-            year: 20,
-            line_yuan: 40_000.0,
+            province: "16".into(),
+            ..PovertyLine::national(20, 40_000.0)
         };
         let fields: Vec<SettingField> = validate_poverty_line(&line)
             .into_iter()
             .map(|(f, _)| f)
             .collect();
-        assert_eq!(fields, [SettingField::Year, SettingField::LineYuan]);
+        assert_eq!(
+            fields,
+            [
+                SettingField::Province,
+                SettingField::Year,
+                SettingField::LineYuan
+            ]
+        );
 
         let t = Thresholds {
             marginal_factor: 15.0,
@@ -141,6 +173,7 @@ mod tests {
             school_age_min: 12,
             school_age_max: 6,
             visit_interval_days: 0,
+            notice_min_days: 0,
             ..Thresholds::default()
         };
         let fields: Vec<SettingField> = validate_thresholds(&t)
@@ -153,7 +186,8 @@ mod tests {
                 SettingField::MarginalFactor,
                 SettingField::MaxIncidencePercent,
                 SettingField::SchoolAgeMax,
-                SettingField::VisitIntervalDays
+                SettingField::VisitIntervalDays,
+                SettingField::NoticeMinDays
             ]
         );
         let nan = Thresholds {

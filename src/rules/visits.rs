@@ -175,7 +175,8 @@ pub struct StatusSuggestion {
 
 /// For a finished visit to an exited household, in or after its exit year: suggests monitoring as
 /// 脱贫不稳定户 when the visit recorded risk events, or when the income updated at the visit puts
-/// per-capita net income below `marginal_factor × line` of that income year.
+/// per-capita net income below the watch band of that income year (`marginal_factor × line` to
+/// 2020, the year's monitoring threshold after).
 pub fn flag_unstable(
     rec: &HouseholdRecord,
     visit: &Visit,
@@ -198,13 +199,13 @@ pub fn flag_unstable(
     if let Some(updated) = updated_income(rec, visit)
         && let Some(per_capita_yuan) =
             income::per_capita(&updated, super::membership::size_in(rec, updated.year))
-        && let Some(line) = lines.line_for(updated.year)
-        && income::classify(per_capita_yuan, line, t) != IncomeStanding::Above
+        && let Some(standard) = lines.standard_for(updated.year, t)
+        && standard.standing(per_capita_yuan) != IncomeStanding::Above
     {
         reasons.push(UnstableReason::IncomeBelowBand {
             visit_date: visit.date,
             per_capita_yuan,
-            warning_line_yuan: income::warning_line(line, t),
+            warning_line_yuan: standard.warning_yuan,
         });
     }
     (!reasons.is_empty()).then_some(StatusSuggestion {

@@ -43,14 +43,14 @@ pub const MIGRATION_ACTOR: &str = "数据升级/migration";
 ///
 /// Written with the bookkeeping of schema 4 (`change_log`, `audit`, `sync_field`), which every
 /// step from 5 on finds; the audit chain (a later step) chains these rows with the others.
-struct MigrationChange {
+pub(crate) struct MigrationChange {
     device: Option<Uuid>,
     ctx: Option<ChangeContext>,
 }
 
 impl MigrationChange {
     /// Records nothing on a county database or a file without a device id.
-    fn start(tx: &Transaction) -> Result<MigrationChange, StoreError> {
+    pub(crate) fn start(tx: &Transaction) -> Result<MigrationChange, StoreError> {
         let county = sync_log::meta_get(tx, COUNTY_CODE_KEY)?.is_some();
         let device = sync_log::meta_get(tx, "device_id")?
             .and_then(|t| Uuid::parse_str(&t).ok())
@@ -82,7 +82,12 @@ impl MigrationChange {
     }
 
     /// Row `key` of `table` was created by the migration.
-    fn created(&mut self, tx: &Transaction, table: &Table, key: i64) -> Result<(), StoreError> {
+    pub(crate) fn created(
+        &mut self,
+        tx: &Transaction,
+        table: &Table,
+        key: i64,
+    ) -> Result<(), StoreError> {
         let Some(ctx) = self.ctx(tx)? else {
             return Ok(());
         };
@@ -143,7 +148,7 @@ impl MigrationChange {
     }
 
     /// Writes the change's header when anything was recorded.
-    fn finish(self, tx: &Transaction) -> Result<(), StoreError> {
+    pub(crate) fn finish(self, tx: &Transaction) -> Result<(), StoreError> {
         if let Some(ctx) = self.ctx {
             tx.execute(
                 "INSERT INTO change_log (n, change_id, at, actor, stamp) VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -165,6 +170,8 @@ impl MigrationChange {
 pub fn added_columns(table: &str) -> &'static [&'static str] {
     match table {
         "member" => &["joined_on", "join_reason", "left_on", "leave_reason"],
+        // Issue 16, migration 14: the province and the source of each figure.
+        "poverty_line" => &["province", "source"],
         _ => &[],
     }
 }
@@ -173,6 +180,7 @@ pub fn added_columns(table: &str) -> &'static [&'static str] {
 pub fn added_column_default(column: &str) -> Value {
     match column {
         "join_reason" => Value::Text("registered".into()),
+        "province" | "source" => Value::Text(String::new()),
         _ => Value::Null,
     }
 }

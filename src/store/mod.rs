@@ -22,6 +22,7 @@ pub mod import;
 pub mod installation;
 mod measures;
 pub mod migrate_issue13;
+pub mod monitoring_cases;
 mod probe;
 mod products;
 mod projects;
@@ -186,6 +187,10 @@ pub enum StoreError {
     NothingToUndo,
     #[error("invalid workflow record: {0:?}")]
     InvalidWorkflow(Vec<WorkFieldError>),
+    #[error("monitoring case: {0:?}")]
+    InvalidCase(Vec<crate::rules::monitoring_cases::CaseProblem>),
+    #[error("risk elimination criteria not met: {en:?}")]
+    EliminationCriteriaNotMet { zh: Vec<String>, en: Vec<String> },
     #[error("photo of {size_bytes} bytes is larger than {max_bytes} bytes")]
     PhotoTooLarge { size_bytes: u64, max_bytes: u64 },
     #[error("a survey for {0} already exists for this household")]
@@ -338,6 +343,18 @@ impl Localize for StoreError {
                 .map(|e| e.localize(lang))
                 .collect::<Vec<_>>()
                 .join(lang.pick("；", "; ")),
+            StoreError::InvalidCase(problems) => problems
+                .iter()
+                .map(|e| e.localize(lang))
+                .collect::<Vec<_>>()
+                .join(lang.pick("；", "; ")),
+            StoreError::EliminationCriteriaNotMet { zh, en } => match lang {
+                Lang::Zh => format!("未达到风险消除标准：{}", zh.join("；")),
+                Lang::En => format!(
+                    "The risk-elimination criteria are not met: {}",
+                    en.join("; ")
+                ),
+            },
             StoreError::PhotoTooLarge {
                 size_bytes,
                 max_bytes,

@@ -52,6 +52,7 @@ pub(crate) const TABLE_ORDER: &[&str] = &[
     "training",
     "household_departure",
     "township_facilities",
+    "monitoring_case",
 ];
 
 /// The tables of [`TABLE_ORDER`] that are the county's own data: written, audited and undone like
@@ -143,6 +144,7 @@ pub(crate) fn all_tables() -> impl Iterator<Item = &'static Table> {
             .chain(super::survey::TABLES)
             .chain(super::products::TABLES)
             .chain(super::townships::TABLES)
+            .chain(super::monitoring_cases::TABLES)
             .copied()
     };
     TABLE_ORDER

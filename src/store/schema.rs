@@ -567,6 +567,14 @@ pub const MIGRATIONS: &[Step] = &[
     CREATE INDEX product_producer_clash ON product_producer(product_id, household_id) WHERE clash = 1;
     "#,
     ),
+    // 14 (issue 16): the income-standard table per province and year — the poverty line to
+    // 2020 and the monitoring threshold from 2021, each with its source; default thresholds for a
+    // file that has none. See `settings.rs`.
+    Step::Code(super::settings::migrate_thresholds),
+    // 15 (issue 16): monitoring cases, one record per case with each step's date and person,
+    // synced through their household; today's monitored households become open cases with the
+    // date their status was set. See `monitoring_cases.rs`.
+    Step::Code(super::monitoring_cases::migrate),
 ];
 
 /// The schema version this build writes.

@@ -23,6 +23,7 @@ impl Store {
             products: super::products::load_products(conn, village_id)?,
             sales: super::products::load_sales(conn, village_id)?,
             trainings: super::products::load_trainings(conn, village_id)?,
+            cases: super::monitoring_cases::load_cases(conn, village_id)?,
         })
     }
 }

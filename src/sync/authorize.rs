@@ -405,6 +405,8 @@ fn code_known(table: &str, column: &str, value: &str) -> Option<bool> {
         }
         ("product", "certification") => known(Certification::ALL, Certification::code, value),
         ("sale", "channel") => known(SalesChannel::ALL, SalesChannel::code, value),
+        ("monitoring_case", "kind") => known(MonitoredKind::ALL, MonitoredKind::code, value),
+        ("monitoring_case", "source") => known(DiscoverySource::ALL, DiscoverySource::code, value),
         _ => return None,
     })
 }

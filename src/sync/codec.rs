@@ -547,7 +547,13 @@ mod tests {
             updated_at: "2026-01-01T00:00:00.000Z".into(),
             updated_by: a.device.to_string(),
             stamp: Some(a),
-            values: vec![0.into(), 2016.into(), line.into()],
+            values: vec![
+                0.into(),
+                2016.into(),
+                line.into(),
+                String::new().into(),
+                String::new().into(),
+            ],
             fields: vec![],
         };
         let mut edited = record(4, 3000.0);

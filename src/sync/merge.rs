@@ -142,26 +142,31 @@ fn record_conflict(
     Ok(inserted > 0)
 }
 
-/// A county's poverty line for a year replaces the local default row of the same year (each
-/// database was created with its own row ids for the defaults).
+/// A county's poverty line for a province's year replaces the local default row of the same
+/// province and year (each database was created with its own row ids for the defaults).
 fn retire_same_year_line(
     tx: &Transaction,
     change: &ImportChange,
     table: &crate::store::SyncTable,
     record: &RecordRow,
 ) -> Result<(), SyncError> {
-    let Some(year) = table
-        .columns
-        .iter()
-        .position(|c| *c == "year")
-        .and_then(|i| record.values.get(i + 1))
-    else {
+    let column = |name: &str| {
+        table
+            .columns
+            .iter()
+            .position(|c| *c == name)
+            .and_then(|i| record.values.get(i + 1))
+    };
+    let (Some(year), Some(province)) = (column("year"), column("province")) else {
         return Ok(());
     };
     let others: Vec<i64> = tx
-        .prepare_cached("SELECT key FROM poverty_line WHERE year = ?1 AND deleted = 0 AND id <> ?2")
+        .prepare_cached(
+            "SELECT key FROM poverty_line
+             WHERE year = ?1 AND province = ?2 AND deleted = 0 AND id <> ?3",
+        )
         .map_err(sql)?
-        .query_map(params![year, record.id.to_string()], |r| r.get(0))
+        .query_map(params![year, province, record.id.to_string()], |r| r.get(0))
         .and_then(|rows| rows.collect())
         .map_err(sql)?;
     let lines = crate::store::record_table("poverty_line");

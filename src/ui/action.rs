@@ -24,6 +24,8 @@ pub enum Screen {
     Checks,
     Village,
     Precisions,
+    /// 防止返贫监测: the monitoring cases, their steps and deadlines, risk elimination.
+    Monitoring,
     /// The village registers: team and helpers, projects, funds, products and sales, trainings.
     Registers,
     /// The survey template, import of a filled survey, export of the register.
@@ -78,6 +80,11 @@ pub enum Action {
         household: Uuid,
         kind: PaperKind,
         path: PathBuf,
+    },
+    /// Write the village's public notice of monitoring cases (公示名单), XLSX or PDF.
+    PrintNotice {
+        path: PathBuf,
+        xlsx: bool,
     },
     /// Write the blank baseline-survey template.
     WriteSurveyTemplate(PathBuf),

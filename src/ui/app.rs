@@ -374,6 +374,7 @@ impl App {
                 kind,
                 path,
             } => self.print_household(household, kind, &path),
+            Action::PrintNotice { path, xlsx } => self.print_notice(&path, xlsx),
             Action::WriteSurveyTemplate(path) => {
                 self.notice
                     .set(match crate::io::survey::write_template(&path) {
@@ -707,6 +708,7 @@ impl App {
             Screen::Households
             | Screen::Checks
             | Screen::Precisions
+            | Screen::Monitoring
             | Screen::Spreadsheets
             | Screen::Charts => {}
         }

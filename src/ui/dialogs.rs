@@ -80,6 +80,10 @@ pub enum FilePurpose {
         household: Uuid,
         kind: PaperKind,
     },
+    /// The public notice of monitoring cases, as XLSX or PDF.
+    PrintNotice {
+        xlsx: bool,
+    },
     SurveyTemplate,
     CheckSurvey,
     ExportXlsx {
@@ -113,6 +117,10 @@ impl FilePurpose {
                 household,
                 kind,
                 path: path.with_extension("pdf"),
+            },
+            FilePurpose::PrintNotice { xlsx } => Action::PrintNotice {
+                path: path.with_extension(if xlsx { "xlsx" } else { "pdf" }),
+                xlsx,
             },
             FilePurpose::SurveyTemplate => Action::WriteSurveyTemplate(path),
             FilePurpose::CheckSurvey => Action::CheckSurveyFile(path),

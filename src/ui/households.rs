@@ -230,6 +230,7 @@ impl HouseholdListScreen {
                 }
             }
         });
+        widgets::threshold_warnings_ui(ui, &view.precisions.threshold_warnings, lang);
     }
 
     fn filters_ui(&mut self, ui: &mut egui::Ui, lang: Lang, actions: &mut Vec<Action>) {

@@ -14,6 +14,7 @@ pub mod fonts;
 mod household;
 mod households;
 mod jobs;
+mod monitoring;
 mod notice;
 mod passphrase;
 mod photo;

@@ -11,6 +11,7 @@ use super::county::{CountyContext, CountyScreen};
 use super::household::HouseholdScreen;
 use super::households::HouseholdListScreen;
 use super::jobs::Job;
+use super::monitoring::MonitoringScreen;
 use super::precisions::PrecisionsScreen;
 use super::registers::RegistersScreen;
 use super::settings::SettingsScreen;
@@ -33,6 +34,7 @@ pub struct Screens {
     pub checks: ChecksScreen,
     pub village: VillageScreen,
     pub precisions: PrecisionsScreen,
+    pub monitoring: MonitoringScreen,
     pub registers: RegistersScreen,
     pub village_setup: VillageSetupScreen,
     pub charts: ChartsScreen,
@@ -59,6 +61,7 @@ impl Screens {
             _ => None,
         };
         self.household.reset(record);
+        self.monitoring.reset();
         self.village.reset();
         self.registers.reset();
         self.settings.reset();
@@ -69,6 +72,7 @@ impl Screens {
     /// the county's figures stay.
     pub fn village_switched(&mut self) {
         self.household.reset(None);
+        self.monitoring = MonitoringScreen::default();
         self.village.reset();
         self.registers.reset();
         self.settings.reset();
@@ -154,6 +158,13 @@ impl Screens {
             }
             (Screen::Village, Some(view)) => self.village.ui(ui, lang, view),
             (Screen::Precisions, Some(view)) => self.precisions.ui(ui, lang, view),
+            (Screen::Monitoring, Some(view)) => {
+                // Nobody chosen yet: the person fields start empty, not "unknown".
+                let actor = Some(session.store.actor())
+                    .filter(|a| *a != crate::store::UNKNOWN_ACTOR)
+                    .unwrap_or("");
+                self.monitoring.ui(ui, lang, view, actor)
+            }
             (Screen::Registers, Some(view)) => self.registers.ui(ui, lang, view),
             (Screen::Charts, Some(view)) => self.charts.ui(ui, lang, view, generation),
         }

@@ -8,16 +8,19 @@ use super::action::Action;
 use super::action::DataAction;
 use super::widgets::record_editor::plain_number;
 use super::widgets::{self, ERROR_RED, text_row};
-use crate::i18n::{Lang, Localize};
+use crate::i18n::{Label, Lang, Localize};
 use crate::model::{PovertyLine, Thresholds};
 use crate::rules::income::PovertyLines;
 use crate::rules::settings::{self, SettingField};
 
-/// The poverty-line form: a year and its line, as typed.
+/// The income-standard form: a year, a province (empty: national), its figure and source, as
+/// typed.
 #[derive(Default)]
 struct LineForm {
     year: String,
+    province: String,
     line: String,
+    source: String,
     problems: Vec<(SettingField, String)>,
 }
 
@@ -28,6 +31,9 @@ struct ThresholdsForm {
     school_age_min: String,
     school_age_max: String,
     visit_interval_days: String,
+    case_deadline_days: String,
+    case_deadline_working_days: bool,
+    notice_min_days: String,
     problems: Vec<(SettingField, String)>,
 }
 
@@ -39,6 +45,9 @@ impl ThresholdsForm {
             school_age_min: t.school_age_min.to_string(),
             school_age_max: t.school_age_max.to_string(),
             visit_interval_days: t.visit_interval_days.to_string(),
+            case_deadline_days: t.case_deadline_days.to_string(),
+            case_deadline_working_days: t.case_deadline_working_days,
+            notice_min_days: t.notice_min_days.to_string(),
             problems: Vec::new(),
         }
     }
@@ -63,6 +72,8 @@ impl ThresholdsForm {
         let school_min = number(&self.school_age_min, SettingField::SchoolAgeMin);
         let school_max = number(&self.school_age_max, SettingField::SchoolAgeMax);
         let visit_days = number(&self.visit_interval_days, SettingField::VisitIntervalDays);
+        let case_days = number(&self.case_deadline_days, SettingField::CaseDeadlineDays);
+        let notice_days = number(&self.notice_min_days, SettingField::NoticeMinDays);
         if !self.problems.is_empty() {
             return None;
         }
@@ -74,6 +85,9 @@ impl ThresholdsForm {
             school_age_min: whole(school_min),
             school_age_max: whole(school_max),
             visit_interval_days: whole(visit_days),
+            case_deadline_days: whole(case_days),
+            case_deadline_working_days: self.case_deadline_working_days,
+            notice_min_days: whole(notice_days),
             ..Thresholds::default()
         };
         self.problems = settings::validate_thresholds(&t)
@@ -191,31 +205,10 @@ impl SettingsScreen {
                 .color(widgets::WARN_AMBER),
             );
             ui.add_space(6.0);
-            ui.heading(lang.pick("扶贫标准（农村居民人均纯收入，元/年）", "Poverty line (rural per-capita net income, yuan/year)"));
-            egui::Grid::new("poverty_lines")
-                .striped(true)
-                .num_columns(3)
-                .show(ui, |ui| {
-                    ui.strong(lang.pick("年份", "Year"));
-                    ui.strong(lang.pick("标准（元）", "Line (yuan)"));
-                    ui.label("");
-                    ui.end_row();
-                    for line in lines.rows() {
-                        ui.label(line.year.to_string());
-                        ui.label(widgets::yuan(line.line_yuan));
-                        if ui.small_button(lang.pick("修改", "Edit")).clicked() {
-                            self.line_form = LineForm {
-                                year: line.year.to_string(),
-                                line: plain_number(line.line_yuan),
-                                problems: Vec::new(),
-                            };
-                        }
-                        ui.end_row();
-                    }
-                });
+            ui.heading(lang.pick("扶贫标准与监测标准（农村居民人均纯收入，元/年）", "Poverty line and monitoring threshold (rural per-capita net income, yuan/year)"));
             ui.label(lang.pick(
-                "没有列出的年份沿用此前最近一年的标准。",
-                "A year not listed uses the latest earlier line.",
+                "2020年及以前为扶贫标准；2021年起为各省防止返贫监测标准（低于此收入即在监测范围内）。省份为区划代码前两位，空为全国；本省有数的年份以本省为准。",
+                "Up to 2020 the poverty line; from 2021 each province's monitoring threshold (an income below it is within the watch band). The province is the first two digits of the codes, empty for national; a province's own figure of a year wins.",
             ));
             ui.add_space(4.0);
             let form = &mut self.line_form;
@@ -223,7 +216,12 @@ impl SettingsScreen {
             egui::Grid::new("line_form").num_columns(2).spacing([12.0, 6.0]).show(ui, |ui| {
                 let year_hint = lang.pick("请填写年份（如 2021）", "Enter the year (e.g. 2021)");
                 submit |= number_row(ui, lang.pick("标准年份", "Line year"), &mut form.year, SettingField::Year, &mut form.problems, lang, |t| t.trim().parse::<i32>().is_ok(), year_hint);
+                let e = beside(&form.problems, SettingField::Province, lang);
+                let r = text_row(ui, lang.pick("省份代码（空为全国）", "Province code (empty: national)"), &mut form.province, e.as_deref());
+                submit |= widgets::entered(ui, &r);
                 submit |= number_row(ui, lang.pick("标准金额（元）", "Line amount (yuan)"), &mut form.line, SettingField::LineYuan, &mut form.problems, lang, |t| !t.trim().is_empty() && widgets::parse_amount(t).is_some(), widgets::not_a_number(lang));
+                let r = text_row(ui, lang.pick("来源（文件名称文号）", "Source (document)"), &mut form.source, None);
+                submit |= widgets::entered(ui, &r);
             });
             if ui.button(lang.pick("保存扶贫标准", "Save the line")).clicked() || submit {
                 form.problems.clear();
@@ -236,7 +234,12 @@ impl SettingsScreen {
                     form.problems.push((SettingField::LineYuan, widgets::not_a_number(lang).to_string()));
                 }
                 if let (Ok(year), Some(line_yuan)) = (year, amount) {
-                    let line = PovertyLine { year, line_yuan };
+                    let line = PovertyLine {
+                        year,
+                        line_yuan,
+                        province: form.province.trim().to_string(),
+                        source: form.source.trim().to_string(),
+                    };
                     form.problems = settings::validate_poverty_line(&line)
                         .into_iter()
                         .map(|(f, p)| (f, p.localize(lang)))
@@ -247,6 +250,56 @@ impl SettingsScreen {
                 }
             }
 
+            ui.add_space(6.0);
+            let province = lines.province();
+            egui::ScrollArea::vertical().id_salt("poverty_lines_scroll").max_height(150.0).show(ui, |ui| {
+            egui::Grid::new("poverty_lines")
+                .striped(true)
+                .num_columns(6)
+                .show(ui, |ui| {
+                    ui.strong(lang.pick("年份", "Year"));
+                    ui.strong(lang.pick("省份", "Province"));
+                    ui.strong(lang.pick("类别", "Kind"));
+                    ui.strong(lang.pick("标准（元）", "Line (yuan)"));
+                    ui.strong(lang.pick("来源", "Source"));
+                    ui.label("");
+                    ui.end_row();
+                    for line in lines.rows() {
+                        let own = line.province.is_empty() || line.province == province;
+                        let text = |t: String| if own { RichText::new(t) } else { RichText::new(t).weak() };
+                        ui.label(text(line.year.to_string()));
+                        ui.label(text(if line.province.is_empty() {
+                            lang.pick("全国", "national").to_string()
+                        } else {
+                            line.province.clone()
+                        }));
+                        ui.label(text(line.kind().label(lang).to_string()));
+                        ui.label(text(widgets::yuan(line.line_yuan)));
+                        let source = if line.source.is_empty() {
+                            lang.pick("（未注明）", "(not stated)").to_string()
+                        } else {
+                            line.source.clone()
+                        };
+                        let shown: String = source.chars().take(28).collect();
+                        let shown = if shown.len() < source.len() { format!("{shown}…") } else { shown };
+                        ui.label(text(shown)).on_hover_text(source);
+                        if ui.small_button(lang.pick("修改", "Edit")).clicked() {
+                            self.line_form = LineForm {
+                                year: line.year.to_string(),
+                                province: line.province.clone(),
+                                line: plain_number(line.line_yuan),
+                                source: line.source.clone(),
+                                problems: Vec::new(),
+                            };
+                        }
+                        ui.end_row();
+                    }
+                });
+            });
+            ui.label(lang.pick(
+                "没有列出的年份沿用此前最近一年的标准；2021年起缺年份的，凡用到之处都会提示“某年无监测标准，暂按某年”。",
+                "A year not listed uses the latest earlier figure; from 2021 every place that uses such a year says so (\"No monitoring threshold for …; using …'s\").",
+            ));
             ui.add_space(12.0);
             ui.separator();
             ui.heading(lang.pick("判定参数", "Thresholds"));
@@ -263,6 +316,11 @@ impl SettingsScreen {
                 submit |= number_row(ui, lang.pick("义务教育起始年龄", "School age from"), &mut form.school_age_min, SettingField::SchoolAgeMin, p, lang, is_number, nan);
                 submit |= number_row(ui, lang.pick("义务教育截止年龄", "School age to"), &mut form.school_age_max, SettingField::SchoolAgeMax, p, lang, is_number, nan);
                 submit |= number_row(ui, lang.pick("走访间隔（天）", "Visit interval (days)"), &mut form.visit_interval_days, SettingField::VisitIntervalDays, p, lang, is_number, nan);
+                submit |= number_row(ui, lang.pick("监测对象从发现到县级审定的时限（天）", "Monitoring case: days from discovery to decision"), &mut form.case_deadline_days, SettingField::CaseDeadlineDays, p, lang, is_number, nan);
+                ui.label("");
+                ui.checkbox(&mut form.case_deadline_working_days, lang.pick("按工作日计算（周一至周五，不含法定节假日调整）", "Count working days (Monday to Friday; public holidays not known)"));
+                ui.end_row();
+                submit |= number_row(ui, lang.pick("公示期至少（天）", "Public notice at least (days)"), &mut form.notice_min_days, SettingField::NoticeMinDays, p, lang, is_number, nan);
             });
             if (ui.button(lang.pick("保存判定参数", "Save the thresholds")).clicked() || submit)
                 && let Some(t) = form.build(lang)

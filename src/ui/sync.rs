@@ -58,6 +58,7 @@ fn record_kind(table: &str, lang: Lang) -> String {
         "sale" => ("销售记录", "Sale"),
         "training" => ("培训记录", "Training"),
         "poverty_line" => ("扶贫标准", "Poverty line"),
+        "monitoring_case" => ("监测对象", "Monitoring case"),
         other => return other.to_string(),
     };
     lang.pick(zh, en).to_string()

@@ -66,6 +66,10 @@ pub fn toolbar_ui(ui: &mut egui::Ui, state: &ToolbarState<'_>, actions: &mut Vec
                 lang.pick("六个精准", "Six precisions").to_string(),
             ),
             (
+                Screen::Monitoring,
+                lang.pick("防止返贫监测", "Monitoring").to_string(),
+            ),
+            (
                 Screen::Registers,
                 lang.pick("村级台账", "Registers").to_string(),
             ),

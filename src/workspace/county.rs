@@ -357,10 +357,13 @@ pub enum OverviewColumn {
     ReadyToExit,
     Failing,
     AtRisk,
+    CasesOpen,
+    CasesOverdue,
+    EliminatedThisYear,
 }
 
 impl OverviewColumn {
-    pub const ALL: [OverviewColumn; 15] = [
+    pub const ALL: [OverviewColumn; 18] = [
         OverviewColumn::Households,
         OverviewColumn::Registered,
         OverviewColumn::Incidence,
@@ -376,6 +379,9 @@ impl OverviewColumn {
         OverviewColumn::ReadyToExit,
         OverviewColumn::Failing,
         OverviewColumn::AtRisk,
+        OverviewColumn::CasesOpen,
+        OverviewColumn::CasesOverdue,
+        OverviewColumn::EliminatedThisYear,
     ];
 
     /// The column's heading.
@@ -398,6 +404,9 @@ impl OverviewColumn {
             OverviewColumn::ReadyToExit => lang.pick("可脱贫", "Ready to exit"),
             OverviewColumn::Failing => lang.pick("未达标", "Failing"),
             OverviewColumn::AtRisk => lang.pick("返贫风险", "At risk"),
+            OverviewColumn::CasesOpen => lang.pick("监测对象", "Monitoring cases"),
+            OverviewColumn::CasesOverdue => lang.pick("监测超时", "Cases overdue"),
+            OverviewColumn::EliminatedThisYear => lang.pick("今年风险消除", "Eliminated this year"),
         }
     }
 
@@ -419,6 +428,9 @@ impl OverviewColumn {
             OverviewColumn::ReadyToExit => "ready",
             OverviewColumn::Failing => "failing",
             OverviewColumn::AtRisk => "at_risk",
+            OverviewColumn::CasesOpen => "cases_open",
+            OverviewColumn::CasesOverdue => "cases_overdue",
+            OverviewColumn::EliminatedThisYear => "eliminated_this_year",
         }
     }
 
@@ -439,7 +451,10 @@ impl OverviewColumn {
             | OverviewColumn::Incidence
             | OverviewColumn::ProjectsServingNone
             | OverviewColumn::FundsYuan
-            | OverviewColumn::ScatteredFunds => return None,
+            | OverviewColumn::ScatteredFunds
+            | OverviewColumn::CasesOpen
+            | OverviewColumn::CasesOverdue
+            | OverviewColumn::EliminatedThisYear => return None,
         })
     }
 
@@ -461,6 +476,9 @@ impl OverviewColumn {
             OverviewColumn::ReadyToExit => h.ready as f64,
             OverviewColumn::Failing => h.failing as f64,
             OverviewColumn::AtRisk => h.at_risk as f64,
+            OverviewColumn::CasesOpen => h.cases_open as f64,
+            OverviewColumn::CasesOverdue => h.cases_overdue as f64,
+            OverviewColumn::EliminatedThisYear => h.eliminated_this_year as f64,
         }
     }
 

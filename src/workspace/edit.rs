@@ -8,6 +8,7 @@ use uuid::Uuid;
 
 use super::session::Session;
 use crate::i18n::{Lang, Localize};
+use crate::model::MonitoringCase;
 use crate::model::{
     ExitDecision, FundEntry, Helper, Household, HouseholdDeparture, IncomeYear, Measure, Member,
     PovertyLine, Product, Project, Sale, SurveyState, TeamMember, Thresholds, TownshipFacilities,
@@ -81,6 +82,8 @@ pub enum DataAction {
     },
     DeleteVisitPhoto(Uuid),
     SavePovertyLine(PovertyLine),
+    /// A monitoring case opened, or a step of it recorded.
+    SaveMonitoringCase(Box<MonitoringCase>),
     SaveThresholds(Thresholds),
     /// A township's three haves (一低三有), on a county database.
     SaveTownshipFacilities(TownshipFacilities),
@@ -325,6 +328,7 @@ impl Session {
             DataAction::DeleteVisitPhoto(id) => store.delete_visit_photo(id)?,
             DataAction::DeleteVisit(id) => store.delete_visit(id)?,
             DataAction::SavePovertyLine(line) => store.set_poverty_line(line)?,
+            DataAction::SaveMonitoringCase(c) => store.save_monitoring_case(&c, today?)?,
             // Thresholds live in the file's settings, outside the audited records.
             DataAction::SaveThresholds(t) => {
                 store.set_thresholds(&t)?;

@@ -73,3 +73,43 @@ impl Localize for Printed {
         )
     }
 }
+
+/// Writes the public notice (公示名单) of the monitoring cases of `view`'s village to `path`:
+/// XLSX when `xlsx`, else PDF, dated at the village's evaluation date. Returns how many
+/// households it lists.
+pub fn print_notice(
+    view: &VillageView,
+    path: &Path,
+    xlsx: bool,
+    lang: Lang,
+) -> Result<usize, PrintError> {
+    let entries =
+        crate::rules::monitoring_cases::notice_entries(&view.records, &view.workflow.cases);
+    let min_days = view.thresholds.notice_min_days;
+    if xlsx {
+        print::notice::write_notice_xlsx(
+            path,
+            &view.village,
+            &entries,
+            min_days,
+            view.today,
+            lang,
+        )?;
+    } else {
+        let pdf =
+            print::notice::render_notice(&view.village, &entries, min_days, view.today, lang)?;
+        print::write_atomically(path, &pdf)?;
+    }
+    Ok(entries.len())
+}
+
+/// What the window and the command line say of a notice written.
+pub fn notice_written(path: &Path, households: usize, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => format!("已生成公示名单 {}：{households} 户", path.display()),
+        Lang::En => format!(
+            "Wrote the notice {}: {households} households",
+            path.display()
+        ),
+    }
+}

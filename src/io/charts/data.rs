@@ -49,7 +49,8 @@ pub struct IncomePoint {
     pub per_capita_yuan: Option<f64>,
     /// The poverty line of the year; `None` before the first year of the table.
     pub line_yuan: Option<f64>,
-    /// Upper end of the warning band (`marginal_factor × line`).
+    /// Upper end of the warning band (`marginal_factor × line` to 2020, the monitoring threshold
+    /// after).
     pub warning_yuan: Option<f64>,
     pub wage_yuan: f64,
     pub production_yuan: f64,
@@ -102,12 +103,12 @@ pub fn household_chart_data(
         .incomes
         .iter()
         .map(|i| {
-            let line_yuan = lines.line_for(i.year);
+            let standard = lines.standard_for(i.year, t);
             IncomePoint {
                 year: i.year,
                 per_capita_yuan: income::per_capita(i, rec.size()),
-                line_yuan,
-                warning_yuan: line_yuan.map(|l| income::warning_line(l, t)),
+                line_yuan: standard.map(|s| s.line_yuan),
+                warning_yuan: standard.map(|s| s.warning_yuan),
                 wage_yuan: i.wage_yuan,
                 production_yuan: i.production_yuan,
                 property_yuan: i.property_yuan,

@@ -7,7 +7,7 @@ use super::layout::{Cell, Layout, Table};
 use super::{PaperInputs, PrintOptions, helpers_of, show_id};
 use crate::i18n::{Label, Lang};
 use crate::model::HouseholdStatus;
-use crate::rules::income::{self, IncomeItem, net_income, per_capita, yuan};
+use crate::rules::income::{IncomeItem, net_income, per_capita, yuan};
 
 pub(super) fn lay_out(layout: &mut Layout, input: &PaperInputs<'_>, options: &PrintOptions) {
     let lang = options.lang;
@@ -364,11 +364,13 @@ pub(super) fn lay_out(layout: &mut Layout, input: &PaperInputs<'_>, options: &Pr
             row.push(Cell::figure(
                 per_capita(i, r.size()).map_or("—".to_string(), yuan),
             ));
-            let line = input.lines.line_for(i.year);
-            row.push(Cell::figure(line.map_or("—".to_string(), yuan)));
+            let standard = input.lines.standard_for(i.year, input.thresholds);
+            row.push(Cell::figure(
+                standard.map_or("—".to_string(), |s| yuan(s.line_yuan)),
+            ));
             let standing = per_capita(i, r.size())
-                .zip(line)
-                .map(|(p, l)| income::classify(p, l, input.thresholds).label(lang));
+                .zip(standard)
+                .map(|(p, s)| s.standing(p).label(lang));
             row.push(Cell::text(standing.unwrap_or("—")));
             row
         })

@@ -12,6 +12,7 @@
 
 mod card;
 pub mod layout;
+pub mod notice;
 mod visit_sheet;
 
 use std::path::{Path, PathBuf};

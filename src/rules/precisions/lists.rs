@@ -350,9 +350,20 @@ pub fn panels(
     ]
 }
 
+/// A note for each judged year without a monitoring threshold of its own.
+fn threshold_notes(p: &Precisions, lang: Lang) -> Vec<Entry> {
+    p.threshold_warnings
+        .iter()
+        .map(|w| Entry::Note {
+            text: w.localize(lang),
+            tone: Tone::Bad,
+        })
+        .collect()
+}
+
 fn targets(p: &Precisions, records: &[HouseholdRecord], lang: Lang) -> Vec<Entry> {
     let t = &p.targets;
-    let mut e = Vec::new();
+    let mut e = threshold_notes(p, lang);
     let figure = count(
         lang,
         "有数据问题的户",
@@ -690,17 +701,25 @@ fn results(p: &Precisions, thresholds: &Thresholds, lang: Lang) -> Vec<Entry> {
         .unwrap_or_else(|| "—".into());
     let standard = format!("{:.0}%", thresholds.max_incidence * 100.0);
     let low = v.incidence.is_some_and(|i| i < thresholds.max_incidence);
-    let mut e = vec![Entry::Note {
+    let mut e = threshold_notes(p, lang);
+    e.push(Entry::Note {
         text: match lang {
             Lang::Zh => format!("贫困发生率 {incidence}（标准 < {standard}）"),
             Lang::En => format!("Poverty incidence {incidence} (standard < {standard})"),
         },
         tone: if low { Tone::Good } else { Tone::Bad },
-    }];
+    });
     if let Some(note) = v.unassessed_note(lang) {
         e.push(Entry::Note {
             text: note,
             tone: Tone::Plain,
+        });
+    }
+    for (k, text) in r.cases.sentences(lang).into_iter().enumerate() {
+        let bad = k == 2 && r.cases.overdue > 0;
+        e.push(Entry::Note {
+            text,
+            tone: if bad { Tone::Bad } else { Tone::Plain },
         });
     }
     e.push(Entry::Note {

@@ -60,6 +60,22 @@ impl App {
             });
     }
 
+    /// Writes the village's public notice of monitoring cases where the user chose.
+    pub(super) fn print_notice(&mut self, path: &Path, xlsx: bool) {
+        let Some(view) = self.view() else {
+            return;
+        };
+        let lang = self.prefs.lang;
+        self.notice
+            .set(match print::print_notice(view, path, xlsx, lang) {
+                Ok(households) => Notice::Saved {
+                    text: print::notice_written(path, households, lang),
+                    path: path.to_path_buf(),
+                },
+                Err(e) => Notice::failed(&e, lang),
+            });
+    }
+
     /// Draws a chart at the save size and writes it where the user chose.
     pub(super) fn save_chart(&mut self, chart: ChartId, path: PathBuf) {
         let Ok(session) = &self.session else {

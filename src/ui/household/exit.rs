@@ -223,7 +223,7 @@ impl ExitTab {
                 {
                     let (pc, warn) = (
                         widgets::yuan(f.per_capita_yuan),
-                        widgets::yuan(income::warning_line(f.line_yuan, &view.thresholds)),
+                        widgets::yuan(f.warning_yuan),
                     );
                     ui.label(
                         RichText::new(match lang {

@@ -262,7 +262,11 @@ impl IncomesTab {
                                     income::IncomeStanding::Marginal => WARN_AMBER,
                                     income::IncomeStanding::Above => OK_GREEN,
                                 };
-                                ui.label(RichText::new(f.standing.label(lang)).color(color));
+                                let mark = if f.missing.is_some() { " ⚠" } else { "" };
+                                ui.label(
+                                    RichText::new(format!("{}{mark}", f.standing.label(lang)))
+                                        .color(color),
+                                );
                             }
                             None => {
                                 ui.label(lang.pick("无标准", "No line"));
@@ -278,6 +282,13 @@ impl IncomesTab {
                     });
                 }
             });
+        widgets::threshold_warnings_ui(
+            ui,
+            &view
+                .lines
+                .missing_for(record.incomes.iter().map(|i| i.year), &view.thresholds),
+            lang,
+        );
         ui.add_space(8.0);
         let new_income = || IncomeYear {
             id: Uuid::new_v4(),

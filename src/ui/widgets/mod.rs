@@ -10,6 +10,19 @@ pub mod file_chooser;
 pub mod pickers;
 pub mod record_editor;
 
+/// The judged years without a monitoring threshold of their own ("2025年无监测标准，暂按2024年"),
+/// one amber line each, wherever such a year is judged.
+pub fn threshold_warnings_ui(
+    ui: &mut Ui,
+    warnings: &[crate::rules::income::MissingThreshold],
+    lang: Lang,
+) {
+    use crate::i18n::Localize;
+    for w in warnings {
+        ui.label(RichText::new(format!("⚠ {}", w.localize(lang))).color(WARN_AMBER));
+    }
+}
+
 /// Gives a field the cursor when `yes` (a form's first field on the frame the form opens).
 pub trait FocusIf {
     fn focus_if(self, yes: bool);

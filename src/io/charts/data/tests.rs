@@ -17,7 +17,7 @@ fn lines() -> PovertyLines {
             (2019, 3218.0),
         ]
         .into_iter()
-        .map(|(year, line_yuan)| PovertyLine { year, line_yuan })
+        .map(|(year, line_yuan)| PovertyLine::national(year, line_yuan))
         .collect(),
     )
 }
