@@ -88,7 +88,7 @@ fn a_case_goes_from_discovery_to_the_county_decision_and_on_to_risk_elimination(
     let mut harness = harness(&dir.path().join("data"), Some(db));
     harness.run();
     click(&mut harness, "我是张书记");
-    click(&mut harness, "防止返贫监测");
+    click(&mut harness, "返贫监测");
     assert_eq!(harness.state().screen(), Screen::Monitoring);
     harness.get_by_label("还没有监测对象。");
 

@@ -507,6 +507,31 @@ fn workflow_records_are_valid_and_tied_to_the_village() {
                 .iter()
                 .all(|t| check::validate_training(t).is_empty())
         );
+        // Every monitored household has its case, valid as a form would save it; at the end
+        // of the year one is past its deadline.
+        let monitored = v
+            .households
+            .iter()
+            .filter(|r| matches!(r.household.status, HouseholdStatus::Monitored { .. }))
+            .count();
+        assert_eq!(w.cases.len(), monitored);
+        let thresholds = crate::model::Thresholds::default();
+        let helpers: Vec<&str> = w.helpers.iter().map(|h| h.name.as_str()).collect();
+        for c in &w.cases {
+            let problems = crate::rules::monitoring_cases::validate_case(
+                c,
+                today,
+                &w.team,
+                &helpers,
+                &thresholds,
+            );
+            assert!(problems.is_empty(), "{c:?}: {problems:?}");
+            assert!(ids.contains(&c.household_id));
+        }
+        if monitored > 0 {
+            let late = crate::rules::monitoring_cases::overdue_cases(&w.cases, &thresholds, today);
+            assert_eq!(late.len(), 1, "{late:?}");
+        }
     }
 }
 

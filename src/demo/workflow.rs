@@ -814,6 +814,7 @@ pub(super) fn generate(
         }
     }
 
+    let cases = monitoring_cases(households, &team);
     VillageWorkflow {
         helpers,
         team,
@@ -827,6 +828,106 @@ pub(super) fn generate(
         products,
         sales,
         trainings,
-        cases: Vec::new(),
+        cases,
     }
+}
+
+/// The monitoring cases of the monitored households (the mechanism was set up in March 2020):
+/// each went through the whole procedure in 2020 and was admitted within the 15 days, but the
+/// last two, still open at the end of the year, one under public notice and one left after the
+/// home visit, past its deadline. Ids come from the household's, so that no draw of the
+/// generator moves.
+fn monitoring_cases(households: &[HouseholdRecord], team: &[TeamMember]) -> Vec<MonitoringCase> {
+    let Some(secretary) = team.first().map(|m| m.name.clone()) else {
+        return Vec::new();
+    };
+    let monitored: Vec<(&HouseholdRecord, MonitoredKind)> = households
+        .iter()
+        .filter_map(|r| match r.household.status {
+            HouseholdStatus::Monitored { kind } => Some((r, kind)),
+            _ => None,
+        })
+        .collect();
+    let n = monitored.len();
+    let step = |on: NaiveDate, by: &str| {
+        Some(CaseStep {
+            on,
+            by: by.to_string(),
+        })
+    };
+    monitored
+        .into_iter()
+        .enumerate()
+        .map(|(i, (r, kind))| {
+            let mut id = *r.household.id.as_bytes();
+            id.iter_mut()
+                .zip(b"monitoring-case!")
+                .for_each(|(b, k)| *b ^= k);
+            // Open cases at the end; the others found between April and November.
+            let (found, open) = match n - i {
+                1 => (date(DEMO_YEAR, 12, 1), Some(false)),
+                2 if n > 2 => (date(DEMO_YEAR, 12, 22), Some(true)),
+                _ => (
+                    date(DEMO_YEAR, 4 + (i as u32 % 8), 3 + (i as u32 * 5) % 20),
+                    None,
+                ),
+            };
+            let source = [
+                DiscoverySource::CadreSweep,
+                DiscoverySource::SelfReport,
+                DiscoverySource::DepartmentAlert,
+                DiscoverySource::Hotline,
+            ][i % 4];
+            let risk = match kind {
+                MonitoredKind::UnstableExited => "脱贫后收入不稳，务工中断",
+                MonitoredKind::Marginal => "人均收入略高于标准，家中有慢性病人",
+                MonitoredKind::SuddenHardship => "突发大病，医疗支出大",
+            };
+            let day = |d: i64| found + Duration::days(d);
+            let mut case = MonitoringCase {
+                id: uuid::Builder::from_random_bytes(id).into_uuid(),
+                household_id: r.household.id,
+                kind,
+                source,
+                risk: risk.to_string(),
+                discovered: CaseStep {
+                    on: found,
+                    by: secretary.clone(),
+                },
+                home_visit: step(day(1), &secretary),
+                authorization_signed: true,
+                village_review: step(day(2), &secretary),
+                notice: Some(PublicNotice {
+                    start: day(3),
+                    end: day(8),
+                    by: secretary.clone(),
+                }),
+                township_review: step(day(10), "乡镇审核组"),
+                decision: step(day(13), "县乡村振兴局"),
+                admitted: true,
+                elimination: RiskElimination::default(),
+            };
+            match open {
+                // Under public notice on 31 December.
+                Some(true) => {
+                    case.notice = Some(PublicNotice {
+                        start: day(3),
+                        end: day(8),
+                        by: secretary.clone(),
+                    });
+                    case.township_review = None;
+                    case.decision = None;
+                }
+                // Visited, then nothing for a month.
+                Some(false) => {
+                    case.village_review = None;
+                    case.notice = None;
+                    case.township_review = None;
+                    case.decision = None;
+                }
+                None => {}
+            }
+            case
+        })
+        .collect()
 }

@@ -151,6 +151,14 @@ fn write_workflow(tx: &Transaction, ctx: &ChangeContext, w: &VillageWorkflow) ->
         }
         rows += ins.rows;
     }
+    {
+        use super::monitoring_cases::{MONITORING_CASE, case_values};
+        let mut ins = Insert::new(tx, ctx, &MONITORING_CASE)?;
+        for c in &w.cases {
+            ins.row(c.id, case_values(c))?;
+        }
+        rows += ins.rows;
+    }
     Ok(rows)
 }
 

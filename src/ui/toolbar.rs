@@ -67,7 +67,7 @@ pub fn toolbar_ui(ui: &mut egui::Ui, state: &ToolbarState<'_>, actions: &mut Vec
             ),
             (
                 Screen::Monitoring,
-                lang.pick("防止返贫监测", "Monitoring").to_string(),
+                lang.pick("返贫监测", "Monitoring").to_string(),
             ),
             (
                 Screen::Registers,
