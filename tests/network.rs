@@ -7,41 +7,18 @@
 mod common;
 
 use std::path::Path;
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use common::files::fingerprint_but_receipts;
+use common::network::{serve, set_line};
 use common::team::Team;
 use dripline::i18n::{Lang, Localize};
 use dripline::net::NetError;
 use dripline::net::client::{Session, SyncOptions, sync_now};
-use dripline::net::server::{self, RunningServer, ServeOptions};
 use dripline::store::Store;
 use dripline::store::bundle_receipts::ReceiptOutcome;
 use dripline::sync::crypto::DeviceIdentity;
 use dripline::sync::{county, import, status};
-
-struct Served {
-    server: RunningServer,
-    log: Arc<Mutex<Vec<String>>>,
-}
-
-fn serve(county_db: &Path, per_minute: u32) -> Served {
-    let log = Arc::new(Mutex::new(Vec::new()));
-    let lines = log.clone();
-    let server = server::start(
-        county_db,
-        ServeOptions {
-            listen: "127.0.0.1:0".parse().unwrap(),
-            url: None,
-            tls_files: None,
-            per_minute,
-            log: Arc::new(move |line| lines.lock().unwrap().push(line.to_string())),
-        },
-    )
-    .unwrap();
-    Served { server, log }
-}
 
 /// Quick tries: a refused or unreachable server is said at once.
 fn options() -> SyncOptions {
@@ -52,12 +29,6 @@ fn options() -> SyncOptions {
         timeout: Duration::from_secs(60),
         ..SyncOptions::default()
     }
-}
-
-fn set_line(db: &Path, line: &str) {
-    let mut store = Store::open(db).unwrap();
-    county::set_county_key(&mut store, line).unwrap();
-    store.close().unwrap();
 }
 
 fn sync(db: &Path) -> Result<dripline::net::client::Synced, NetError> {
@@ -134,7 +105,7 @@ fn a_laptop_syncs_with_the_county_over_https_and_gets_its_acknowledgement() {
 
     let zh = synced.localize(Lang::Zh);
     assert!(zh.starts_with("已与县里同步"), "{zh}");
-    let log = served.log.lock().unwrap().join("\n");
+    let log = served.log_text();
     let a_device = Store::open(&team.a).unwrap().device_id();
     assert!(
         log.contains(&format!("device={a_device} village={}", team.village.code)),
@@ -293,7 +264,7 @@ fn the_same_bundle_sent_twice_is_merged_once_and_its_answer_comes_again() {
     assert_eq!(st.acked_seq, sent_to);
     store.close().unwrap();
     assert!(has_household(&team.county, household));
-    let log = served.log.lock().unwrap().join("\n");
+    let log = served.log_text();
     assert!(log.contains("outcome=already_imported"), "{log}");
 }
 
@@ -331,7 +302,9 @@ fn a_tampered_bundle_is_refused_over_the_wire_as_bundle_import_refuses_it() {
         "the refusal is logged as for a file"
     );
     // Word for word what `bundle import` says of the same file (named as the laptop named it).
-    let file_error = team.import(&team.county, std::slice::from_ref(&bundle)).unwrap_err();
+    let file_error = team
+        .import(&team.county, std::slice::from_ref(&bundle))
+        .unwrap_err();
     let shown = bundle.display().to_string();
     let name = bundle.file_name().unwrap().to_string_lossy().into_owned();
     assert_eq!(refusal.code, file_error.refused_bundle().unwrap().1);

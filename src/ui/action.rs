@@ -109,6 +109,8 @@ pub enum Action {
     },
     /// Verify and merge sync bundles (all or none).
     ImportBundles(Vec<PathBuf>),
+    /// 同步: the pending bundle up to the county's sync server, the return bundle back and merged.
+    SyncNow,
     /// Write a return bundle per village of a county database into this folder.
     WriteReturnBundles(PathBuf),
     /// Write the county summary (one sheet per level, the figures of the county table) to this

@@ -416,6 +416,7 @@ impl App {
             Action::ImportBundles(files) => {
                 self.start_job(|db, lang| Job::import_bundles(db, files, lang))
             }
+            Action::SyncNow => self.start_job(Job::sync_now),
             Action::WriteReturnBundles(dir) => {
                 self.start_saving_job(dir.clone(), |db, lang| Job::write_returns(db, dir, lang))
             }

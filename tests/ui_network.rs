@@ -1,0 +1,51 @@
+//! The sync screen's 同步 (Sync now) button: shown once the county key line names a sync server,
+//! it runs the exchange with the server (started in the test) as a background job, and the
+//! window shows what went up and came back.
+
+mod common;
+
+use common::network::{serve, set_line};
+use common::team::Team;
+use common::window::{click, harness, shown, wait_for_job};
+use egui_kittest::kittest::Queryable;
+
+#[test]
+fn sync_now_on_the_sync_screen_exchanges_with_the_county_server() {
+    let dir = tempfile::tempdir().unwrap();
+    let team = Team::new(dir.path());
+    let served = serve(&team.county, 60);
+    let household = team.create_household(&team.a, "301", "黄春燕", 41);
+
+    // Before the laptop knows the server, there is no button.
+    let mut window = harness(&dir.path().join("data"), Some(team.a.clone()));
+    window.run();
+    wait_for_job(&mut window);
+    click(&mut window, "数据同步");
+    assert!(shown(&window, "导出数据包…"));
+    assert!(!shown(&window, "同步"));
+    drop(window);
+
+    set_line(&team.a, &served.server.county_line);
+    let mut window = harness(&dir.path().join("data"), Some(team.a.clone()));
+    window.run();
+    wait_for_job(&mut window);
+    click(&mut window, "数据同步");
+    window.get_by_label_contains(&format!(
+        "通过网络与县里同步服务器 {}",
+        served.server.pin.url
+    ));
+    // The job runs in the background: the window keeps drawing (a spinner) meanwhile.
+    window.get_by_label("同步").click();
+    wait_for_job(&mut window);
+    window.get_by_label_contains("已与县里同步");
+    let county = dripline::store::Store::open(&team.county).unwrap();
+    assert!(
+        county.household_record(household).is_ok(),
+        "the county has it"
+    );
+    // The window's own store sees the acknowledgement the return bundle brought.
+    let st = dripline::sync::status::status(window.state().store().unwrap()).unwrap();
+    assert_eq!(st.pending_records, 0);
+    assert!(st.pending_exports.is_empty(), "{st:?}");
+    assert!(served.log_text().contains("outcome=imported"));
+}
