@@ -7,6 +7,7 @@
 mod common;
 
 use std::path::Path;
+use std::sync::Arc;
 use std::time::Duration;
 
 use common::files::fingerprint_but_receipts;
@@ -336,7 +337,8 @@ fn a_tampered_bundle_is_refused_over_the_wire_as_bundle_import_refuses_it() {
 fn too_many_requests_from_one_device_are_refused() {
     let dir = tempfile::tempdir().unwrap();
     let team = Team::new(dir.path());
-    let served = serve(&team.county, 1);
+    // A sync is two requests counted (where to start, the first part).
+    let served = serve(&team.county, 2);
     set_line(&team.a, &served.server.county_line);
     sync(&team.a).unwrap();
     let e = sync(&team.a).unwrap_err();
@@ -471,4 +473,142 @@ fn dripline_serve_and_dripline_sync_from_the_command_line() {
     assert!(!out.status.success());
     let said = text(&out.stderr);
     assert!(said.contains("无法连接县里的同步服务器"), "{said}");
+}
+
+/// A TCP proxy in front of `target` that cuts its `cut_connection`-th connection (1-based) once
+/// the laptop has sent `cut_after` bytes on it; the flag says it did.
+fn cutting_proxy(
+    target: std::net::SocketAddr,
+    cut_connection: usize,
+    cut_after: usize,
+) -> (std::net::SocketAddr, Arc<std::sync::atomic::AtomicBool>) {
+    use std::io::{Read, Write};
+    use std::net::{Shutdown, TcpListener, TcpStream};
+    use std::sync::atomic::{AtomicBool, Ordering};
+
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    let cut = Arc::new(AtomicBool::new(false));
+    let flag = cut.clone();
+    std::thread::spawn(move || {
+        for (n, laptop) in listener.incoming().enumerate() {
+            let Ok(mut laptop) = laptop else { return };
+            let Ok(mut server) = TcpStream::connect(target) else {
+                return;
+            };
+            let (mut laptop_back, mut server_back) =
+                (laptop.try_clone().unwrap(), server.try_clone().unwrap());
+            std::thread::spawn(move || {
+                let _ = std::io::copy(&mut server_back, &mut laptop_back);
+                let _ = laptop_back.shutdown(Shutdown::Both);
+            });
+            let cutting = n + 1 == cut_connection;
+            let flag = flag.clone();
+            std::thread::spawn(move || {
+                let mut sent = 0;
+                let mut buffer = [0u8; 256];
+                loop {
+                    let read = match laptop.read(&mut buffer) {
+                        Ok(0) | Err(_) => break,
+                        Ok(read) => read,
+                    };
+                    let keep = if cutting {
+                        read.min(cut_after.saturating_sub(sent))
+                    } else {
+                        read
+                    };
+                    if server.write_all(&buffer[..keep]).is_err() {
+                        break;
+                    }
+                    sent += keep;
+                    if cutting && sent >= cut_after {
+                        flag.store(true, Ordering::SeqCst);
+                        break;
+                    }
+                }
+                let _ = server.shutdown(Shutdown::Both);
+                let _ = laptop.shutdown(Shutdown::Both);
+            });
+        }
+    });
+    (addr, cut)
+}
+
+/// `key=value` of a log line.
+fn logged(line: &str, key: &str) -> Option<String> {
+    line.split_whitespace()
+        .find_map(|w| w.strip_prefix(&format!("{key}=")))
+        .map(str::to_string)
+}
+
+#[test]
+fn an_upload_cut_in_the_middle_resumes_where_it_stopped() {
+    let dir = tempfile::tempdir().unwrap();
+    let team = Team::new(dir.path());
+    let served = serve(&team.county, 600);
+    let households: Vec<uuid::Uuid> = (0..12)
+        .map(|n| team.create_household(&team.a, &format!("4{n:02}"), "覃志刚", 100 + n))
+        .collect();
+    // Connections: 1 hello, 2 where to start, 3–4 the first two parts, 5 the third, cut in
+    // the middle of its request (its TLS record never arrives whole: the part is lost).
+    let (proxy, cut) = cutting_proxy(served.server.addr, 5, 1300);
+    let pin = &served.server.pin;
+    set_line(
+        &team.a,
+        &served
+            .server
+            .county_line
+            .replace(&pin.url, &format!("https://{proxy}")),
+    );
+    let bundle = team.export(&team.a);
+    let length = std::fs::metadata(&bundle).unwrap().len();
+    let part_bytes = 1024;
+    assert!(
+        length > 4 * part_bytes as u64,
+        "{length} bytes: several parts"
+    );
+
+    let options = SyncOptions {
+        part_bytes,
+        ..options()
+    };
+    let mut store = Store::open(&team.a).unwrap();
+    let session = Session::open(&mut store, &options).unwrap();
+    let uploaded = session.upload(&bundle).unwrap();
+    store.close().unwrap();
+    assert!(
+        cut.load(std::sync::atomic::Ordering::SeqCst),
+        "the proxy cut"
+    );
+    assert!(!uploaded.already_imported);
+    for h in households {
+        assert!(has_household(&team.county, h));
+    }
+
+    let log = served.log_text();
+    // The second "where to start" was answered with what had arrived before the cut.
+    let resumed_at: Vec<u64> = log
+        .lines()
+        .filter(|l| l.contains("GET /v1/upload"))
+        .filter_map(|l| logged(l, "outcome")?.strip_prefix("held:")?.parse().ok())
+        .collect();
+    assert_eq!(resumed_at.len(), 2, "{log}");
+    assert_eq!(resumed_at[0], 0);
+    assert!(resumed_at[1] >= 2 * part_bytes as u64, "{log}");
+    // Every byte of the bundle was kept once: nothing sent again from the start.
+    let kept: u64 = log
+        .lines()
+        .filter(|l| l.contains("POST /v1/bundle"))
+        .filter(|l| matches!(logged(l, "status").as_deref(), Some("200" | "202")))
+        .filter_map(|l| logged(l, "in")?.parse::<u64>().ok())
+        .sum();
+    assert_eq!(kept, length, "{log}");
+    assert_eq!(
+        receipts(&team.county)
+            .iter()
+            .filter(|o| **o == ReceiptOutcome::Imported)
+            .count(),
+        2,
+        "the team's first bundle, then this one once"
+    );
 }

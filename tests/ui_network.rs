@@ -97,7 +97,13 @@ fn the_county_window_starts_the_sync_server_and_shows_its_log() {
     sync_now(&mut a, &options, &mut |_| {}).unwrap();
     window.run();
     let a_device = a.device_id();
-    window.get_by_label_contains(&format!("device={a_device}"));
+    // The offset asked, then the bundle: a line each.
+    assert_eq!(
+        window
+            .query_all_by_label_contains(&format!("device={a_device}"))
+            .count(),
+        2
+    );
     window.get_by_label_contains("outcome=imported");
     assert!(
         Store::open(&team.county)

@@ -36,6 +36,9 @@ pub struct SyncOptions {
     pub connect_timeout: Duration,
     /// The longest one exchange (upload, merge at the county, answer) may take.
     pub timeout: Duration,
+    /// A bundle goes up in parts of this many bytes; an interrupted upload resumes after the
+    /// last part that arrived.
+    pub part_bytes: usize,
 }
 
 impl Default for SyncOptions {
@@ -46,6 +49,7 @@ impl Default for SyncOptions {
             first_backoff: Duration::from_secs(1),
             connect_timeout: Duration::from_secs(15),
             timeout: Duration::from_secs(600),
+            part_bytes: 4 * 1024 * 1024,
         }
     }
 }
@@ -277,7 +281,8 @@ impl Session {
         }
     }
 
-    /// Uploads a bundle file, signed; the answer is the return bundle. Sent again after a lost
+    /// Uploads a bundle file, signed, in parts; the answer is the return bundle. A try that
+    /// fails asks the server how much arrived and goes on from there. Sent again after a lost
     /// answer, the same bundle is merged once and answered again.
     pub fn upload(&self, bundle: &std::path::Path) -> Result<Uploaded, NetError> {
         let body = Bytes::from(std::fs::read(bundle)?);
@@ -285,23 +290,48 @@ impl Session {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
-        let hash = hex::encode(Sha256::digest(&body));
+        let sha256 = hex::encode(Sha256::digest(&body));
         let client = self.client();
-        let identity = &self.identity;
+        let part_bytes = self.options.part_bytes.max(1) as u64;
+        let total = body.len() as u64;
         let reply = self.runtime.block_on(client.with_retries(|| {
-            let time = wire::now_secs();
-            let signature = wire::sign_request(identity, "POST", wire::BUNDLE_PATH, time, &hash);
-            let headers = [
-                (wire::DEVICE_HEADER, identity.device.to_string()),
-                (wire::TIME_HEADER, time.to_string()),
-                (wire::SIGNATURE_HEADER, signature),
-                (wire::FILE_HEADER, name.clone()),
-            ];
-            let (body, client) = (body.clone(), &client);
+            let (client, body, name, sha256) = (&client, body.clone(), &name, &sha256);
             async move {
-                client
-                    .exchange("POST", wire::BUNDLE_PATH, &headers, body)
-                    .await
+                let query = format!("{}?sha256={sha256}", wire::UPLOAD_PATH);
+                let asked = self
+                    .signed(client, "GET", &query, name, Bytes::new())
+                    .await?;
+                let mut offset = match held_offset(&asked) {
+                    Some(offset) if offset <= total => offset,
+                    _ => return Ok(asked),
+                };
+                loop {
+                    let end = (offset + part_bytes).min(total);
+                    let part = wire::Part {
+                        sha256: sha256.clone(),
+                        offset,
+                        total,
+                    };
+                    let path = format!("{}?{}", wire::BUNDLE_PATH, part.query());
+                    let chunk = body.slice(offset as usize..end as usize);
+                    let reply = self.signed(client, "POST", &path, name, chunk).await?;
+                    // Another try asks again where to go on from.
+                    if reply.status == StatusCode::CONFLICT {
+                        return Err(Failure::Retry("upload offset moved".into()));
+                    }
+                    if reply.status != StatusCode::ACCEPTED {
+                        return Ok(reply);
+                    }
+                    match held_offset(&reply) {
+                        Some(next) if next > offset && next < total => offset = next,
+                        _ => {
+                            return Err(Failure::Fatal(NetError::Protocol {
+                                url: self.target.url.clone(),
+                                detail: "upload offset".into(),
+                            }));
+                        }
+                    }
+                }
             }
         }))?;
         let already_imported = reply.outcome.as_deref() == Some("already_imported");
@@ -311,6 +341,38 @@ impl Session {
             return_bundle: answer.to_vec(),
         })
     }
+
+    /// One request signed by this device (`path` with its query, as signed).
+    async fn signed(
+        &self,
+        client: &Client<'_>,
+        method: &str,
+        path: &str,
+        name: &str,
+        body: Bytes,
+    ) -> Result<Reply, Failure> {
+        let identity = &self.identity;
+        let time = wire::now_secs();
+        let hash = hex::encode(Sha256::digest(&body));
+        let signature = wire::sign_request(identity, method, path, time, &hash);
+        let headers = [
+            (wire::DEVICE_HEADER, identity.device.to_string()),
+            (wire::TIME_HEADER, time.to_string()),
+            (wire::SIGNATURE_HEADER, signature),
+            (wire::FILE_HEADER, name.to_string()),
+        ];
+        client.exchange(method, path, &headers, body).await
+    }
+}
+
+/// The offset an answer holds (`200` to the offset query, `202` to a part).
+fn held_offset(reply: &Reply) -> Option<u64> {
+    if reply.status != StatusCode::OK && reply.status != StatusCode::ACCEPTED {
+        return None;
+    }
+    serde_json::from_slice::<wire::Offset>(&reply.body)
+        .ok()
+        .map(|o| o.offset)
 }
 
 /// An answer's body when it is a success, the county's refusal otherwise.

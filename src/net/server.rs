@@ -370,24 +370,39 @@ async fn handle(state: &State, peer: SocketAddr, request: Request<Incoming>) -> 
                 json_response(StatusCode::OK, body),
             )
         }
-        (&Method::POST, wire::BUNDLE_PATH) => match upload(state, request, &mut log).await {
-            Ok(answer) => {
-                let outcome = if answer.already_imported {
-                    "already_imported"
-                } else {
-                    "imported"
-                };
-                log.bytes_out = answer.return_bundle.len() as u64;
-                let response = Response::builder()
-                    .status(StatusCode::OK)
-                    .header("content-type", "application/octet-stream")
-                    .header(wire::OUTCOME_HEADER, outcome)
-                    .body(Full::new(Bytes::from(answer.return_bundle)))
-                    .unwrap_or_default();
-                (StatusCode::OK, outcome.to_string(), response)
+        (&Method::POST, wire::BUNDLE_PATH) | (&Method::GET, wire::UPLOAD_PATH) => {
+            match upload(state, request, &mut log).await {
+                Ok(Uploaded::Answer(answer)) => {
+                    let outcome = if answer.already_imported {
+                        "already_imported"
+                    } else {
+                        "imported"
+                    };
+                    log.bytes_out = answer.return_bundle.len() as u64;
+                    let response = Response::builder()
+                        .status(StatusCode::OK)
+                        .header("content-type", "application/octet-stream")
+                        .header(wire::OUTCOME_HEADER, outcome)
+                        .body(Full::new(Bytes::from(answer.return_bundle)))
+                        .unwrap_or_default();
+                    (StatusCode::OK, outcome.to_string(), response)
+                }
+                Ok(Uploaded::Held(offset)) => {
+                    let body = serde_json::to_vec(&wire::Offset { offset }).unwrap_or_default();
+                    let status = if log.method == "GET" {
+                        StatusCode::OK
+                    } else {
+                        StatusCode::ACCEPTED
+                    };
+                    (
+                        status,
+                        format!("held:{offset}"),
+                        json_response(status, body),
+                    )
+                }
+                Err((status, refusal)) => refused(status, refusal),
             }
-            Err((status, refusal)) => refused(status, refusal),
-        },
+        }
         _ => refused(
             StatusCode::NOT_FOUND,
             Refusal {
@@ -441,11 +456,46 @@ fn request_refusal(code: &str, zh: String, en: String) -> Refusal {
     }
 }
 
+/// What an upload request ends in.
+enum Uploaded {
+    /// The whole bundle is here: merged (or found merged before) and answered.
+    Answer(Answer),
+    /// A part of a resumable upload was kept, or the offset was asked: the bytes held so far.
+    Held(u64),
+}
+
+/// Where the part received so far of a device's resumable upload is kept (one per device).
+fn partial_path(state: &State, device: Uuid, sha256: &str) -> PathBuf {
+    state
+        .spool
+        .join("partial")
+        .join(format!("{device}-{sha256}.part"))
+}
+
+/// The bytes held of a device's upload of the bundle with this hash.
+fn held(state: &State, device: Uuid, sha256: &str) -> u64 {
+    std::fs::metadata(partial_path(state, device, sha256)).map_or(0, |m| m.len())
+}
+
+/// Removes the device's partial uploads (a new bundle replaces an unfinished one).
+fn drop_partials(state: &State, device: Uuid) {
+    let prefix = format!("{device}-");
+    if let Ok(entries) = std::fs::read_dir(state.spool.join("partial")) {
+        for entry in entries.flatten() {
+            if entry.file_name().to_string_lossy().starts_with(&prefix) {
+                let _ = std::fs::remove_file(entry.path());
+            }
+        }
+    }
+}
+
+/// An upload request (whole bundle, a part of one, or the offset query), checked in the order
+/// of `docs/bundle-format.md`: device, rate, size, time, then the body and its signature.
 async fn upload(
     state: &State,
     request: Request<Incoming>,
     log: &mut RequestLog,
-) -> Result<Answer, (StatusCode, Refusal)> {
+) -> Result<Uploaded, (StatusCode, Refusal)> {
     let header = |name: &str| {
         request
             .headers()
@@ -461,6 +511,37 @@ async fn upload(
                 "请求没有有效的设备签名，已拒绝，县库未做任何改动。请用已登记设备上的 Dripline 同步。".into(),
                 "The request carries no valid device signature; refused, the county database was not changed. Sync with Dripline on a registered device.".into(),
             ),
+        )
+    };
+    let bad_request = || {
+        (
+            StatusCode::BAD_REQUEST,
+            request_refusal(
+                "bad_request",
+                "请求的格式不对，已拒绝，县库未做任何改动。".into(),
+                "The request is malformed; refused, the county database was not changed.".into(),
+            ),
+        )
+    };
+    let method = request.method().clone();
+    let signed_path = request
+        .uri()
+        .path_and_query()
+        .map(|p| p.as_str().to_string())
+        .unwrap_or_default();
+    let query = request.uri().query().unwrap_or_default().to_string();
+    // What is asked: the offset held of a bundle, a part of a bundle, or a whole one.
+    let (asked, part) = if method == Method::GET {
+        (
+            Some(wire::queried_hash(&query).ok_or_else(bad_request)?),
+            None,
+        )
+    } else if query.is_empty() {
+        (None, None)
+    } else {
+        (
+            None,
+            Some(wire::Part::parse(&query).ok_or_else(bad_request)?),
         )
     };
     let name = wire::clean_file_name(header(wire::FILE_HEADER).as_deref());
@@ -508,7 +589,23 @@ async fn upload(
         Ok(Some((public, village, false))) => (public, village),
     };
     log.village = Some(village.clone());
-    if !state.allow(device) {
+    // A part after the first continues an upload the device itself began (its first part was
+    // signed), at exactly the length held: only the beginnings are counted against the rate.
+    let continues = part.as_ref().is_some_and(|p| p.offset > 0);
+    if continues
+        && let Some(p) = &part
+        && held(state, device, &p.sha256) != p.offset
+    {
+        return Err((
+            StatusCode::CONFLICT,
+            request_refusal(
+                "offset",
+                "上传的续传位置与县里已收到的不符，请重新同步（会从已收到处继续）。".into(),
+                "The upload resumes at another byte than the county holds; sync again (it continues from what arrived).".into(),
+            ),
+        ));
+    }
+    if !continues && !state.allow(device) {
         return Err((
             StatusCode::TOO_MANY_REQUESTS,
             request_refusal(
@@ -535,7 +632,12 @@ async fn upload(
         )
     };
     let declared: Option<u64> = header("content-length").and_then(|l| l.parse().ok());
-    if declared.is_some_and(|l| l > MAX_BUNDLE_BYTES) {
+    let whole_declared = part.as_ref().map_or(declared, |p| Some(p.total));
+    if whole_declared.is_some_and(|l| l > MAX_BUNDLE_BYTES)
+        || part
+            .as_ref()
+            .is_some_and(|p| declared.is_some_and(|l| p.offset + l > p.total))
+    {
         return Err(too_large());
     }
     let time: i64 = header(wire::TIME_HEADER)
@@ -558,7 +660,10 @@ async fn upload(
     let kept = Spooled(folder.clone());
     let io_error = |e: std::io::Error| server_error(&NetError::Io(e));
     tokio::fs::create_dir_all(&folder).await.map_err(io_error)?;
-    let (bytes, hash) = match read_body(request.into_body(), &file).await {
+    let limit = part
+        .as_ref()
+        .map_or(MAX_BUNDLE_BYTES, |p| p.total.saturating_sub(p.offset));
+    let (bytes, hash) = match read_body(request.into_body(), &file, limit).await {
         Ok(read) => read,
         Err(BodyError::TooLarge) => return Err(too_large()),
         Err(BodyError::Io(e)) => return Err(io_error(e)),
@@ -576,10 +681,59 @@ async fn upload(
         }
     };
     log.bytes_in = bytes;
-    let message = wire::request_message("POST", wire::BUNDLE_PATH, device, time, &hash);
+    let message = wire::request_message(method.as_str(), &signed_path, device, time, &hash);
     if !wire::verify_request(&public.verifying_key, &message, &signature) {
         return Err(unsigned());
     }
+    if let Some(sha256) = asked {
+        return Ok(Uploaded::Held(held(state, device, &sha256)));
+    }
+    // A part: appended to what is held; the bundle goes on to the merge once whole.
+    let file = match &part {
+        None => file,
+        Some(p) => {
+            let partial = partial_path(state, device, &p.sha256);
+            let appended =
+                tokio::task::block_in_place(|| -> std::io::Result<(u64, Option<String>)> {
+                    use std::io::Write;
+                    if p.offset == 0 {
+                        drop_partials(state, device);
+                        std::fs::create_dir_all(state.spool.join("partial"))?;
+                    }
+                    let chunk = std::fs::read(&file)?;
+                    let mut out = std::fs::OpenOptions::new()
+                        .create(true)
+                        .append(true)
+                        .open(&partial)?;
+                    out.write_all(&chunk)?;
+                    out.sync_data()?;
+                    let length = out.metadata()?.len();
+                    let whole = (length == p.total)
+                        .then(|| std::fs::read(&partial).map(|b| hex::encode(Sha256::digest(&b))))
+                        .transpose()?;
+                    Ok((length, whole))
+                })
+                .map_err(io_error)?;
+            match appended {
+                (length, None) => return Ok(Uploaded::Held(length)),
+                (_, Some(whole)) if whole != p.sha256 => {
+                    let _ = std::fs::remove_file(&partial);
+                    return Err((
+                        StatusCode::BAD_REQUEST,
+                        request_refusal(
+                            "incomplete",
+                            "上传的各部分拼起来与数据包的哈希不符，已丢弃，县库未做任何改动；请重新同步。".into(),
+                            "The parts of the upload do not add up to the bundle's hash; dropped, the county database was not changed. Sync again.".into(),
+                        ),
+                    ));
+                }
+                (_, Some(_)) => {
+                    std::fs::rename(&partial, &file).map_err(io_error)?;
+                    file
+                }
+            }
+        }
+    };
     let (reply, answer) = tokio::sync::oneshot::channel();
     let job = Job {
         village,
@@ -598,7 +752,7 @@ async fn upload(
         )))
     });
     drop(kept);
-    answered
+    answered.map(Uploaded::Answer)
 }
 
 /// Removes an upload's folder however its request ends.
@@ -616,9 +770,13 @@ enum BodyError {
     Io(std::io::Error),
 }
 
-/// Writes the body to `file` as it arrives, at most [`MAX_BUNDLE_BYTES`]; returns its length
+/// Writes the body to `file` as it arrives, at most `limit` bytes; returns its length
 /// and SHA-256 (hex).
-async fn read_body(mut body: Incoming, file: &Path) -> Result<(u64, String), BodyError> {
+async fn read_body(
+    mut body: Incoming,
+    file: &Path,
+    limit: u64,
+) -> Result<(u64, String), BodyError> {
     let mut out = tokio::fs::File::create(file).await.map_err(BodyError::Io)?;
     let mut hasher = Sha256::new();
     let mut total: u64 = 0;
@@ -633,7 +791,7 @@ async fn read_body(mut body: Incoming, file: &Path) -> Result<(u64, String), Bod
             continue;
         };
         total += data.len() as u64;
-        if total > MAX_BUNDLE_BYTES {
+        if total > limit {
             return Err(BodyError::TooLarge);
         }
         hasher.update(&data);

@@ -10,8 +10,13 @@ use crate::sync::crypto::{self, DeviceIdentity};
 
 /// `GET`: which county answers (unsigned; the TLS pin is what it checks).
 pub const HELLO_PATH: &str = "/v1/hello";
-/// `POST` a village bundle (the file's bytes); the answer is this device's return bundle.
+/// `POST` a village bundle (the file's bytes); the answer is this device's return bundle. With
+/// `?sha256=H&offset=N&total=T` the body is the part of the bundle from byte N (a resumable
+/// upload): answered `202` with the bytes held so far until the last part, then as a whole upload.
 pub const BUNDLE_PATH: &str = "/v1/bundle";
+/// `GET ?sha256=H` (signed): how many bytes of the bundle with this hash the server holds from
+/// this device, `{"offset": N}`, where an interrupted upload resumes.
+pub const UPLOAD_PATH: &str = "/v1/upload";
 
 /// The device sending the request (its uuid).
 pub const DEVICE_HEADER: &str = "x-dripline-device";
@@ -79,6 +84,58 @@ pub struct Refusal {
     pub en: String,
 }
 
+/// The answer to [`UPLOAD_PATH`], and to a part of an upload that is not the last.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Offset {
+    pub offset: u64,
+}
+
+/// The part of a resumable upload a request carries: the whole bundle's hash and length, and
+/// where this part starts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Part {
+    pub sha256: String,
+    pub offset: u64,
+    pub total: u64,
+}
+
+impl Part {
+    pub fn query(&self) -> String {
+        format!(
+            "sha256={}&offset={}&total={}",
+            self.sha256, self.offset, self.total
+        )
+    }
+
+    /// Reads `sha256=…&offset=…&total=…` (any order); `None` when a field is missing or bad.
+    pub fn parse(query: &str) -> Option<Part> {
+        let mut sha256 = None;
+        let (mut offset, mut total) = (None, None);
+        for pair in query.split('&') {
+            match pair.split_once('=')? {
+                ("sha256", v) if v.len() == 64 && v.chars().all(|c| c.is_ascii_hexdigit()) => {
+                    sha256 = Some(v.to_ascii_lowercase())
+                }
+                ("offset", v) => offset = v.parse().ok(),
+                ("total", v) => total = v.parse().ok(),
+                _ => return None,
+            }
+        }
+        Some(Part {
+            sha256: sha256?,
+            offset: offset?,
+            total: total?,
+        })
+    }
+}
+
+/// The hash named by an offset query (`sha256=H`).
+pub fn queried_hash(query: &str) -> Option<String> {
+    let hash = query.strip_prefix("sha256=")?;
+    (hash.len() == 64 && hash.chars().all(|c| c.is_ascii_hexdigit()))
+        .then(|| hash.to_ascii_lowercase())
+}
+
 /// The answer to [`HELLO_PATH`].
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Hello {
@@ -143,6 +200,23 @@ mod tests {
             &message("POST", BUNDLE_PATH, 1000, "aa"),
             "zz"
         ));
+    }
+
+    #[test]
+    fn the_part_of_an_upload_reads_back_from_its_query() {
+        let part = Part {
+            sha256: "ab".repeat(32),
+            offset: 4096,
+            total: 10_000,
+        };
+        assert_eq!(Part::parse(&part.query()), Some(part.clone()));
+        assert_eq!(Part::parse("offset=1&total=2"), None);
+        assert_eq!(Part::parse(&format!("{}&x=1", part.query())), None);
+        assert_eq!(
+            queried_hash(&format!("sha256={}", "AB".repeat(32))),
+            Some("ab".repeat(32))
+        );
+        assert_eq!(queried_hash("sha256=zz"), None);
     }
 
     #[test]
