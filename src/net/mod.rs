@@ -49,6 +49,9 @@ pub enum NetError {
     Refused(wire::Refusal),
     #[error("{url}: unexpected answer ({detail})")]
     Protocol { url: String, detail: String },
+    /// The server is stopping: its merge thread takes no more bundles.
+    #[error("the sync server is stopping")]
+    Stopping,
 }
 
 impl Localize for NetError {
@@ -111,6 +114,12 @@ impl Localize for NetError {
                 ),
             },
             NetError::Refused(refusal) => lang.pick(&refusal.zh, &refusal.en).to_string(),
+            NetError::Stopping => lang
+                .pick(
+                    "县里的同步服务器正在停止，这个数据包没有合并；请稍后再同步。",
+                    "The county sync server is stopping and did not merge this bundle; sync again later.",
+                )
+                .to_string(),
             NetError::Protocol { url, detail } => match lang {
                 Lang::Zh => format!(
                     "县里的同步服务器（{url}）给出了无法理解的答复（{detail}），本机数据未改动；请稍后再试，或改用 U 盘导出数据包。"

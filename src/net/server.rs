@@ -742,15 +742,11 @@ async fn upload(
         reply,
     };
     if state.jobs.send(job).is_err() {
-        return Err(server_error(&NetError::Tls(
-            "the merge thread stopped".into(),
-        )));
+        return Err(server_error(&NetError::Stopping));
     }
-    let answered = answer.await.unwrap_or_else(|_| {
-        Err(server_error(&NetError::Tls(
-            "the merge thread stopped".into(),
-        )))
-    });
+    let answered = answer
+        .await
+        .unwrap_or_else(|_| Err(server_error(&NetError::Stopping)));
     drop(kept);
     answered.map(Uploaded::Answer)
 }
