@@ -10,6 +10,7 @@
 //! - [`io`]: spreadsheets in and out, charts, printed cards;
 //! - [`workspace`]: the application core both faces share — data paths, a village evaluated at
 //!   its date, data actions, long jobs and their reports;
+//! - [`net`]: the same bundles over HTTPS — the county's sync server and the laptop's client;
 //! - [`cli`] and [`ui`]: the two faces of the same binary (see `ARCHITECTURE.md`).
 
 pub mod assets;
@@ -19,6 +20,7 @@ pub mod files;
 pub mod i18n;
 pub mod io;
 pub mod model;
+pub mod net;
 pub mod rules;
 pub mod store;
 pub mod sync;

@@ -447,26 +447,11 @@ fn refresh_imported(
     read: &workspace_bundles::BundlesRead,
     today: NaiveDate,
 ) -> Result<(), CliError> {
-    let codes: std::collections::BTreeSet<&str> = read
-        .0
-        .iter()
-        .filter(|r| !r.already_imported)
-        .map(|r| r.header.village_code.as_str())
-        .collect();
-    if codes.is_empty() {
+    if read.0.iter().all(|r| r.already_imported) {
         return Ok(());
     }
     let mut store = Store::open(db)?;
-    if store.sync_meta(crate::sync::crypto::COUNTY_CODE)?.is_none() {
-        return Ok(());
-    }
-    let ids: Vec<uuid::Uuid> = store
-        .villages()?
-        .into_iter()
-        .filter(|v| codes.contains(v.code.as_str()))
-        .map(|v| v.id)
-        .collect();
-    crate::workspace::county::refresh_headlines(&mut store, &ids, today)?;
+    crate::workspace::county::refresh_imported(&mut store, &read.0, today)?;
     store.close()?;
     Ok(())
 }

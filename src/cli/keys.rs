@@ -37,13 +37,22 @@ pub enum KeysAction {
         #[arg(long)]
         json: bool,
     },
-    /// Set the county key (`dripline-county:…` line from `county init` or `keys show` on the
-    /// county database): bundles are then encrypted to it and its return bundles accepted.
+    /// Set the county key (`dripline-county:…` line from `county init`, `keys show` on the
+    /// county database or `dripline serve`): bundles are then encrypted to it and its return
+    /// bundles accepted; a line printed by `dripline serve` also names the county's sync server
+    /// and its certificate's fingerprint. Without KEY, `--server`/`--fingerprint` change only
+    /// the server part of the key already set (for a line from before the server existed).
     SetCounty {
         #[command(flatten)]
         db: DbArg,
-        #[arg(value_name = "KEY")]
-        key: String,
+        #[arg(value_name = "KEY", required_unless_present_any = ["server", "fingerprint"])]
+        key: Option<String>,
+        /// The county's sync server, `https://HOST:PORT`.
+        #[arg(long, value_name = "URL")]
+        server: Option<String>,
+        /// The SHA-256 of the server's certificate (64 hex digits, as `dripline serve` prints).
+        #[arg(long, value_name = "HEX")]
+        fingerprint: Option<String>,
     },
     /// (county database) Accept bundles from a device: its `dripline-device:…` line and village.
     RegisterDevice {
@@ -131,15 +140,40 @@ pub fn run(args: KeysArgs, lang: Lang) -> Result<(), CliError> {
             }
             emit(&text)
         }
-        KeysAction::SetCounty { db, key } => {
+        KeysAction::SetCounty {
+            db,
+            key,
+            server,
+            fingerprint,
+        } => {
             let mut store = Store::open(&resolve_db(db, lang)?)?;
-            let county = county::set_county_key(&mut store, &key)?;
+            let mut county = match &key {
+                Some(key) => county::set_county_key(&mut store, key)?,
+                None => county::county_key(&store)?.ok_or(crate::sync::SyncError::NoServer)?,
+            };
+            if server.is_some() || fingerprint.is_some() {
+                county = county::set_county_server(
+                    &mut store,
+                    server.as_deref(),
+                    fingerprint.as_deref(),
+                )?;
+            }
             store.close()?;
-            emit(&format!(
+            let mut text = format!(
                 "{} {}\n",
                 lang.pick("已设置县级公钥：", "County key set for"),
                 county.county_code
-            ))
+            );
+            if let Some(pin) = &county.server {
+                text.push_str(&format!(
+                    "{}: {} ({} {})\n",
+                    lang.pick("同步服务器", "Sync server"),
+                    pin.url,
+                    lang.pick("证书指纹", "certificate fingerprint"),
+                    pin.fingerprint
+                ));
+            }
+            emit(&text)
         }
         KeysAction::RegisterDevice { db, village, key } => {
             let mut store = Store::open(&resolve_db(db, lang)?)?;

@@ -16,8 +16,10 @@ mod monitoring;
 pub mod passphrase;
 mod precisions;
 mod print;
+mod serve;
 mod stress;
 mod survey;
+mod sync;
 mod visits;
 
 use std::path::{Path, PathBuf};
@@ -101,6 +103,13 @@ pub enum Command {
     Keys(keys::KeysArgs),
     /// County mode: `init --out FILE --county-code CODE`, `return --db FILE --village CODE --out BUNDLE`, `summary --db FILE`, `received --db FILE [--silent-days N]`.
     County(county::CountyArgs),
+    /// The county's sync server over HTTPS: `serve --db COUNTY --listen ADDR:PORT [--url URL]
+    /// [--tls-cert F --tls-key F]`. Laptops upload their bundles and get their return bundles
+    /// back (`dripline sync`); each request is logged on stderr.
+    Serve(serve::ServeArgs),
+    /// Sync a village laptop with the county over the network: `sync --db FILE [--server URL]`
+    /// uploads the pending bundle and merges the return bundle (the file route still works).
+    Sync(sync::SyncArgs),
     /// Back the database up into a folder (a USB stick): a verified copy named with the village
     /// and the date, made safely while the window is open.
     Backup(backup::BackupArgs),
@@ -134,6 +143,8 @@ pub enum CliError {
     Io(#[from] std::io::Error),
     #[error(transparent)]
     Sync(#[from] crate::sync::SyncError),
+    #[error(transparent)]
+    Net(#[from] crate::net::NetError),
 }
 
 impl Localize for CliError {
@@ -162,6 +173,7 @@ impl Localize for CliError {
             },
             CliError::Argument(text) | CliError::Refused(text) => text.clone(),
             CliError::Sync(e) => e.localize(lang),
+            CliError::Net(e) => e.localize(lang),
             CliError::Io(e) => match lang {
                 Lang::Zh => format!("读写文件出错：{e}"),
                 Lang::En => format!("File error: {e}"),
@@ -281,6 +293,8 @@ pub fn run(command: Command, lang: Lang) -> ExitCode {
         Command::Clashes(args) => clashes::run(args, lang),
         Command::Keys(args) => keys::run(args, lang),
         Command::County(args) => county::run(args, lang, today),
+        Command::Serve(args) => serve::run(args, lang),
+        Command::Sync(args) => sync::run(args, lang),
         Command::Backup(args) => backup::run_backup(args, lang, today),
         Command::Restore(args) => backup::run_restore(args, lang),
         Command::Passphrase(args) => passphrase::run(args, lang),

@@ -9,7 +9,9 @@ use std::path::Path;
 use rusqlite::params;
 use uuid::Uuid;
 
-use super::crypto::{COUNTY_CODE, COUNTY_KEY, CountyPublic, DeviceIdentity, DevicePublic};
+use super::crypto::{
+    COUNTY_CODE, COUNTY_KEY, CountyPublic, DeviceIdentity, DevicePublic, ServerPin,
+};
 use super::export::{
     Selection, conflicts_between, history_between, own_history, read_tables, seal, write_atomically,
 };
@@ -44,16 +46,40 @@ pub fn init_county(store: &mut Store, county_code: &str) -> Result<CountyPublic,
     county_public(store)
 }
 
-/// The county's public line (a county database only).
+/// The URL of the county's sync server, as its last `dripline serve` announced it.
+pub const SERVER_URL: &str = "sync_server_url";
+/// The SHA-256 (hex) of the certificate the county's sync server last started with.
+pub const SERVER_FINGERPRINT: &str = "sync_server_fingerprint";
+
+/// The county's public line (a county database only), with its sync server once one has run.
 pub fn county_public(store: &mut Store) -> Result<CountyPublic, SyncError> {
     let code = store.sync_meta(COUNTY_CODE)?.ok_or(SyncError::NotCounty)?;
     let identity = DeviceIdentity::load_or_create(store)?;
     let public = identity.public();
+    let server = match (
+        store.sync_meta(SERVER_URL)?,
+        store.sync_meta(SERVER_FINGERPRINT)?,
+    ) {
+        (Some(url), Some(fingerprint)) => ServerPin::new(&url, &fingerprint).ok(),
+        _ => None,
+    };
     Ok(CountyPublic {
         county_code: code,
         verifying_key: public.verifying_key,
         recipient: public.recipient,
+        server,
     })
+}
+
+/// Remembers (on a county database) where its sync server listens and which certificate it
+/// shows, so that the county line carries them.
+pub fn set_server(store: &mut Store, pin: &ServerPin) -> Result<(), SyncError> {
+    if !is_county(store)? {
+        return Err(SyncError::NotCounty);
+    }
+    store.set_sync_meta(SERVER_URL, &pin.url)?;
+    store.set_sync_meta(SERVER_FINGERPRINT, &pin.fingerprint)?;
+    Ok(())
 }
 
 /// Whether `store` is a county database.
@@ -62,14 +88,70 @@ pub fn is_county(store: &Store) -> Result<bool, SyncError> {
 }
 
 /// Sets the county key on a village device (what it encrypts to and whose return bundles it
-/// accepts).
+/// accepts). A line without a server (from before the county ran one) keeps the server already
+/// known for the same keys.
 pub fn set_county_key(store: &mut Store, line: &str) -> Result<CountyPublic, SyncError> {
     if is_county(store)? {
         return Err(SyncError::IsCounty);
     }
-    let county = CountyPublic::parse(line)?;
+    let mut county = CountyPublic::parse(line)?;
+    if county.server.is_none()
+        && let Some(known) = county_key(store)?
+        && known.same_keys(&county)
+    {
+        county.server = known.server;
+    }
     store.set_sync_meta(COUNTY_KEY, &county.to_line())?;
     Ok(county)
+}
+
+/// Sets where this village device syncs over the network: the server's URL, its certificate's
+/// fingerprint, or both (a half not given stays as the county line had it). Needs the county
+/// key first; both halves must be known in the end.
+pub fn set_county_server(
+    store: &mut Store,
+    url: Option<&str>,
+    fingerprint: Option<&str>,
+) -> Result<CountyPublic, SyncError> {
+    if is_county(store)? {
+        return Err(SyncError::IsCounty);
+    }
+    let mut county = county_key(store)?.ok_or(SyncError::NoServer)?;
+    let known = county.server.clone();
+    let url = url
+        .map(str::to_string)
+        .or_else(|| known.as_ref().map(|k| k.url.clone()))
+        .ok_or(SyncError::NoServer)?;
+    let fingerprint = fingerprint
+        .map(str::to_string)
+        .or_else(|| known.as_ref().map(|k| k.fingerprint.clone()))
+        .ok_or(SyncError::NoFingerprint)?;
+    county.server = Some(ServerPin::new(&url, &fingerprint)?);
+    store.set_sync_meta(COUNTY_KEY, &county.to_line())?;
+    Ok(county)
+}
+
+/// The registered key, village and state of one device (a county database), for the sync
+/// server's request check.
+pub fn registered_device(
+    store: &Store,
+    device: Uuid,
+) -> Result<Option<(DevicePublic, String, bool)>, SyncError> {
+    use rusqlite::OptionalExtension;
+    let row: Option<(String, String, String, bool)> = store
+        .conn()
+        .query_row(
+            "SELECT village_code, verifying_key, recipient, revoked FROM county_device WHERE device = ?1",
+            [device.to_string()],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+        )
+        .optional()
+        .map_err(sql)?;
+    let Some((village, key, recipient, revoked)) = row else {
+        return Ok(None);
+    };
+    let line = format!("dripline-device:{device}:{key}:{recipient}");
+    Ok(Some((DevicePublic::parse(&line)?, village, revoked)))
 }
 
 /// The county key set on this village device, if any.

@@ -3,7 +3,9 @@
 //! A device signs with Ed25519 (`ed25519-dalek` 2, verified with `verify_strict`) and receives
 //! encrypted bundles with an age X25519 identity; a county is a device with a county code. The
 //! public halves travel as one line of text that a person can paste:
-//! `dripline-device:<uuid>:<ed25519 hex>:<age1…>` and `dripline-county:<code>:<ed25519 hex>:<age1…>`.
+//! `dripline-device:<uuid>:<ed25519 hex>:<age1…>` and `dripline-county:<code>:<ed25519 hex>:<age1…>`,
+//! the county's line followed, once its sync server has run, by `:<certificate sha-256 hex>:<https
+//! URL>` (the server a laptop syncs with over the network, and the certificate it pins).
 //! The secret halves stay in the database's `meta` table, next to the data they protect. A file
 //! copied onto another computer drops them and becomes a new device (`store::installation`).
 
@@ -44,6 +46,55 @@ pub struct CountyPublic {
     pub county_code: String,
     pub verifying_key: VerifyingKey,
     pub recipient: String,
+    /// The county's sync server and its pinned certificate, once known (issue 15).
+    pub server: Option<ServerPin>,
+}
+
+/// Where the county's sync server listens and the SHA-256 of its certificate, which a laptop
+/// pins instead of trusting a certificate authority.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServerPin {
+    /// `https://HOST:PORT`, without a trailing slash.
+    pub url: String,
+    /// Lowercase hex of the SHA-256 of the certificate (DER), 64 characters.
+    pub fingerprint: String,
+}
+
+impl ServerPin {
+    /// Checks and normalizes both halves: an https URL with a host, and 32 bytes of hex (colons
+    /// and capitals allowed, as tools print them).
+    pub fn new(url: &str, fingerprint: &str) -> Result<ServerPin, SyncError> {
+        Ok(ServerPin {
+            url: normalize_url(url)?,
+            fingerprint: normalize_fingerprint(fingerprint)?,
+        })
+    }
+}
+
+/// An `https://HOST[:PORT]` URL, trimmed of a trailing slash; anything else (http, a path, no
+/// host) is refused.
+pub fn normalize_url(url: &str) -> Result<String, SyncError> {
+    let url = url.trim().trim_end_matches('/');
+    let bad = || SyncError::BadUrl(url.to_string());
+    let rest = url.strip_prefix("https://").ok_or_else(bad)?;
+    if rest.is_empty() || rest.contains(['/', '?', '#', '@', ' ']) {
+        return Err(bad());
+    }
+    Ok(url.to_string())
+}
+
+/// 64 hex digits, lowercase; colons and spaces between the bytes are dropped.
+pub fn normalize_fingerprint(text: &str) -> Result<String, SyncError> {
+    let hex: String = text
+        .trim()
+        .chars()
+        .filter(|c| *c != ':' && *c != ' ')
+        .collect::<String>()
+        .to_ascii_lowercase();
+    if hex.len() != 64 || !hex.chars().all(|c| c.is_ascii_hexdigit()) {
+        return Err(SyncError::BadFingerprint(text.trim().to_string()));
+    }
+    Ok(hex)
 }
 
 impl DeviceIdentity {
@@ -190,19 +241,32 @@ impl DevicePublic {
 
 impl CountyPublic {
     pub fn to_line(&self) -> String {
-        format!(
+        let mut line = format!(
             "dripline-county:{}:{}:{}",
             self.county_code,
             hex::encode(self.verifying_key.as_bytes()),
             self.recipient
-        )
+        );
+        if let Some(pin) = &self.server {
+            line.push_str(&format!(":{}:{}", pin.fingerprint, pin.url));
+        }
+        line
     }
 
+    /// Reads a county line, with or without the server part (lines from before issue 15 have
+    /// none). The URL comes last: its own colons stay in it.
     pub fn parse(line: &str) -> Result<CountyPublic, SyncError> {
         let bad = || SyncError::BadKey(line.trim().to_string());
-        let parts: Vec<&str> = line.trim().split(':').collect();
-        let ["dripline-county", code, key, recipient] = parts.as_slice() else {
-            return Err(bad());
+        let parts: Vec<&str> = line.trim().splitn(6, ':').collect();
+        let (code, key, recipient, server) = match parts.as_slice() {
+            ["dripline-county", code, key, recipient] => (code, key, recipient, None),
+            ["dripline-county", code, key, recipient, fingerprint, url] => (
+                code,
+                key,
+                recipient,
+                Some(ServerPin::new(url, fingerprint).map_err(|_| bad())?),
+            ),
+            _ => return Err(bad()),
         };
         if code.is_empty() || !valid_recipient(recipient) {
             return Err(bad());
@@ -211,7 +275,15 @@ impl CountyPublic {
             county_code: code.to_string(),
             verifying_key: parse_verifying_key(key).ok_or_else(bad)?,
             recipient: recipient.to_string(),
+            server,
         })
+    }
+
+    /// The same keys (the server part aside).
+    pub fn same_keys(&self, other: &CountyPublic) -> bool {
+        self.county_code == other.county_code
+            && self.verifying_key == other.verifying_key
+            && self.recipient == other.recipient
     }
 }
 
@@ -243,5 +315,35 @@ mod tests {
         let mut other_store = Store::in_memory().unwrap();
         let other = DeviceIdentity::load_or_create(&mut other_store).unwrap();
         assert!(other.decrypt(&sealed).is_none(), "wrong key cannot read it");
+    }
+
+    #[test]
+    fn county_line_carries_the_server_pin_and_old_lines_still_parse() {
+        let mut store = Store::in_memory().unwrap();
+        let public = DeviceIdentity::load_or_create(&mut store).unwrap().public();
+        let mut county = CountyPublic {
+            county_code: "522601".into(),
+            verifying_key: public.verifying_key,
+            recipient: public.recipient,
+            server: None,
+        };
+        let old = county.to_line();
+        assert_eq!(old.matches(':').count(), 3, "the line of before issue 15");
+        assert_eq!(CountyPublic::parse(&old).unwrap(), county);
+        let fingerprint = "AB:".repeat(31) + "AB";
+        county.server = Some(ServerPin::new("https://10.0.0.5:8443/", &fingerprint).unwrap());
+        let line = county.to_line();
+        assert!(line.ends_with(&format!(":{}:https://10.0.0.5:8443", "ab".repeat(32))));
+        let parsed = CountyPublic::parse(&line).unwrap();
+        assert_eq!(parsed, county);
+        assert!(parsed.same_keys(&CountyPublic::parse(&old).unwrap()));
+        for bad in [
+            format!("{old}:{}", "ab".repeat(32)),
+            format!("{old}:abcd:https://10.0.0.5:8443"),
+            format!("{old}:{}:http://10.0.0.5:8443", "ab".repeat(32)),
+            format!("{old}:{}:https://10.0.0.5/sync", "ab".repeat(32)),
+        ] {
+            assert!(CountyPublic::parse(&bad).is_err(), "{bad}");
+        }
     }
 }

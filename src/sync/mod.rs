@@ -118,6 +118,14 @@ pub enum SyncError {
     NoDevicesForVillage(String),
     #[error("bad key: {0}")]
     BadKey(String),
+    #[error("no sync server known")]
+    NoServer,
+    #[error("no certificate fingerprint known")]
+    NoFingerprint,
+    #[error("bad server address: {0}")]
+    BadUrl(String),
+    #[error("bad certificate fingerprint: {0}")]
+    BadFingerprint(String),
     #[error("encryption failed: {0}")]
     Encrypt(String),
     #[error("no randomness: {0}")]
@@ -178,6 +186,10 @@ impl SyncError {
             | SyncError::SeveralVillages(_)
             | SyncError::NoDevicesForVillage(_)
             | SyncError::BadKey(_)
+            | SyncError::BadUrl(_)
+            | SyncError::NoServer
+            | SyncError::NoFingerprint
+            | SyncError::BadFingerprint(_)
             | SyncError::Encrypt(_)
             | SyncError::Random(_)
             | SyncError::NoSuchConflict(_)
@@ -478,6 +490,30 @@ impl Localize for SyncError {
             SyncError::BadKey(key) => match lang {
                 Lang::Zh => format!("密钥格式不对：{key}"),
                 Lang::En => format!("Not a valid key: {key}"),
+            },
+            SyncError::NoServer => match lang {
+                Lang::Zh => "还不知道县里同步服务器的地址：请设置县里新发的县级公钥（含服务器地址和证书指纹，keys set-county），或用 dripline sync --server https://主机:端口 指定一次；未做任何改动。".to_string(),
+                Lang::En => "No county sync server is known yet: set the county's new key line (with the server address and certificate fingerprint, keys set-county), or give it once with dripline sync --server https://HOST:PORT; nothing was changed.".to_string(),
+            },
+            SyncError::NoFingerprint => match lang {
+                Lang::Zh => "还不知道县里同步服务器的证书指纹，无法确认连上的是县里的服务器：请设置县里新发的县级公钥，或用 keys set-county --fingerprint 指定；未做任何改动。".to_string(),
+                Lang::En => "The county sync server's certificate fingerprint is not known, so the server cannot be checked: set the county's new key line, or give it with keys set-county --fingerprint; nothing was changed.".to_string(),
+            },
+            SyncError::BadUrl(url) => match lang {
+                Lang::Zh => format!(
+                    "同步服务器地址不对：{url}。应写成 https://主机:端口，例如 https://10.1.2.3:8443；未做任何改动。"
+                ),
+                Lang::En => format!(
+                    "Not a sync server address: {url}. Write it as https://HOST:PORT, e.g. https://10.1.2.3:8443; nothing was changed."
+                ),
+            },
+            SyncError::BadFingerprint(text) => match lang {
+                Lang::Zh => format!(
+                    "证书指纹不对：{text}。应为 64 位十六进制数（SHA-256，县里 dripline serve 启动时打印）；未做任何改动。"
+                ),
+                Lang::En => format!(
+                    "Not a certificate fingerprint: {text}. It is 64 hex digits (SHA-256, printed by dripline serve at the county); nothing was changed."
+                ),
             },
             SyncError::Encrypt(e) => match lang {
                 Lang::Zh => format!("加密失败：{e}"),

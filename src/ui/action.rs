@@ -116,6 +116,16 @@ pub enum Action {
     },
     /// Verify and merge sync bundles (all or none).
     ImportBundles(Vec<PathBuf>),
+    /// 同步: the pending bundle up to the county's sync server, the return bundle back and merged.
+    SyncNow,
+    /// (county) Start the sync server on this database: where to listen, and the address laptops
+    /// use (the listen address when none).
+    StartServer {
+        listen: String,
+        url: Option<String>,
+    },
+    /// (county) Stop the sync server the window started.
+    StopServer,
     /// Write a return bundle per village of a county database into this folder.
     WriteReturnBundles(PathBuf),
     /// Write the county summary (one sheet per level, the figures of the county table) to this

@@ -61,6 +61,8 @@ pub struct App {
     restore_asked: Option<files::RestoreAsked>,
     /// The database file being restored (closed meanwhile), reopened when the job ends.
     restoring: Option<PathBuf>,
+    /// The window's context, for what repaints it from other threads (the sync server's log).
+    egui_ctx: egui::Context,
 }
 
 impl App {
@@ -71,7 +73,9 @@ impl App {
         egui_extras::install_image_loaders(&cc.egui_ctx);
         // A light theme reads better on old laptop screens in a bright village office.
         cc.egui_ctx.set_theme(egui::Theme::Light);
-        App::open(data_dir, db)
+        let mut app = App::open(data_dir, db);
+        app.egui_ctx = cc.egui_ctx.clone();
+        app
     }
 
     /// Shows the window in `lang` when one was asked for on the command line (`--lang en`),
@@ -116,6 +120,7 @@ impl App {
             title: String::new(),
             restore_asked: None,
             restoring: None,
+            egui_ctx: egui::Context::default(),
         };
         // A county database opens on the county; its villages are one click away.
         if county {
@@ -417,6 +422,9 @@ impl App {
             Action::ImportBundles(files) => {
                 self.start_job(|db, lang| Job::import_bundles(db, files, lang))
             }
+            Action::SyncNow => self.start_job(Job::sync_now),
+            Action::StartServer { listen, url } => self.start_server(&listen, url),
+            Action::StopServer => self.screens.server = None,
             Action::WriteReturnBundles(dir) => {
                 self.start_saving_job(dir.clone(), |db, lang| Job::write_returns(db, dir, lang))
             }
@@ -589,6 +597,29 @@ impl App {
         }
     }
 
+    /// Starts the county's sync server on the open (county) database; a bad address or a port
+    /// in use is said, and nothing starts.
+    fn start_server(&mut self, listen: &str, url: Option<String>) {
+        let lang = self.prefs.lang;
+        let Ok(session) = &self.session else {
+            return;
+        };
+        let Ok(listen) = listen.parse::<std::net::SocketAddr>() else {
+            self.notice.set(Notice::Failed(match lang {
+                Lang::Zh => format!("监听地址不对：{listen}。应写成 地址:端口，例如 0.0.0.0:8443。"),
+                Lang::En => {
+                    format!("Not a listen address: {listen}. Write it as ADDRESS:PORT, e.g. 0.0.0.0:8443.")
+                }
+            }));
+            return;
+        };
+        let db = session.store.path().to_path_buf();
+        match super::serve::ServerPanel::start(&db, listen, url, self.egui_ctx.clone()) {
+            Ok(panel) => self.screens.server = Some(panel),
+            Err(e) => self.notice.set(Notice::Failed(e.localize(lang))),
+        }
+    }
+
     /// Opens the encrypted database the window could not open with `passphrase`; a wrong one
     /// leaves the prompt (saying so) and nothing changed.
     fn unlock(&mut self, passphrase: String) {
@@ -655,7 +686,9 @@ impl App {
             return;
         };
         let path = session.store.path().to_path_buf();
-        // The session's connection is closed first: the encryption replaces the file.
+        // The sync server's connections and the session's are closed first: the encryption
+        // replaces the file.
+        self.screens.server = None;
         self.session = Err(StoreError::NeedsPassphrase { path: path.clone() });
         let encrypted = crate::store::cipher::encrypt_file(&path, &passphrase);
         if encrypted.is_ok() {

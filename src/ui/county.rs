@@ -46,6 +46,8 @@ pub struct CountyContext<'a> {
     pub clock_today: NaiveDate,
     /// The session's refresh count: the received report is built again when it moves.
     pub generation: u64,
+    /// The sync server the window started, while it runs.
+    pub server: Option<&'a super::serve::ServerPanel>,
 }
 
 /// The two panels of the county view.
@@ -54,6 +56,7 @@ enum CountyTab {
     #[default]
     Summary,
     Received,
+    Server,
 }
 
 pub struct CountyScreen {
@@ -72,6 +75,8 @@ pub struct CountyScreen {
     figure_list: Option<FigureList>,
     /// The township short of 三有 whose villages are listed, in a window until closed.
     township_list: Option<String>,
+    /// The sync server panel's form.
+    server: super::serve::ServerForm,
 }
 
 /// The households behind a figure of the county table.
@@ -93,6 +98,7 @@ impl Default for CountyScreen {
             received: None,
             figure_list: None,
             township_list: None,
+            server: Default::default(),
         }
     }
 }
@@ -326,10 +332,19 @@ impl CountyScreen {
                 CountyTab::Received,
                 lang.pick("收到的数据包", "Bundles received"),
             );
+            ui.selectable_value(
+                &mut self.tab,
+                CountyTab::Server,
+                lang.pick("同步服务器", "Sync server"),
+            );
         });
         ui.separator();
         if self.tab == CountyTab::Received {
             self.received_ui(ui, lang, ctx);
+            return actions;
+        }
+        if self.tab == CountyTab::Server {
+            self.server.ui(ui, lang, ctx.server, &mut actions);
             return actions;
         }
         if let Some(job) = ctx.running {

@@ -29,6 +29,7 @@ pub enum JobKind {
     Export,
     ExportBundle,
     ImportBundles,
+    SyncNow,
     CountyOverview,
     WriteReturns,
     Backup,
@@ -46,6 +47,8 @@ pub enum JobOutcome {
     BundleExported(BundleWritten),
     /// Bundles verified and merged, each whole or not at all (and those refused).
     BundlesImported(BundlesRead),
+    /// A sync with the county's server done: the bundle sent, the return bundle merged.
+    Synced(crate::net::client::Synced),
     /// Every village of the database with its six precisions' headline figures.
     CountyOverview(CountyTree),
     ReturnsWritten(ReturnsWritten),
@@ -101,6 +104,7 @@ impl JobKind {
             JobKind::ImportBundles => {
                 lang.pick("正在核验并导入数据包", "Verifying and importing bundles")
             }
+            JobKind::SyncNow => lang.pick("正在与县里同步", "Syncing with the county"),
             JobKind::CountyOverview => lang.pick("正在汇总各村", "Summing up the villages"),
             JobKind::WriteReturns => lang.pick("正在生成各村返回包", "Writing the return bundles"),
             JobKind::Backup => lang.pick("正在备份并校验", "Backing up and verifying"),
@@ -215,6 +219,18 @@ impl Job {
         Job::spawn(JobKind::ImportBundles, lang, move |progress| {
             let store = Store::open(&db)?;
             bundles::import(store, &files, progress).map(JobOutcome::BundlesImported)
+        })
+    }
+
+    /// 同步: one exchange with the county's sync server on a connection of its own (the window
+    /// keeps reading its own); the steps as progress.
+    pub fn sync_now(db: PathBuf, lang: Lang) -> Job {
+        Job::spawn(JobKind::SyncNow, lang, move |progress| {
+            let mut store = Store::open(&db)?;
+            let options = crate::net::client::SyncOptions::default();
+            let synced = crate::net::client::sync_now(&mut store, &options, progress);
+            store.close()?;
+            synced.map(JobOutcome::Synced)
         })
     }
 

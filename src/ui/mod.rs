@@ -21,6 +21,7 @@ mod photo;
 mod precisions;
 mod registers;
 mod screens;
+mod serve;
 mod settings;
 mod spreadsheets;
 mod sync;

@@ -48,6 +48,8 @@ pub struct Screens {
     pub sync_view: Option<SyncView>,
     /// A checked survey file waiting to be accepted or discarded.
     pub checked_survey: Option<CheckedSurvey>,
+    /// The county's sync server, while the window runs it.
+    pub server: Option<super::serve::ServerPanel>,
     /// Navigations so far: the ids the shown screen is drawn under.
     entries: u64,
 }
@@ -134,6 +136,7 @@ impl Screens {
                     receipts: &session.bundle_receipts,
                     clock_today: session.clock_today,
                     generation,
+                    server: self.server.as_ref(),
                 },
             ),
             (Screen::Sync, _) => self.sync.ui(ui, lang, self.sync_view.as_ref(), job),

@@ -210,6 +210,18 @@ impl SyncScreen {
                     actions.push(Action::ChooseFile(request));
                 }
             });
+            if !view.is_county && let Some(url) = &view.server_url {
+                ui.horizontal(|ui| {
+                    let label = lang.pick("同步", "Sync now");
+                    if ui.add_enabled(!busy, egui::Button::new(label)).clicked() {
+                        actions.push(Action::SyncNow);
+                    }
+                    ui.label(match lang {
+                        Lang::Zh => format!("通过网络与县里同步服务器 {url} 交换数据包（没有网络时仍可用 U 盘导出、导入）"),
+                        Lang::En => format!("Exchange bundles with the county sync server {url} over the network (without a connection, export and import on a USB stick as before)"),
+                    });
+                });
+            }
             if let Some(job) = running {
                 job.running_ui(ui, lang);
             }

@@ -217,6 +217,8 @@ pub struct SyncView {
     pub device_line: String,
     /// The county key set on this laptop, if any.
     pub county_line: Option<String>,
+    /// The county's sync server this laptop syncs with over the network, once known.
+    pub server_url: Option<String>,
     /// True for a county database (it imports village bundles and writes return bundles).
     pub is_county: bool,
     /// The day of the last backup, if any, and how many days before `today` it was.
@@ -233,8 +235,13 @@ impl SyncView {
             let day = at.with_timezone(&chrono::Local).date_naive();
             (day, (today - day).num_days())
         });
+        let county_key = county::county_key(store)?;
         Ok(SyncView {
             last_backup,
+            server_url: county_key
+                .as_ref()
+                .and_then(|c| c.server.as_ref())
+                .map(|p| p.url.clone()),
             is_county: county::is_county(store)?,
             status: status::status(store)?,
             conflicts: status::conflicts(store, false)?,
@@ -242,7 +249,7 @@ impl SyncView {
             device_line: crypto::DeviceIdentity::load_or_create(store)?
                 .public()
                 .to_line(),
-            county_line: county::county_key(store)?.map(|c| c.to_line()),
+            county_line: county_key.map(|c| c.to_line()),
         })
     }
 

@@ -63,6 +63,32 @@ pub fn keep_headline_of(store: &mut Store, view: &VillageView) -> Result<Headlin
     Ok(headline)
 }
 
+/// After bundles were merged into a county database (`bundle import`, the sync server), the
+/// villages they brought are computed again and kept, so that the county table reads their
+/// fresh figures. Nothing to do for bundles imported before, or outside a county database.
+pub fn refresh_imported(
+    store: &mut Store,
+    reports: &[crate::sync::import::ImportReport],
+    clock_today: NaiveDate,
+) -> Result<(), SyncError> {
+    let codes: std::collections::BTreeSet<&str> = reports
+        .iter()
+        .filter(|r| !r.already_imported)
+        .map(|r| r.header.village_code.as_str())
+        .collect();
+    if codes.is_empty() || !county::is_county(store)? {
+        return Ok(());
+    }
+    let ids: Vec<uuid::Uuid> = store
+        .villages()?
+        .into_iter()
+        .filter(|v| codes.contains(v.code.as_str()))
+        .map(|v| v.id)
+        .collect();
+    refresh_headlines(store, &ids, clock_today)?;
+    Ok(())
+}
+
 /// After a write outside the window (a command importing bundles or a survey into a county
 /// database): the kept figures of the villages it touched are computed again, so that the
 /// county table shows them without a recomputation. A database of one village keeps none.

@@ -1,11 +1,12 @@
 //! What the integration tests share: the records they build (here), the command-line runner
 //! ([`cli`]), the window harness and its user-like helpers ([`window`]), and readers of the files
-//! the app writes ([`files`]). Every test file starts with `mod common;`.
+//! the app writes ([`files`]), a county sync server in the test ([`network`]). Every test file starts with `mod common;`.
 #![allow(dead_code)]
 
 pub mod cli;
 pub mod county;
 pub mod files;
+pub mod network;
 pub mod team;
 pub mod window;
 

@@ -109,6 +109,10 @@ impl App {
                 };
                 self.after_change(notice);
             }
+            JobOutcome::Synced(synced) => {
+                self.refresh();
+                self.after_change(Notice::Done(synced.localize(lang)));
+            }
             JobOutcome::Exported(report) => self.notice.set(done(report.localize(lang))),
             JobOutcome::BundleExported(written) => {
                 let mut text = written.localize(lang);

@@ -176,6 +176,8 @@ impl App {
         if let Ok(old) = old {
             let _ = old.store.close();
         }
+        // The sync server (county) lets go of the file the restore replaces.
+        self.screens.server = None;
         self.restoring = Some(asked.db.clone());
         self.job = Some(Job::restore(asked.db, asked.file, self.prefs.lang));
     }
