@@ -16,17 +16,9 @@ cd "$(dirname "$0")/../.."
 
 APPID=cn.dripline.app
 TARGET_DIR=$(realpath -m "${CARGO_TARGET_DIR:-target}")
-DEB=${1:-$(ls -t "$TARGET_DIR"/packages/${APPID}_*.deb 2>/dev/null | head -n1)}
-[[ -f "$DEB" ]] || { echo "test-deb: no .deb (run packaging/linux/build-deb.sh first)" >&2; exit 1; }
-DEB=$(realpath "$DEB")
 SUITE=${DEB_TEST_SUITE:-bookworm}
 WORK="$TARGET_DIR/deb-test"
 PRISTINE="$WORK/pristine-$SUITE"
-ROOT="$WORK/root"
-FAILS=0
-step() { echo "== $*"; }
-fail() { echo "FAIL: $*" >&2; FAILS=$((FAILS + 1)); }
-check() { local what=$1; shift; if "$@"; then echo "ok: $what"; else fail "$what"; fi; }
 
 need_host() {
     local missing=()
@@ -38,6 +30,39 @@ need_host() {
         DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
     fi
 }
+
+# The clean Debian root, made once by debootstrap and kept. `test-deb.sh --prepare-root` makes
+# only this (CI runs it in the background while the tests build: it is download time, not CPU).
+prepare_root() {
+    need_host
+    MIRROR=${DEB_TEST_MIRROR:-$(sed -n 's/^URIs: *\([^ ]*\).*/\1/p' /etc/apt/sources.list.d/debian.sources 2>/dev/null | head -n1)}
+    [[ -n "$MIRROR" ]] || MIRROR=$(awk '$1 == "deb" {print $2; exit}' /etc/apt/sources.list)
+    mkdir -p "$WORK/apt-archives"
+    if [[ ! -d "$PRISTINE" ]]; then
+        echo "== debootstrap $SUITE (once; cached in $PRISTINE)"
+        rm -rf "$PRISTINE.tmp"
+        debootstrap --variant=minbase "$SUITE" "$PRISTINE.tmp" "$MIRROR" >"$WORK/debootstrap.log" 2>&1 \
+            || { tail -n 20 "$WORK/debootstrap.log" >&2; exit 1; }
+        cp /etc/resolv.conf "$PRISTINE.tmp/etc/resolv.conf"
+        chroot "$PRISTINE.tmp" apt-get update -qq
+        mv "$PRISTINE.tmp" "$PRISTINE"
+    fi
+}
+
+if [[ "${1:-}" == --prepare-root ]]; then
+    mkdir -p "$WORK"
+    prepare_root
+    exit 0
+fi
+
+DEB=${1:-$(ls -t "$TARGET_DIR"/packages/${APPID}_*.deb 2>/dev/null | head -n1)}
+[[ -f "$DEB" ]] || { echo "test-deb: no .deb (run packaging/linux/build-deb.sh first)" >&2; exit 1; }
+DEB=$(realpath "$DEB")
+ROOT="$WORK/root"
+FAILS=0
+step() { echo "== $*"; }
+fail() { echo "FAIL: $*" >&2; FAILS=$((FAILS + 1)); }
+check() { local what=$1; shift; if "$@"; then echo "ok: $what"; else fail "$what"; fi; }
 
 # ---- 1. Layout and metadata.
 step "layout of $(basename "$DEB") ($(du -h "$DEB" | cut -f1))"
@@ -85,19 +110,7 @@ EOF
 done
 
 # ---- 2. Install into a clean root.
-need_host
-MIRROR=${DEB_TEST_MIRROR:-$(sed -n 's/^URIs: *\([^ ]*\).*/\1/p' /etc/apt/sources.list.d/debian.sources 2>/dev/null | head -n1)}
-[[ -n "$MIRROR" ]] || MIRROR=$(awk '$1 == "deb" {print $2; exit}' /etc/apt/sources.list)
-mkdir -p "$WORK/apt-archives"
-if [[ ! -d "$PRISTINE" ]]; then
-    step "debootstrap $SUITE (once; cached in $PRISTINE)"
-    rm -rf "$PRISTINE.tmp"
-    debootstrap --variant=minbase "$SUITE" "$PRISTINE.tmp" "$MIRROR" >"$WORK/debootstrap.log" 2>&1 \
-        || { tail -n 20 "$WORK/debootstrap.log" >&2; exit 1; }
-    cp /etc/resolv.conf "$PRISTINE.tmp/etc/resolv.conf"
-    chroot "$PRISTINE.tmp" apt-get update -qq
-    mv "$PRISTINE.tmp" "$PRISTINE"
-fi
+prepare_root
 
 MOUNTS=()
 cleanup() {
