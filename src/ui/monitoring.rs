@@ -546,7 +546,7 @@ fn elimination_ui(
         let (mark, color) = if item.passed {
             ("✓", OK_GREEN)
         } else {
-            ("✗", ERROR_RED)
+            ("×", ERROR_RED)
         };
         let reasons = if item.reasons.is_empty() {
             String::new()

@@ -30,7 +30,9 @@ pub fn toolbar_ui(ui: &mut egui::Ui, state: &ToolbarState<'_>, actions: &mut Vec
         county,
     } = *state;
     ui.horizontal_wrapped(|ui| {
-        ui.heading(lang.pick("精准扶贫 · 村级工作台", "Dripline · Village Workbench"));
+        // The window title says "Dripline · Village Workbench"; in the toolbar the English name is
+        // short so that the English menu stays on one line in a 1280 px window.
+        ui.heading(lang.pick("精准扶贫 · 村级工作台", "Dripline"));
         if county {
             // One click back to the county from any village screen.
             let selected = shown == Screen::County;
