@@ -558,10 +558,10 @@ fn merge_all(
                 // One commit each: a laptop, or a batch whose commit failed (a reference
                 // checked only at commit, a full disk), merged again bundle by bundle so
                 // that the failure is the one bundle's.
-                None => batch
-                    .iter()
-                    .map(|verified| {
-                        merge_one(
+                None => {
+                    let mut outcomes = Vec::with_capacity(batch.len());
+                    for verified in &batch {
+                        let outcome = merge_one(
                             conn,
                             context,
                             device,
@@ -569,9 +569,16 @@ fn merge_all(
                             &mut columns,
                             &mut village,
                             verified,
-                        )
-                    })
-                    .collect(),
+                        );
+                        // No bundle's fault (a full disk): the run stops here, as before.
+                        let fatal = matches!(&outcome, Err(e) if e.refused_bundle().is_none());
+                        outcomes.push(outcome);
+                        if fatal {
+                            break;
+                        }
+                    }
+                    outcomes
+                }
             };
             batch.clear();
             for outcome in outcomes {
