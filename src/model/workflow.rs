@@ -245,6 +245,36 @@ pub struct MonitoringCase {
     pub elimination: RiskElimination,
 }
 
+impl MonitoringCase {
+    /// A case just opened: found by `discovered`, no later step recorded, to be admitted unless
+    /// the county decides otherwise.
+    pub fn opened(
+        id: Uuid,
+        household_id: Uuid,
+        kind: MonitoredKind,
+        source: DiscoverySource,
+        risk: String,
+        discovered: CaseStep,
+    ) -> MonitoringCase {
+        MonitoringCase {
+            id,
+            household_id,
+            kind,
+            source,
+            risk,
+            discovered,
+            home_visit: None,
+            authorization_signed: false,
+            village_review: None,
+            notice: None,
+            township_review: None,
+            decision: None,
+            admitted: true,
+            elimination: RiskElimination::default(),
+        }
+    }
+}
+
 /// A product of the village register of local products, with the households producing it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Product {

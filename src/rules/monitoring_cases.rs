@@ -876,25 +876,17 @@ mod tests {
 
     /// A case found on Monday 2025-03-03 by the first secretary.
     fn found() -> MonitoringCase {
-        MonitoringCase {
-            id: uuid::Uuid::new_v4(),
-            household_id: uuid::Uuid::new_v4(),
-            kind: MonitoredKind::SuddenHardship,
-            source: DiscoverySource::SelfReport,
-            risk: "户主重病住院".into(),
-            discovered: CaseStep {
+        MonitoringCase::opened(
+            uuid::Uuid::new_v4(),
+            uuid::Uuid::new_v4(),
+            MonitoredKind::SuddenHardship,
+            DiscoverySource::SelfReport,
+            "户主重病住院".into(),
+            CaseStep {
                 on: date(2025, 3, 3),
                 by: "张书记".into(),
             },
-            home_visit: None,
-            authorization_signed: false,
-            village_review: None,
-            notice: None,
-            township_review: None,
-            decision: None,
-            admitted: true,
-            elimination: RiskElimination::default(),
-        }
+        )
     }
 
     /// The case decided on 2025-03-14: visit 3-04, review 3-05, notice 3-06 to 3-10, township

@@ -351,25 +351,17 @@ pub(crate) fn migrate(tx: &Transaction) -> Result<()> {
         else {
             continue;
         };
-        let case = MonitoringCase {
-            id: migrated_case_id(&id),
-            household_id: Uuid::parse_str(&id).unwrap_or_default(),
-            kind: MonitoredKind::parse(&kind).unwrap_or(MonitoredKind::UnstableExited),
-            source: DiscoverySource::Unrecorded,
-            risk: MIGRATED_RISK.to_string(),
-            discovered: CaseStep {
+        let case = MonitoringCase::opened(
+            migrated_case_id(&id),
+            Uuid::parse_str(&id).unwrap_or_default(),
+            MonitoredKind::parse(&kind).unwrap_or(MonitoredKind::UnstableExited),
+            DiscoverySource::Unrecorded,
+            MIGRATED_RISK.to_string(),
+            CaseStep {
                 on,
                 by: actor.unwrap_or_default(),
             },
-            home_visit: None,
-            authorization_signed: false,
-            village_review: None,
-            notice: None,
-            township_review: None,
-            decision: None,
-            admitted: true,
-            elimination: RiskElimination::default(),
-        };
+        );
         let mut values = vec![
             Value::from(case.id.to_string()),
             at.clone().into(),

@@ -13,9 +13,7 @@ use super::action::{Action, DataAction};
 use super::widgets::record_editor::parse_date;
 use super::widgets::{self, ERROR_RED, OK_GREEN, WARN_AMBER, pickers, text_row};
 use crate::i18n::{Label, Lang, Localize};
-use crate::model::{
-    CaseStep, DiscoverySource, MonitoredKind, MonitoringCase, PublicNotice, RiskElimination,
-};
+use crate::model::{CaseStep, DiscoverySource, MonitoredKind, MonitoringCase, PublicNotice};
 use crate::rules::exit;
 use crate::rules::monitoring_cases::{self as cases, Stage, StepKind};
 use crate::workspace::VillageView;
@@ -311,25 +309,17 @@ impl MonitoringScreen {
             }
             (_, None) => form.problem = Some(bad_date.into()),
             (Some(household_id), Some(on)) => {
-                let c = MonitoringCase {
-                    id: Uuid::new_v4(),
+                let c = MonitoringCase::opened(
+                    Uuid::new_v4(),
                     household_id,
-                    kind: form.kind,
-                    source: form.source,
-                    risk: form.risk.trim().to_string(),
-                    discovered: CaseStep {
+                    form.kind,
+                    form.source,
+                    form.risk.trim().to_string(),
+                    CaseStep {
                         on,
                         by: form.by.trim().to_string(),
                     },
-                    home_visit: None,
-                    authorization_signed: false,
-                    village_review: None,
-                    notice: None,
-                    township_review: None,
-                    decision: None,
-                    admitted: true,
-                    elimination: RiskElimination::default(),
-                };
+                );
                 self.selected = Some(c.id);
                 actions.push(Action::Data(DataAction::SaveMonitoringCase(Box::new(c))));
             }
